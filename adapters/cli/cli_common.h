@@ -1,0 +1,26 @@
+#pragma once
+// Helpers shared by subcommands.
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "engine.h"
+
+namespace autoriza::cli {
+
+// Opens the engine or prints why not (what, where) and returns null.
+inline std::unique_ptr<Engine> open_engine(const EngineOptions& options) {
+  Status s;
+  auto engine = Engine::open(options, &s);
+  if (!engine) std::cerr << "autoriza: cannot open store " << options.store.string() << ": " << s.to_string() << "\n";
+  return engine;
+}
+
+// Loads and prints the per-file report; 0 when every file is accepted.
+int load_and_report(Engine& engine, const std::filesystem::path& data, std::ostream& out);
+
+// Splits "HOST:PORT"; false when malformed.
+bool split_host_port(const std::string& text, std::string* host, uint16_t* port);
+
+}  // namespace autoriza::cli

@@ -1,0 +1,17 @@
+#pragma once
+// Subcommands of the `autoriza` binary. Each registers its options on the
+// CLI11 app and returns the process exit status when run.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace autoriza::cli {
+
+using Run = std::function<int()>;
+
+Run add_serve(CLI::App& app);
+Run add_load(CLI::App& app);
+Run add_scenario(CLI::App& app);
+Run add_replay(CLI::App& app);
+Run add_bench(CLI::App& app);
+
+}  // namespace autoriza::cli

@@ -1,0 +1,27 @@
+// autoriza: one binary, one subcommand per job. `autoriza SUBCOMMAND --help`
+// describes each.
+#include <iostream>
+#include <map>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"autoriza: real-time validation of health-insurance transactions"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "autoriza 0.1.0");
+  std::map<CLI::App*, autoriza::cli::Run> runs;
+  auto add = [&](autoriza::cli::Run (*adder)(CLI::App&), const char* name, const char* help) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    runs[sub] = adder(*sub);
+  };
+  add(autoriza::cli::add_serve, "serve", "Run the engine and answer HTTP/JSON");
+  add(autoriza::cli::add_load, "load", "Validate and load reference data (CSV) into a store");
+  add(autoriza::cli::add_scenario, "scenario", "Run conformance scenarios (JSON Lines) on fresh stores");
+  add(autoriza::cli::add_replay, "replay", "Rebuild state from the event log and verify it equals live");
+  add(autoriza::cli::add_bench, "bench", "Generate a padron and drive a transaction mix; report throughput and latency");
+  CLI11_PARSE(app, argc, argv);
+  for (auto& [sub, run] : runs) {
+    if (sub->parsed()) return run();
+  }
+  return 2;
+}

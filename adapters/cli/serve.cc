@@ -1,0 +1,107 @@
+// autoriza serve: the engine on the embedded store, answering HTTP/JSON.
+#include <csignal>
+#include <iostream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "server.h"
+#include "service.h"
+
+namespace autoriza::cli {
+
+bool split_host_port(const std::string& text, std::string* host, uint16_t* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  try {
+    const int p = std::stoi(text.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    *host = text.substr(0, colon);
+    *port = uint16_t(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+struct ServeOptions {
+  std::string data;
+  std::string store = "autoriza-data";
+  std::string http = "127.0.0.1:8080";
+  int partitions = 1;
+  size_t batch_max = 4096;
+  unsigned threads = 2;
+  bool no_sync = false;
+  bool allow_client_time = false;
+};
+
+int serve(const ServeOptions& o) {
+  std::string host;
+  uint16_t port = 0;
+  if (!split_host_port(o.http, &host, &port)) {
+    std::cerr << "autoriza serve: --http must be HOST:PORT, got '" << o.http << "'\n";
+    return 2;
+  }
+  EngineOptions eo;
+  eo.store = o.store;
+  eo.partitions = PartitionId(o.partitions);
+  eo.batch_max = o.batch_max;
+  eo.sync = !o.no_sync;
+  auto engine = open_engine(eo);
+  if (!engine) return 1;
+  const bool empty = engine->reference()->affiliates.empty() && engine->reference()->practices.empty();
+  if (!o.data.empty() && empty) {
+    std::cout << "loading reference data from " << o.data << " into the empty store " << o.store << "\n";
+    if (load_and_report(*engine, o.data, std::cout) != 0) return 1;
+  } else if (!o.data.empty()) {
+    std::cout << "store " << o.store << " already holds reference data; `autoriza load` updates it\n";
+  }
+  Service service(*engine);
+  HttpServer server(service, host, port, o.threads);
+  server.set_allow_client_time(o.allow_client_time);
+  if (Status s = server.start(); !s) {
+    std::cerr << "autoriza serve: cannot listen on " << o.http << ": " << s.to_string() << "\n";
+    return 1;
+  }
+  std::cout << "autoriza serving HTTP on " << host << ":" << server.port() << " (store " << o.store << ", "
+            << o.partitions << " partition(s)); Ctrl-C stops" << std::endl;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
+  server.stop();
+  return 0;
+}
+
+}  // namespace
+
+Run add_serve(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  app.add_option("--data", o->data, "Reference data folder, loaded when the store is empty")->check(CLI::ExistingDirectory);
+  app.add_option("--store", o->store, "RocksDB store directory")->capture_default_str();
+  app.add_option("--http", o->http, "HTTP listen address HOST:PORT")->capture_default_str();
+  app.add_option("--partitions", o->partitions, "Partitions (writer threads); fixed when the store is created")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--batch-max", o->batch_max, "Commands per group commit")->check(CLI::Range(1, 65536))->capture_default_str();
+  app.add_option("--threads", o->threads, "HTTP I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_flag("--no-sync", o->no_sync, "Do not fsync the WAL per batch (acknowledged data may be lost on power failure)");
+  app.add_flag("--allow-client-time", o->allow_client_time,
+               "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
+  return [o] {
+    // Block the stop signals before any thread starts, so sigwait gets them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return serve(*o);
+  };
+}
+
+}  // namespace autoriza::cli

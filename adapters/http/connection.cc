@@ -1,0 +1,220 @@
+#include "connection.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "clock.h"
+#include "routes.h"
+
+namespace autoriza {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+constexpr std::string_view kClientTimeHeader = "X-Autoriza-Time";
+
+std::string_view to_std(beast::string_view view) { return {view.data(), view.size()}; }
+
+// The target as quoted in an error message: bounded, since it comes from the
+// client.
+std::string quoted_target(std::string_view target) {
+  if (target.size() <= kTargetInMessageMax) return std::string(target);
+  return std::string(target.substr(0, kTargetInMessageMax)) + "...";
+}
+
+bool is_http_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::end_of_stream).category();
+}
+
+// A post whose done callback has not run yet. Shared by every copy of the
+// callback, so the connection is released by the one call that answers, on
+// whatever thread, and never by a late destruction of a copy.
+struct PendingPost {
+  std::atomic<bool> answered{false};
+  std::shared_ptr<Connection> connection;
+};
+
+}  // namespace
+
+Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {}
+
+void Connection::start() {
+  // Start on the strand: the acceptor runs on a different one.
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+}
+
+void Connection::close(std::function<void()> on_closed) {
+  net::post(stream_.get_executor(), [self = shared_from_this(), on_closed = std::move(on_closed)] {
+    self->closed_ = true;
+    self->close_now();
+    if (on_closed) on_closed();
+  });
+}
+
+void Connection::read_request() {
+  if (closed_) return;
+  parser_.emplace();
+  parser_->header_limit(kHeaderBytesMax);
+  parser_->body_limit(kBodyMaxBytes);
+  stream_.expires_after(kIdleTimeout);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
+}
+
+void Connection::on_read(beast::error_code ec, size_t /*bytes*/) {
+  assert(parser_.has_value());
+  if (ec) {
+    // The request could not be read whole: answer what was wrong with it and
+    // close, since the rest of the byte stream cannot be trusted.
+    version_ = 11;
+    keep_alive_ = false;
+    head_ = false;
+    if (ec == http::error::body_limit) {
+      return send(error_reply(400, "INVALID_REQUEST", "body over " + std::to_string(kBodyMaxBytes) + " bytes"));
+    }
+    if (ec == http::error::header_limit) {
+      return send(error_reply(400, "INVALID_REQUEST", "header over " + std::to_string(kHeaderBytesMax) + " bytes"));
+    }
+    // end_of_stream: the client closed between requests; partial_message:
+    // it closed inside one. Nobody is there to read an answer.
+    if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return send(error_reply(400, "INVALID_REQUEST", "malformed HTTP request: " + ec.message()));
+    }
+    return close_now();  // timeout, reset, aborted by close()
+  }
+  request_ = parser_->release();
+  parser_.reset();
+  handle();
+}
+
+void Connection::handle() {
+  version_ = request_.version();
+  keep_alive_ = request_.keep_alive();
+  head_ = request_.method() == http::verb::head;
+  const std::string_view target = to_std(request_.target());
+  const Route route = route_request(to_std(request_.method_string()), target);
+  switch (route.kind) {
+    case RouteKind::kCommand:
+      return handle_post(route.command);
+    case RouteKind::kQuery:
+      return handle_get();
+    case RouteKind::kMethodNotAllowed:
+      return send(error_reply(405, "METHOD_NOT_ALLOWED",
+                              std::string(to_std(request_.method_string())) + " not allowed on " +
+                                  quoted_target(target) + "; allowed: " + std::string(route.allow)),
+                  route.allow);
+    case RouteKind::kNotFound:
+      return send(error_reply(404, "NOT_FOUND", "no resource at " + quoted_target(target)));
+    case RouteKind::kBadTarget:
+      keep_alive_ = false;
+      return send(error_reply(400, "INVALID_REQUEST", "request target must be a path starting with /"));
+  }
+  AUTORIZA_CHECK(false && "unhandled route kind");
+}
+
+void Connection::handle_get() {
+  Reply reply;
+  try {
+    reply = core_.service().get(to_std(request_.target()));
+  } catch (const std::exception& e) {
+    reply = error_reply(500, "INTERNAL", std::string("query failed: ") + e.what());
+  }
+  send(std::move(reply));
+}
+
+void Connection::handle_post(std::string_view command) {
+  Millis now = wall_clock_now();
+  if (core_.allow_client_time()) {
+    const auto field = request_.find(beast::string_view(kClientTimeHeader.data(), kClientTimeHeader.size()));
+    if (field != request_.end()) {
+      const std::optional<Millis> client_now = parse_instant(to_std(field->value()));
+      if (!client_now) {
+        return send(error_reply(400, "INVALID_REQUEST",
+                                std::string(kClientTimeHeader) + " is not an ISO-8601 instant with offset",
+                                kClientTimeHeader));
+      }
+      now = *client_now;
+    }
+  }
+  if (!core_.begin_post()) return send(error_reply(503, "UNAVAILABLE", "server stopping"));
+
+  auto pending = std::make_shared<PendingPost>();
+  pending->connection = shared_from_this();
+  ServerCore* core = &core_;
+  auto done = [pending, core](Reply reply) {
+    if (pending->answered.exchange(true)) return;
+    {
+      std::shared_ptr<Connection> self = std::move(pending->connection);
+      auto executor = self->stream_.get_executor();
+      net::post(executor, [self = std::move(self), reply = std::move(reply)]() mutable { self->send(std::move(reply)); });
+    }  // the executor (a strand of the server's io_context) is released here
+    core->end_post();  // last touch of the server
+  };
+  try {
+    // request_ (and so body and command) lives until the answer is written.
+    core_.service().post(command, request_.body(), now, std::move(done));
+  } catch (const std::exception& e) {
+    if (!pending->answered.exchange(true)) {
+      pending->connection.reset();
+      core_.end_post();
+      send(error_reply(500, "INTERNAL", std::string("command failed: ") + e.what()));
+    }
+  }
+}
+
+void Connection::send(Reply reply, std::string_view allow) {
+  if (closed_) return;
+  if (reply.status < 100 || reply.status > 599) {
+    reply = error_reply(500, "INTERNAL", "bad status " + std::to_string(reply.status));
+  }
+  response_ = Response{};
+  response_.version(version_);
+  response_.result(static_cast<unsigned>(reply.status));
+  response_.set(http::field::server, "autoriza");
+  response_.set(http::field::content_type, "application/json");
+  if (!allow.empty()) response_.set(http::field::allow, beast::string_view(allow.data(), allow.size()));
+  response_.keep_alive(keep_alive_);
+  response_.body() = std::move(reply.body);
+  response_.prepare_payload();      // Content-Length of the body...
+  if (head_) response_.body().clear();  // ...which a HEAD answer announces but does not carry
+  stream_.expires_after(kWriteTimeout);
+  http::async_write(stream_, response_, beast::bind_front_handler(&Connection::on_write, shared_from_this()));
+}
+
+void Connection::on_write(beast::error_code ec, size_t /*bytes*/) {
+  if (ec) return close_now();
+  if (!keep_alive_) return linger();
+  read_request();
+}
+
+void Connection::linger() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  if (ec) return close_now();
+  linger_bytes_ = 0;
+  stream_.expires_after(kLingerTimeout);
+  stream_.async_read_some(net::buffer(linger_buffer_),
+                          beast::bind_front_handler(&Connection::on_linger_read, shared_from_this()));
+}
+
+void Connection::on_linger_read(beast::error_code ec, size_t bytes) {
+  linger_bytes_ += bytes;
+  if (ec || closed_ || linger_bytes_ > kLingerBytesMax) return close_now();
+  stream_.async_read_some(net::buffer(linger_buffer_),
+                          beast::bind_front_handler(&Connection::on_linger_read, shared_from_this()));
+}
+
+void Connection::close_now() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);  // may fail: peer gone
+  stream_.close();
+}
+
+}  // namespace autoriza

@@ -1,0 +1,84 @@
+#pragma once
+// One accepted HTTP/1.1 connection. Requests are handled one at a time, in
+// order: read -> handle -> write -> read the next. Pipelined bytes wait in
+// the flat_buffer (and then in the kernel: TCP backpressure), so a client
+// that pipelines gets its answers in request order.
+//
+// Every handler runs on the connection's strand (the executor of its
+// tcp_stream, made by the acceptor). Service::post's done callback may run
+// on any thread; it posts the answer back onto the strand.
+//
+// Closing: after an answer with "Connection: close" the server shuts down its
+// sending side and drains what the client still sends (bounded in bytes and
+// time) before closing, so the client reads the answer instead of a reset.
+#include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "server_core.h"
+#include "service.h"
+
+namespace autoriza {
+
+inline constexpr size_t kHeaderBytesMax = 8 * 1024;
+// Holds one request's header and body chunks plus pipelined bytes.
+inline constexpr size_t kReadBufferBytesMax = 2 * (kHeaderBytesMax + kBodyMaxBytes);
+inline constexpr std::chrono::seconds kIdleTimeout{60};   // waiting for (the rest of) a request
+inline constexpr std::chrono::seconds kWriteTimeout{60};  // writing one answer
+inline constexpr std::chrono::seconds kLingerTimeout{2};  // draining before a close
+inline constexpr size_t kLingerBytesMax = 1024 * 1024;
+inline constexpr size_t kTargetInMessageMax = 200;  // characters of a target quoted in errors
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // socket's executor must be a strand; core must outlive every handler.
+  Connection(boost::asio::ip::tcp::socket socket, ServerCore& core);
+
+  // Starts reading requests. Call once, right after construction.
+  void start();
+  // Thread-safe: closes the connection from its strand, then calls
+  // on_closed there (if set); pending operations end with operation_aborted
+  // and answers still to come are dropped.
+  void close(std::function<void()> on_closed = nullptr);
+
+ private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void read_request();
+  void on_read(boost::beast::error_code ec, size_t bytes);
+  void handle();
+  void handle_post(std::string_view command);
+  void handle_get();
+  // Writes reply as the answer to the current request; allow fills the
+  // Allow header of a 405.
+  void send(Reply reply, std::string_view allow = {});
+  void on_write(boost::beast::error_code ec, size_t bytes);
+  void linger();
+  void on_linger_read(boost::beast::error_code ec, size_t bytes);
+  void close_now();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_{kReadBufferBytesMax};
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Request request_;    // the request being answered; alive until its answer is written
+  Response response_;  // the answer being written
+  unsigned version_ = 11;  // of the current request (11 when it could not be parsed)
+  bool keep_alive_ = true;
+  bool head_ = false;    // a HEAD request: the answer goes without its body
+  bool closed_ = false;  // close() ran: late answers are dropped
+  size_t linger_bytes_ = 0;
+  std::array<char, 4096> linger_buffer_{};
+  ServerCore& core_;
+};
+
+}  // namespace autoriza

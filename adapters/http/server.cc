@@ -1,0 +1,210 @@
+#include "server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <exception>
+#include <latch>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "connection.h"
+#include "server_core.h"
+
+namespace autoriza {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+
+// After a failed accept (out of descriptors...), wait before the next try
+// instead of spinning.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(Service& service, std::string host, uint16_t port, unsigned threads, bool allow_client_time)
+      : core_(service), host_(std::move(host)), port_(port), threads_count_(threads), ioc_(int(threads)) {
+    AUTORIZA_CHECK(threads >= 1 && threads <= kServerThreadsMax);
+    core_.set_allow_client_time(allow_client_time);
+  }
+
+  ~Impl() { stop(); }
+
+  Status start() {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (state_ != State::kNew) return Status::invalid("http server: start() called twice");
+    state_ = State::kStopped;  // until everything below succeeded
+    const std::string where = host_ + ":" + std::to_string(port_);
+
+    error_code ec;
+    tcp::resolver resolver(ioc_);
+    const auto endpoints = resolver.resolve(host_, std::to_string(port_), tcp::resolver::passive, ec);
+    if (ec || endpoints.empty()) return Status::invalid("http server: cannot resolve " + where + ": " + ec.message());
+    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+
+    if (acceptor_.open(endpoint.protocol(), ec); ec) return Status::io_error("http server: open: " + ec.message());
+    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) {
+      return Status::io_error("http server: reuse_address: " + ec.message());
+    }
+    if (acceptor_.bind(endpoint, ec); ec) return Status::io_error("http server: bind " + where + ": " + ec.message());
+    if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+      return Status::io_error("http server: listen " + where + ": " + ec.message());
+    }
+    const tcp::endpoint bound = acceptor_.local_endpoint(ec);
+    if (ec) return Status::io_error("http server: local_endpoint: " + ec.message());
+    port_ = bound.port();
+    AUTORIZA_CHECK(port_ != 0);
+
+    accept();
+    threads_.reserve(threads_count_);
+    for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run(); });
+    state_ = State::kRunning;
+    spdlog::info("http server: listening on {}:{} ({} threads)", host_, port_, threads_count_);
+    return Status::ok();
+  }
+
+  uint16_t port() const { return port_; }
+
+  void stop() {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (state_ != State::kRunning) {
+      state_ = State::kStopped;
+      return;
+    }
+    state_ = State::kStopped;
+    // Close the listener and every connection on their strands, and wait
+    // until that is done: ioc_.stop() would drop handlers not yet run.
+    const std::vector<std::shared_ptr<Connection>> live = take_connections();
+    auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
+    net::post(acceptor_.get_executor(), [this, latch] {
+      error_code ec;
+      acceptor_.close(ec);
+      retry_timer_.cancel();
+      latch->count_down();
+    });
+    for (const std::shared_ptr<Connection>& connection : live) connection->close([latch] { latch->count_down(); });
+    latch->wait();
+    core_.stop_and_drain();  // after it no done callback touches ioc_
+    ioc_.stop();
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+    // Handlers still queued (and the connections they hold) are destroyed
+    // with ioc_.
+  }
+
+  void set_allow_client_time(bool allow) { core_.set_allow_client_time(allow); }
+
+ private:
+  enum class State { kNew, kRunning, kStopped };
+
+  void run() {
+    // Handlers report errors through error codes; an exception here is a
+    // bug in a handler. Log it and keep serving the other connections. The
+    // loop ends when ioc_ is stopped.
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http server: handler threw: {}", e.what());
+      }
+    }
+  }
+
+  // Runs on the acceptor's strand.
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      if (ec) {
+        spdlog::warn("http server: accept: {}", ec.message());
+        retry_timer_.expires_after(kAcceptRetryDelay);
+        retry_timer_.async_wait([this](error_code wait_ec) {
+          if (!wait_ec && acceptor_.is_open()) accept();
+        });
+        return;
+      }
+      on_accept(std::move(socket));
+      accept();
+    });
+  }
+
+  void on_accept(tcp::socket socket) {
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);  // answers are small: no Nagle delay
+    auto connection = std::make_shared<Connection>(std::move(socket), core_);
+    if (!add_connection(connection)) {
+      return;  // full or stopping: the socket closes with the connection
+    }
+    connection->start();
+  }
+
+  // Registers a connection so stop() can close it; false when at the bound
+  // or once stop() took the connections.
+  bool add_connection(const std::shared_ptr<Connection>& connection) {
+    std::lock_guard lock(connections_mutex_);
+    if (connections_closed_) return false;
+    if (connections_.size() >= kConnectionsMax) {
+      std::erase_if(connections_, [](const std::weak_ptr<Connection>& c) { return c.expired(); });
+        if (connections_.size() >= kConnectionsMax) {
+        spdlog::warn("http server: {} connections open, refusing one", kConnectionsMax);
+        return false;
+      }
+    }
+    connections_.push_back(connection);
+    return true;
+  }
+
+  // The live connections; no connection is added after this call.
+  std::vector<std::shared_ptr<Connection>> take_connections() {
+    std::lock_guard lock(connections_mutex_);
+    connections_closed_ = true;
+    std::vector<std::shared_ptr<Connection>> live;
+    live.reserve(connections_.size());
+    for (const std::weak_ptr<Connection>& weak : connections_) {
+      if (auto connection = weak.lock()) live.push_back(std::move(connection));
+    }
+    connections_.clear();
+    return live;
+  }
+
+  ServerCore core_;
+  const std::string host_;
+  uint16_t port_;
+  const unsigned threads_count_;
+  std::mutex lifecycle_mutex_;  // start() against stop()
+  State state_ = State::kNew;
+  // I/O objects below ioc_ are destroyed before it; ioc_ then destroys the
+  // handlers it still holds, and with them the last connections.
+  net::io_context ioc_;
+  tcp::acceptor acceptor_{net::make_strand(ioc_)};
+  net::steady_timer retry_timer_{acceptor_.get_executor()};
+  std::mutex connections_mutex_;
+  std::vector<std::weak_ptr<Connection>> connections_;  // at most kConnectionsMax
+  bool connections_closed_ = false;                      // stop() took them
+  std::vector<std::thread> threads_;
+};
+
+HttpServer::HttpServer(Service& service, std::string host, uint16_t port, unsigned threads, bool allow_client_time)
+    : impl_(std::make_unique<Impl>(service, std::move(host), port, std::clamp(threads, 1u, kServerThreadsMax),
+                                   allow_client_time)) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::start() { return impl_->start(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::stop() { impl_->stop(); }
+void HttpServer::set_allow_client_time(bool allow) { impl_->set_allow_client_time(allow); }
+
+}  // namespace autoriza

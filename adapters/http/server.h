@@ -1,0 +1,61 @@
+#pragma once
+// HttpServer: the HTTP/1.1 face of the Service (Boost.Beast over Asio).
+//
+// Wire: POST /v1/<command> with a JSON body (at most kBodyMaxBytes) answers
+// the command; GET /v1/... and GET /healthz answer the query API. Answers
+// are application/json with Content-Length; errors carry the body of
+// error_reply(). Connections are keep-alive and pipelining-safe (answers in
+// request order); an idle connection is closed after 60 s. Malformed HTTP or
+// an oversized body answers 400 and closes the connection.
+//
+// Time: commands are stamped with wall_clock_now(). A server built with
+// allow_client_time (tests, scenario runs over HTTP) takes the instant in the
+// request header "X-Autoriza-Time: 2026-11-02T10:00:00-03:00" instead; a bad
+// value answers 400. Otherwise the header is ignored.
+//
+// Depends on adapters/json (Service) and engine (Status, clock); Beast stays
+// out of this header.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "service.h"
+#include "status.h"
+
+namespace autoriza {
+
+inline constexpr unsigned kServerThreadsMax = 64;
+inline constexpr size_t kConnectionsMax = 1024;  // beyond it new connections are closed at once
+
+class HttpServer {
+ public:
+  // Serves service on host:port (port 0: the system picks one, see port()).
+  // threads run the io_context (1 to kServerThreadsMax). service must
+  // outlive the server.
+  HttpServer(Service& service, std::string host, uint16_t port, unsigned threads = 1,
+             bool allow_client_time = false);
+  // Calls stop().
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Resolves host, binds, listens and starts the threads. Once only; an
+  // error (address in use...) leaves the server stopped.
+  Status start();
+  // The bound port once start() succeeded; before, the port asked for.
+  uint16_t port() const;
+  // Closes the listener and every connection, waits for the service calls
+  // in flight to call back, and joins the threads. Idempotent. Never call it
+  // from a server thread or a Service callback (it joins those threads).
+  void stop();
+
+  // Whether X-Autoriza-Time overrides the wall clock; takes effect for the
+  // requests read after the call.
+  void set_allow_client_time(bool allow);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace autoriza

@@ -1,0 +1,62 @@
+#pragma once
+// What every connection of an HttpServer shares with it: the service, the
+// client-time switch, and the count of Service::post calls whose done
+// callback has not run yet. stop() waits for that count to reach zero before
+// it tears down the io_context, because a done callback (on an engine
+// thread) posts its answer to that io_context.
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+
+#include "service.h"
+
+namespace autoriza {
+
+class ServerCore {
+ public:
+  explicit ServerCore(Service& service) : service_(service) {}
+  ServerCore(const ServerCore&) = delete;
+  ServerCore& operator=(const ServerCore&) = delete;
+
+  Service& service() { return service_; }
+
+  // Whether a request's X-Autoriza-Time header replaces the wall clock.
+  bool allow_client_time() const { return allow_client_time_.load(std::memory_order_relaxed); }
+  void set_allow_client_time(bool allow) { allow_client_time_.store(allow, std::memory_order_relaxed); }
+
+  // Counts one post in flight. Returns false once stopping (the caller
+  // answers 503 and does not call the service).
+  bool begin_post() {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    ++posts_in_flight_;
+    return true;
+  }
+  // The last thing a done callback does: after it the server may be gone.
+  // Notifies under the lock so the waiter cannot destroy the condition
+  // variable between our unlock and notify.
+  void end_post() {
+    std::lock_guard lock(mutex_);
+    AUTORIZA_CHECK(posts_in_flight_ > 0);
+    --posts_in_flight_;
+    if (posts_in_flight_ == 0) idle_.notify_all();
+  }
+  // Refuses new posts, then waits until every post in flight has ended.
+  // Relies on the Service contract: done is called exactly once.
+  void stop_and_drain() {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    idle_.wait(lock, [this] { return posts_in_flight_ == 0; });
+  }
+
+ private:
+  Service& service_;
+  std::atomic<bool> allow_client_time_{false};
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  size_t posts_in_flight_ = 0;  // bounded by connections (one request each)
+  bool stopping_ = false;
+};
+
+}  // namespace autoriza

@@ -1,0 +1,39 @@
+#pragma once
+// JSON <-> commands and answers (SPEC section 3). Decoding checks shape and
+// syntax only (types, required fields, formats, bounds); business rules are
+// the validator's. Every error names the field as a JSON path.
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "commands_generated.h"
+#include "engine.h"
+#include "results_generated.h"
+#include "status.h"
+
+namespace autoriza {
+
+using Json = nlohmann::json;
+
+inline constexpr size_t kItemsMax = 50;
+inline constexpr int kQtyMax = 1000;
+inline constexpr size_t kIdMax = 64;
+inline constexpr size_t kTextMax = 1000;
+inline constexpr int kJsonDepthMax = 16;
+
+// Parses text as one JSON value (depth at most kJsonDepthMax).
+Status parse_json(std::string_view text, Json* out);
+
+// Whether a command name is one of SPEC section 3.
+bool is_command_name(std::string_view name);
+
+// Decodes the body of POST /v1/<name>.
+Status decode_command(std::string_view name, const Json& body, fb::CommandUnion* out);
+
+// The answer of a command (SPEC sections 3-4).
+Json encode_result(fb::Command type, const fb::ResultT& result);
+// A command as received (normalized), for transaction views.
+Json encode_command(const fb::CommandUnion& command);
+// GET /v1/transactions/{id}.
+Json encode_transaction(const TransactionView& view);
+
+}  // namespace autoriza

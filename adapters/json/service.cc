@@ -1,0 +1,85 @@
+#include "service.h"
+
+#include <memory>
+
+#include "codec.h"
+
+namespace autoriza {
+
+Reply error_reply(int status, std::string_view code, std::string_view message, std::string_view field) {
+  Json error = {{"code", code}, {"message", message}};
+  if (!field.empty()) error["field"] = field;
+  return Reply{status, Json{{"error", error}}.dump()};
+}
+
+namespace {
+
+Reply reply_for(const Status& s) {
+  switch (s.kind()) {
+    case StatusKind::kOk: break;
+    case StatusKind::kInvalidRequest: return error_reply(400, "INVALID_REQUEST", s.message(), s.field());
+    case StatusKind::kNotFound: return error_reply(404, "NOT_FOUND", s.message());
+    case StatusKind::kConflict: return error_reply(409, "REQUEST_ID_REUSED", s.message());
+    case StatusKind::kUnavailable: return error_reply(503, "UNAVAILABLE", s.message());
+    case StatusKind::kIoError:
+    case StatusKind::kCorruption: return error_reply(500, "INTERNAL", s.message());
+  }
+  return error_reply(500, "INTERNAL", "no answer");
+}
+
+}  // namespace
+
+void Service::post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {
+  if (!is_command_name(command)) {
+    done(error_reply(404, "NOT_FOUND", "unknown command '" + std::string(command) + "'"));
+    return;
+  }
+  if (body.size() > kBodyMaxBytes) {
+    done(error_reply(400, "INVALID_REQUEST", "body over " + std::to_string(kBodyMaxBytes) + " bytes", ""));
+    return;
+  }
+  Json json;
+  fb::CommandUnion cmd;
+  Status s = parse_json(body, &json);
+  if (s) s = decode_command(command, json, &cmd);
+  if (!s) {
+    done(reply_for(s));
+    return;
+  }
+  if (cmd.type == fb::Command::TokenIssueCmd) {
+    if (!engine_.reference()->affiliate(cmd.AsTokenIssueCmd()->credential)) {
+      done(error_reply(404, "NOT_FOUND", "no affiliate with credential " + cmd.AsTokenIssueCmd()->credential));
+    } else {
+      done(error_reply(501, "NOT_IMPLEMENTED", "token_issue arrives with the token feature"));
+    }
+    return;
+  }
+  const fb::Command type = cmd.type;
+  engine_.submit(std::move(cmd), now, [type, done = std::move(done)](Outcome o) {
+    if (!o.status) {
+      done(reply_for(o.status));
+      return;
+    }
+    done(Reply{200, encode_result(type, *o.result).dump()});
+  });
+}
+
+Reply Service::get(std::string_view target) {
+  const size_t query = target.find('?');
+  const std::string_view path = target.substr(0, query);
+  if (path == "/healthz") {
+    return Reply{200, Json{{"status", "ok"}, {"partitions", engine_.options().partitions},
+                           {"queue_depth", engine_.queue_depth()}}.dump()};
+  }
+  constexpr std::string_view kTransactions = "/v1/transactions/";
+  if (path.substr(0, kTransactions.size()) == kTransactions) {
+    const std::string_view id = path.substr(kTransactions.size());
+    TransactionView view;
+    Status s = engine_.transaction(id, &view);
+    if (!s) return reply_for(s);
+    return Reply{200, encode_transaction(view).dump()};
+  }
+  return error_reply(404, "NOT_FOUND", "no resource at " + std::string(path));
+}
+
+}  // namespace autoriza

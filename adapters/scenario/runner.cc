@@ -1,0 +1,160 @@
+#include "runner.h"
+
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <random>
+
+#include "expect.h"
+#include "reference_loader.h"
+#include "service.h"
+
+namespace autoriza {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempStore {
+  fs::path dir;
+  TempStore() {
+    std::random_device rd;
+    dir = fs::temp_directory_path() / ("autoriza-scenario-" + std::to_string(rd()) + std::to_string(rd()));
+  }
+  ~TempStore() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+Reply run_step(Service& service, const std::string& command, const Json& body, Millis at) {
+  if (command == "query") {
+    const Json* path = body.is_object() && body.contains("path") ? &body["path"] : nullptr;
+    if (!path || !path->is_string()) return error_reply(400, "INVALID_REQUEST", "query needs body.path", "body.path");
+    return service.get(path->get<std::string>());
+  }
+  std::promise<Reply> promise;
+  auto future = promise.get_future();
+  service.post(command, body.dump(), at, [&promise](Reply r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+// Checks one answer against expect; why says what differs.
+bool check(const Json& expect, const Reply& reply, const Json& answer, std::string* why) {
+  const bool wants_error = expect.is_object() && expect.size() == 1 && expect.contains("error") && expect["error"].is_string();
+  if (wants_error) {
+    const Json* code = answer.contains("error") ? &answer["error"]["code"] : nullptr;
+    if (reply.status == 200 || !code || *code != expect["error"]) {
+      *why = "expected error " + expect["error"].get<std::string>() + ", got HTTP " + std::to_string(reply.status);
+      return false;
+    }
+    return true;
+  }
+  if (reply.status != 200) {
+    *why = "expected an answer, got HTTP " + std::to_string(reply.status);
+    return false;
+  }
+  return subset_match(expect, answer, "", why);
+}
+
+class FileRun {
+ public:
+  FileRun(Service& service, std::ostream& out, const fs::path& file, bool verbose)
+      : service_(service), out_(out), file_(file), verbose_(verbose) {}
+
+  void step(const std::string& line, int line_number, ScenarioTotals& totals) {
+    const std::string where = file_.filename().string() + ":" + std::to_string(line_number);
+    Json s;
+    if (Status st = parse_json(line, &s); !st || !s.is_object()) return fail(totals, where, "step is not a JSON object");
+    const std::string id = s.value("step", where);
+    const std::string command = s.value("command", "");
+    const auto at = parse_instant(s.value("at", ""));
+    if (command.empty() || !at) return fail(totals, where + " " + id, "step needs command and an ISO-8601 'at'");
+    Json body = s.value("body", Json::object());
+    Json expect = s.value("expect", Json::object());
+    std::string why;
+    if (!substitute(body, answers_, &why) || !substitute(expect, answers_, &why)) return fail(totals, where + " " + id, why);
+    const Reply reply = run_step(service_, command, body, *at);
+    Json answer;
+    if (!parse_json(reply.body, &answer)) answer = reply.body;
+    answers_[id] = answer;
+    if (!check(expect, reply, answer, &why)) {
+      out_ << "FAIL " << where << " step " << id << ": " << why << "\n  expected: " << expect.dump()
+           << "\n  actual:   " << answer.dump() << "\n";
+      ++totals.failed;
+      return;
+    }
+    if (verbose_) out_ << "ok   " << where << " step " << id << "\n";
+    ++totals.passed;
+  }
+
+ private:
+  void fail(ScenarioTotals& totals, const std::string& where, const std::string& why) {
+    out_ << "FAIL " << where << ": " << why << "\n";
+    ++totals.failed;
+  }
+
+  Service& service_;
+  std::ostream& out_;
+  fs::path file_;
+  bool verbose_;
+  StepAnswers answers_;
+};
+
+void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream& out, ScenarioTotals& totals) {
+  std::ifstream in(file);
+  if (!in) {
+    out << "FAIL " << file.string() << ": cannot read the file\n";
+    ++totals.failed;
+    return;
+  }
+  TempStore store;
+  Status status;
+  EngineOptions eo;
+  eo.store = store.dir;
+  eo.sync = false;  // a throw-away store: durability is tested elsewhere
+  auto engine = Engine::open(eo, &status);
+  ReferenceLoad load;
+  if (status) {
+    load = load_reference_dir(options.data, *engine->reference());
+    if (!load.ok()) {
+      status = Status::invalid("reference data in " + options.data.string() + " is rejected");
+      for (const auto& f : load.files) {
+        for (const auto& e : f.errors) out << "  " << e << "\n";
+      }
+    }
+  }
+  ReferenceLoadStats stats;
+  if (status) status = engine->load_reference(load.records, &stats);
+  if (!status) {
+    out << "FAIL " << file.string() << ": " << status.to_string() << "\n";
+    ++totals.failed;
+    return;
+  }
+  Service service(*engine);
+  FileRun run(service, out, file, options.verbose);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    run.step(line, number, totals);
+  }
+}
+
+}  // namespace
+
+ScenarioTotals run_scenarios(const ScenarioOptions& options, std::ostream& out) {
+  ScenarioTotals totals;
+  for (const auto& file : options.files) {
+    const ScenarioTotals before = totals;
+    run_file(options, file, out, totals);
+    out << file.filename().string() << ": " << totals.passed - before.passed << " passed, "
+        << totals.failed - before.failed << " failed\n";
+  }
+  out << totals.passed << " passed, " << totals.failed << " failed\n";
+  return totals;
+}
+
+}  // namespace autoriza

@@ -1,0 +1,23 @@
+#pragma once
+// Per-command decision functions behind decide() (validator.h).
+#include "reasons.h"
+#include "validator.h"
+
+namespace autoriza {
+
+Decision decide_eligibility(const DecideContext& ctx, const fb::EligibilityCmdT& cmd);
+Decision decide_authorize(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd);
+Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd);
+Decision decide_annul(const DecideContext& ctx, const fb::AnnulCmdT& cmd);
+Decision decide_audit_verdict(const DecideContext& ctx, const fb::AuditVerdictCmdT& cmd);
+
+// A new decision with its event's type, time and an empty result.
+Decision new_decision(const DecideContext& ctx, fb::EventType type);
+// Copies reasons (sorted, unique) into a result field.
+void set_reasons(std::vector<fb::ReasonCode>& out, std::vector<Reason> reasons);
+// Totals over the items whose status counts (AUTHORIZED, CONSUMED).
+std::unique_ptr<fb::TotalsT> totals_of(const std::vector<std::unique_ptr<fb::ItemResultT>>& items);
+// An answer item from an order or SAP item.
+std::unique_ptr<fb::ItemResultT> item_result_of(const fb::OrderItemT& item);
+
+}  // namespace autoriza

@@ -1,0 +1,191 @@
+#include "engine.h"
+
+#include <spdlog/spdlog.h>
+
+#include "records.h"
+#include "state_store.h"
+
+namespace autoriza {
+
+namespace {
+
+constexpr size_t kReferenceCommitMax = 10'000;
+constexpr const char* kPartitionsKey = "partitions";
+
+Status check_partition_count(Journal& journal, PartitionId partitions) {
+  std::string stored;
+  Status s = journal.read_state(StateTable::kMeta, kPartitionsKey, &stored);
+  if (s.kind() == StatusKind::kNotFound) {
+    CommitBatch b;
+    b.writes.push_back({StateTable::kMeta, kPartitionsKey, std::to_string(partitions)});
+    return journal.commit(b);
+  }
+  if (!s) return s;
+  if (stored != std::to_string(partitions)) {
+    return Status::invalid("this store was created with " + stored + " partitions, not " + std::to_string(partitions) +
+                               " (ids embed the partition; replay into a new store to change it)",
+                           "--partitions");
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::unique_ptr<Engine> Engine::open(const EngineOptions& options, Status* status) {
+  if (options.partitions < 1 || options.partitions > kPartitionsMax) {
+    *status = Status::invalid("partitions must be 1.." + std::to_string(kPartitionsMax), "--partitions");
+    return nullptr;
+  }
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->options_ = options;
+  RocksJournalOptions jo;
+  jo.sync = options.sync;
+  engine->journal_ = open_rocks_journal(options.store, jo, status);
+  if (!*status) return nullptr;
+  *status = check_partition_count(*engine->journal_, options.partitions);
+  if (*status) *status = engine->recover();
+  if (!*status) return nullptr;
+  return engine;
+}
+
+Status Engine::recover() {
+  auto reference = std::make_shared<Reference>();
+  if (Status s = restore_reference(*journal_, reference.get()); !s) return s;
+  if (Status s = read_stream_meta(*journal_, kReferenceStream, &reference_sequence_); !s) return s;
+  reference_ = std::move(reference);
+  std::vector<std::unique_ptr<PartitionState>> states;
+  for (PartitionId p = 0; p < options_.partitions; ++p) {
+    states.push_back(std::make_unique<PartitionState>(p, idempotency_));
+  }
+  if (Status s = restore_partitions(*journal_, states, idempotency_); !s) return s;
+  for (auto& state : states) {
+    partitions_.push_back(std::make_unique<Partition>(std::move(state), *journal_, [this] { return this->reference(); },
+                                                      options_.batch_max, options_.queue_max));
+    partitions_.back()->start();
+  }
+  return Status::ok();
+}
+
+Engine::~Engine() { partitions_.clear(); }
+
+ReferencePtr Engine::reference() const {
+  std::lock_guard lock(reference_mutex_);
+  return reference_;
+}
+
+PartitionId Engine::route(const fb::CommandUnion& command) const {
+  const PartitionId n = options_.partitions;
+  auto by_id = [n](std::optional<EventPosition> pos, std::string_view fallback) {
+    return pos && pos->partition < n ? pos->partition : partition_of_credential(fallback, n);
+  };
+  switch (command.type) {
+    case fb::Command::EligibilityCmd: return partition_of_credential(command.AsEligibilityCmd()->credential, n);
+    case fb::Command::AuthorizeCmd: return partition_of_credential(command.AsAuthorizeCmd()->credential, n);
+    case fb::Command::TokenIssueCmd: return partition_of_credential(command.AsTokenIssueCmd()->credential, n);
+    case fb::Command::ConsumeCmd: {
+      const auto& c = *command.AsConsumeCmd();
+      return by_id(parse_transaction_id(c.order), c.credential);
+    }
+    case fb::Command::AnnulCmd: {
+      const std::string& id = command.AsAnnulCmd()->transaction;
+      auto pos = parse_transaction_id(id);
+      return by_id(pos ? pos : parse_sap_number(id), id);
+    }
+    case fb::Command::AuditVerdictCmd: {
+      const std::string& sap = command.AsAuditVerdictCmd()->sap;
+      return by_id(parse_sap_number(sap), sap);
+    }
+    case fb::Command::NONE: break;
+  }
+  return 0;
+}
+
+void Engine::submit(fb::CommandUnion command, Millis now, Callback done) {
+  const PartitionId p = route(command);
+  partitions_[p]->submit(Submission{std::move(command), now, std::move(done)});
+}
+
+Outcome Engine::execute(fb::CommandUnion command, Millis now) {
+  std::promise<Outcome> promise;
+  auto future = promise.get_future();
+  submit(std::move(command), now, [&promise](Outcome o) { promise.set_value(std::move(o)); });
+  return future.get();
+}
+
+Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats) {
+  std::lock_guard load_lock(load_mutex_);
+  ReferencePtr current = reference();
+  auto next = std::make_shared<Reference>(*current);
+  CommitBatch batch;
+  Sequence sequence = reference_sequence_;
+  auto flush = [&]() -> Status {
+    if (batch.events.empty()) return Status::ok();
+    Status s = journal_->commit(batch);
+    batch.clear();
+    return s;
+  };
+  for (const auto& record : records) {
+    if (next->contains_equal(record)) {
+      ++stats->unchanged;
+      continue;
+    }
+    const bool known = next->contains_key(record);
+    ++(known ? stats->updated : stats->added);
+    next->upsert(record);
+    fb::EventT event;
+    event.type = fb::EventType::REFERENCE_UPSERTED;
+    event.partition = kReferenceStream;
+    event.sequence = ++sequence;
+    event.reference = record;
+    batch.events.push_back({kReferenceStream, sequence, pack_event(event)});
+    write_reference(record, sequence, batch);
+    if (batch.events.size() >= kReferenceCommitMax) {
+      if (Status s = flush(); !s) return s;
+    }
+  }
+  if (Status s = flush(); !s) return s;
+  std::lock_guard lock(reference_mutex_);
+  reference_ = std::move(next);
+  reference_sequence_ = sequence;
+  return Status::ok();
+}
+
+Status Engine::transaction(std::string_view id, TransactionView* out) const {
+  auto pos = parse_transaction_id(id);
+  const bool is_sap = !pos && (pos = parse_sap_number(id));
+  if (!pos || pos->partition >= options_.partitions) return Status::not_found("no transaction " + std::string(id));
+  std::string bytes;
+  if (Status s = journal_->read_event(pos->partition, pos->sequence, &bytes); !s) {
+    return s.kind() == StatusKind::kNotFound ? Status::not_found("no transaction " + std::string(id)) : s;
+  }
+  if (Status s = unpack_event(bytes, &out->event); !s) return s;
+  const fb::ResultT* r = out->event.result.get();
+  if (!r || (is_sap ? r->sap != id : r->transaction != id)) return Status::not_found("no transaction " + std::string(id));
+  std::string value;
+  auto read = [&](StateTable t, const std::string& key, auto& slot) -> Status {
+    if (key.empty()) return Status::ok();
+    Status s = journal_->read_state(t, key, &value);
+    if (s.kind() == StatusKind::kNotFound) return Status::ok();
+    if (!s) return s;
+    slot = std::make_unique<typename std::remove_reference_t<decltype(slot)>::element_type>();
+    return unpack_record(value, slot.get());
+  };
+  Status s = read(StateTable::kOrders, r->transaction, out->order);
+  if (s) s = read(StateTable::kConsumptions, r->transaction, out->consumption);
+  if (s) s = read(StateTable::kSaps, r->sap, out->sap);
+  return s;
+}
+
+std::vector<PartitionStats> Engine::stats() const {
+  std::vector<PartitionStats> out;
+  for (auto& p : partitions_) out.push_back(p->stats());
+  return out;
+}
+
+size_t Engine::queue_depth() const {
+  size_t n = 0;
+  for (auto& p : partitions_) n += p->queue_depth();
+  return n;
+}
+
+}  // namespace autoriza

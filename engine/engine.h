@@ -1,0 +1,82 @@
+#pragma once
+// The engine: opens the journal, recovers state from it, routes commands to
+// partitions and loads reference data. Thread-safe.
+//
+// Routing: eligibility, authorize and token_issue by the affiliate
+// credential; consume by the partition written in its order id; annul and
+// audit_verdict by the partition written in the transaction / SAP id (so a
+// command always meets the state it needs). Unknown ids route by hash.
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "journal.h"
+#include "partition.h"
+#include "reference.h"
+
+namespace autoriza {
+
+struct EngineOptions {
+  std::filesystem::path store = "autoriza-data";
+  PartitionId partitions = 1;
+  size_t batch_max = 4096;     // commands per group commit
+  size_t queue_max = 65536;    // per partition; beyond it: kUnavailable (503)
+  bool sync = true;            // WAL fsync per batch; false only for experiments
+};
+
+struct ReferenceLoadStats {
+  size_t added = 0, updated = 0, unchanged = 0;
+};
+
+// A recorded transaction and, for orders, consumptions and SAPs, their
+// current record.
+struct TransactionView {
+  fb::EventT event;
+  std::unique_ptr<fb::OrderStateT> order;
+  std::unique_ptr<fb::ConsumptionStateT> consumption;
+  std::unique_ptr<fb::SapStateT> sap;
+};
+
+class Engine {
+ public:
+  static std::unique_ptr<Engine> open(const EngineOptions& options, Status* status);
+  ~Engine();
+
+  // Decides and records one command; done is called exactly once, after the
+  // event is durable, from a writer thread.
+  void submit(fb::CommandUnion command, Millis now, Callback done);
+  // Blocking form of submit.
+  Outcome execute(fb::CommandUnion command, Millis now);
+
+  // Records every record that is new or changed as a reference event (in
+  // commits of at most 10,000) and then publishes the new snapshot.
+  Status load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats);
+  ReferencePtr reference() const;
+
+  // id is a transaction id or a SAP number; kNotFound when unknown.
+  Status transaction(std::string_view id, TransactionView* out) const;
+
+  Journal& journal() { return *journal_; }
+  const EngineOptions& options() const { return options_; }
+  PartitionId route(const fb::CommandUnion& command) const;
+  std::vector<PartitionStats> stats() const;
+  size_t queue_depth() const;
+
+ private:
+  Engine() = default;
+  Status recover();
+
+  EngineOptions options_;
+  std::unique_ptr<Journal> journal_;
+  IdempotencyIndex idempotency_;
+  std::vector<std::unique_ptr<Partition>> partitions_;
+  std::mutex load_mutex_;               // one reference load at a time
+  mutable std::mutex reference_mutex_;  // guards the snapshot pointer
+  ReferencePtr reference_;
+  Sequence reference_sequence_ = 0;
+};
+
+}  // namespace autoriza

@@ -1,0 +1,76 @@
+#pragma once
+// The journal: where events and the state they lead to become durable.
+// The embedded default keeps both in one RocksDB (rocks_journal.cc); a Kafka
+// journal will keep events in a topic and state locally, behind the same
+// interface. One writer per stream (partition) at a time.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ids.h"
+#include "status.h"
+
+namespace autoriza {
+
+enum class StateTable : uint8_t { kReference, kOrders, kConsumptions, kSaps, kIdempotency, kMeta };
+inline constexpr StateTable kStateTables[] = {StateTable::kReference,   StateTable::kOrders,
+                                              StateTable::kConsumptions, StateTable::kSaps,
+                                              StateTable::kIdempotency, StateTable::kMeta};
+const char* state_table_name(StateTable table);
+
+struct EventRecord {
+  PartitionId stream = 0;
+  Sequence sequence = 0;
+  std::string bytes;  // a packed fb::Event
+};
+
+struct StateWrite {
+  StateTable table;
+  std::string key;
+  std::string value;
+};
+
+// Events and state writes that become durable together or not at all.
+struct CommitBatch {
+  std::vector<EventRecord> events;
+  std::vector<StateWrite> writes;
+  void clear() {
+    events.clear();
+    writes.clear();
+  }
+};
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+  // Atomic; durable on return when the journal syncs.
+  virtual Status commit(const CommitBatch& batch) = 0;
+  virtual Status read_event(PartitionId stream, Sequence sequence, std::string* bytes) const = 0;
+  // Visits the events of a stream from `from` in order until visit returns false.
+  virtual Status scan_events(PartitionId stream, Sequence from,
+                             const std::function<bool(Sequence, std::string_view)>& visit) const = 0;
+  virtual Status read_state(StateTable table, std::string_view key, std::string* value) const = 0;
+  virtual Status scan_state(StateTable table,
+                            const std::function<bool(std::string_view, std::string_view)>& visit) const = 0;
+  // Hex SHA-256 over every (key, value) of the table, in key order.
+  virtual Status digest(StateTable table, std::string* hex) const = 0;
+  // Streams that hold at least one event, ascending.
+  virtual std::vector<PartitionId> streams() const = 0;
+};
+
+struct RocksJournalOptions {
+  bool sync = true;  // fsync the WAL on every commit (durable acknowledgements)
+  bool read_only = false;
+  size_t block_cache_mb = 512;
+};
+
+std::unique_ptr<Journal> open_rocks_journal(const std::filesystem::path& dir, const RocksJournalOptions& options,
+                                            Status* status);
+
+// Key of an event: [stream u16 BE][sequence u64 BE].
+std::string event_key(PartitionId stream, Sequence sequence);
+
+}  // namespace autoriza

@@ -1,0 +1,196 @@
+#include "partition.h"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include "records.h"
+#include "state_store.h"
+#include "validator.h"
+
+namespace autoriza {
+
+struct Partition::Pending {
+  Callback done;
+  Outcome outcome;
+};
+
+Digest command_digest(const fb::CommandUnion& command) {
+  flatbuffers::FlatBufferBuilder builder(512);
+  builder.Finish(command.Pack(builder));
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(builder.GetBufferPointer(), builder.GetSize(), md, &len, EVP_sha256(), nullptr);
+  Digest d;
+  std::copy(md, md + d.size(), d.begin());
+  return d;
+}
+
+Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
+                     size_t batch_max, size_t queue_max)
+    : state_(std::move(state)), journal_(journal), reference_(std::move(reference)), batch_max_(batch_max),
+      queue_max_(queue_max) {
+  AUTORIZA_CHECK(batch_max_ >= 1 && queue_max_ >= batch_max_);
+}
+
+Partition::~Partition() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void Partition::start() { writer_ = std::thread([this] { run(); }); }
+
+void Partition::submit(Submission submission) {
+  {
+    std::unique_lock lock(mutex_);
+    if (failed_ || stopping_) {
+      lock.unlock();
+      submission.done({Status::unavailable("partition " + std::to_string(state_->partition()) +
+                                           (failed_ ? " stopped after a storage failure" : " is stopping")),
+                       nullptr, false});
+      return;
+    }
+    if (queue_.size() >= queue_max_) {
+      lock.unlock();
+      submission.done({Status::unavailable("partition " + std::to_string(state_->partition()) +
+                                           " queue is full; retry later"),
+                       nullptr, false});
+      return;
+    }
+    queue_.push_back(std::move(submission));
+  }
+  ready_.notify_one();
+}
+
+size_t Partition::queue_depth() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+PartitionStats Partition::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return stats_;
+}
+
+void Partition::run() {
+  std::vector<Submission> batch;
+  batch.reserve(batch_max_);
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < batch_max_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    process(batch);
+    batch.clear();
+  }
+}
+
+bool Partition::answer_retry(Submission& s, const IdempotencyEntry& entry, std::vector<Pending>& answers) {
+  auto it = entry.position.partition == state_->partition() ? uncommitted_.find(entry.position.sequence)
+                                                              : uncommitted_.end();
+  if (it != uncommitted_.end()) {
+    answers.push_back({std::move(s.done), {Status::ok(), it->second, true}});
+    return true;
+  }
+  std::string bytes;
+  fb::EventT event;
+  Status st = journal_.read_event(entry.position.partition, entry.position.sequence, &bytes);
+  if (st) st = unpack_event(bytes, &event);
+  if (!st) {
+    answers.push_back({std::move(s.done), {st, nullptr, false}});
+    return false;
+  }
+  answers.push_back({std::move(s.done), {Status::ok(), std::shared_ptr<const fb::ResultT>(std::move(event.result)), true}});
+  return true;
+}
+
+void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>& answers) {
+  const std::string scope = idempotency_scope(s.command);
+  Digest digest{};
+  if (!scope.empty()) {
+    digest = command_digest(s.command);
+    if (auto entry = state_->idempotency().find(idempotency_key(scope, request_id_of(s.command)))) {
+      if (entry->digest != digest) {
+        answers.push_back({std::move(s.done),
+                           {Status::conflict("request_id '" + request_id_of(s.command) +
+                                             "' was already used with another body"),
+                            nullptr, false}});
+        return;
+      }
+      ++retries_in_batch_;
+      answer_retry(s, *entry, answers);
+      return;
+    }
+  }
+  const Sequence sequence = state_->last_sequence() + 1;
+  Decision d = decide(DecideContext{ref, *state_, s.now, state_->partition(), sequence}, s.command);
+  if (!d.status) {
+    answers.push_back({std::move(s.done), {d.status, nullptr, false}});
+    return;
+  }
+  if (!d.record) {
+    answers.push_back({std::move(s.done), {Status::ok(), std::move(d.event.result), false}});
+    return;
+  }
+  fb::EventT& event = d.event;
+  event.partition = state_->partition();
+  event.sequence = sequence;
+  event.scope = scope;
+  event.request_id = request_id_of(s.command);
+  event.request_digest.assign(digest.begin(), digest.end());
+  event.command = std::move(s.command);
+  state_->apply(event, dirty_);
+  batch_.events.push_back({state_->partition(), sequence, pack_event(event)});
+  std::shared_ptr<const fb::ResultT> result(std::move(event.result));
+  uncommitted_[sequence] = result;
+  answers.push_back({std::move(s.done), {Status::ok(), std::move(result), false}});
+}
+
+void Partition::process(std::vector<Submission>& batch) {
+  const ReferencePtr ref = reference_();
+  std::vector<Pending> answers;
+  answers.reserve(batch.size());
+  batch_.clear();
+  dirty_.clear();
+  uncommitted_.clear();
+  retries_in_batch_ = 0;
+  for (Submission& s : batch) {
+    if (failed_) {
+      answers.push_back({std::move(s.done), {Status::unavailable("partition stopped after a storage failure"), nullptr, false}});
+      continue;
+    }
+    handle(s, *ref, answers);
+  }
+  if (!batch_.events.empty()) {
+    write_dirty(*state_, dirty_, batch_);
+    Status st = journal_.commit(batch_);
+    if (!st) {
+      // Memory state is now ahead of the store: stop taking commands; a
+      // restart recovers from the store. Nothing of this batch is acknowledged.
+      spdlog::critical("partition {}: commit failed, stopping: {}", state_->partition(), st.to_string());
+      std::lock_guard lock(mutex_);
+      failed_ = true;
+      for (Pending& p : answers) {
+        if (p.outcome.status.is_ok()) p.outcome = {Status::unavailable("storage failure: " + st.message()), nullptr, false};
+      }
+    }
+  }
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats_.commands += batch.size();
+    stats_.batches += 1;
+    stats_.events += batch_.events.size();
+    stats_.retries += retries_in_batch_;
+  }
+  for (Pending& p : answers) p.done(std::move(p.outcome));
+}
+
+}  // namespace autoriza

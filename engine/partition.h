@@ -1,0 +1,84 @@
+#pragma once
+// One writer per partition. Commands queue (bounded: a full queue refuses
+// with kUnavailable, i.e. backpressure, never unbounded memory); the writer
+// takes them in batches, decides each against state, applies the resulting
+// events to state at once (later commands of the batch see earlier ones),
+// commits events + state in one journal batch (group commit, WAL synced),
+// and only then answers.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "commands_generated.h"
+#include "journal.h"
+#include "results_generated.h"
+#include "state.h"
+
+namespace autoriza {
+
+struct Outcome {
+  Status status;                               // not ok: an error answer, nothing recorded
+  std::shared_ptr<const fb::ResultT> result;   // the answer when ok
+  bool replayed = false;                       // an idempotent retry answered from the log
+};
+using Callback = std::function<void(Outcome)>;
+
+struct Submission {
+  fb::CommandUnion command;
+  Millis now;
+  Callback done;
+};
+
+struct PartitionStats {
+  uint64_t commands = 0, batches = 0, events = 0, retries = 0;
+};
+
+class Partition {
+ public:
+  Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
+            size_t batch_max, size_t queue_max);
+  ~Partition();  // drains and stops
+
+  void start();
+  // Thread-safe. Calls done exactly once, from the writer thread (or at once
+  // when refused).
+  void submit(Submission submission);
+  PartitionStats stats() const;
+  size_t queue_depth() const;
+
+ private:
+  struct Pending;
+  void run();
+  void process(std::vector<Submission>& batch);
+  void handle(Submission& s, const Reference& ref, std::vector<Pending>& answers);
+  bool answer_retry(Submission& s, const IdempotencyEntry& entry, std::vector<Pending>& answers);
+
+  std::unique_ptr<PartitionState> state_;
+  Journal& journal_;
+  std::function<ReferencePtr()> reference_;
+  const size_t batch_max_;
+  const size_t queue_max_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Submission> queue_;
+  bool stopping_ = false;
+  bool failed_ = false;
+  std::thread writer_;
+
+  // Writer-thread only.
+  CommitBatch batch_;
+  DirtySet dirty_;
+  std::unordered_map<Sequence, std::shared_ptr<const fb::ResultT>> uncommitted_;
+  uint64_t retries_in_batch_ = 0;
+  PartitionStats stats_;  // guarded by stats_mutex_
+  mutable std::mutex stats_mutex_;
+};
+
+// 16 bytes of SHA-256 over the packed command: "same body" for idempotency.
+Digest command_digest(const fb::CommandUnion& command);
+
+}  // namespace autoriza

@@ -1,0 +1,69 @@
+#pragma once
+// Reference data (SPEC section 2) as an immutable snapshot. Writers take a
+// shared_ptr to the current snapshot per batch; a reload builds a new one and
+// swaps it in, so readers never lock.
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "reference_generated.h"
+
+namespace autoriza {
+
+// Transparent hashing so lookups take string_view without allocating.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+struct Reference {
+  StringMap<fb::PlanT> plans;            // by plan name
+  StringMap<fb::AffiliateT> affiliates;  // by credential
+  StringMap<fb::ProviderT> providers;    // by provider id
+  StringMap<fb::PrescriberT> prescribers;  // by prescriber_key(kind, license)
+  StringMap<fb::PracticeT> practices;    // by code
+
+  const fb::PlanT* plan(std::string_view name) const { return find(plans, name); }
+  const fb::AffiliateT* affiliate(std::string_view credential) const { return find(affiliates, credential); }
+  const fb::ProviderT* provider(std::string_view id) const { return find(providers, id); }
+  const fb::PracticeT* practice(std::string_view code) const { return find(practices, code); }
+  const fb::PrescriberT* prescriber(fb::PrescriberKind kind, std::string_view license) const {
+    return find(prescribers, prescriber_key(kind, license));
+  }
+
+  static std::string prescriber_key(fb::PrescriberKind kind, std::string_view license) {
+    return std::string(fb::EnumNamePrescriberKind(kind)) + ":" + std::string(license);
+  }
+
+  // Applies one upsert (a ReferenceUpserted event's record).
+  void upsert(const fb::ReferenceRecordUnion& record);
+
+  // The stable identity of a record within its kind: "affiliate:110000783851".
+  static std::string record_key(const fb::ReferenceRecordUnion& record);
+  // Whether a record of that kind and id exists (equal or not).
+  bool contains_key(const fb::ReferenceRecordUnion& record) const;
+  // Whether applying record would change nothing.
+  bool contains_equal(const fb::ReferenceRecordUnion& record) const;
+
+ private:
+  template <typename M>
+  static const typename M::mapped_type* find(const M& map, std::string_view key) {
+    auto it = map.find(key);
+    return it == map.end() ? nullptr : &it->second;
+  }
+};
+
+using ReferencePtr = std::shared_ptr<const Reference>;
+
+// Coverage of a plan for a practice kind, in percent (0-100).
+int coverage_pct(const fb::PlanT& plan, fb::PracticeKind kind);
+// Whether a provider of this kind may perform practices of that kind.
+bool provider_may_perform(fb::ProviderKind provider, fb::PracticeKind practice);
+// "LAST, FIRST" as shown on a provider's screen.
+std::string display_name(const fb::AffiliateT& affiliate);
+
+}  // namespace autoriza

@@ -1,0 +1,198 @@
+// The embedded journal: one RocksDB with these column families
+//   events        [stream u16 BE][sequence u64 BE] -> packed fb::Event
+//   reference     "<kind>:<id>"                    -> [ReferenceRecord type u8][packed record]
+//   orders        transaction id                   -> packed fb::OrderState
+//   consumptions  transaction id                   -> packed fb::ConsumptionState
+//   saps          SAP number                       -> packed fb::SapState
+//   idempotency   scope 0x00 request_id            -> packed fb::IdempotencyEntry
+//   meta          "stream/<n>" -> packed fb::PartitionMeta; "partitions" -> decimal count
+// A commit is one WriteBatch across the families, WAL synced when options.sync.
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdio>
+
+#include "journal.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/write_batch.h"
+
+namespace autoriza {
+
+const char* state_table_name(StateTable table) {
+  switch (table) {
+    case StateTable::kReference: return "reference";
+    case StateTable::kOrders: return "orders";
+    case StateTable::kConsumptions: return "consumptions";
+    case StateTable::kSaps: return "saps";
+    case StateTable::kIdempotency: return "idempotency";
+    case StateTable::kMeta: return "meta";
+  }
+  return "?";
+}
+
+std::string event_key(PartitionId stream, Sequence sequence) {
+  std::string key(10, '\0');
+  key[0] = char(stream >> 8);
+  key[1] = char(stream & 0xFF);
+  for (int i = 0; i < 8; ++i) key[2 + i] = char((sequence >> (56 - 8 * i)) & 0xFF);
+  return key;
+}
+
+namespace {
+
+Sequence sequence_of_key(std::string_view key) {
+  Sequence s = 0;
+  for (int i = 0; i < 8; ++i) s = (s << 8) | uint8_t(key[2 + i]);
+  return s;
+}
+
+Status from_rocks(const rocksdb::Status& s, const char* what) {
+  if (s.ok()) return Status::ok();
+  if (s.IsCorruption()) return Status::corruption(std::string(what) + ": " + s.ToString());
+  return Status::io_error(std::string(what) + ": " + s.ToString());
+}
+
+class RocksJournal final : public Journal {
+ public:
+  Status open(const std::filesystem::path& dir, const RocksJournalOptions& options) {
+    options_ = options;
+    rocksdb::Options db_options;
+    db_options.create_if_missing = !options.read_only;
+    db_options.create_missing_column_families = !options.read_only;
+    db_options.max_background_jobs = 2;
+    db_options.bytes_per_sync = 1 << 20;
+    db_options.enable_pipelined_write = true;
+    db_options.max_total_wal_size = 512ull << 20;
+    rocksdb::ColumnFamilyOptions cf_options;
+    cf_options.write_buffer_size = 64ull << 20;
+    cf_options.max_write_buffer_number = 4;
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(options.block_cache_mb << 20);
+    cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+    families.emplace_back("events", cf_options);
+    for (StateTable t : kStateTables) families.emplace_back(state_table_name(t), cf_options);
+    rocksdb::DB* db = nullptr;
+    rocksdb::Status s = options.read_only
+                            ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), families, &handles_, &db)
+                            : rocksdb::DB::Open(db_options, dir.string(), families, &handles_, &db);
+    if (!s.ok()) return from_rocks(s, ("opening store " + dir.string()).c_str());
+    db_.reset(db);
+    return Status::ok();
+  }
+
+  ~RocksJournal() override {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    if (db_) db_->Close();
+  }
+
+  Status commit(const CommitBatch& batch) override {
+    rocksdb::WriteBatch wb;
+    for (const EventRecord& e : batch.events) wb.Put(events_cf(), event_key(e.stream, e.sequence), e.bytes);
+    for (const StateWrite& w : batch.writes) wb.Put(cf(w.table), w.key, w.value);
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    return from_rocks(db_->Write(wo, &wb), "committing a batch");
+  }
+
+  Status read_event(PartitionId stream, Sequence sequence, std::string* bytes) const override {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_cf(), event_key(stream, sequence), bytes);
+    if (s.IsNotFound()) return Status::not_found("no event " + std::to_string(stream) + "/" + std::to_string(sequence));
+    return from_rocks(s, "reading an event");
+  }
+
+  Status scan_events(PartitionId stream, Sequence from,
+                     const std::function<bool(Sequence, std::string_view)>& visit) const override {
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    ro.readahead_size = 4 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_cf()));
+    const std::string end = event_key(stream, ~Sequence(0));
+    for (it->Seek(event_key(stream, from)); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.size() != 10 || key.compare(end) > 0) break;
+      if (!visit(sequence_of_key(key.ToStringView()), it->value().ToStringView())) break;
+    }
+    return from_rocks(it->status(), "scanning events");
+  }
+
+  Status read_state(StateTable table, std::string_view key, std::string* value) const override {
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(table), rocksdb::Slice(key.data(), key.size()), value);
+    if (s.IsNotFound()) return Status::not_found(std::string(state_table_name(table)) + ": no " + std::string(key));
+    return from_rocks(s, "reading state");
+  }
+
+  Status scan_state(StateTable table,
+                    const std::function<bool(std::string_view, std::string_view)>& visit) const override {
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf(table)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
+    }
+    return from_rocks(it->status(), "scanning state");
+  }
+
+  Status digest(StateTable table, std::string* hex) const override {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    auto add = [&](std::string_view bytes) {
+      const uint64_t n = bytes.size();
+      EVP_DigestUpdate(ctx.get(), &n, sizeof n);
+      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+    };
+    Status s = scan_state(table, [&](std::string_view k, std::string_view v) {
+      add(k);
+      add(v);
+      return true;
+    });
+    if (!s) return s;
+    std::array<unsigned char, 32> md{};
+    unsigned len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md.data(), &len);
+    hex->clear();
+    char buf[3];
+    for (unsigned i = 0; i < len; ++i) {
+      std::snprintf(buf, sizeof buf, "%02x", md[i]);
+      hex->append(buf, 2);
+    }
+    return Status::ok();
+  }
+
+  std::vector<PartitionId> streams() const override {
+    std::vector<PartitionId> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf()));
+    it->SeekToFirst();
+    while (it->Valid() && it->key().size() == 10) {
+      const PartitionId stream = PartitionId((uint8_t(it->key()[0]) << 8) | uint8_t(it->key()[1]));
+      out.push_back(stream);
+      if (stream == 0xFFFF) break;
+      it->Seek(event_key(PartitionId(stream + 1), 0));
+    }
+    return out;
+  }
+
+ private:
+  rocksdb::ColumnFamilyHandle* events_cf() const { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* cf(StateTable t) const { return handles_[2 + size_t(t)]; }
+
+  RocksJournalOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+}  // namespace
+
+std::unique_ptr<Journal> open_rocks_journal(const std::filesystem::path& dir, const RocksJournalOptions& options,
+                                            Status* status) {
+  auto journal = std::make_unique<RocksJournal>();
+  *status = journal->open(dir, options);
+  if (!*status) return nullptr;
+  return journal;
+}
+
+}  // namespace autoriza

@@ -1,0 +1,314 @@
+#include "state.h"
+
+#include <algorithm>
+
+#include "status.h"
+
+namespace autoriza {
+
+PartitionState::PartitionState(PartitionId partition, IdempotencyIndex& idempotency)
+    : partition_(partition), idempotency_(idempotency) {}
+
+const fb::OrderStateT* PartitionState::order(std::string_view transaction) const {
+  auto it = orders_.find(transaction);
+  return it == orders_.end() ? nullptr : &it->second;
+}
+
+const fb::ConsumptionStateT* PartitionState::consumption(std::string_view transaction) const {
+  auto it = consumptions_.find(transaction);
+  return it == consumptions_.end() ? nullptr : &it->second;
+}
+
+const fb::SapStateT* PartitionState::sap(std::string_view number) const {
+  auto it = saps_.find(number);
+  return it == saps_.end() ? nullptr : &it->second;
+}
+
+const fb::SapStateT* PartitionState::sap_of_transaction(std::string_view transaction) const {
+  auto it = sap_by_transaction_.find(transaction);
+  return it == sap_by_transaction_.end() ? nullptr : sap(it->second);
+}
+
+bool PartitionState::frequency_blocks(std::string_view credential, std::string_view code,
+                                      std::optional<int32_t> tooth, LocalDay today,
+                                      int32_t frequency_days) const {
+  auto it = frequency_.find(credential);
+  if (it == frequency_.end()) return false;
+  for (const FrequencyEntry& e : it->second) {
+    if (e.code == code && e.tooth == tooth && days_between(e.day, today) < frequency_days) return true;
+  }
+  return false;
+}
+
+void PartitionState::apply(const fb::EventT& event, DirtySet& dirty) {
+  AUTORIZA_CHECK(event.partition == partition_);
+  AUTORIZA_CHECK(event.sequence == last_sequence_ + 1);
+  last_sequence_ = event.sequence;
+  switch (event.type) {
+    case fb::EventType::AUTHORIZATION_DECIDED: apply_authorization(event, dirty); break;
+    case fb::EventType::AUDIT_OPENED: apply_audit_opened(event, dirty); break;
+    case fb::EventType::AUDIT_DECIDED: apply_audit_decided(event, dirty); break;
+    case fb::EventType::CONSUMPTION_RECORDED: apply_consumption(event, dirty); break;
+    case fb::EventType::ANNULMENT_RECORDED: apply_annulment(event, dirty); break;
+    case fb::EventType::ELIGIBILITY_CHECKED:
+    case fb::EventType::TOKENS_ISSUED: break;
+    case fb::EventType::REFERENCE_UPSERTED:
+    case fb::EventType::UNKNOWN: AUTORIZA_CHECK(!"event type does not belong to a partition");
+  }
+  if (!event.request_id.empty()) {
+    IdempotencyEntry entry;
+    AUTORIZA_CHECK(event.request_digest.size() == entry.digest.size());
+    std::copy(event.request_digest.begin(), event.request_digest.end(), entry.digest.begin());
+    entry.position = {partition_, event.sequence};
+    std::string key = idempotency_key(event.scope, event.request_id);
+    idempotency_.insert(key, entry);
+    dirty.idempotency.emplace_back(std::move(key), entry);
+  }
+}
+
+void PartitionState::apply_authorization(const fb::EventT& event, DirtySet& dirty) {
+  const fb::ResultT& result = *event.result;
+  if (result.order.empty()) return;  // refused: nothing but the record
+  const fb::AuthorizeCmdT& cmd = *event.command.AsAuthorizeCmd();
+  fb::OrderStateT order;
+  order.transaction = result.order;
+  order.provider = cmd.provider;
+  order.credential = cmd.credential;
+  order.time_ms = event.command_time_ms;
+  order.status = fb::Status::AUTHORIZED;
+  for (const auto& item : result.items) {
+    auto oi = std::make_unique<fb::OrderItemT>();
+    oi->index = item->index;
+    oi->code = item->code;
+    oi->description = item->description;
+    oi->qty = item->qty;
+    oi->tooth = item->tooth;
+    oi->faces = item->faces;
+    oi->status = item->status;
+    oi->professional_cents = item->professional_cents;
+    oi->expenses_cents = item->expenses_cents;
+    oi->total_cents = item->total_cents;
+    oi->copay_cents = item->copay_cents;
+    if (item->status == fb::Status::CONSUMED) {
+      oi->consumed_by = result.transaction;
+    }
+    order.items.push_back(std::move(oi));
+  }
+  if (cmd.consume_now) {
+    fb::ConsumptionStateT c;
+    c.transaction = result.transaction;
+    c.order = result.order;
+    c.provider = cmd.provider;
+    c.credential = cmd.credential;
+    c.time_ms = event.command_time_ms;
+    c.performed_at_ms = event.command_time_ms;
+    for (const auto& oi : order.items) {
+      if (oi->status == fb::Status::CONSUMED) c.items.push_back(oi->index);
+    }
+    order.consumptions.push_back(c.transaction);
+    consumptions_[c.transaction] = std::move(c);
+    dirty.consumptions.insert(result.transaction);
+  }
+  create_order(std::move(order), dirty);
+  update_emitted(orders_[result.order], dirty);
+}
+
+void PartitionState::create_order(fb::OrderStateT order, DirtySet& dirty) {
+  const std::string tx = order.transaction;
+  AUTORIZA_CHECK(!orders_.contains(tx));
+  index_frequency(order);
+  orders_.emplace(tx, std::move(order));
+  dirty.orders.insert(tx);
+}
+
+void PartitionState::apply_audit_opened(const fb::EventT& event, DirtySet& dirty) {
+  const fb::ResultT& result = *event.result;
+  if (result.sap.empty()) return;
+  const fb::AuthorizeCmdT& cmd = *event.command.AsAuthorizeCmd();
+  fb::SapStateT sap;
+  sap.sap = result.sap;
+  sap.transaction = result.transaction;
+  sap.provider = cmd.provider;
+  sap.credential = cmd.credential;
+  sap.time_ms = event.command_time_ms;
+  sap.status = fb::Status::PENDING;
+  sap.diagnosis = cmd.diagnosis;
+  sap.note = cmd.note;
+  sap.prescribed_on_day = cmd.prescribed_on_day;
+  if (cmd.prescriber) sap.prescriber = std::make_unique<fb::PrescriberRefT>(*cmd.prescriber);
+  for (const auto& item : result.items) {
+    auto oi = std::make_unique<fb::OrderItemT>();
+    oi->index = item->index;
+    oi->code = item->code;
+    oi->description = item->description;
+    oi->qty = item->qty;
+    oi->tooth = item->tooth;
+    oi->faces = item->faces;
+    oi->status = item->status;
+    oi->professional_cents = item->professional_cents;
+    oi->expenses_cents = item->expenses_cents;
+    oi->total_cents = item->total_cents;
+    oi->copay_cents = item->copay_cents;
+    sap.items.push_back(std::move(oi));
+  }
+  sap_by_transaction_[sap.transaction] = sap.sap;
+  dirty.saps.insert(sap.sap);
+  saps_.emplace(result.sap, std::move(sap));
+}
+
+void PartitionState::apply_audit_decided(const fb::EventT& event, DirtySet& dirty) {
+  const fb::AuditVerdictCmdT& cmd = *event.command.AsAuditVerdictCmd();
+  const fb::ResultT& result = *event.result;
+  if (result.status == fb::Status::REFUSED) return;
+  auto it = saps_.find(cmd.sap);
+  AUTORIZA_CHECK(it != saps_.end());
+  fb::SapStateT& sap = it->second;
+  auto message = std::make_unique<fb::SapMessageT>();
+  message->transaction = result.transaction;
+  message->time_ms = event.command_time_ms;
+  message->auditor = cmd.auditor;
+  message->verdict = cmd.verdict;
+  message->message = cmd.message;
+  sap.messages.push_back(std::move(message));
+  sap.status = result.status;
+  dirty.saps.insert(sap.sap);
+  if (cmd.verdict == fb::Verdict::REQUEST_DOCS) return;
+  for (auto& item : sap.items) {
+    if (item->status != fb::Status::NEEDS_AUDIT) continue;
+    fb::Status decided = cmd.verdict == fb::Verdict::AUTHORIZE ? fb::Status::AUTHORIZED : fb::Status::REJECTED;
+    if (cmd.verdict == fb::Verdict::PARTIAL) {
+      for (const auto& d : cmd.items) {
+        if (d->index == item->index && d->decision == fb::ItemDecisionKind::AUTHORIZE) decided = fb::Status::AUTHORIZED;
+      }
+    }
+    item->status = decided;
+  }
+  if (result.order.empty()) return;
+  sap.order = result.order;
+  fb::OrderStateT order;
+  order.transaction = result.order;
+  order.provider = sap.provider;
+  order.credential = sap.credential;
+  order.time_ms = event.command_time_ms;
+  order.status = fb::Status::AUTHORIZED;
+  order.sap = sap.sap;
+  for (const auto& item : sap.items) order.items.push_back(std::make_unique<fb::OrderItemT>(*item));
+  create_order(std::move(order), dirty);
+}
+
+void PartitionState::mark_consumed(fb::OrderStateT& order, const std::vector<int32_t>& items, const std::string& by) {
+  for (int32_t index : items) {
+    auto it = std::find_if(order.items.begin(), order.items.end(), [&](auto& i) { return i->index == index; });
+    AUTORIZA_CHECK(it != order.items.end());
+    (*it)->status = by.empty() ? fb::Status::AUTHORIZED : fb::Status::CONSUMED;
+    (*it)->consumed_by = by;
+  }
+}
+
+void PartitionState::update_emitted(fb::OrderStateT& order, DirtySet& dirty) {
+  if (order.status == fb::Status::ANNULLED) return;
+  bool any_authorized = false;
+  bool any_consumed = false;
+  for (const auto& i : order.items) {
+    any_authorized |= i->status == fb::Status::AUTHORIZED;
+    any_consumed |= i->status == fb::Status::CONSUMED;
+  }
+  const fb::Status status = any_consumed && !any_authorized ? fb::Status::EMITTED : fb::Status::AUTHORIZED;
+  order.status = status;
+  if (!order.sap.empty()) {
+    auto sit = saps_.find(order.sap);
+    AUTORIZA_CHECK(sit != saps_.end());
+    if (status == fb::Status::EMITTED) {
+      sit->second.status = fb::Status::EMITTED;
+    } else if (sit->second.status == fb::Status::EMITTED) {
+      // Back from emitted: the verdict's own outcome.
+      bool any_rejected = std::any_of(order.items.begin(), order.items.end(),
+                                      [](auto& i) { return i->status == fb::Status::REJECTED; });
+      sit->second.status = any_rejected ? fb::Status::PARTIALLY_AUTHORIZED : fb::Status::AUTHORIZED;
+    }
+    dirty.saps.insert(order.sap);
+  }
+}
+
+void PartitionState::apply_consumption(const fb::EventT& event, DirtySet& dirty) {
+  const fb::ResultT& result = *event.result;
+  if (result.status != fb::Status::ACCEPTED) return;
+  const fb::ConsumeCmdT& cmd = *event.command.AsConsumeCmd();
+  auto it = orders_.find(cmd.order);
+  AUTORIZA_CHECK(it != orders_.end());
+  fb::ConsumptionStateT c;
+  c.transaction = result.transaction;
+  c.order = cmd.order;
+  c.provider = cmd.provider;
+  c.credential = cmd.credential;
+  c.time_ms = event.command_time_ms;
+  c.performed_at_ms = cmd.performed_at_ms ? *cmd.performed_at_ms : event.command_time_ms;
+  c.items = cmd.items;
+  mark_consumed(it->second, c.items, c.transaction);
+  it->second.consumptions.push_back(c.transaction);
+  update_emitted(it->second, dirty);
+  dirty.orders.insert(cmd.order);
+  dirty.consumptions.insert(c.transaction);
+  consumptions_[c.transaction] = std::move(c);
+}
+
+void PartitionState::apply_annulment(const fb::EventT& event, DirtySet& dirty) {
+  if (event.result->status != fb::Status::ANNULLED) return;
+  for (const std::string& id : event.annulled) {
+    if (auto sit = saps_.find(id); sit != saps_.end()) {
+      sit->second.status = fb::Status::ANNULLED;
+      dirty.saps.insert(id);
+    } else if (auto oit = orders_.find(id); oit != orders_.end()) {
+      oit->second.status = fb::Status::ANNULLED;
+      unindex_frequency(oit->second);
+      dirty.orders.insert(id);
+    } else if (auto cit = consumptions_.find(id); cit != consumptions_.end()) {
+      fb::ConsumptionStateT& c = cit->second;
+      c.annulled = true;
+      dirty.consumptions.insert(id);
+      auto order = orders_.find(c.order);
+      AUTORIZA_CHECK(order != orders_.end());
+      if (order->second.status != fb::Status::ANNULLED) {
+        mark_consumed(order->second, c.items, {});
+        update_emitted(order->second, dirty);
+        dirty.orders.insert(c.order);
+      }
+    } else {
+      AUTORIZA_CHECK(!"annulment names an unknown record");
+    }
+  }
+}
+
+void PartitionState::index_frequency(const fb::OrderStateT& order) {
+  if (order.status == fb::Status::ANNULLED) return;
+  auto& entries = frequency_[order.credential];
+  const LocalDay day = local_day(Millis{order.time_ms});
+  for (const auto& item : order.items) {
+    if (item_is_live(item->status)) entries.push_back({item->code, item->tooth, day, order.transaction});
+  }
+}
+
+void PartitionState::unindex_frequency(const fb::OrderStateT& order) {
+  auto it = frequency_.find(order.credential);
+  if (it == frequency_.end()) return;
+  std::erase_if(it->second, [&](const FrequencyEntry& e) { return e.order == order.transaction; });
+}
+
+void PartitionState::restore(fb::OrderStateT order) {
+  index_frequency(order);
+  std::string tx = order.transaction;
+  orders_.emplace(std::move(tx), std::move(order));
+}
+
+void PartitionState::restore(fb::ConsumptionStateT consumption) {
+  std::string tx = consumption.transaction;
+  consumptions_.emplace(std::move(tx), std::move(consumption));
+}
+
+void PartitionState::restore(fb::SapStateT sap) {
+  sap_by_transaction_[sap.transaction] = sap.sap;
+  std::string number = sap.sap;
+  saps_.emplace(std::move(number), std::move(sap));
+}
+
+}  // namespace autoriza

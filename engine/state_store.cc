@@ -1,0 +1,154 @@
+#include "state_store.h"
+
+#include "records.h"
+
+namespace autoriza {
+
+std::string stream_meta_key(PartitionId stream) { return "stream/" + std::to_string(stream); }
+
+namespace {
+
+void write_meta(PartitionId stream, Sequence last, CommitBatch& batch) {
+  fb::PartitionMetaT meta;
+  meta.partition = stream;
+  meta.last_sequence = last;
+  batch.writes.push_back({StateTable::kMeta, stream_meta_key(stream), pack_record(meta)});
+}
+
+template <typename T>
+void write_all(StateTable table, const std::set<std::string>& ids, const T* (PartitionState::*get)(std::string_view) const,
+               const PartitionState& state, CommitBatch& batch) {
+  for (const std::string& id : ids) {
+    const T* record = (state.*get)(id);
+    AUTORIZA_CHECK(record != nullptr);
+    batch.writes.push_back({table, id, pack_record(*record)});
+  }
+}
+
+template <typename T>
+Status restore_table(const Journal& journal, StateTable table, std::vector<std::unique_ptr<PartitionState>>& states,
+                     std::optional<EventPosition> (*parse)(std::string_view)) {
+  Status result;
+  Status scan = journal.scan_state(table, [&](std::string_view key, std::string_view value) {
+    auto pos = parse(key);
+    if (!pos || pos->partition >= states.size()) {
+      result = Status::corruption(std::string(state_table_name(table)) + ": key " + std::string(key) +
+                                  " names no partition of this store");
+      return false;
+    }
+    T record;
+    result = unpack_record(value, &record);
+    if (!result) return false;
+    states[pos->partition]->restore(std::move(record));
+    return true;
+  });
+  return scan ? result : scan;
+}
+
+}  // namespace
+
+void write_dirty(const PartitionState& state, const DirtySet& dirty, CommitBatch& batch) {
+  write_all<fb::OrderStateT>(StateTable::kOrders, dirty.orders, &PartitionState::order, state, batch);
+  write_all<fb::ConsumptionStateT>(StateTable::kConsumptions, dirty.consumptions, &PartitionState::consumption,
+                                   state, batch);
+  write_all<fb::SapStateT>(StateTable::kSaps, dirty.saps, &PartitionState::sap, state, batch);
+  for (const auto& [key, entry] : dirty.idempotency) {
+    fb::IdempotencyEntryT e;
+    e.digest.assign(entry.digest.begin(), entry.digest.end());
+    e.partition = entry.position.partition;
+    e.sequence = entry.position.sequence;
+    batch.writes.push_back({StateTable::kIdempotency, key, pack_record(e)});
+  }
+  write_meta(state.partition(), state.last_sequence(), batch);
+}
+
+void write_reference(const fb::ReferenceRecordUnion& record, Sequence sequence, CommitBatch& batch) {
+  flatbuffers::FlatBufferBuilder builder(256);
+  builder.Finish(record.Pack(builder));
+  std::string value(1, char(record.type));
+  value.append(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+  batch.writes.push_back({StateTable::kReference, Reference::record_key(record), std::move(value)});
+  write_meta(kReferenceStream, sequence, batch);
+}
+
+Status read_stream_meta(const Journal& journal, PartitionId stream, Sequence* last_sequence) {
+  std::string value;
+  Status s = journal.read_state(StateTable::kMeta, stream_meta_key(stream), &value);
+  if (s.kind() == StatusKind::kNotFound) {
+    *last_sequence = 0;
+    return Status::ok();
+  }
+  if (!s) return s;
+  fb::PartitionMetaT meta;
+  if (Status u = unpack_record(value, &meta); !u) return u;
+  *last_sequence = meta.last_sequence;
+  return Status::ok();
+}
+
+Status restore_reference(const Journal& journal, Reference* reference) {
+  Status result;
+  Status scan = journal.scan_state(StateTable::kReference, [&](std::string_view key, std::string_view value) {
+    if (value.empty()) {
+      result = Status::corruption("reference: empty record " + std::string(key));
+      return false;
+    }
+    const auto type = fb::ReferenceRecord(uint8_t(value[0]));
+    const std::string_view bytes = value.substr(1);
+    flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    const void* root = flatbuffers::GetRoot<flatbuffers::Table>(bytes.data());
+    if (bytes.size() < 8 || !fb::VerifyReferenceRecord(verifier, root, type)) {
+      result = Status::corruption("reference: record " + std::string(key) + " does not verify");
+      return false;
+    }
+    fb::ReferenceRecordUnion record;
+    record.type = type;
+    record.value = fb::ReferenceRecordUnion::UnPack(root, type, nullptr);
+    reference->upsert(record);
+    return true;
+  });
+  return scan ? result : scan;
+}
+
+Status restore_partitions(const Journal& journal, std::vector<std::unique_ptr<PartitionState>>& states,
+                          IdempotencyIndex& index) {
+  Status s = restore_table<fb::OrderStateT>(journal, StateTable::kOrders, states, parse_transaction_id);
+  if (s) s = restore_table<fb::ConsumptionStateT>(journal, StateTable::kConsumptions, states, parse_transaction_id);
+  if (s) s = restore_table<fb::SapStateT>(journal, StateTable::kSaps, states, parse_sap_number);
+  if (!s) return s;
+  for (auto& state : states) {
+    Sequence last = 0;
+    if (Status m = read_stream_meta(journal, state->partition(), &last); !m) return m;
+    state->restore_last_sequence(last);
+  }
+  Status result;
+  s = journal.scan_state(StateTable::kIdempotency, [&](std::string_view key, std::string_view value) {
+    fb::IdempotencyEntryT e;
+    result = unpack_record(value, &e);
+    if (!result) return false;
+    if (e.digest.size() != 16) {
+      result = Status::corruption("idempotency: bad digest size");
+      return false;
+    }
+    IdempotencyEntry entry;
+    std::copy(e.digest.begin(), e.digest.end(), entry.digest.begin());
+    entry.position = {e.partition, e.sequence};
+    index.insert(key, entry);
+    return true;
+  });
+  return s ? result : s;
+}
+
+std::string pack_event(const fb::EventT& event) {
+  flatbuffers::FlatBufferBuilder builder(1024);
+  fb::FinishEventBuffer(builder, fb::Event::Pack(builder, &event));
+  return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+}
+
+Status unpack_event(std::string_view bytes, fb::EventT* event) {
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!fb::VerifyEventBuffer(verifier)) return Status::corruption("stored event does not verify");
+  fb::GetEvent(bytes.data())->UnPackTo(event);
+  return Status::ok();
+}
+
+}  // namespace autoriza

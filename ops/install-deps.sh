@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything autoriza needs to build, test and run on Debian 12.
+# Idempotent: safe to run again; only apt-get, nothing downloaded from elsewhere.
+set -euo pipefail
+PKGS=(
+  build-essential cmake ninja-build ccache pkg-config git
+  librdkafka-dev librocksdb-dev
+  libflatbuffers-dev flatbuffers-compiler
+  libboost-dev libssl-dev
+  libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libcli11-dev
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

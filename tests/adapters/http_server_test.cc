@@ -1,0 +1,342 @@
+// End to end over a real socket: an engine in a temp dir with the test
+// fixtures, the Service, an HttpServer on 127.0.0.1 (port 0) and HttpClient.
+#include "server.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client.h"
+#include "engine.h"
+#include "reference_loader.h"
+#include "service.h"
+
+namespace autoriza {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kTimeHeader = "X-Autoriza-Time";
+constexpr std::string_view kNow = "2026-11-02T10:00:00-03:00";
+const std::vector<std::string> kActiveCredentials = {"110000783851", "110000783852", "110000783853",
+                                                     "110000783854", "354495",       "438908"};
+
+std::string eligibility_body(const std::string& request_id, const std::string& credential = "110000783851") {
+  return Json{{"request_id", request_id}, {"provider", "LAB127"}, {"credential", credential}}.dump();
+}
+
+HttpRequest eligibility_request(const std::string& request_id, const std::string& credential = "110000783851") {
+  return HttpRequest{.method = "POST",
+                     .target = "/v1/eligibility",
+                     .body = eligibility_body(request_id, credential),
+                     .headers = {{std::string(kTimeHeader), std::string(kNow)}}};
+}
+
+struct Answer {
+  int status = 0;
+  Json body;
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string dir_template = (std::filesystem::temp_directory_path() / "autoriza-http-XXXXXX").string();
+    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+    dir_ = dir_template;
+
+    Status st;
+    engine_ = Engine::open(EngineOptions{.store = dir_}, &st);
+    ASSERT_TRUE(st) << st.to_string();
+    ASSERT_NE(engine_, nullptr);
+    const ReferenceLoad load = load_reference_dir(AUTORIZA_TEST_FIXTURES, *engine_->reference());
+    ASSERT_TRUE(load.ok());
+    ReferenceLoadStats stats;
+    st = engine_->load_reference(load.records, &stats);
+    ASSERT_TRUE(st) << st.to_string();
+
+    service_ = std::make_unique<Service>(*engine_);
+    server_ = std::make_unique<HttpServer>(*service_, "127.0.0.1", 0, /*threads=*/2, /*allow_client_time=*/true);
+    st = server_->start();
+    ASSERT_TRUE(st) << st.to_string();
+    ASSERT_NE(server_->port(), 0);
+  }
+
+  void TearDown() override {
+    server_.reset();
+    service_.reset();
+    engine_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  void connect(HttpClient& client) {
+    const Status st = client.connect("127.0.0.1", server_->port());
+    ASSERT_TRUE(st) << st.to_string();
+  }
+
+  // One request on client; the answer's body parsed as JSON (null if empty).
+  Answer call(HttpClient& client, std::string_view method, std::string_view target, std::string_view body = {},
+              std::string_view time = kNow) {
+    Answer answer;
+    std::string text;
+    const Status st = client.request(method, target, body, &answer.status, &text, kTimeHeader, time);
+    EXPECT_TRUE(st) << st.to_string();
+    if (!text.empty()) answer.body = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return answer;
+  }
+
+  Answer post(HttpClient& client, std::string_view command, std::string_view body) {
+    return call(client, "POST", "/v1/" + std::string(command), body);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpServerTest, HealthzAnswers200) {
+  HttpClient client;
+  connect(client);
+  const Answer answer = call(client, "GET", "/healthz");
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_TRUE(answer.body.is_object()) << answer.body;
+}
+
+TEST_F(HttpServerTest, HeadOfHealthzAnswersWithoutBody) {
+  HttpClient client;
+  connect(client);
+  HttpResponse response;
+  ASSERT_TRUE(client.send(HttpRequest{.method = "HEAD", .target = "/healthz", .body = {}, .headers = {}}, &response));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_TRUE(response.body.empty());
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);  // the connection is still in step
+}
+
+TEST_F(HttpServerTest, EligibilityOfAnActiveAffiliateIsEligible) {
+  HttpClient client;
+  connect(client);
+  const Answer answer = post(client, "eligibility", eligibility_body("e1"));
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.body.value("status", ""), "ELIGIBLE") << answer.body;
+  EXPECT_TRUE(answer.body.contains("transaction")) << answer.body;
+}
+
+TEST_F(HttpServerTest, AuthorizedTransactionCanBeReadBack) {
+  HttpClient client;
+  connect(client);
+  const Json body = {{"request_id", "a1"},
+                     {"provider", "LAB127"},
+                     {"credential", "110000783851"},
+                     {"prescribed_on", "2026-10-30"},
+                     {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
+                     {"items", Json::array({{{"code", "000118"}}})}};
+  const Answer authorized = post(client, "authorize", body.dump());
+  ASSERT_EQ(authorized.status, 200) << authorized.body;
+  ASSERT_TRUE(authorized.body.contains("transaction")) << authorized.body;
+  const std::string id = authorized.body["transaction"].get<std::string>();
+  ASSERT_FALSE(id.empty());
+
+  const Answer read = call(client, "GET", "/v1/transactions/" + id);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_NE(read.body.dump().find("\"" + id + "\""), std::string::npos) << read.body;
+
+  EXPECT_EQ(call(client, "GET", "/v1/transactions/NO-SUCH-ID").status, 404);
+}
+
+TEST_F(HttpServerTest, MalformedJsonIsInvalidRequest) {
+  HttpClient client;
+  connect(client);
+  const Answer answer = post(client, "eligibility", R"({"request_id": "m1", "provider": )");
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_EQ(answer.body["error"].value("code", ""), "INVALID_REQUEST") << answer.body;
+  EXPECT_TRUE(client.connected());  // a bad body is no reason to drop the connection
+}
+
+TEST_F(HttpServerTest, BodyOverTheLimitIs400AndCloses) {
+  HttpClient client;
+  connect(client);
+  const std::string note(70'000, 'x');
+  const std::string body = Json{{"request_id", "big"}, {"provider", "LAB127"}, {"note", note}}.dump();
+  ASSERT_GT(body.size(), kBodyMaxBytes);
+  const Answer answer = post(client, "eligibility", body);
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_EQ(answer.body["error"].value("code", ""), "INVALID_REQUEST") << answer.body;
+  EXPECT_FALSE(client.connected());
+}
+
+TEST_F(HttpServerTest, ChunkedBodyOverTheLimitIs400) {
+  HttpClient client;
+  connect(client);
+  std::string raw = "POST /v1/eligibility HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string chunk(10'000, 'x');
+  for (int i = 0; i < 7; ++i) raw += "2710\r\n" + chunk + "\r\n";  // 0x2710 = 10,000
+  raw += "0\r\n\r\n";
+  HttpResponse response;
+  ASSERT_TRUE(client.send_raw(raw, &response));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_FALSE(response.keep_alive);
+}
+
+TEST_F(HttpServerTest, MalformedHttpIs400AndCloses) {
+  HttpClient client;
+  connect(client);
+  HttpResponse response;
+  ASSERT_TRUE(client.send_raw("THIS IS NOT HTTP\r\n\r\n", &response));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_FALSE(response.keep_alive);
+  EXPECT_EQ(Json::parse(response.body)["error"].value("code", ""), "INVALID_REQUEST");
+  EXPECT_FALSE(client.connected());
+}
+
+TEST_F(HttpServerTest, UnknownPathIs404) {
+  HttpClient client;
+  connect(client);
+  const Answer get = call(client, "GET", "/nope");
+  EXPECT_EQ(get.status, 404);
+  EXPECT_EQ(get.body["error"].value("code", ""), "NOT_FOUND") << get.body;
+  EXPECT_EQ(call(client, "POST", "/nope", "{}").status, 404);
+}
+
+TEST_F(HttpServerTest, WrongMethodIs405) {
+  HttpClient client;
+  connect(client);
+  const Answer get = call(client, "GET", "/v1/authorize");
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.body["error"].value("code", ""), "METHOD_NOT_ALLOWED") << get.body;
+  EXPECT_EQ(call(client, "PUT", "/healthz", "{}").status, 405);
+  EXPECT_EQ(call(client, "DELETE", "/v1/transactions/T1").status, 405);
+}
+
+TEST_F(HttpServerTest, BadClientTimeIs400) {
+  HttpClient client;
+  connect(client);
+  const Answer answer = call(client, "POST", "/v1/eligibility", eligibility_body("t1"), "yesterday");
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_EQ(answer.body["error"].value("code", ""), "INVALID_REQUEST") << answer.body;
+}
+
+TEST_F(HttpServerTest, ClientTimeIsIgnoredUnlessAllowed) {
+  server_->set_allow_client_time(false);
+  HttpClient client;
+  connect(client);
+  EXPECT_EQ(call(client, "POST", "/v1/eligibility", eligibility_body("t2"), "yesterday").status, 200);
+}
+
+TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  HttpClient client;
+  connect(client);
+  for (int i = 0; i < 100; ++i) {
+    const Answer answer = post(client, "eligibility", eligibility_body("k" + std::to_string(i)));
+    ASSERT_EQ(answer.status, 200) << i << ": " << answer.body;
+    ASSERT_TRUE(client.connected()) << i;
+  }
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAnswerInOrder) {
+  HttpClient client;
+  connect(client);
+  std::vector<HttpRequest> requests;
+  for (size_t i = 0; i < 20; ++i) {
+    requests.push_back(eligibility_request("p" + std::to_string(i), kActiveCredentials[i % kActiveCredentials.size()]));
+  }
+  std::vector<HttpResponse> responses;
+  const Status st = client.pipeline(requests, &responses);
+  ASSERT_TRUE(st) << st.to_string();
+  ASSERT_EQ(responses.size(), requests.size());
+  std::set<std::string> transactions;
+  for (size_t i = 0; i < responses.size(); ++i) {
+    ASSERT_EQ(responses[i].status, 200) << i << ": " << responses[i].body;
+    const Json answer = Json::parse(responses[i].body);
+    EXPECT_EQ(answer["affiliate"].value("credential", ""), kActiveCredentials[i % kActiveCredentials.size()])
+        << i << ": " << answer;
+    transactions.insert(answer.value("transaction", ""));
+  }
+  EXPECT_EQ(transactions.size(), requests.size());
+  EXPECT_TRUE(client.connected());
+}
+
+TEST_F(HttpServerTest, PipelineMixesCommandsAndQueriesInOrder) {
+  HttpClient client;
+  connect(client);
+  const std::vector<HttpRequest> requests = {
+      eligibility_request("q1"),
+      HttpRequest{.method = "GET", .target = "/v1/transactions/NO-SUCH-ID", .body = {}, .headers = {}},
+      HttpRequest{.method = "GET", .target = "/healthz", .body = {}, .headers = {}},
+      HttpRequest{.method = "GET", .target = "/v1/authorize", .body = {}, .headers = {}},
+      eligibility_request("q2"),
+  };
+  std::vector<HttpResponse> responses;
+  ASSERT_TRUE(client.pipeline(requests, &responses));
+  ASSERT_EQ(responses.size(), 5u);
+  EXPECT_EQ(responses[0].status, 200);
+  EXPECT_EQ(responses[1].status, 404);
+  EXPECT_EQ(responses[2].status, 200);
+  EXPECT_EQ(responses[3].status, 405);
+  EXPECT_EQ(responses[4].status, 200);
+}
+
+TEST_F(HttpServerTest, ConcurrentConnectionsAllAnswer) {
+  constexpr int kConnections = 8;
+  constexpr int kRequestsEach = 50;
+  std::vector<std::vector<int>> statuses(kConnections);
+  std::vector<std::vector<std::string>> transactions(kConnections);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kConnections; ++c) {
+    threads.emplace_back([&, c] {
+      HttpClient client;
+      if (!client.connect("127.0.0.1", server_->port())) return;
+      for (int i = 0; i < kRequestsEach; ++i) {
+        int status = 0;
+        std::string body;
+        const std::string id = "c" + std::to_string(c) + "-" + std::to_string(i);
+        if (!client.request("POST", "/v1/eligibility", eligibility_body(id, kActiveCredentials[c % 6]), &status,
+                            &body, kTimeHeader, kNow)) {
+          return;
+        }
+        statuses[c].push_back(status);
+        transactions[c].push_back(Json::parse(body, nullptr, false).value("transaction", ""));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> distinct;
+  for (int c = 0; c < kConnections; ++c) {
+    ASSERT_EQ(statuses[c].size(), size_t(kRequestsEach)) << "connection " << c;
+    for (int status : statuses[c]) EXPECT_EQ(status, 200);
+    distinct.insert(transactions[c].begin(), transactions[c].end());
+  }
+  EXPECT_EQ(distinct.size(), size_t(kConnections * kRequestsEach));
+}
+
+TEST_F(HttpServerTest, RequestIdReusedWithAnotherBodyIs409) {
+  HttpClient client;
+  connect(client);
+  const Answer first = post(client, "eligibility", eligibility_body("dup", "110000783851"));
+  ASSERT_EQ(first.status, 200) << first.body;
+  const Answer again = post(client, "eligibility", eligibility_body("dup", "110000783851"));
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body.value("transaction", ""), first.body.value("transaction", ""));
+  const Answer other = post(client, "eligibility", eligibility_body("dup", "110000783852"));
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(other.body["error"].value("code", ""), "REQUEST_ID_REUSED") << other.body;
+}
+
+TEST_F(HttpServerTest, StopClosesOpenConnections) {
+  HttpClient client;
+  connect(client);
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
+  server_->stop();
+  int status = 0;
+  EXPECT_FALSE(client.request("GET", "/healthz", {}, &status, nullptr));
+  EXPECT_FALSE(client.connected());
+  server_->stop();  // idempotent
+}
+
+}  // namespace
+}  // namespace autoriza
