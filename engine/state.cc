@@ -262,6 +262,15 @@ void PartitionState::apply_annulment(const fb::EventT& event, DirtySet& dirty) {
       oit->second.status = fb::Status::ANNULLED;
       unindex_frequency(oit->second);
       dirty.orders.insert(id);
+      // Its consumptions fall with it (a consume_now one shares the order's id).
+      for (const std::string& c : oit->second.consumptions) {
+        auto cit = consumptions_.find(c);
+        AUTORIZA_CHECK(cit != consumptions_.end());
+        if (!cit->second.annulled) {
+          cit->second.annulled = true;
+          dirty.consumptions.insert(c);
+        }
+      }
     } else if (auto cit = consumptions_.find(id); cit != consumptions_.end()) {
       fb::ConsumptionStateT& c = cit->second;
       c.annulled = true;

@@ -38,9 +38,14 @@ class Harness {
     if (owns_dir_) std::filesystem::remove_all(dir_, ec);
   }
 
-  void open(PartitionId partitions) {
+  // Closes the engine (the store stays); open() reopens it.
+  void close() {
     service_.reset();
     engine_.reset();
+  }
+
+  void open(PartitionId partitions) {
+    close();
     EngineOptions o;
     o.store = dir_;
     o.partitions = partitions;

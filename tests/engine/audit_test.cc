@@ -1,0 +1,138 @@
+// Audit requests (SAP) and verdicts (SPEC section 4 and 10 "Audit").
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace autoriza::testing {
+namespace {
+
+constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
+
+class Audit : public ::testing::Test {
+ protected:
+  // Items: 0 AUTHORIZED (000118), 1 pending requires_audit (000016),
+  // 2 pending QUANTITY_EXCEEDED (000012 x4), 3 REJECTED PRACTICE_NOT_FOUND.
+  Json open_sap(const std::string& id) {
+    return h.run("authorize",
+                 {{"request_id", id}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"mode", "audit"},
+                  {"diagnosis", "K76.0"}, {"note", "HC adjunta"}, {"prescribed_on", "2026-10-30"},
+                  {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
+                  {"items", {{{"code", "000118"}}, {{"code", "000016"}}, {{"code", "000012"}, {"qty", 4}}, {{"code", "999999"}}}}},
+                 kAt);
+  }
+  Json verdict(const std::string& id, const Json& sap, const std::string& verdict, Json items = nullptr,
+               const std::string& at = "2026-11-03T09:00:00-03:00") {
+    Json body = {{"request_id", id}, {"auditor", "AUD01"}, {"sap", sap}, {"verdict", verdict}, {"message", "revisado"}};
+    if (!items.is_null()) body["items"] = items;
+    return h.run("audit_verdict", body, at);
+  }
+  Harness h;
+};
+
+TEST_F(Audit, OpeningKeepsPreAuthorizedAndSendsAuditableToTheAuditor) {
+  Json s = open_sap("s1");
+  EXPECT_EQ(s["status"], "AUDIT_PENDING");
+  ASSERT_TRUE(s["sap"].is_string());
+  EXPECT_FALSE(s.contains("order"));
+  EXPECT_EQ(s["items"][0]["status"], "AUTHORIZED");
+  EXPECT_EQ(s["items"][1]["status"], "NEEDS_AUDIT");
+  EXPECT_EQ(s["items"][2]["status"], "NEEDS_AUDIT");
+  EXPECT_EQ(codes(s["items"][2]["reasons"]), std::vector<std::string>{"QUANTITY_EXCEEDED"});
+  EXPECT_EQ(s["items"][3]["status"], "REJECTED");
+  EXPECT_EQ(s["totals"]["total"], "180.00");
+  // Pending items do not count for frequency until authorized.
+  Json sap = h.get("/v1/transactions/" + s["sap"].get<std::string>());
+  EXPECT_EQ(sap["sap"]["status"], "PENDING");
+  EXPECT_EQ(sap["sap"]["diagnosis"], "K76.0");
+}
+
+TEST_F(Audit, AuthorizeIssuesAnOrderWithTheVerdictsIdAndTime) {
+  Json s = open_sap("s1");
+  Json v = verdict("v1", s["sap"], "AUTHORIZE");
+  EXPECT_EQ(v["status"], "PARTIALLY_AUTHORIZED");  // item 3 stays rejected
+  ASSERT_TRUE(v.contains("order"));
+  EXPECT_EQ(v["order"], v["transaction"]);
+  Json c = h.run("consume", {{"request_id", "c1"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"order", v["order"]},
+                             {"items", {0, 1, 2}}, {"performed_at", "2026-11-03T09:30:00-03:00"}},
+                 "2026-11-03T10:00:00-03:00");
+  EXPECT_EQ(c["status"], "ACCEPTED");
+  // Before the verdict's time is before the authorization.
+  Json early = h.run("consume", {{"request_id", "c2"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"order", v["order"]},
+                                 {"items", {3}}, {"performed_at", "2026-11-03T08:00:00-03:00"}},
+                     "2026-11-03T10:00:00-03:00");
+  EXPECT_EQ(codes(early["reasons"]), (std::vector<std::string>{"ITEM_NOT_AUTHORIZED", "PERFORMED_BEFORE_AUTHORIZATION"}));
+  Json sap = h.get("/v1/transactions/" + s["sap"].get<std::string>());
+  EXPECT_EQ(sap["sap"]["status"], "EMITTED");
+  EXPECT_EQ(sap["sap"]["messages"].size(), 1u);
+}
+
+TEST_F(Audit, RejectKeepsPreAuthorizedItems) {
+  Json s = open_sap("s1");
+  Json v = verdict("v1", s["sap"], "REJECT");
+  EXPECT_EQ(v["status"], "PARTIALLY_AUTHORIZED");
+  EXPECT_EQ(v["items"][0]["status"], "AUTHORIZED");
+  EXPECT_EQ(v["items"][1]["status"], "REJECTED");
+  EXPECT_EQ(v["items"][2]["status"], "REJECTED");
+}
+
+TEST_F(Audit, PartialDecidesListedAndRejectsUnlisted) {
+  Json s = open_sap("s1");
+  Json v = verdict("v1", s["sap"], "PARTIAL", {{{"index", 2}, {"decision", "AUTHORIZE"}}});
+  EXPECT_EQ(v["items"][1]["status"], "REJECTED");
+  EXPECT_EQ(v["items"][2]["status"], "AUTHORIZED");
+  EXPECT_EQ(v["status"], "PARTIALLY_AUTHORIZED");
+}
+
+TEST_F(Audit, PartialErrors) {
+  Json s = open_sap("s1");
+  Json no_items = verdict("v1", s["sap"], "PARTIAL");
+  EXPECT_EQ(no_items["error"]["code"], "INVALID_REQUEST");
+  EXPECT_EQ(no_items["error"]["field"], "items");
+  Json not_pending = verdict("v2", s["sap"], "PARTIAL", {{{"index", 0}, {"decision", "AUTHORIZE"}}});
+  EXPECT_EQ(not_pending["error"]["code"], "INVALID_REQUEST");
+  EXPECT_EQ(not_pending["error"]["field"], "items[0].index");
+  Json repeated = verdict("v3", s["sap"], "PARTIAL", {{{"index", 1}, {"decision", "AUTHORIZE"}}, {{"index", 1}, {"decision", "REJECT"}}});
+  EXPECT_EQ(repeated["error"]["code"], "INVALID_REQUEST");
+  // None of these wrote anything: the SAP is still pending.
+  EXPECT_EQ(verdict("v4", s["sap"], "AUTHORIZE")["status"], "PARTIALLY_AUTHORIZED");
+}
+
+TEST_F(Audit, DocsRequestedThenDecidedThenAlreadyDecided) {
+  Json s = open_sap("s1");
+  Json d = verdict("v1", s["sap"], "REQUEST_DOCS");
+  EXPECT_EQ(d["status"], "DOCS_REQUESTED");
+  EXPECT_FALSE(d.contains("order"));
+  EXPECT_EQ(verdict("v2", s["sap"], "REQUEST_DOCS")["status"], "DOCS_REQUESTED");
+  EXPECT_EQ(verdict("v3", s["sap"], "AUTHORIZE")["status"], "PARTIALLY_AUTHORIZED");
+  Json again = verdict("v4", s["sap"], "REJECT");
+  EXPECT_EQ(again["status"], "REFUSED");
+  EXPECT_EQ(codes(again["reasons"]), std::vector<std::string>{"SAP_ALREADY_DECIDED"});
+  Json none = verdict("v5", "SAP-0-999", "AUTHORIZE");
+  EXPECT_EQ(codes(none["reasons"]), std::vector<std::string>{"SAP_NOT_FOUND"});
+  Json sap = h.get("/v1/transactions/" + s["sap"].get<std::string>());
+  EXPECT_EQ(sap["sap"]["messages"].size(), 3u);
+}
+
+TEST_F(Audit, AllRejectedVerdictIssuesNoOrder) {
+  Json s = h.run("authorize", {{"request_id", "s2"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"mode", "audit"},
+                               {"diagnosis", "K76.0"}, {"prescribed_on", "2026-10-30"}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
+                               {"items", {{{"code", "000016"}}}}}, kAt);
+  Json v = verdict("v1", s["sap"], "REJECT");
+  EXPECT_EQ(v["status"], "REJECTED");
+  EXPECT_FALSE(v.contains("order"));
+}
+
+TEST_F(Audit, AnnullingTheSapAnnulsItsOrder) {
+  Json s = open_sap("s1");
+  Json v = verdict("v1", s["sap"], "AUTHORIZE");
+  Json n = h.run("annul", {{"request_id", "n1"}, {"provider", "LAB127"}, {"transaction", s["transaction"]}, {"reason", "duplicada"}},
+                 "2026-11-03T10:00:00-03:00");
+  EXPECT_EQ(n["status"], "ANNULLED");
+  Json c = h.run("consume", {{"request_id", "c1"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"order", v["order"]}, {"items", {0}}},
+                 "2026-11-03T10:05:00-03:00");
+  EXPECT_EQ(codes(c["reasons"]), std::vector<std::string>{"ORDER_ANNULLED"});
+  EXPECT_EQ(codes(verdict("v2", s["sap"], "AUTHORIZE")["reasons"]), std::vector<std::string>{"SAP_ALREADY_DECIDED"});
+}
+
+}  // namespace
+}  // namespace autoriza::testing

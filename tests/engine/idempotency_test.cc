@@ -1,0 +1,107 @@
+// Idempotency: the same request answers the first answer again and writes no
+// event; a reused request id with another body is refused (SPEC section 3, 10).
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace autoriza::testing {
+namespace {
+
+constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
+
+Json authorize_body(const std::string& id, const std::string& code) {
+  return {{"request_id", id}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"prescribed_on", "2026-10-30"},
+          {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}, {"items", {{{"code", code}}}}};
+}
+
+uint64_t events_of(Engine& engine) {
+  uint64_t n = 0;
+  for (const auto& s : engine.stats()) n += s.events;
+  return n;
+}
+
+TEST(Idempotency, RetryGetsTheFirstAnswerAndWritesNothing) {
+  Harness h;
+  Json first = h.run("authorize", authorize_body("r1", "000118"), kAt);
+  const uint64_t events = events_of(h.engine());
+  // Later, after the order was consumed, the retry still answers the first answer.
+  h.run("consume", {{"request_id", "c1"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"order", first["order"]}, {"items", {0}}},
+        "2026-11-02T11:00:00-03:00");
+  Json again = h.run("authorize", authorize_body("r1", "000118"), "2026-11-05T10:00:00-03:00");
+  EXPECT_EQ(again, first);
+  EXPECT_EQ(events_of(h.engine()), events + 1);  // only the consume
+}
+
+TEST(Idempotency, SameBodyMeansEqualJsonAfterParsing) {
+  Harness h;
+  Json first = h.run("authorize", authorize_body("r1", "000118"), kAt);
+  Json reordered = authorize_body("r1", "000118");
+  reordered["note"] = nullptr;                // null means absent
+  reordered["unknown_field"] = "ignored";      // unknown fields are ignored
+  reordered["items"][0]["qty"] = 1;            // the default, made explicit
+  EXPECT_EQ(h.run("authorize", reordered, kAt), first);
+}
+
+TEST(Idempotency, ReusedIdWithAnotherBodyIs409) {
+  Harness h;
+  h.run("authorize", authorize_body("r1", "000118"), kAt);
+  Json other = h.run("authorize", authorize_body("r1", "000003"), kAt);
+  EXPECT_EQ(h.last_status(), 409);
+  EXPECT_EQ(other["error"]["code"], "REQUEST_ID_REUSED");
+  // Another provider may use the same request id.
+  Json body = authorize_body("r1", "000118");
+  body["provider"] = "LAB200";
+  EXPECT_EQ(h.run("authorize", body, kAt)["status"], "AUTHORIZED");
+}
+
+TEST(Idempotency, ReuseAcrossPartitionsIsCaught) {
+  Harness h(8);
+  // Same provider and request id, two credentials that live in other partitions.
+  Json a = h.run("eligibility", {{"request_id", "x"}, {"provider", "LAB127"}, {"credential", "110000783851"}}, kAt);
+  ASSERT_EQ(a["status"], "ELIGIBLE");
+  for (const char* credential : {"110000783852", "110000783853", "354495", "438908"}) {
+    Json b = h.run("eligibility", {{"request_id", "x"}, {"provider", "LAB127"}, {"credential", credential}}, kAt);
+    EXPECT_EQ(h.last_status(), 409) << credential;
+  }
+}
+
+TEST(Idempotency, ValidationComesBeforeTheLookup) {
+  Harness h;
+  h.run("authorize", authorize_body("r1", "000118"), kAt);
+  Json bad = authorize_body("r1", "000118");
+  bad["items"][0]["qty"] = 0;
+  EXPECT_EQ(h.run("authorize", bad, kAt)["error"]["code"], "INVALID_REQUEST");
+}
+
+TEST(Idempotency, ValidateKeepsNoKey) {
+  Harness h;
+  Json v = authorize_body("r1", "000118");
+  v["mode"] = "validate";
+  EXPECT_TRUE(h.run("authorize", v, kAt)["transaction"].is_null());
+  // The id is still free for a real authorization with another body.
+  EXPECT_EQ(h.run("authorize", authorize_body("r1", "000003"), kAt)["status"], "AUTHORIZED");
+}
+
+TEST(Idempotency, RetriesInsideOneBatchAnswerOnce) {
+  Harness h;
+  std::vector<std::promise<Outcome>> promises(64);
+  for (auto& p : promises) {
+    Json body = authorize_body("same", "000118");
+    fb::CommandUnion cmd;
+    ASSERT_TRUE(decode_command("authorize", body, &cmd).is_ok());
+    h.engine().submit(std::move(cmd), *parse_instant(kAt), [&p](Outcome o) { p.set_value(std::move(o)); });
+  }
+  std::set<std::string> transactions;
+  int replayed = 0;
+  for (auto& p : promises) {
+    Outcome o = p.get_future().get();
+    ASSERT_TRUE(o.status.is_ok());
+    transactions.insert(o.result->transaction);
+    replayed += o.replayed;
+  }
+  EXPECT_EQ(transactions.size(), 1u);
+  EXPECT_EQ(replayed, 63);
+}
+
+}  // namespace
+}  // namespace autoriza::testing
