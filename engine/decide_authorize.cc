@@ -62,10 +62,11 @@ std::unique_ptr<fb::ItemResultT> evaluate_item(const DecideContext& ctx, const P
 }
 
 // The request-level group of section 5.
-std::vector<Reason> check_request(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd, Parties& parties) {
+std::vector<Reason> check_request(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd, Parties& parties,
+                                  std::unique_ptr<fb::TokenUseT>& token_use) {
   std::vector<Reason> reasons;
   parties = check_parties(ctx.reference, cmd.provider, cmd.credential, reasons);
-  check_token(parties, cmd.token, reasons);
+  token_use = check_token(ctx, parties, cmd.token, reasons);
   bool needs_prescription = false;
   bool has_dental = false;
   for (const auto& item : cmd.items) {
@@ -94,7 +95,7 @@ Decision decide_authorize(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd
   Decision d = new_decision(ctx, audit_mode ? fb::EventType::AUDIT_OPENED : fb::EventType::AUTHORIZATION_DECIDED);
   fb::ResultT& r = *d.event.result;
   Parties parties;
-  std::vector<Reason> top = check_request(ctx, cmd, parties);
+  std::vector<Reason> top = check_request(ctx, cmd, parties, d.event.token_use);
   const bool refused = !top.empty();
   std::set<std::pair<std::string, int32_t>> seen;
   for (size_t i = 0; i < cmd.items.size(); ++i) {
@@ -123,6 +124,7 @@ Decision decide_authorize(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd
     }
   }
   r.totals = totals_of(r.items);
+  keep_token_use(d.event, r.status != fb::Status::REJECTED);  // used up unless rejected
   return d;
 }
 

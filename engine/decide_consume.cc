@@ -43,7 +43,7 @@ Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd) {
   fb::ResultT& r = *d.event.result;
   std::vector<Reason> reasons;
   const Parties parties = check_parties(ctx.reference, cmd.provider, cmd.credential, reasons);
-  check_token(parties, cmd.token, reasons);
+  d.event.token_use = check_token(ctx, parties, cmd.token, reasons);
   const fb::OrderStateT* order = ctx.state.order(cmd.order);
   if (!order) {
     reasons.push_back(Reason::ORDER_NOT_FOUND);
@@ -59,9 +59,11 @@ Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd) {
     r.status = fb::Status::REJECTED;
     set_reasons(r.reasons, std::move(reasons));
     r.totals = totals_of(r.items);
+    keep_token_use(d.event, false);
     return d;
   }
   r.status = fb::Status::ACCEPTED;
+  keep_token_use(d.event, true);
   for (int32_t index : cmd.items) {
     auto item = item_result_of(*find_item(*order, index));
     item->status = fb::Status::CONSUMED;

@@ -1,6 +1,7 @@
 #pragma once
 // Per-command decision functions behind decide() (validator.h).
 #include "reasons.h"
+#include "rules.h"
 #include "validator.h"
 
 namespace autoriza {
@@ -10,6 +11,18 @@ Decision decide_authorize(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd
 Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd);
 Decision decide_annul(const DecideContext& ctx, const fb::AnnulCmdT& cmd);
 Decision decide_audit_verdict(const DecideContext& ctx, const fb::AuditVerdictCmdT& cmd);
+Decision decide_token_issue(const DecideContext& ctx, const fb::TokenIssueCmdT& cmd);
+Decision decide_card(const DecideContext& ctx, const fb::CardIssueCmdT& cmd);
+Decision decide_account(const DecideContext& ctx, const fb::CommandUnion& command);
+
+// TOKEN_REQUIRED, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_ALREADY_USED (at most
+// one). Returns what the token did (null: nothing to record). A token sent
+// for a plan that needs none is ignored.
+std::unique_ptr<fb::TokenUseT> check_token(const DecideContext& ctx, const Parties& parties,
+                                           std::string_view token, std::vector<Reason>& reasons);
+// Keeps a USED outcome only when the command uses the token up; failures are
+// always kept (they feed the brute-force throttle).
+void keep_token_use(fb::EventT& event, bool uses_up);
 
 // A new decision with its event's type, time and an empty result.
 Decision new_decision(const DecideContext& ctx, fb::EventType type);

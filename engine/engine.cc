@@ -60,7 +60,8 @@ Status Engine::recover() {
   if (Status s = restore_partitions(*journal_, states, idempotency_); !s) return s;
   for (auto& state : states) {
     partitions_.push_back(std::make_unique<Partition>(std::move(state), *journal_, [this] { return this->reference(); },
-                                                      options_.batch_max, options_.queue_max));
+                                                      options_.batch_max, options_.queue_max, options_.partitions,
+                                                      options_.keys));
     partitions_.back()->start();
   }
   return Status::ok();
@@ -95,6 +96,13 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
       const std::string& sap = command.AsAuditVerdictCmd()->sap;
       return by_id(parse_sap_number(sap), sap);
     }
+    case fb::Command::CardIssueCmd:
+    case fb::Command::ShareCreateCmd:
+    case fb::Command::ShareRevokeCmd: return partition_of_credential(credential_of(command), n);
+    case fb::Command::RegisterCmd:
+    case fb::Command::RegisterConfirmCmd:
+    case fb::Command::PasswordRecoverCmd:
+    case fb::Command::PasswordResetCmd: return partition_of_credential(document_of(command), n);  // accounts by document
     case fb::Command::NONE: break;
   }
   return 0;
@@ -112,7 +120,8 @@ Outcome Engine::execute(fb::CommandUnion command, Millis now) {
   return future.get();
 }
 
-Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats) {
+Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats,
+                              Millis loaded_at) {
   std::lock_guard load_lock(load_mutex_);
   ReferencePtr current = reference();
   auto next = std::make_shared<Reference>(*current);
@@ -131,14 +140,15 @@ Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& recor
     }
     const bool known = next->contains_key(record);
     ++(known ? stats->updated : stats->added);
-    next->upsert(record);
+    next->upsert(record, loaded_at.value);
     fb::EventT event;
     event.type = fb::EventType::REFERENCE_UPSERTED;
     event.partition = kReferenceStream;
     event.sequence = ++sequence;
+    event.command_time_ms = loaded_at.value;
     event.reference = record;
     batch.events.push_back({kReferenceStream, sequence, pack_event(event)});
-    write_reference(record, sequence, batch);
+    write_reference(record, loaded_at.value, sequence, batch);
     if (batch.events.size() >= kReferenceCommitMax) {
       if (Status s = flush(); !s) return s;
     }

@@ -19,12 +19,17 @@
 
 namespace autoriza {
 
+class KeyRing;
+
 struct EngineOptions {
   std::filesystem::path store = "autoriza-data";
   PartitionId partitions = 1;
   size_t batch_max = 4096;     // commands per group commit
   size_t queue_max = 65536;    // per partition; beyond it: kUnavailable (503)
   bool sync = true;            // WAL fsync per batch; false only for experiments
+  // Master keys for token secrets, codes and card signatures; null: token
+  // features answer 503.
+  std::shared_ptr<const KeyRing> keys;
 };
 
 struct ReferenceLoadStats {
@@ -53,8 +58,16 @@ class Engine {
 
   // Records every record that is new or changed as a reference event (in
   // commits of at most 10,000) and then publishes the new snapshot.
-  Status load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats);
+  // loaded_at is recorded as the records' update time (the card shows it).
+  Status load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats,
+                        Millis loaded_at = Millis{0});
   ReferencePtr reference() const;
+
+  // The event that answered (scope, request_id), if any.
+  std::optional<EventPosition> find_request(std::string_view scope, std::string_view request_id) const {
+    auto e = idempotency_.find(idempotency_key(scope, request_id));
+    return e ? std::optional<EventPosition>(e->position) : std::nullopt;
+  }
 
   // id is a transaction id or a SAP number; kNotFound when unknown.
   Status transaction(std::string_view id, TransactionView* out) const;

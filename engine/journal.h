@@ -15,10 +15,11 @@
 
 namespace autoriza {
 
-enum class StateTable : uint8_t { kReference, kOrders, kConsumptions, kSaps, kIdempotency, kMeta };
-inline constexpr StateTable kStateTables[] = {StateTable::kReference,   StateTable::kOrders,
-                                              StateTable::kConsumptions, StateTable::kSaps,
-                                              StateTable::kIdempotency, StateTable::kMeta};
+// Append-only: a table's position is its column family's.
+enum class StateTable : uint8_t { kReference, kOrders, kConsumptions, kSaps, kIdempotency, kMeta, kTokens, kAccounts, kShares };
+inline constexpr StateTable kStateTables[] = {StateTable::kReference,   StateTable::kOrders,   StateTable::kConsumptions,
+                                              StateTable::kSaps,        StateTable::kIdempotency, StateTable::kMeta,
+                                              StateTable::kTokens,      StateTable::kAccounts, StateTable::kShares};
 const char* state_table_name(StateTable table);
 
 struct EventRecord {

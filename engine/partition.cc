@@ -14,9 +14,50 @@ struct Partition::Pending {
   Outcome outcome;
 };
 
-Digest command_digest(const fb::CommandUnion& command) {
+namespace {
+
+// Random material the adapter draws for a command differs between a request
+// and its retry; it is not part of "the same body".
+bool strip_drawn_material(fb::CommandUnion& c) {
+  switch (c.type) {
+    case fb::Command::TokenIssueCmd:
+      c.AsTokenIssueCmd()->sealed_secret.clear();
+      c.AsTokenIssueCmd()->sealed_tokens.clear();
+      return true;
+    case fb::Command::CardIssueCmd: c.AsCardIssueCmd()->sealed_secret.clear(); return true;
+    case fb::Command::RegisterCmd:
+      c.AsRegisterCmd()->sealed_code.clear();
+      c.AsRegisterCmd()->password_hash.clear();  // salted: differs on every hashing
+      return true;
+    case fb::Command::RegisterConfirmCmd: c.AsRegisterConfirmCmd()->sealed_code.clear(); return true;
+    case fb::Command::PasswordRecoverCmd: c.AsPasswordRecoverCmd()->sealed_code.clear(); return true;
+    case fb::Command::PasswordResetCmd:
+      c.AsPasswordResetCmd()->sealed_code.clear();
+      c.AsPasswordResetCmd()->password_hash.clear();
+      return true;
+    case fb::Command::ShareCreateCmd:
+      c.AsShareCreateCmd()->link_hash.clear();
+      c.AsShareCreateCmd()->sealed_link.clear();
+      return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Digest command_digest(const fb::CommandUnion& original) {
+  fb::CommandUnion stripped;
+  const fb::CommandUnion* command = &original;
+  if (original.type == fb::Command::TokenIssueCmd || original.type == fb::Command::CardIssueCmd ||
+      original.type == fb::Command::RegisterCmd || original.type == fb::Command::RegisterConfirmCmd ||
+      original.type == fb::Command::PasswordRecoverCmd || original.type == fb::Command::PasswordResetCmd ||
+      original.type == fb::Command::ShareCreateCmd) {
+    stripped = original;
+    strip_drawn_material(stripped);
+    command = &stripped;
+  }
   flatbuffers::FlatBufferBuilder builder(512);
-  builder.Finish(command.Pack(builder));
+  builder.Finish(command->Pack(builder));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
   EVP_Digest(builder.GetBufferPointer(), builder.GetSize(), md, &len, EVP_sha256(), nullptr);
@@ -26,9 +67,9 @@ Digest command_digest(const fb::CommandUnion& command) {
 }
 
 Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
-                     size_t batch_max, size_t queue_max)
-    : state_(std::move(state)), journal_(journal), reference_(std::move(reference)), batch_max_(batch_max),
-      queue_max_(queue_max) {
+                     size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys)
+    : state_(std::move(state)), journal_(journal), reference_(std::move(reference)), keys_(std::move(keys)),
+      partitions_(partitions), batch_max_(batch_max), queue_max_(queue_max) {
   AUTORIZA_CHECK(batch_max_ >= 1 && queue_max_ >= batch_max_);
 }
 
@@ -108,6 +149,11 @@ bool Partition::answer_retry(Submission& s, const IdempotencyEntry& entry, std::
     answers.push_back({std::move(s.done), {st, nullptr, false}});
     return false;
   }
+  st = rehydrate_answer(event, *state_, keys_.get(), event.result.get());
+  if (!st) {
+    answers.push_back({std::move(s.done), {st, nullptr, false}});
+    return false;
+  }
   answers.push_back({std::move(s.done), {Status::ok(), std::shared_ptr<const fb::ResultT>(std::move(event.result)), true}});
   return true;
 }
@@ -131,7 +177,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
     }
   }
   const Sequence sequence = state_->last_sequence() + 1;
-  Decision d = decide(DecideContext{ref, *state_, s.now, state_->partition(), sequence}, s.command);
+  Decision d = decide(DecideContext{ref, *state_, s.now, state_->partition(), sequence, partitions_, keys_.get()}, s.command);
   if (!d.status) {
     answers.push_back({std::move(s.done), {d.status, nullptr, false}});
     return;
@@ -147,9 +193,14 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
   event.request_id = request_id_of(s.command);
   event.request_digest.assign(digest.begin(), digest.end());
   event.command = std::move(s.command);
+  redact_command(event.command);  // after the digest: a retry still matches
   state_->apply(event, dirty_);
+  if (event.token_use && event.token_use->outcome == fb::TokenOutcome::THROTTLED) {
+    // Reported, never with the credential (PII): the event position finds it.
+    spdlog::warn("partition {}: repeated invalid tokens throttled (event {})", state_->partition(), sequence);
+  }
   batch_.events.push_back({state_->partition(), sequence, pack_event(event)});
-  std::shared_ptr<const fb::ResultT> result(std::move(event.result));
+  std::shared_ptr<const fb::ResultT> result(d.answer ? std::move(d.answer) : std::move(event.result));
   uncommitted_[sequence] = result;
   answers.push_back({std::move(s.done), {Status::ok(), std::move(result), false}});
 }

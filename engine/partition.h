@@ -17,6 +17,8 @@
 #include "results_generated.h"
 #include "state.h"
 
+namespace autoriza { class KeyRing; }
+
 namespace autoriza {
 
 struct Outcome {
@@ -39,7 +41,7 @@ struct PartitionStats {
 class Partition {
  public:
   Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
-            size_t batch_max, size_t queue_max);
+            size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys);
   ~Partition();  // drains and stops
 
   void start();
@@ -59,6 +61,8 @@ class Partition {
   std::unique_ptr<PartitionState> state_;
   Journal& journal_;
   std::function<ReferencePtr()> reference_;
+  std::shared_ptr<const KeyRing> keys_;
+  const PartitionId partitions_;
   const size_t batch_max_;
   const size_t queue_max_;
 
@@ -72,6 +76,7 @@ class Partition {
   // Writer-thread only.
   CommitBatch batch_;
   DirtySet dirty_;
+  // Answers given in this batch (unredacted), for retries before the commit.
   std::unordered_map<Sequence, std::shared_ptr<const fb::ResultT>> uncommitted_;
   uint64_t retries_in_batch_ = 0;
   PartitionStats stats_;  // guarded by stats_mutex_

@@ -4,7 +4,11 @@
 
 namespace autoriza {
 
-void Reference::upsert(const fb::ReferenceRecordUnion& record) {
+void Reference::upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
+  updated_ms[record_key(record)] = at_ms;
+  if (record.type == fb::ReferenceRecord::Affiliate) {
+    by_document[record.AsAffiliate()->doc_number] = record.AsAffiliate()->credential;
+  }
   switch (record.type) {
     case fb::ReferenceRecord::Plan: plans[record.AsPlan()->plan] = *record.AsPlan(); break;
     case fb::ReferenceRecord::Affiliate:

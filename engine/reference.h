@@ -26,6 +26,8 @@ struct Reference {
   StringMap<fb::ProviderT> providers;    // by provider id
   StringMap<fb::PrescriberT> prescribers;  // by prescriber_key(kind, license)
   StringMap<fb::PracticeT> practices;    // by code
+  StringMap<int64_t> updated_ms;         // by record_key: when the record last changed
+  StringMap<std::string> by_document;    // doc_number -> credential
 
   const fb::PlanT* plan(std::string_view name) const { return find(plans, name); }
   const fb::AffiliateT* affiliate(std::string_view credential) const { return find(affiliates, credential); }
@@ -39,8 +41,12 @@ struct Reference {
     return std::string(fb::EnumNamePrescriberKind(kind)) + ":" + std::string(license);
   }
 
-  // Applies one upsert (a ReferenceUpserted event's record).
-  void upsert(const fb::ReferenceRecordUnion& record);
+  // Applies one upsert (a ReferenceUpserted event's record) made at `at`.
+  void upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms = 0);
+  const fb::AffiliateT* affiliate_by_document(std::string_view doc_number) const {
+    auto it = by_document.find(doc_number);
+    return it == by_document.end() ? nullptr : affiliate(it->second);
+  }
 
   // The stable identity of a record within its kind: "affiliate:110000783851".
   static std::string record_key(const fb::ReferenceRecordUnion& record);

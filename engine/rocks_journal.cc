@@ -1,11 +1,14 @@
 // The embedded journal: one RocksDB with these column families
 //   events        [stream u16 BE][sequence u64 BE] -> packed fb::Event
-//   reference     "<kind>:<id>"                    -> [ReferenceRecord type u8][packed record]
+//   reference     "<kind>:<id>"                    -> [ReferenceRecord type u8][loaded_at ms i64 LE][packed record]
 //   orders        transaction id                   -> packed fb::OrderState
 //   consumptions  transaction id                   -> packed fb::ConsumptionState
 //   saps          SAP number                       -> packed fb::SapState
 //   idempotency   scope 0x00 request_id            -> packed fb::IdempotencyEntry
 //   meta          "stream/<n>" -> packed fb::PartitionMeta; "partitions" -> decimal count
+//   tokens        credential                       -> packed fb::TokenState
+//   accounts      titular credential               -> packed fb::AccountState
+//   shares        hex keyed hash of the link id    -> packed fb::ShareState
 // A commit is one WriteBatch across the families, WAL synced when options.sync.
 #include <openssl/evp.h>
 
@@ -29,6 +32,9 @@ const char* state_table_name(StateTable table) {
     case StateTable::kSaps: return "saps";
     case StateTable::kIdempotency: return "idempotency";
     case StateTable::kMeta: return "meta";
+    case StateTable::kTokens: return "tokens";
+    case StateTable::kAccounts: return "accounts";
+    case StateTable::kShares: return "shares";
   }
   return "?";
 }

@@ -24,10 +24,6 @@ Parties check_parties(const Reference& ref, std::string_view provider, std::stri
   return p;
 }
 
-void check_token(const Parties& parties, std::string_view token, std::vector<Reason>& reasons) {
-  if (!parties.plan || !parties.plan->token_required) return;
-  if (token.empty()) reasons.push_back(Reason::TOKEN_REQUIRED);
-}
 
 void check_prescription(const Reference& ref, const fb::AuthorizeCmdT& cmd, bool prescription_needed,
                         LocalDay today, std::vector<Reason>& reasons) {

@@ -24,9 +24,6 @@ struct Parties {
 Parties check_parties(const Reference& ref, std::string_view provider, std::string_view credential,
                       std::vector<Reason>& reasons);
 
-// TOKEN_REQUIRED (a valid token's checks arrive with the token feature).
-// At most one token reason; a token for a plan that needs none is ignored.
-void check_token(const Parties& parties, std::string_view token, std::vector<Reason>& reasons);
 
 // PRESCRIPTION_REQUIRED, PRESCRIBER_NOT_FOUND, PRESCRIPTION_IN_FUTURE, PRESCRIPTION_EXPIRED.
 void check_prescription(const Reference& ref, const fb::AuthorizeCmdT& cmd, bool prescription_needed,

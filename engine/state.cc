@@ -24,6 +24,21 @@ const fb::SapStateT* PartitionState::sap(std::string_view number) const {
   return it == saps_.end() ? nullptr : &it->second;
 }
 
+const fb::TokenStateT* PartitionState::tokens(std::string_view credential) const {
+  auto it = tokens_.find(credential);
+  return it == tokens_.end() ? nullptr : &it->second;
+}
+
+const fb::AccountStateT* PartitionState::account(std::string_view credential) const {
+  auto it = accounts_.find(credential);
+  return it == accounts_.end() ? nullptr : &it->second;
+}
+
+const fb::ShareStateT* PartitionState::share(std::string_view link_key) const {
+  auto it = shares_.find(link_key);
+  return it == shares_.end() ? nullptr : &it->second;
+}
+
 const fb::SapStateT* PartitionState::sap_of_transaction(std::string_view transaction) const {
   auto it = sap_by_transaction_.find(transaction);
   return it == sap_by_transaction_.end() ? nullptr : sap(it->second);
@@ -50,10 +65,23 @@ void PartitionState::apply(const fb::EventT& event, DirtySet& dirty) {
     case fb::EventType::AUDIT_DECIDED: apply_audit_decided(event, dirty); break;
     case fb::EventType::CONSUMPTION_RECORDED: apply_consumption(event, dirty); break;
     case fb::EventType::ANNULMENT_RECORDED: apply_annulment(event, dirty); break;
-    case fb::EventType::ELIGIBILITY_CHECKED:
-    case fb::EventType::TOKENS_ISSUED: break;
+    case fb::EventType::ELIGIBILITY_CHECKED: break;
+    case fb::EventType::TOKENS_ISSUED:
+    case fb::EventType::CARD_ISSUED: apply_token_material(event, credential_of(event.command), dirty); break;
+    case fb::EventType::REGISTRATION_STARTED:
+    case fb::EventType::REGISTRATION_CONFIRMED:
+    case fb::EventType::PASSWORD_RECOVERY_STARTED:
+    case fb::EventType::PASSWORD_RESET: apply_account(event, dirty); break;
+    case fb::EventType::SHARE_CREATED:
+    case fb::EventType::SHARE_REVOKED: apply_share(event, dirty); break;
     case fb::EventType::REFERENCE_UPSERTED:
     case fb::EventType::UNKNOWN: AUTORIZA_CHECK(!"event type does not belong to a partition");
+  }
+  const bool token_command = event.type == fb::EventType::ELIGIBILITY_CHECKED ||
+                             event.type == fb::EventType::AUTHORIZATION_DECIDED ||
+                             event.type == fb::EventType::AUDIT_OPENED || event.type == fb::EventType::CONSUMPTION_RECORDED;
+  if (token_command && event.token_use && event.token_use->outcome != fb::TokenOutcome::NONE) {
+    apply_token_use(event, credential_of(event.command), dirty);
   }
   if (!event.request_id.empty()) {
     IdempotencyEntry entry;
@@ -301,6 +329,83 @@ void PartitionState::unindex_frequency(const fb::OrderStateT& order) {
   auto it = frequency_.find(order.credential);
   if (it == frequency_.end()) return;
   std::erase_if(it->second, [&](const FrequencyEntry& e) { return e.order == order.transaction; });
+}
+
+void PartitionState::apply_token_material(const fb::EventT& event, const std::string& credential, DirtySet& dirty) {
+  if (event.provisioned_secret.empty() && event.token_hashes.empty()) return;
+  fb::TokenStateT& t = tokens_[credential];
+  t.credential = credential;
+  if (!event.provisioned_secret.empty()) {
+    AUTORIZA_CHECK(t.sealed_secret.empty());  // a secret is provisioned once
+    t.sealed_secret = event.provisioned_secret;
+  }
+  for (const auto& h : event.token_hashes) {
+    auto p = std::make_unique<fb::PreprintedTokenT>();
+    p->hash = h->hash;
+    p->key_id = h->key_id;
+    p->month = h->month;
+    t.preprinted.push_back(std::move(p));
+  }
+  dirty.tokens.insert(credential);
+}
+
+void PartitionState::apply_token_use(const fb::EventT& event, const std::string& credential, DirtySet& dirty) {
+  const fb::TokenUseT& use = *event.token_use;
+  fb::TokenStateT& t = tokens_[credential];
+  t.credential = credential;
+  const int64_t now_ms = event.command_time_ms;
+  std::erase_if(t.failures_ms, [&](int64_t f) { return now_ms - f >= kFailureWindowMs; });
+  if (use.outcome == fb::TokenOutcome::FAILED || use.outcome == fb::TokenOutcome::THROTTLED) {
+    t.failures_ms.push_back(now_ms);
+  } else if (use.outcome == fb::TokenOutcome::USED && use.kind == fb::TokenKind::DYNAMIC) {
+    const int64_t oldest = now_ms / 1000 / kTokenStepSeconds - kUsedStepsKept;
+    std::erase_if(t.used_steps, [&](int64_t s) { return s < oldest; });
+    t.used_steps.push_back(use.step);
+  } else if (use.outcome == fb::TokenOutcome::USED) {
+    auto it = std::find_if(t.preprinted.begin(), t.preprinted.end(), [&](auto& p) { return p->hash == use.hash; });
+    AUTORIZA_CHECK(it != t.preprinted.end());
+    (*it)->used = true;
+  }
+  dirty.tokens.insert(credential);
+}
+
+void PartitionState::restore(fb::TokenStateT tokens) {
+  std::string key = tokens.credential;
+  tokens_.emplace(std::move(key), std::move(tokens));
+}
+
+void PartitionState::restore(fb::AccountStateT account) {
+  std::string key = account.credential;
+  accounts_.emplace(std::move(key), std::move(account));
+}
+
+void PartitionState::restore(std::string link_key, fb::ShareStateT share) {
+  shares_.emplace(std::move(link_key), std::move(share));
+}
+
+const std::string& credential_of(const fb::CommandUnion& command) {
+  static const std::string kNone;
+  switch (command.type) {
+    case fb::Command::EligibilityCmd: return command.AsEligibilityCmd()->credential;
+    case fb::Command::AuthorizeCmd: return command.AsAuthorizeCmd()->credential;
+    case fb::Command::ConsumeCmd: return command.AsConsumeCmd()->credential;
+    case fb::Command::TokenIssueCmd: return command.AsTokenIssueCmd()->credential;
+    case fb::Command::CardIssueCmd: return command.AsCardIssueCmd()->credential;
+    case fb::Command::ShareCreateCmd: return command.AsShareCreateCmd()->credential;
+    case fb::Command::ShareRevokeCmd: return command.AsShareRevokeCmd()->credential;
+    default: return kNone;
+  }
+}
+
+std::string hex_of(const std::vector<uint8_t>& bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
 }
 
 void PartitionState::restore(fb::OrderStateT order) {

@@ -20,12 +20,15 @@ namespace autoriza {
 
 // What apply() touched, so that a commit writes each touched record once.
 struct DirtySet {
-  std::set<std::string> orders, consumptions, saps;
+  std::set<std::string> orders, consumptions, saps, tokens, accounts, shares;
   std::vector<std::pair<std::string, IdempotencyEntry>> idempotency;
   void clear() {
     orders.clear();
     consumptions.clear();
     saps.clear();
+    tokens.clear();
+    accounts.clear();
+    shares.clear();
     idempotency.clear();
   }
 };
@@ -43,6 +46,10 @@ class PartitionState {
   const fb::SapStateT* sap(std::string_view number) const;
   // The SAP opened by an audit-mode authorize transaction.
   const fb::SapStateT* sap_of_transaction(std::string_view transaction) const;
+  // Token secret, pre-printed tokens, used steps and failed tries of an affiliate.
+  const fb::TokenStateT* tokens(std::string_view credential) const;
+  const fb::AccountStateT* account(std::string_view credential) const;
+  const fb::ShareStateT* share(std::string_view link_key) const;
 
   // Whether an authorized or consumed item of a live order of this affiliate,
   // same code and same tooth (or both none), is less than frequency_days old.
@@ -57,6 +64,9 @@ class PartitionState {
   void restore(fb::OrderStateT order);
   void restore(fb::ConsumptionStateT consumption);
   void restore(fb::SapStateT sap);
+  void restore(fb::TokenStateT tokens);
+  void restore(fb::AccountStateT account);
+  void restore(std::string link_key, fb::ShareStateT share);
   void restore_last_sequence(Sequence sequence) { last_sequence_ = sequence; }
 
  private:
@@ -72,6 +82,10 @@ class PartitionState {
   void apply_audit_decided(const fb::EventT& event, DirtySet& dirty);
   void apply_consumption(const fb::EventT& event, DirtySet& dirty);
   void apply_annulment(const fb::EventT& event, DirtySet& dirty);
+  void apply_token_material(const fb::EventT& event, const std::string& credential, DirtySet& dirty);
+  void apply_token_use(const fb::EventT& event, const std::string& credential, DirtySet& dirty);
+  void apply_account(const fb::EventT& event, DirtySet& dirty);
+  void apply_share(const fb::EventT& event, DirtySet& dirty);
   void create_order(fb::OrderStateT order, DirtySet& dirty);
   void mark_consumed(fb::OrderStateT& order, const std::vector<int32_t>& items, const std::string& by);
   void index_frequency(const fb::OrderStateT& order);
@@ -86,7 +100,22 @@ class PartitionState {
   StringMap<fb::SapStateT> saps_;
   StringMap<std::string> sap_by_transaction_;
   StringMap<std::vector<FrequencyEntry>> frequency_;  // by credential
+  StringMap<fb::TokenStateT> tokens_;                  // by credential
+  StringMap<fb::AccountStateT> accounts_;              // by titular credential
+  StringMap<fb::ShareStateT> shares_;                  // by link key
 };
+
+// The credential a command concerns (empty when none).
+const std::string& credential_of(const fb::CommandUnion& command);
+// The document an account command concerns (empty when none).
+const std::string& document_of(const fb::CommandUnion& command);
+// Hex of bytes, for table keys.
+std::string hex_of(const std::vector<uint8_t>& bytes);
+
+// Windows of token state: used DYNAMIC steps are kept 24 h, failed tries 15 min.
+inline constexpr int64_t kTokenStepSeconds = 60;
+inline constexpr int64_t kUsedStepsKept = 24 * 60;
+inline constexpr int64_t kFailureWindowMs = 15 * 60 * 1000;
 
 // Order item statuses that count as "authorized" for frequency and billing.
 inline bool item_is_live(fb::Status s) { return s == fb::Status::AUTHORIZED || s == fb::Status::CONSUMED; }

@@ -52,6 +52,9 @@ void write_dirty(const PartitionState& state, const DirtySet& dirty, CommitBatch
   write_all<fb::ConsumptionStateT>(StateTable::kConsumptions, dirty.consumptions, &PartitionState::consumption,
                                    state, batch);
   write_all<fb::SapStateT>(StateTable::kSaps, dirty.saps, &PartitionState::sap, state, batch);
+  write_all<fb::TokenStateT>(StateTable::kTokens, dirty.tokens, &PartitionState::tokens, state, batch);
+  write_all<fb::AccountStateT>(StateTable::kAccounts, dirty.accounts, &PartitionState::account, state, batch);
+  write_all<fb::ShareStateT>(StateTable::kShares, dirty.shares, &PartitionState::share, state, batch);
   for (const auto& [key, entry] : dirty.idempotency) {
     fb::IdempotencyEntryT e;
     e.digest.assign(entry.digest.begin(), entry.digest.end());
@@ -62,10 +65,11 @@ void write_dirty(const PartitionState& state, const DirtySet& dirty, CommitBatch
   write_meta(state.partition(), state.last_sequence(), batch);
 }
 
-void write_reference(const fb::ReferenceRecordUnion& record, Sequence sequence, CommitBatch& batch) {
+void write_reference(const fb::ReferenceRecordUnion& record, int64_t at_ms, Sequence sequence, CommitBatch& batch) {
   flatbuffers::FlatBufferBuilder builder(256);
   builder.Finish(record.Pack(builder));
   std::string value(1, char(record.type));
+  for (int i = 0; i < 8; ++i) value.push_back(char((uint64_t(at_ms) >> (8 * i)) & 0xFF));
   value.append(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
   batch.writes.push_back({StateTable::kReference, Reference::record_key(record), std::move(value)});
   write_meta(kReferenceStream, sequence, batch);
@@ -88,12 +92,14 @@ Status read_stream_meta(const Journal& journal, PartitionId stream, Sequence* la
 Status restore_reference(const Journal& journal, Reference* reference) {
   Status result;
   Status scan = journal.scan_state(StateTable::kReference, [&](std::string_view key, std::string_view value) {
-    if (value.empty()) {
-      result = Status::corruption("reference: empty record " + std::string(key));
+    if (value.size() < 9) {
+      result = Status::corruption("reference: short record " + std::string(key));
       return false;
     }
     const auto type = fb::ReferenceRecord(uint8_t(value[0]));
-    const std::string_view bytes = value.substr(1);
+    uint64_t at_ms = 0;
+    for (int i = 7; i >= 0; --i) at_ms = (at_ms << 8) | uint8_t(value[1 + i]);
+    const std::string_view bytes = value.substr(9);
     flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     const void* root = flatbuffers::GetRoot<flatbuffers::Table>(bytes.data());
     if (bytes.size() < 8 || !fb::VerifyReferenceRecord(verifier, root, type)) {
@@ -103,7 +109,28 @@ Status restore_reference(const Journal& journal, Reference* reference) {
     fb::ReferenceRecordUnion record;
     record.type = type;
     record.value = fb::ReferenceRecordUnion::UnPack(root, type, nullptr);
-    reference->upsert(record);
+    reference->upsert(record, int64_t(at_ms));
+    return true;
+  });
+  return scan ? result : scan;
+}
+
+// Tables keyed by credential, document or link: the record says its partition.
+template <typename T>
+Status restore_by_owner(const Journal& journal, StateTable table, std::vector<std::unique_ptr<PartitionState>>& states,
+                        std::string (*owner)(const T&)) {
+  Status result;
+  const PartitionId n = PartitionId(states.size());
+  Status scan = journal.scan_state(table, [&](std::string_view key, std::string_view value) {
+    T record;
+    result = unpack_record(value, &record);
+    if (!result) return false;
+    PartitionState& state = *states[partition_of_credential(owner(record), n)];
+    if constexpr (std::is_same_v<T, fb::ShareStateT>) {
+      state.restore(std::string(key), std::move(record));
+    } else {
+      state.restore(std::move(record));
+    }
     return true;
   });
   return scan ? result : scan;
@@ -114,6 +141,9 @@ Status restore_partitions(const Journal& journal, std::vector<std::unique_ptr<Pa
   Status s = restore_table<fb::OrderStateT>(journal, StateTable::kOrders, states, parse_transaction_id);
   if (s) s = restore_table<fb::ConsumptionStateT>(journal, StateTable::kConsumptions, states, parse_transaction_id);
   if (s) s = restore_table<fb::SapStateT>(journal, StateTable::kSaps, states, parse_sap_number);
+  if (s) s = restore_by_owner<fb::TokenStateT>(journal, StateTable::kTokens, states, [](const fb::TokenStateT& t) { return t.credential; });
+  if (s) s = restore_by_owner<fb::AccountStateT>(journal, StateTable::kAccounts, states, [](const fb::AccountStateT& a) { return a.document; });
+  if (s) s = restore_by_owner<fb::ShareStateT>(journal, StateTable::kShares, states, [](const fb::ShareStateT& sh) { return sh.credential; });
   if (!s) return s;
   for (auto& state : states) {
     Sequence last = 0;

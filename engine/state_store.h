@@ -17,7 +17,7 @@ void write_dirty(const PartitionState& state, const DirtySet& dirty, CommitBatch
 
 // Appends the reference table write and the reference stream's meta for one
 // REFERENCE_UPSERTED event.
-void write_reference(const fb::ReferenceRecordUnion& record, Sequence sequence, CommitBatch& batch);
+void write_reference(const fb::ReferenceRecordUnion& record, int64_t at_ms, Sequence sequence, CommitBatch& batch);
 
 std::string stream_meta_key(PartitionId stream);
 Status read_stream_meta(const Journal& journal, PartitionId stream, Sequence* last_sequence);

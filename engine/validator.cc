@@ -51,7 +51,8 @@ Decision decide_eligibility(const DecideContext& ctx, const fb::EligibilityCmdT&
   fb::ResultT& r = *d.event.result;
   std::vector<Reason> reasons;
   const Parties parties = check_parties(ctx.reference, cmd.provider, cmd.credential, reasons);
-  check_token(parties, cmd.token, reasons);
+  d.event.token_use = check_token(ctx, parties, cmd.token, reasons);
+  keep_token_use(d.event, /*uses_up=*/false);  // eligibility checks without using it up
   r.transaction = transaction_id(ctx.partition, ctx.sequence);
   r.status = reasons.empty() ? fb::Status::ELIGIBLE : fb::Status::NOT_ELIGIBLE;
   set_reasons(r.reasons, std::move(reasons));
@@ -76,11 +77,14 @@ Decision decide(const DecideContext& ctx, const fb::CommandUnion& command) {
     case fb::Command::ConsumeCmd: return decide_consume(ctx, *command.AsConsumeCmd());
     case fb::Command::AnnulCmd: return decide_annul(ctx, *command.AsAnnulCmd());
     case fb::Command::AuditVerdictCmd: return decide_audit_verdict(ctx, *command.AsAuditVerdictCmd());
-    case fb::Command::TokenIssueCmd: {
-      Decision d;
-      d.status = Status::invalid("token_issue is not available yet (token feature pending)", "command");
-      return d;
-    }
+    case fb::Command::TokenIssueCmd: return decide_token_issue(ctx, *command.AsTokenIssueCmd());
+    case fb::Command::CardIssueCmd: return decide_card(ctx, *command.AsCardIssueCmd());
+    case fb::Command::RegisterCmd:
+    case fb::Command::RegisterConfirmCmd:
+    case fb::Command::PasswordRecoverCmd:
+    case fb::Command::PasswordResetCmd:
+    case fb::Command::ShareCreateCmd:
+    case fb::Command::ShareRevokeCmd: return decide_account(ctx, command);
     case fb::Command::NONE: break;
   }
   Decision d;
@@ -98,9 +102,24 @@ std::string idempotency_scope(const fb::CommandUnion& command) {
     case fb::Command::AnnulCmd: return "provider:" + command.AsAnnulCmd()->provider;
     case fb::Command::AuditVerdictCmd: return "auditor:" + command.AsAuditVerdictCmd()->auditor;
     case fb::Command::TokenIssueCmd: return "credential:" + command.AsTokenIssueCmd()->credential;
+    case fb::Command::CardIssueCmd: return "credential:" + command.AsCardIssueCmd()->credential;
+    case fb::Command::RegisterCmd: return "document:" + command.AsRegisterCmd()->document;
+    case fb::Command::RegisterConfirmCmd: return "document:" + command.AsRegisterConfirmCmd()->document;
+    case fb::Command::PasswordRecoverCmd: return "document:" + command.AsPasswordRecoverCmd()->document;
+    case fb::Command::PasswordResetCmd: return "document:" + command.AsPasswordResetCmd()->document;
+    case fb::Command::ShareCreateCmd: return "credential:" + command.AsShareCreateCmd()->credential;
+    case fb::Command::ShareRevokeCmd: return "credential:" + command.AsShareRevokeCmd()->credential;
     case fb::Command::NONE: break;
   }
   return {};
+}
+
+void redact_command(fb::CommandUnion& command) {
+  std::string* token = nullptr;
+  if (auto* c = command.AsEligibilityCmd()) token = &c->token;
+  if (auto* c = command.AsAuthorizeCmd()) token = &c->token;
+  if (auto* c = command.AsConsumeCmd()) token = &c->token;
+  if (token && !token->empty()) *token = "*";
 }
 
 const std::string& request_id_of(const fb::CommandUnion& command) {
@@ -112,6 +131,13 @@ const std::string& request_id_of(const fb::CommandUnion& command) {
     case fb::Command::AnnulCmd: return command.AsAnnulCmd()->request_id;
     case fb::Command::AuditVerdictCmd: return command.AsAuditVerdictCmd()->request_id;
     case fb::Command::TokenIssueCmd: return command.AsTokenIssueCmd()->request_id;
+    case fb::Command::CardIssueCmd: return command.AsCardIssueCmd()->request_id;
+    case fb::Command::RegisterCmd: return command.AsRegisterCmd()->request_id;
+    case fb::Command::RegisterConfirmCmd: return command.AsRegisterConfirmCmd()->request_id;
+    case fb::Command::PasswordRecoverCmd: return command.AsPasswordRecoverCmd()->request_id;
+    case fb::Command::PasswordResetCmd: return command.AsPasswordResetCmd()->request_id;
+    case fb::Command::ShareCreateCmd: return command.AsShareCreateCmd()->request_id;
+    case fb::Command::ShareRevokeCmd: return command.AsShareRevokeCmd()->request_id;
     case fb::Command::NONE: break;
   }
   return kNone;

@@ -10,19 +10,31 @@
 
 namespace autoriza {
 
+class KeyRing;
+
 struct DecideContext {
   const Reference& reference;
   const PartitionState& state;
   Millis now;
   PartitionId partition;
-  Sequence sequence;  // the sequence the event will get if recorded
+  Sequence sequence;           // the sequence the event will get if recorded
+  PartitionId partitions = 1;  // of the engine: which credentials live here
+  const KeyRing* keys = nullptr;  // token secrets; null: no token can be valid
 };
 
 struct Decision {
   Status status;        // not ok: the command is refused (400), nothing recorded
   fb::EventT event;     // type, command_time, result (+ annulled); envelope is the caller's
   bool record = true;   // false: answer without an event (authorize mode "validate")
+  // When set, the answer to give instead of event.result: the recorded result
+  // then holds no secret (tokens, security codes), see rehydrate_answer().
+  std::unique_ptr<fb::ResultT> answer;
 };
+
+// Puts back into a recorded result what was redacted from it (tokens,
+// security code), recomputing it from the event and state: for retries.
+Status rehydrate_answer(const fb::EventT& event, const PartitionState& state, const KeyRing* keys,
+                        fb::ResultT* result);
 
 // Decides one command. The command must have passed the adapter's syntactic
 // checks (codec) and the idempotency look-up.
@@ -31,6 +43,10 @@ Decision decide(const DecideContext& ctx, const fb::CommandUnion& command);
 // The idempotency scope of a command: "provider:<id>", "auditor:<id>" or
 // "credential:<id>"; empty for commands that keep no key (validate mode).
 std::string idempotency_scope(const fb::CommandUnion& command);
+// Blanks what a command may carry in clear that the log must not keep: the
+// affiliate's token (its effect is recorded as a step or keyed hash in
+// Event.token_use). A token that was given stays visible as "*".
+void redact_command(fb::CommandUnion& command);
 const std::string& request_id_of(const fb::CommandUnion& command);
 
 }  // namespace autoriza

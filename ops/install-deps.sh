@@ -10,6 +10,7 @@ PKGS=(
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
+  libqrencode-dev zlib1g-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "engine.h"
+#include "secrets.h"
 
 namespace autoriza::cli {
 
@@ -22,5 +23,13 @@ int load_and_report(Engine& engine, const std::filesystem::path& data, std::ostr
 
 // Splits "HOST:PORT"; false when malformed.
 bool split_host_port(const std::string& text, std::string* host, uint16_t* port);
+
+}  // namespace autoriza::cli
+
+namespace autoriza::cli {
+
+// The master keys: AUTORIZA_SECRET_KEYS, else STORE/dev-secret-keys (made on
+// first use, mode 0600, development only: production sets the variable).
+std::shared_ptr<const KeyRing> load_keys(const std::filesystem::path& store);
 
 }  // namespace autoriza::cli

@@ -17,7 +17,7 @@ int load_and_report(Engine& engine, const std::filesystem::path& data, std::ostr
     for (const auto& e : f.errors) out << "  " << e << "\n";
   }
   ReferenceLoadStats stats;
-  if (Status s = engine.load_reference(load.records, &stats); !s) {
+  if (Status s = engine.load_reference(load.records, &stats, wall_clock_now()); !s) {
     out << "error: " << s.to_string() << "\n";
     return 1;
   }

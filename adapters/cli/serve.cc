@@ -48,6 +48,8 @@ int serve(const ServeOptions& o) {
   eo.partitions = PartitionId(o.partitions);
   eo.batch_max = o.batch_max;
   eo.sync = !o.no_sync;
+  eo.keys = load_keys(o.store);
+  if (!eo.keys) return 1;
   auto engine = open_engine(eo);
   if (!engine) return 1;
   const bool empty = engine->reference()->affiliates.empty() && engine->reference()->practices.empty();

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "codec.h"
+#include "secrets.h"
 
 namespace autoriza {
 
@@ -13,6 +14,8 @@ Reply error_reply(int status, std::string_view code, std::string_view message, s
 }
 
 namespace {
+
+}  // namespace
 
 Reply reply_for(const Status& s) {
   switch (s.kind()) {
@@ -27,7 +30,52 @@ Reply reply_for(const Status& s) {
   return error_reply(500, "INTERNAL", "no answer");
 }
 
+Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine) {
+  if (outbox.empty()) outbox = engine.options().store / "outbox.jsonl";
+  outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
+}
+
+Service::~Service() = default;
+
+namespace {
+
+std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+// Seals freshly drawn random bytes for one context.
+std::vector<uint8_t> seal_random(const KeyRing& keys, std::string plain, const std::string& context) {
+  std::string sealed = seal(keys, plain, context);
+  wipe(&plain);
+  return bytes_of(sealed);
+}
+
 }  // namespace
+
+Status Service::add_drawn_material(fb::CommandUnion& command) {
+  const KeyRing* keys = engine_.options().keys.get();
+  if (!keys || keys->empty()) return Status::unavailable("tokens and cards need master keys (AUTORIZA_SECRET_KEYS)");
+  constexpr size_t kSecretBytes = 20;      // 160 bits (RFC 4226)
+  constexpr int kSpareTokens = 8;          // pre-printed candidates beyond count, for collisions
+  if (auto* t = command.AsTokenIssueCmd()) {
+    t->sealed_secret = seal_random(*keys, random_bytes(kSecretBytes), "secret:" + t->credential);
+    if (t->kind == fb::TokenKind::PREPRINTED) {
+      t->sealed_tokens = seal_random(*keys, random_digits(size_t(8 * (t->count + kSpareTokens))), "tokens:" + t->credential);
+    }
+  } else if (auto* c = command.AsCardIssueCmd()) {
+    c->sealed_secret = seal_random(*keys, random_bytes(kSecretBytes), "secret:" + c->credential);
+  }
+  return Status::ok();
+}
+
+void Service::submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done) {
+  const fb::Command type = command.type;
+  engine_.submit(std::move(command), now, [type, done = std::move(done)](Outcome o) {
+    if (!o.status) {
+      done(reply_for(o.status));
+      return;
+    }
+    done(Reply{200, encode_result(type, *o.result).dump()});
+  });
+}
 
 void Service::post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {
   if (!is_command_name(command)) {
@@ -49,19 +97,14 @@ void Service::post(std::string_view command, std::string_view body, Millis now, 
   if (cmd.type == fb::Command::TokenIssueCmd) {
     if (!engine_.reference()->affiliate(cmd.AsTokenIssueCmd()->credential)) {
       done(error_reply(404, "NOT_FOUND", "no affiliate with credential " + cmd.AsTokenIssueCmd()->credential));
-    } else {
-      done(error_reply(501, "NOT_IMPLEMENTED", "token_issue arrives with the token feature"));
-    }
-    return;
-  }
-  const fb::Command type = cmd.type;
-  engine_.submit(std::move(cmd), now, [type, done = std::move(done)](Outcome o) {
-    if (!o.status) {
-      done(reply_for(o.status));
       return;
     }
-    done(Reply{200, encode_result(type, *o.result).dump()});
-  });
+    if (Status drawn = add_drawn_material(cmd); !drawn) {
+      done(reply_for(drawn));
+      return;
+    }
+  }
+  submit_json(std::move(cmd), now, std::move(done));
 }
 
 Reply Service::get(std::string_view target) {

@@ -11,19 +11,24 @@
 
 #include "clock.h"
 #include "engine.h"
+#include "outbox.h"
 
 namespace autoriza {
 
 struct Reply {
   int status = 200;
-  std::string body;  // JSON text
+  std::string body;  // JSON text unless content_type says otherwise
+  std::string content_type = "application/json";
 };
 
 inline constexpr size_t kBodyMaxBytes = 64 * 1024;
 
 class Service {
  public:
-  explicit Service(Engine& engine) : engine_(engine) {}
+  // outbox: where registration and recovery mails are spooled (a projection
+  // caught up after each such command); empty: <store>/outbox.jsonl.
+  explicit Service(Engine& engine, std::filesystem::path outbox = {});
+  ~Service();
 
   // command: the path segment after /v1/ ("authorize"). done is called
   // exactly once, possibly on an engine thread, after the event is durable.
@@ -32,13 +37,27 @@ class Service {
   // GET of the query API: /v1/transactions/{id}, /healthz. Unknown: 404.
   Reply get(std::string_view target);
 
+  // Any request of the HTTP API that is not POST /v1/<command>: the query
+  // API above and the affiliate API (cards, credentials, registrations,
+  // shares, token sheets; see affiliate_api.cc). done is called exactly once.
+  void request(std::string_view method, std::string_view target, std::string_view body, Millis now,
+               std::function<void(Reply)> done);
+
   Engine& engine() { return engine_; }
+  OutboxProjection& outbox() { return *outbox_; }
 
  private:
+  // Seals the random material a command needs (the validator draws none).
+  Status add_drawn_material(fb::CommandUnion& command);
+  void submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done);
+
   Engine& engine_;
+  std::unique_ptr<OutboxProjection> outbox_;
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...
 Reply error_reply(int status, std::string_view code, std::string_view message, std::string_view field = {});
+// The error reply of a failed Status (400, 404, 409, 503, 500).
+Reply reply_for(const Status& s);
 
 }  // namespace autoriza

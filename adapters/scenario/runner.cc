@@ -7,6 +7,7 @@
 
 #include "expect.h"
 #include "reference_loader.h"
+#include "secrets.h"
 #include "service.h"
 
 namespace autoriza {
@@ -113,6 +114,7 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
   EngineOptions eo;
   eo.store = store.dir;
   eo.sync = false;  // a throw-away store: durability is tested elsewhere
+  eo.keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());
   auto engine = Engine::open(eo, &status);
   ReferenceLoad load;
   if (status) {
@@ -131,7 +133,7 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
     ++totals.failed;
     return;
   }
-  Service service(*engine);
+  Service service(*engine, store.dir / "outbox.jsonl");
   FileRun run(service, out, file, options.verbose);
   std::string line;
   int number = 0;

@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "reference_loader.h"
+#include "secrets.h"
 #include "service.h"
 
 namespace autoriza::testing {
@@ -50,6 +51,8 @@ class Harness {
     o.store = dir_;
     o.partitions = partitions;
     o.sync = false;
+    static const auto keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());
+    o.keys = keys;
     Status s;
     engine_ = Engine::open(o, &s);
     AUTORIZA_CHECK(engine_ != nullptr);

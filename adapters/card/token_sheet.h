@@ -1,0 +1,42 @@
+#pragma once
+// The printable sheet of pre-printed tokens (SPEC section 7; GET
+// /v1/affiliates/{credential}/tokens.html and tokens.pdf): the affiliate's
+// card on top, then the month's tokens in a numbered grid with a box to tick
+// off each one when used. Pure rendering, one A4 page.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "card_view.h"
+
+namespace autoriza::card {
+
+// SPEC section 7: 1-31 pre-printed tokens per month.
+inline constexpr size_t kSheetTokensMax = 31;
+
+struct TokenSheet {
+  CardData card;                    // its security_code is NOT printed: it
+                                    // rotates and would be stale on paper
+  std::string month;                // "YYYY-MM"
+  std::vector<std::string> tokens;  // 8-digit tokens, in issue order
+};
+
+// "2026-11" -> "noviembre de 2026"; anything not a valid YYYY-MM is returned
+// unchanged. Never fails.
+std::string month_label_es(std::string_view month);
+
+// "12345678" -> "1234 5678"; anything else is returned unchanged.
+std::string group_token(std::string_view token);
+
+// The sheet as a self-contained HTML page sized for A4 (CSS @page). The QR
+// is drawn from card.qr_payload when it is non-empty and encodable, otherwise
+// left out. Needs tokens.size() <= kSheetTokensMax (extra tokens are not
+// drawn). Every string is escaped. Never fails.
+std::string token_sheet_html(const TokenSheet& sheet);
+
+// The same sheet as a one-page PDF 1.4 (A4, Helvetica with WinAnsiEncoding,
+// the QR drawn as vector squares). Characters outside Windows-1252 print as
+// '?'. Same needs as token_sheet_html. Never fails.
+std::string token_sheet_pdf(const TokenSheet& sheet);
+
+}  // namespace autoriza::card
