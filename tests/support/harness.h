@@ -72,6 +72,25 @@ class Harness {
     return j;
   }
 
+  // Any request of the HTTP API (Service::request); raw body in *raw.
+  Json request(const std::string& method, const std::string& target, const Json& body, const std::string& at,
+               std::string* raw = nullptr, std::string* content_type = nullptr) {
+    std::promise<Reply> promise;
+    auto future = promise.get_future();
+    service_->request(method, target, body.is_null() ? "" : body.dump(), *parse_instant(at),
+                      [&](Reply r) { promise.set_value(std::move(r)); });
+    Reply reply = future.get();
+    last_status_ = reply.status;
+    if (raw) *raw = reply.body;
+    if (content_type) *content_type = reply.content_type;
+    if (reply.content_type != "application/json") return nullptr;
+    Json j = Json::parse(reply.body);
+    if (reply.status != 200) j["http"] = reply.status;
+    return j;
+  }
+
+  Service& service() { return *service_; }
+
   Json get(const std::string& path) {
     Reply reply = service_->get(path);
     last_status_ = reply.status;

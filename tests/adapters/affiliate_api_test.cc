@@ -1,0 +1,204 @@
+// The affiliate API: cards with a rotating code and a signed QR, verification
+// by providers, family cards, registration through the outbox, password
+// recovery and 24-hour share links for one DNI (SPEC 7, OSSEG).
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "harness.h"
+
+namespace autoriza::testing {
+namespace {
+
+constexpr const char* kAt = "2026-11-04T10:00:00-03:00";
+
+std::vector<Json> outbox_lines(Harness& h) {
+  h.service().outbox().catch_up();
+  std::vector<Json> out;
+  std::ifstream in(h.service().outbox().file());
+  std::string line;
+  while (std::getline(in, line)) out.push_back(Json::parse(line));
+  return out;
+}
+
+std::string code_in(const Json& mail) {
+  const std::string body = mail["body"];
+  const size_t pos = body.find_first_of("0123456789");
+  return body.substr(pos, 6);
+}
+
+TEST(AffiliateApi, CardRotatesItsCodeEveryFiveMinutesAndIsVerifiable) {
+  Harness h;
+  Json card = h.request("GET", "/v1/affiliates/110000783852/card", nullptr, "2026-11-04T10:01:00-03:00");
+  ASSERT_EQ(h.last_status(), 200) << card.dump();
+  EXPECT_EQ(card["name"], "CATALDI, MARIA LAURA");
+  EXPECT_EQ(card["document"], "26111222");
+  EXPECT_EQ(card["cuil"], "27261112227");
+  EXPECT_EQ(card["titular"], "110000783851");
+  EXPECT_EQ(card["security_code"].get<std::string>().size(), 6u);
+  EXPECT_EQ(card["valid_from"], "2026-11-04T10:00:00-03:00");
+  EXPECT_EQ(card["valid_until"], "2026-11-04T10:05:00-03:00");
+  Json same = h.request("GET", "/v1/affiliates/110000783852/card", nullptr, "2026-11-04T10:04:59-03:00");
+  EXPECT_EQ(same["security_code"], card["security_code"]);
+  Json next = h.request("GET", "/v1/affiliates/110000783852/card", nullptr, "2026-11-04T10:05:00-03:00");
+  EXPECT_EQ(next["valid_from"], "2026-11-04T10:05:00-03:00");
+
+  Json v = h.request("POST", "/v1/credentials/verify", {{"payload", card["qr_payload"]}}, "2026-11-04T10:02:00-03:00");
+  EXPECT_EQ(v["genuine"], true);
+  EXPECT_EQ(v["current"], true);
+  EXPECT_EQ(v["active"], true);
+  EXPECT_EQ(v["affiliate"]["credential"], "110000783852");
+  Json stale = h.request("POST", "/v1/credentials/verify", {{"payload", card["qr_payload"]}}, "2026-11-04T10:06:00-03:00");
+  EXPECT_EQ(stale["genuine"], true);
+  EXPECT_EQ(stale["current"], false);
+  std::string forged = card["qr_payload"];
+  forged[6] = forged[6] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(h.request("POST", "/v1/credentials/verify", {{"payload", forged}}, kAt)["genuine"], false);
+  EXPECT_EQ(h.request("POST", "/v1/credentials/verify", {{"payload", "nonsense"}}, kAt)["genuine"], false);
+  // A suspended affiliate's card is genuine but not active.
+  Json suspended = h.request("GET", "/v1/affiliates/220000100002/card", nullptr, kAt);
+  EXPECT_EQ(h.request("POST", "/v1/credentials/verify", {{"payload", suspended["qr_payload"]}}, kAt)["active"], false);
+  h.request("GET", "/v1/affiliates/999/card", nullptr, kAt);
+  EXPECT_EQ(h.last_status(), 404);
+}
+
+TEST(AffiliateApi, CardRendersAsSvgPngAndHtml) {
+  Harness h;
+  std::string raw, type;
+  h.request("GET", "/v1/affiliates/354495/card.svg", nullptr, kAt, &raw, &type);
+  EXPECT_EQ(type, "image/svg+xml");
+  EXPECT_EQ(raw.rfind("<svg", 0), 0u);
+  h.request("GET", "/v1/affiliates/354495/card.png", nullptr, kAt, &raw, &type);
+  EXPECT_EQ(type, "image/png");
+  EXPECT_EQ(raw.substr(1, 3), "PNG");
+  h.request("GET", "/v1/affiliates/354495/card.html", nullptr, kAt, &raw, &type);
+  EXPECT_NE(raw.find("AFILIADO DE PRUEBA DE SISTEMAS"), std::string::npos);
+}
+
+TEST(AffiliateApi, FamilyCardsAreListedFromTheTitular) {
+  Harness h;
+  Json cards = h.request("GET", "/v1/affiliates/110000783851/cards", nullptr, kAt);
+  ASSERT_EQ(cards["items"].size(), 4u);
+  EXPECT_EQ(cards["items"][0]["credential"], "110000783851");  // the titular first
+  EXPECT_TRUE(cards["next"].is_null());
+  h.request("GET", "/v1/affiliates/110000783852/cards", nullptr, kAt);  // not a titular
+  EXPECT_EQ(h.last_status(), 404);
+}
+
+TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
+  Harness h;
+  Json wrong = h.request("POST", "/v1/registrations", {{"request_id", "r0"}, {"document", "26111222"}, {"birth_date", "02071978"},
+                                                       {"email", "otra@example.org"}, {"password", "una clave larga"}}, kAt);
+  EXPECT_EQ(wrong["status"], "REJECTED");
+  Json bad_birth = h.request("POST", "/v1/registrations", {{"request_id", "r1"}, {"document", "26111222"}, {"birth_date", "03071978"},
+                                                           {"email", "adrian.cataldi@example.org"}, {"password", "una clave larga"}}, kAt);
+  EXPECT_EQ(bad_birth["status"], "REJECTED");
+  Json ok = h.request("POST", "/v1/registrations", {{"request_id", "r2"}, {"document", "26111222"}, {"birth_date", "02071978"},
+                                                    {"email", "Adrian.Cataldi@example.org"}, {"password", "una clave larga"}}, kAt);
+  ASSERT_EQ(ok["status"], "VERIFICATION_SENT") << ok.dump();
+  auto mails = outbox_lines(h);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0]["to"], "Adrian.Cataldi@example.org");
+  const std::string code = code_in(mails[0]);
+  const std::string wrong_code = code == "000000" ? "111111" : "000000";
+  Json miss = h.request("POST", "/v1/registrations/confirm", {{"request_id", "c1"}, {"document", "26111222"}, {"code", wrong_code}},
+                        "2026-11-04T10:05:00-03:00");
+  EXPECT_EQ(miss["status"], "REJECTED");
+  Json hit = h.request("POST", "/v1/registrations/confirm", {{"request_id", "c2"}, {"document", "26111222"}, {"code", code}},
+                       "2026-11-04T10:06:00-03:00");
+  EXPECT_EQ(hit["status"], "REGISTERED");
+  // The password never reaches the log or state in clear.
+  std::string everything;
+  h.engine().journal().scan_events(0, 1, [&](Sequence, std::string_view b) { return everything.append(b), true; });
+  h.engine().journal().scan_state(StateTable::kAccounts, [&](std::string_view, std::string_view v) { return everything.append(v), true; });
+  EXPECT_EQ(everything.find("una clave larga"), std::string::npos);
+  EXPECT_EQ(everything.find(code), std::string::npos);
+  EXPECT_NE(everything.find("scrypt$"), std::string::npos);
+}
+
+TEST(AffiliateApi, CodesExpireAfterFifteenMinutesAndFiveTries) {
+  Harness h;
+  Json body = {{"request_id", "r1"}, {"document", "24515260"}, {"birth_date", "14031975"}, {"email", "adrian.cataldi@example.org"},
+               {"password", "otra clave larga"}};
+  ASSERT_EQ(h.request("POST", "/v1/registrations", body, kAt)["status"], "VERIFICATION_SENT");
+  const std::string code = code_in(outbox_lines(h).back());
+  Json late = h.request("POST", "/v1/registrations/confirm", {{"request_id", "c1"}, {"document", "24515260"}, {"code", code}},
+                        "2026-11-04T10:15:01-03:00");
+  EXPECT_EQ(late["status"], "REJECTED");
+  body["request_id"] = "r2";
+  ASSERT_EQ(h.request("POST", "/v1/registrations", body, "2026-11-04T10:20:00-03:00")["status"], "VERIFICATION_SENT");
+  const std::string code2 = code_in(outbox_lines(h).back());
+  const std::string wrong = code2 == "999999" ? "888888" : "999999";
+  for (int i = 0; i < 5; ++i) {
+    h.request("POST", "/v1/registrations/confirm", {{"request_id", "w" + std::to_string(i)}, {"document", "24515260"}, {"code", wrong}},
+              "2026-11-04T10:21:00-03:00");
+  }
+  Json blocked = h.request("POST", "/v1/registrations/confirm", {{"request_id", "c2"}, {"document", "24515260"}, {"code", code2}},
+                           "2026-11-04T10:22:00-03:00");
+  EXPECT_EQ(blocked["status"], "REJECTED");
+  EXPECT_NE(blocked["message"].get<std::string>().find("intentos"), std::string::npos);
+}
+
+TEST(AffiliateApi, PasswordRecoveryThroughTheOutbox) {
+  Harness h;
+  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
+              {"password", "primera clave"}};
+  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
+  h.request("POST", "/v1/registrations/confirm", {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt);
+  Json rec = h.request("POST", "/v1/password_recovery", {{"request_id", "p1"}, {"document", "17888999"}, {"email", "carlos.sistemas@example.org"}},
+                       "2026-11-05T09:00:00-03:00");
+  ASSERT_EQ(rec["status"], "RECOVERY_SENT");
+  auto mails = outbox_lines(h);
+  ASSERT_EQ(mails.size(), 2u);
+  Json reset = h.request("POST", "/v1/password_recovery/confirm", {{"request_id", "p2"}, {"document", "17888999"},
+                                                                  {"code", code_in(mails[1])}, {"password", "segunda clave"}},
+                         "2026-11-05T09:05:00-03:00");
+  EXPECT_EQ(reset["status"], "PASSWORD_CHANGED");
+  // Retrying the registration request answers the first answer again (same request id, same body).
+  EXPECT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
+  EXPECT_EQ(outbox_lines(h).size(), 2u);  // and sends no new mail
+}
+
+TEST(AffiliateApi, ShareLinksOpenOnlyWithTheDniAndOnlyForADay) {
+  Harness h;
+  Json share = h.request("POST", "/v1/affiliates/110000783853/shares", {{"request_id", "s1"}, {"dni", "30111222"}}, kAt);
+  ASSERT_EQ(share["status"], "SHARED") << share.dump();
+  const std::string link = share["link"];
+  EXPECT_EQ(share["expires"], "2026-11-05T10:00:00-03:00");
+  // A retry answers the same link.
+  EXPECT_EQ(h.request("POST", "/v1/affiliates/110000783853/shares", {{"request_id", "s1"}, {"dni", "30111222"}}, kAt)["link"], link);
+  Json card = h.request("GET", link + "?dni=30111222", nullptr, "2026-11-04T12:00:00-03:00");
+  EXPECT_EQ(card["credential"], "110000783853");
+  h.request("GET", link + "?dni=99999999", nullptr, "2026-11-04T12:00:00-03:00");
+  EXPECT_EQ(h.last_status(), 403);
+  h.request("GET", link + "?dni=30111222", nullptr, "2026-11-05T10:00:00-03:00");
+  EXPECT_EQ(h.last_status(), 410);
+  h.request("GET", "/v1/shares/1.bm9wZQ?dni=30111222", nullptr, kAt);
+  EXPECT_EQ(h.last_status(), 404);
+  // Revoked: 410 at once.
+  Json other = h.request("POST", "/v1/affiliates/110000783853/shares", {{"request_id", "s2"}, {"dni", "30111222"}}, kAt);
+  const std::string id = other["link"].get<std::string>().substr(std::string("/v1/shares/").size());
+  EXPECT_EQ(h.request("POST", "/v1/affiliates/110000783853/shares/" + id + "/revoke", {{"request_id", "v1"}}, kAt)["status"], "REVOKED");
+  h.request("GET", other["link"].get<std::string>() + "?dni=30111222", nullptr, kAt);
+  EXPECT_EQ(h.last_status(), 410);
+}
+
+TEST(AffiliateApi, TokenSheetOfPreprintedTokens) {
+  Harness h;
+  Json p = h.run("token_issue", {{"request_id", "p1"}, {"credential", "220000100001"}, {"kind", "PREPRINTED"}, {"month", "2026-11"}, {"count", 4}}, kAt);
+  std::string raw, type;
+  h.request("GET", "/v1/affiliates/220000100001/tokens.html?request_id=p1", nullptr, kAt, &raw, &type);
+  ASSERT_EQ(h.last_status(), 200);
+  EXPECT_EQ(type, "text/html; charset=utf-8");
+  for (const auto& t : p["tokens"]) {
+    const std::string s = t["token"];
+    EXPECT_NE(raw.find(s.substr(0, 4) + " " + s.substr(4)), std::string::npos) << s;
+  }
+  h.request("GET", "/v1/affiliates/220000100001/tokens.pdf?request_id=p1", nullptr, kAt, &raw, &type);
+  EXPECT_EQ(raw.rfind("%PDF-", 0), 0u);
+  h.request("GET", "/v1/affiliates/220000100001/tokens.html?request_id=nope", nullptr, kAt);
+  EXPECT_EQ(h.last_status(), 404);
+}
+
+}  // namespace
+}  // namespace autoriza::testing
