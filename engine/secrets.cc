@@ -151,7 +151,7 @@ bool base64url_decode(std::string_view text, std::string* out) {
       bytes.push_back(static_cast<char>((acc >> bits) & 0xff));
     }
   }
-  if ((acc & ((1u << bits) - 1)) != 0) return false;  // non-canonical trailing bits
+  if ((acc & ((1U << bits) - 1)) != 0) return false;  // non-canonical trailing bits
   assert(bytes.size() == text.size() * 3 / 4);
   *out = std::move(bytes);
   return true;

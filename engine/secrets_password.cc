@@ -16,8 +16,10 @@ namespace {
 constexpr std::string_view kScheme = "scrypt";
 constexpr size_t kEncodedFields = 6;
 constexpr size_t kEncodedBytesMax = 512;  // far above any string we write
-constexpr size_t kSaltBytesMin = 8, kSaltBytesMax = 64;
-constexpr size_t kHashBytesMin = 16, kHashBytesMax = 64;
+constexpr size_t kSaltBytesMin = 8;
+constexpr size_t kSaltBytesMax = 64;
+constexpr size_t kHashBytesMin = 16;
+constexpr size_t kHashBytesMax = 64;
 
 struct ScryptParams {
   int log2_n = kScryptLog2N;
@@ -84,7 +86,8 @@ bool password_verify(std::string_view password, std::string_view encoded) {
   if (params.log2_n < 10 || params.log2_n > 20 || params.r < 1 || params.r > 32 || params.p < 1 || params.p > 16) {
     return false;
   }
-  std::string salt, expected;
+  std::string salt;
+  std::string expected;
   if (!base64url_decode(fields[4], &salt) || !base64url_decode(fields[5], &expected)) return false;
   if (salt.size() < kSaltBytesMin || salt.size() > kSaltBytesMax) return false;
   if (expected.size() < kHashBytesMin || expected.size() > kHashBytesMax) return false;
