@@ -50,7 +50,7 @@ class Replayer {
     if (state) {
       state->apply(event, dirty_);
     } else {
-      write_reference(event.reference, seq, batch_);
+      write_reference(event.reference, event.command_time_ms, seq, batch_);
     }
     batch_.events.push_back({stream, seq, std::string(bytes)});
     if (++done_ % 100'000 == 0 && progress_) progress_(done_, total_);
