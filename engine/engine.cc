@@ -38,6 +38,7 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options, Status* statu
   }
   std::unique_ptr<Engine> engine(new Engine());
   engine->options_ = options;
+  engine->listener_ = options.on_commit;
   RocksJournalOptions jo;
   jo.sync = options.sync;
   engine->journal_ = open_rocks_journal(options.store, jo, status);
@@ -61,7 +62,7 @@ Status Engine::recover() {
   for (auto& state : states) {
     partitions_.push_back(std::make_unique<Partition>(std::move(state), *journal_, [this] { return this->reference(); },
                                                       options_.batch_max, options_.queue_max, options_.partitions,
-                                                      options_.keys));
+                                                      options_.keys, [this] { notify_commit(); }));
     partitions_.back()->start();
   }
   return Status::ok();
@@ -108,9 +109,9 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
   return 0;
 }
 
-void Engine::submit(fb::CommandUnion command, Millis now, Callback done) {
+void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::string channel) {
   const PartitionId p = route(command);
-  partitions_[p]->submit(Submission{std::move(command), now, std::move(done)});
+  partitions_[p]->submit(Submission{std::move(command), now, std::move(done), std::move(channel)});
 }
 
 Outcome Engine::execute(fb::CommandUnion command, Millis now) {

@@ -30,6 +30,9 @@ struct EngineOptions {
   // Master keys for token secrets, codes and card signatures; null: token
   // features answer 503.
   std::shared_ptr<const KeyRing> keys;
+  // Called (from a writer thread) after every durable commit of events, so
+  // followers of the log (projections) need not poll hard. Must not block.
+  std::function<void()> on_commit;
 };
 
 struct ReferenceLoadStats {
@@ -52,7 +55,7 @@ class Engine {
 
   // Decides and records one command; done is called exactly once, after the
   // event is durable, from a writer thread.
-  void submit(fb::CommandUnion command, Millis now, Callback done);
+  void submit(fb::CommandUnion command, Millis now, Callback done, std::string channel = "api");
   // Blocking form of submit.
   Outcome execute(fb::CommandUnion command, Millis now);
 
@@ -78,9 +81,21 @@ class Engine {
   std::vector<PartitionStats> stats() const;
   size_t queue_depth() const;
 
+  // Replaces the commit listener (EngineOptions::on_commit) at run time.
+  void set_commit_listener(std::function<void()> listener) {
+    std::lock_guard lock(listener_mutex_);
+    listener_ = std::move(listener);
+  }
+
  private:
   Engine() = default;
   Status recover();
+  void notify_commit() {
+    std::lock_guard lock(listener_mutex_);
+    if (listener_) listener_();
+  }
+  std::mutex listener_mutex_;
+  std::function<void()> listener_;
 
   EngineOptions options_;
   std::unique_ptr<Journal> journal_;

@@ -67,8 +67,10 @@ Digest command_digest(const fb::CommandUnion& original) {
 }
 
 Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
-                     size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys)
+                     size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys,
+                     std::function<void()> on_commit)
     : state_(std::move(state)), journal_(journal), reference_(std::move(reference)), keys_(std::move(keys)),
+      on_commit_(std::move(on_commit)),
       partitions_(partitions), batch_max_(batch_max), queue_max_(queue_max) {
   AUTORIZA_CHECK(batch_max_ >= 1 && queue_max_ >= batch_max_);
 }
@@ -192,6 +194,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
   event.scope = scope;
   event.request_id = request_id_of(s.command);
   event.request_digest.assign(digest.begin(), digest.end());
+  event.channel = std::move(s.channel);
   event.command = std::move(s.command);
   redact_command(event.command);  // after the digest: a retry still matches
   state_->apply(event, dirty_);
@@ -223,6 +226,7 @@ void Partition::process(std::vector<Submission>& batch) {
   if (!batch_.events.empty()) {
     write_dirty(*state_, dirty_, batch_);
     Status st = journal_.commit(batch_);
+    if (st && on_commit_) on_commit_();
     if (!st) {
       // Memory state is now ahead of the store: stop taking commands; a
       // restart recovers from the store. Nothing of this batch is acknowledged.

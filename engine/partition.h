@@ -32,6 +32,7 @@ struct Submission {
   fb::CommandUnion command;
   Millis now;
   Callback done;
+  std::string channel;  // recorded in the event ("http", "scenario"...)
 };
 
 struct PartitionStats {
@@ -41,7 +42,8 @@ struct PartitionStats {
 class Partition {
  public:
   Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
-            size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys);
+            size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys,
+            std::function<void()> on_commit = {});
   ~Partition();  // drains and stops
 
   void start();
@@ -62,6 +64,7 @@ class Partition {
   Journal& journal_;
   std::function<ReferencePtr()> reference_;
   std::shared_ptr<const KeyRing> keys_;
+  std::function<void()> on_commit_;
   const PartitionId partitions_;
   const size_t batch_max_;
   const size_t queue_max_;

@@ -9,7 +9,10 @@ namespace autoriza {
 int reason_rank(Reason code) {
   // The enum is declared in SPEC order and is append-only; a code added later
   // that belongs earlier in the listing gets an explicit rank here.
-  return int(code);
+  switch (code) {
+    case Reason::PERIOD_CLOSED: return int(Reason::ANNUL_WINDOW_EXPIRED) * 10 + 5;  // last of the annul group
+    default: return int(code) * 10;
+  }
 }
 
 void sort_reasons(std::vector<Reason>& reasons) {
@@ -63,6 +66,7 @@ std::string_view reason_message(Reason code) {
     case Reason::ANNUL_WINDOW_EXPIRED: return "Plazo de anulacion vencido (30 dias)";
     case Reason::SAP_NOT_FOUND: return "Solicitud de auditoria inexistente";
     case Reason::SAP_ALREADY_DECIDED: return "La solicitud de auditoria ya fue resuelta";
+    case Reason::PERIOD_CLOSED: return "El periodo de facturacion ya esta cerrado";
   }
   AUTORIZA_CHECK(!"reason code without message");
   return {};

@@ -21,6 +21,9 @@ void Reference::upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
       break;
     }
     case fb::ReferenceRecord::Practice: practices[record.AsPractice()->code] = *record.AsPractice(); break;
+    case fb::ReferenceRecord::ClosedPeriod:
+      closed_periods.insert(record.AsClosedPeriod()->provider + "|" + record.AsClosedPeriod()->month);
+      break;
     case fb::ReferenceRecord::NONE: AUTORIZA_CHECK(!"reference record without type");
   }
 }
@@ -33,6 +36,8 @@ std::string Reference::record_key(const fb::ReferenceRecordUnion& record) {
     case fb::ReferenceRecord::Prescriber:
       return "prescriber:" + prescriber_key(record.AsPrescriber()->kind, record.AsPrescriber()->license);
     case fb::ReferenceRecord::Practice: return "practice:" + record.AsPractice()->code;
+    case fb::ReferenceRecord::ClosedPeriod:
+      return "period:" + record.AsClosedPeriod()->provider + "|" + record.AsClosedPeriod()->month;
     case fb::ReferenceRecord::NONE: break;
   }
   AUTORIZA_CHECK(!"reference record without type");
@@ -61,6 +66,8 @@ bool Reference::contains_equal(const fb::ReferenceRecordUnion& record) const {
       auto* p = practice(record.AsPractice()->code);
       return p && *p == *record.AsPractice();
     }
+    case fb::ReferenceRecord::ClosedPeriod:
+      return period_closed(record.AsClosedPeriod()->provider, record.AsClosedPeriod()->month);
     case fb::ReferenceRecord::NONE: break;
   }
   return false;
@@ -74,6 +81,8 @@ bool Reference::contains_key(const fb::ReferenceRecordUnion& record) const {
     case fb::ReferenceRecord::Prescriber:
       return prescriber(record.AsPrescriber()->kind, record.AsPrescriber()->license) != nullptr;
     case fb::ReferenceRecord::Practice: return practice(record.AsPractice()->code) != nullptr;
+    case fb::ReferenceRecord::ClosedPeriod:
+      return period_closed(record.AsClosedPeriod()->provider, record.AsClosedPeriod()->month);
     case fb::ReferenceRecord::NONE: break;
   }
   return false;

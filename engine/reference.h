@@ -3,6 +3,7 @@
 // shared_ptr to the current snapshot per batch; a reload builds a new one and
 // swaps it in, so readers never lock.
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,11 @@ struct Reference {
   StringMap<fb::PracticeT> practices;    // by code
   StringMap<int64_t> updated_ms;         // by record_key: when the record last changed
   StringMap<std::string> by_document;    // doc_number -> credential
+  std::set<std::string> closed_periods;  // "provider|YYYY-MM"
+
+  bool period_closed(std::string_view provider, std::string_view month) const {
+    return closed_periods.contains(std::string(provider) + "|" + std::string(month));
+  }
 
   const fb::PlanT* plan(std::string_view name) const { return find(plans, name); }
   const fb::AffiliateT* affiliate(std::string_view credential) const { return find(affiliates, credential); }

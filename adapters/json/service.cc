@@ -74,7 +74,7 @@ void Service::submit_json(fb::CommandUnion command, Millis now, std::function<vo
       return;
     }
     done(Reply{200, encode_result(type, *o.result).dump()});
-  });
+  }, channel_);
 }
 
 void Service::post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {

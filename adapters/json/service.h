@@ -45,6 +45,9 @@ class Service {
 
   Engine& engine() { return engine_; }
   OutboxProjection& outbox() { return *outbox_; }
+  // The channel recorded in events of commands this service submits.
+  const std::string& channel() const { return channel_; }
+  void set_channel(std::string channel) { channel_ = std::move(channel); }
 
  private:
   // Seals the random material a command needs (the validator draws none).
@@ -53,6 +56,7 @@ class Service {
 
   Engine& engine_;
   std::unique_ptr<OutboxProjection> outbox_;
+  std::string channel_ = "http";
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...

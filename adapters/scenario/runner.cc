@@ -134,6 +134,7 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
     return;
   }
   Service service(*engine, store.dir / "outbox.jsonl");
+  service.set_channel("scenario");
   FileRun run(service, out, file, options.verbose);
   std::string line;
   int number = 0;
