@@ -5,6 +5,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <atomic>
+#include <cassert>
 #include <exception>
 #include <string>
 #include <utility>
@@ -34,10 +36,10 @@ bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
 }
 
-// A post whose done callback has not run yet. Shared by every copy of the
-// callback, so the connection is released by the one call that answers, on
-// whatever thread, and never by a late destruction of a copy.
-struct PendingPost {
+// A service call whose done callback has not run yet. Shared by every copy
+// of the callback, so the connection is released by the one call that
+// answers, on whatever thread, and never by a late destruction of a copy.
+struct PendingCall {
   std::atomic<bool> answered{false};
   std::shared_ptr<Connection> connection;
 };
@@ -98,17 +100,18 @@ void Connection::handle() {
   version_ = request_.version();
   keep_alive_ = request_.keep_alive();
   head_ = request_.method() == http::verb::head;
+  const std::string_view method = to_std(request_.method_string());
   const std::string_view target = to_std(request_.target());
-  const Route route = route_request(to_std(request_.method_string()), target);
+  const Route route = route_request(method, target);
   switch (route.kind) {
     case RouteKind::kCommand:
-      return handle_post(route.command);
-    case RouteKind::kQuery:
-      return handle_get();
+      return call_service(route.command);
+    case RouteKind::kService:
+      return call_service({});
     case RouteKind::kMethodNotAllowed:
       return send(error_reply(405, "METHOD_NOT_ALLOWED",
-                              std::string(to_std(request_.method_string())) + " not allowed on " +
-                                  quoted_target(target) + "; allowed: " + std::string(route.allow)),
+                              std::string(method) + " not allowed on " + quoted_target(target) +
+                                  "; allowed: " + std::string(route.allow)),
                   route.allow);
     case RouteKind::kNotFound:
       return send(error_reply(404, "NOT_FOUND", "no resource at " + quoted_target(target)));
@@ -119,17 +122,7 @@ void Connection::handle() {
   AUTORIZA_CHECK(false && "unhandled route kind");
 }
 
-void Connection::handle_get() {
-  Reply reply;
-  try {
-    reply = core_.service().get(to_std(request_.target()));
-  } catch (const std::exception& e) {
-    reply = error_reply(500, "INTERNAL", std::string("query failed: ") + e.what());
-  }
-  send(std::move(reply));
-}
-
-void Connection::handle_post(std::string_view command) {
+void Connection::call_service(std::string_view command) {
   Millis now = wall_clock_now();
   if (core_.allow_client_time()) {
     const auto field = request_.find(beast::string_view(kClientTimeHeader.data(), kClientTimeHeader.size()));
@@ -143,9 +136,9 @@ void Connection::handle_post(std::string_view command) {
       now = *client_now;
     }
   }
-  if (!core_.begin_post()) return send(error_reply(503, "UNAVAILABLE", "server stopping"));
+  if (!core_.begin_call()) return send(error_reply(503, "UNAVAILABLE", "server stopping"));
 
-  auto pending = std::make_shared<PendingPost>();
+  auto pending = std::make_shared<PendingCall>();
   pending->connection = shared_from_this();
   ServerCore* core = &core_;
   auto done = [pending, core](Reply reply) {
@@ -155,16 +148,23 @@ void Connection::handle_post(std::string_view command) {
       auto executor = self->stream_.get_executor();
       net::post(executor, [self = std::move(self), reply = std::move(reply)]() mutable { self->send(std::move(reply)); });
     }  // the executor (a strand of the server's io_context) is released here
-    core->end_post();  // last touch of the server
+    core->end_call();  // last touch of the server
   };
+  // request_ (and so body, target and command) lives until the answer is
+  // written, whatever the service keeps a view of.
+  const std::string_view body = request_.body();
   try {
-    // request_ (and so body and command) lives until the answer is written.
-    core_.service().post(command, request_.body(), now, std::move(done));
+    if (!command.empty()) {
+      core_.service().post(command, body, now, std::move(done));
+    } else {
+      core_.service().request(to_std(request_.method_string()), to_std(request_.target()), body, now,
+                              std::move(done));
+    }
   } catch (const std::exception& e) {
     if (!pending->answered.exchange(true)) {
       pending->connection.reset();
-      core_.end_post();
-      send(error_reply(500, "INTERNAL", std::string("command failed: ") + e.what()));
+      core_.end_call();
+      send(error_reply(500, "INTERNAL", std::string("request failed: ") + e.what()));
     }
   }
 }
@@ -178,7 +178,9 @@ void Connection::send(Reply reply, std::string_view allow) {
   response_.version(version_);
   response_.result(static_cast<unsigned>(reply.status));
   response_.set(http::field::server, "autoriza");
-  response_.set(http::field::content_type, "application/json");
+  std::string_view content_type = reply.content_type;
+  if (content_type.empty()) content_type = "application/json";
+  response_.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   if (!allow.empty()) response_.set(http::field::allow, beast::string_view(allow.data(), allow.size()));
   response_.keep_alive(keep_alive_);
   response_.body() = std::move(reply.body);

@@ -5,8 +5,9 @@
 // that pipelines gets its answers in request order.
 //
 // Every handler runs on the connection's strand (the executor of its
-// tcp_stream, made by the acceptor). Service::post's done callback may run
-// on any thread; it posts the answer back onto the strand.
+// tcp_stream, made by the acceptor). The Service answers through a done
+// callback that may run on any thread; it posts the answer back onto the
+// strand.
 //
 // Closing: after an answer with "Connection: close" the server shuts down its
 // sending side and drains what the client still sends (bounded in bytes and
@@ -57,8 +58,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read_request();
   void on_read(boost::beast::error_code ec, size_t bytes);
   void handle();
-  void handle_post(std::string_view command);
-  void handle_get();
+  // Calls Service::post (command not empty) or Service::request; the answer
+  // comes back through send() on the strand.
+  void call_service(std::string_view command);
   // Writes reply as the answer to the current request; allow fills the
   // Allow header of a 405.
   void send(Reply reply, std::string_view allow = {});

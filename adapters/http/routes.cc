@@ -10,42 +10,37 @@ namespace {
 constexpr std::string_view kApiPrefix = "/v1/";
 constexpr std::string_view kHealthPath = "/healthz";
 constexpr std::string_view kAllowCommand = "POST";
-constexpr std::string_view kAllowQuery = "GET, HEAD";
-constexpr std::string_view kAllowAny = "GET, HEAD, POST";
+constexpr std::string_view kAllowHealth = "GET, HEAD";
+constexpr std::string_view kAllowApi = "GET, HEAD, POST";
 
-bool is_read(std::string_view method) { return method == "GET" || method == "HEAD"; }
+bool is_served_method(std::string_view method) { return method == "GET" || method == "HEAD" || method == "POST"; }
+
+Route route_of(RouteKind kind) { return Route{kind, {}, {}}; }
+Route command_route(std::string_view command) { return Route{RouteKind::kCommand, command, {}}; }
+Route not_allowed(std::string_view allow) { return Route{RouteKind::kMethodNotAllowed, {}, allow}; }
 
 }  // namespace
 
 Route route_request(std::string_view method, std::string_view target) {
-  if (target.empty() || target.front() != '/') return Route{.kind = RouteKind::kBadTarget};
+  if (target.empty() || target.front() != '/') return route_of(RouteKind::kBadTarget);
   const std::string_view path = target.substr(0, target.find('?'));
   assert(!path.empty() && path.front() == '/');
 
+  if (path.starts_with(kApiPrefix)) {
+    const std::string_view segment = path.substr(kApiPrefix.size());
+    if (is_command_name(segment)) {
+      if (method == "POST") return command_route(segment);
+      return not_allowed(kAllowCommand);
+    }
+    if (!is_served_method(method)) return not_allowed(kAllowApi);
+    return route_of(RouteKind::kService);
+  }
   if (path == kHealthPath) {
-    if (is_read(method)) return Route{.kind = RouteKind::kQuery};
-    return Route{.kind = RouteKind::kMethodNotAllowed, .allow = kAllowQuery};
+    if (method == "GET" || method == "HEAD") return route_of(RouteKind::kService);
+    return not_allowed(kAllowHealth);
   }
-  if (!path.starts_with(kApiPrefix)) {
-    // The service owns every GET (it may serve pages outside /v1/ one day).
-    if (is_read(method)) return Route{.kind = RouteKind::kQuery};
-    return Route{.kind = RouteKind::kNotFound};
-  }
-
-  const std::string_view rest = path.substr(kApiPrefix.size());
-  if (rest.empty()) {
-    if (is_read(method)) return Route{.kind = RouteKind::kQuery};
-    return Route{.kind = RouteKind::kNotFound};
-  }
-  const bool single_segment = rest.find('/') == std::string_view::npos;
-  if (single_segment) {
-    if (method == "POST") return Route{.kind = RouteKind::kCommand, .command = rest};
-    if (is_command_name(rest)) return Route{.kind = RouteKind::kMethodNotAllowed, .allow = kAllowCommand};
-    if (is_read(method)) return Route{.kind = RouteKind::kQuery};
-    return Route{.kind = RouteKind::kMethodNotAllowed, .allow = kAllowAny};
-  }
-  if (is_read(method)) return Route{.kind = RouteKind::kQuery};
-  return Route{.kind = RouteKind::kMethodNotAllowed, .allow = kAllowQuery};
+  if (!is_served_method(method)) return route_of(RouteKind::kNotFound);
+  return route_of(RouteKind::kService);
 }
 
 }  // namespace autoriza

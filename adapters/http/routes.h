@@ -1,22 +1,25 @@
 #pragma once
-// Routing of the HTTP adapter: which part of the service a request goes to.
+// Routing of the HTTP adapter: which entry of the Service a request goes to.
 // A pure function of method and target, kept apart from Beast so the table
 // reads at a glance and tests need no socket.
 //
-//   POST /v1/<command>          -> Service::post(command, ...)  (an unknown
-//                                  command is the service's 400)
-//   GET|HEAD /healthz, /v1/...  -> Service::get(target)         (unknown: 404)
-//   GET|HEAD /v1/<command>      -> 405, Allow: POST             (a command of
-//                                  SPEC section 3, is_command_name in codec.h)
-//   other methods on /healthz or under /v1/ -> 405 with Allow
-//   anything else               -> 404; a target that is not a path -> 400
+//   POST /v1/<command>              -> Service::post(command, ...)   (a command
+//                                      of SPEC section 3: is_command_name)
+//   other methods on /v1/<command>  -> 405, Allow: POST
+//   POST /healthz                   -> 405, Allow: GET, HEAD
+//   methods other than GET, HEAD and POST on /healthz or under /v1/
+//                                   -> 405 with Allow; elsewhere -> 404
+//   any other GET, HEAD or POST     -> Service::request(method, target, ...):
+//                                      the query and affiliate APIs, which
+//                                      answer 404 for what they do not know
+//   a target that is not a path ("*", "http://...") -> 400
 #include <string_view>
 
 namespace autoriza {
 
 enum class RouteKind {
   kCommand,           // POST /v1/<command>
-  kQuery,             // GET or HEAD of the query API
+  kService,           // the rest of the HTTP API
   kMethodNotAllowed,  // 405; allow says what the path takes
   kNotFound,          // 404
   kBadTarget,         // 400: not an origin-form target ("/...")

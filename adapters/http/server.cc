@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,6 +13,7 @@
 #include <exception>
 #include <latch>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -67,6 +69,10 @@ class HttpServer::Impl {
     port_ = bound.port();
     AUTORIZA_CHECK(port_ != 0);
 
+    // Without it the threads would leave run() whenever no operation is
+    // pending (all connections closed, accept cancelled), and handlers that
+    // stop() posts would never run.
+    work_.emplace(ioc_.get_executor());
     accept();
     threads_.reserve(threads_count_);
     for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run(); });
@@ -97,6 +103,7 @@ class HttpServer::Impl {
     for (const std::shared_ptr<Connection>& connection : live) connection->close([latch] { latch->count_down(); });
     latch->wait();
     core_.stop_and_drain();  // after it no done callback touches ioc_
+    work_.reset();
     ioc_.stop();
     for (std::thread& thread : threads_) thread.join();
     threads_.clear();
@@ -188,6 +195,7 @@ class HttpServer::Impl {
   // I/O objects below ioc_ are destroyed before it; ioc_ then destroys the
   // handlers it still holds, and with them the last connections.
   net::io_context ioc_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;  // from start() to stop()
   tcp::acceptor acceptor_{net::make_strand(ioc_)};
   net::steady_timer retry_timer_{acceptor_.get_executor()};
   std::mutex connections_mutex_;

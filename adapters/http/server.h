@@ -1,12 +1,14 @@
 #pragma once
 // HttpServer: the HTTP/1.1 face of the Service (Boost.Beast over Asio).
 //
-// Wire: POST /v1/<command> with a JSON body (at most kBodyMaxBytes) answers
-// the command; GET /v1/... and GET /healthz answer the query API. Answers
-// are application/json with Content-Length; errors carry the body of
-// error_reply(). Connections are keep-alive and pipelining-safe (answers in
-// request order); an idle connection is closed after 60 s. Malformed HTTP or
-// an oversized body answers 400 and closes the connection.
+// Wire: POST /v1/<command> with a JSON body (at most kBodyMaxBytes) goes to
+// Service::post; every other GET, HEAD or POST (query API, affiliate API,
+// /healthz) to Service::request; routes.h has the table (404, 405). Answers
+// carry the reply's Content-Type (application/json unless the service says
+// otherwise) and Content-Length; errors carry the body of error_reply().
+// Connections are keep-alive and pipelining-safe (answers in request order);
+// an idle connection is closed after 60 s. Malformed HTTP, a header over
+// 8 KiB or a body over kBodyMaxBytes answers 400 and closes the connection.
 //
 // Time: commands are stamped with wall_clock_now(). A server built with
 // allow_client_time (tests, scenario runs over HTTP) takes the instant in the
@@ -45,7 +47,8 @@ class HttpServer {
   // The bound port once start() succeeded; before, the port asked for.
   uint16_t port() const;
   // Closes the listener and every connection, waits for the service calls
-  // in flight to call back, and joins the threads. Idempotent. Never call it
+  // in flight to call back (answers still to come are dropped), and joins
+  // the threads. Idempotent. Never call it
   // from a server thread or a Service callback (it joins those threads).
   void stop();
 

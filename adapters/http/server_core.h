@@ -1,7 +1,7 @@
 #pragma once
 // What every connection of an HttpServer shares with it: the service, the
-// client-time switch, and the count of Service::post calls whose done
-// callback has not run yet. stop() waits for that count to reach zero before
+// client-time switch, and the count of Service calls (post, request) whose
+// done callback has not run yet. stop() waits for that count to reach zero before
 // it tears down the io_context, because a done callback (on an engine
 // thread) posts its answer to that io_context.
 #include <atomic>
@@ -25,29 +25,29 @@ class ServerCore {
   bool allow_client_time() const { return allow_client_time_.load(std::memory_order_relaxed); }
   void set_allow_client_time(bool allow) { allow_client_time_.store(allow, std::memory_order_relaxed); }
 
-  // Counts one post in flight. Returns false once stopping (the caller
+  // Counts one service call in flight. Returns false once stopping (the caller
   // answers 503 and does not call the service).
-  bool begin_post() {
+  bool begin_call() {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
-    ++posts_in_flight_;
+    ++calls_in_flight_;
     return true;
   }
   // The last thing a done callback does: after it the server may be gone.
   // Notifies under the lock so the waiter cannot destroy the condition
   // variable between our unlock and notify.
-  void end_post() {
+  void end_call() {
     std::lock_guard lock(mutex_);
-    AUTORIZA_CHECK(posts_in_flight_ > 0);
-    --posts_in_flight_;
-    if (posts_in_flight_ == 0) idle_.notify_all();
+    AUTORIZA_CHECK(calls_in_flight_ > 0);
+    --calls_in_flight_;
+    if (calls_in_flight_ == 0) idle_.notify_all();
   }
-  // Refuses new posts, then waits until every post in flight has ended.
+  // Refuses new calls, then waits until every call in flight has ended.
   // Relies on the Service contract: done is called exactly once.
   void stop_and_drain() {
     std::unique_lock lock(mutex_);
     stopping_ = true;
-    idle_.wait(lock, [this] { return posts_in_flight_ == 0; });
+    idle_.wait(lock, [this] { return calls_in_flight_ == 0; });
   }
 
  private:
@@ -55,7 +55,7 @@ class ServerCore {
   std::atomic<bool> allow_client_time_{false};
   std::mutex mutex_;
   std::condition_variable idle_;
-  size_t posts_in_flight_ = 0;  // bounded by connections (one request each)
+  size_t calls_in_flight_ = 0;  // bounded by connections (one request each)
   bool stopping_ = false;
 };
 

@@ -254,6 +254,9 @@ void Service::request(std::string_view method, std::string_view target, std::str
   if (post && path == "/v1/password_recovery") return post_account(*this, "recovery", body, now, std::move(done));
   if (post && path == "/v1/password_recovery/confirm") return post_account(*this, "recovery_confirm", body, now, std::move(done));
   if (is_get) return done(get(target));
+  if (post && p.size() == 2 && p[0] == "v1") {  // POST /v1/<something>: an unknown command (SPEC 3)
+    return done(error_reply(400, "INVALID_REQUEST", "unknown command '" + p[1] + "'", "command"));
+  }
   done(error_reply(404, "NOT_FOUND", "no resource at " + path));
 }
 

@@ -79,7 +79,7 @@ void Service::submit_json(fb::CommandUnion command, Millis now, std::function<vo
 
 void Service::post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {
   if (!is_command_name(command)) {
-    done(error_reply(404, "NOT_FOUND", "unknown command '" + std::string(command) + "'"));
+    done(error_reply(400, "INVALID_REQUEST", "unknown command '" + std::string(command) + "'", "command"));
     return;
   }
   if (body.size() > kBodyMaxBytes) {

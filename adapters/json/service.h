@@ -2,8 +2,9 @@
 // The JSON face of the engine, shared by the HTTP adapter and the scenario
 // runner: POST /v1/<command> bodies in, answers (or errors) out.
 //
-// Status codes: 200 answer (business refusals included), 400 INVALID_REQUEST,
-// 404 NOT_FOUND, 409 REQUEST_ID_REUSED, 501 NOT_IMPLEMENTED, 503 UNAVAILABLE.
+// Status codes: 200 answer (business refusals included), 400 INVALID_REQUEST
+// (unknown commands too), 403 FORBIDDEN, 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED,
+// 409 REQUEST_ID_REUSED, 410 GONE, 500 INTERNAL, 503 UNAVAILABLE.
 // Error body: {"error":{"code":"...","message":"...","field":"items[0].qty"}}.
 #include <functional>
 #include <string>

@@ -15,38 +15,39 @@ TEST(HttpRoutes, CommandDropsTheQueryString) {
   EXPECT_EQ(route_request("POST", "/v1/eligibility?x=1").command, "eligibility");
 }
 
-TEST(HttpRoutes, UnknownCommandGoesToTheService) {
-  const Route route = route_request("POST", "/v1/teleport");
-  EXPECT_EQ(route.kind, RouteKind::kCommand);
-  EXPECT_EQ(route.command, "teleport");
+TEST(HttpRoutes, OtherPostsGoToTheServiceApi) {
+  EXPECT_EQ(route_request("POST", "/v1/registrations").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("POST", "/v1/affiliates/110000783851/shares").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("POST", "/v1/teleport").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("POST", "/v1/authorize/x").kind, RouteKind::kService);
 }
 
-TEST(HttpRoutes, ReadsGoToTheQueryApi) {
-  EXPECT_EQ(route_request("GET", "/healthz").kind, RouteKind::kQuery);
-  EXPECT_EQ(route_request("HEAD", "/healthz").kind, RouteKind::kQuery);
-  EXPECT_EQ(route_request("GET", "/v1/transactions/T1").kind, RouteKind::kQuery);
-  EXPECT_EQ(route_request("GET", "/v1/unknown").kind, RouteKind::kQuery);
-  EXPECT_EQ(route_request("GET", "/elsewhere").kind, RouteKind::kQuery);
+TEST(HttpRoutes, ReadsGoToTheServiceApi) {
+  EXPECT_EQ(route_request("GET", "/healthz").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("HEAD", "/healthz").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("GET", "/v1/transactions/T1").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("GET", "/v1/affiliates/110000783851/card.svg").kind, RouteKind::kService);
+  EXPECT_EQ(route_request("GET", "/elsewhere").kind, RouteKind::kService);
 }
 
-TEST(HttpRoutes, GetOfACommandIsMethodNotAllowed) {
-  const Route route = route_request("GET", "/v1/authorize");
-  EXPECT_EQ(route.kind, RouteKind::kMethodNotAllowed);
-  EXPECT_EQ(route.allow, "POST");
+TEST(HttpRoutes, OtherMethodsOnACommandAreNotAllowed) {
+  for (const char* method : {"GET", "HEAD", "PUT", "DELETE"}) {
+    const Route route = route_request(method, "/v1/authorize");
+    EXPECT_EQ(route.kind, RouteKind::kMethodNotAllowed) << method;
+    EXPECT_EQ(route.allow, "POST") << method;
+  }
 }
 
-TEST(HttpRoutes, WritesToQueryPathsAreMethodNotAllowed) {
+TEST(HttpRoutes, UnservedMethodsAreNotAllowedOnTheApi) {
   EXPECT_EQ(route_request("POST", "/healthz").kind, RouteKind::kMethodNotAllowed);
   EXPECT_EQ(route_request("PUT", "/healthz").allow, "GET, HEAD");
-  EXPECT_EQ(route_request("POST", "/v1/transactions/T1").kind, RouteKind::kMethodNotAllowed);
   EXPECT_EQ(route_request("DELETE", "/v1/transactions/T1").kind, RouteKind::kMethodNotAllowed);
-  EXPECT_EQ(route_request("PUT", "/v1/authorize").allow, "POST");
+  EXPECT_EQ(route_request("PATCH", "/v1/registrations").allow, "GET, HEAD, POST");
 }
 
-TEST(HttpRoutes, UnknownPathsAreNotFound) {
-  EXPECT_EQ(route_request("POST", "/nope").kind, RouteKind::kNotFound);
-  EXPECT_EQ(route_request("POST", "/v1/").kind, RouteKind::kNotFound);
+TEST(HttpRoutes, UnservedMethodsElsewhereAreNotFound) {
   EXPECT_EQ(route_request("DELETE", "/").kind, RouteKind::kNotFound);
+  EXPECT_EQ(route_request("PUT", "/nope").kind, RouteKind::kNotFound);
 }
 
 TEST(HttpRoutes, TargetThatIsNotAPathIsBad) {

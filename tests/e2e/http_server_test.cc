@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -51,7 +53,9 @@ class HttpServerTest : public ::testing::Test {
     dir_ = dir_template;
 
     Status st;
-    engine_ = Engine::open(EngineOptions{.store = dir_}, &st);
+    EngineOptions options;
+    options.store = dir_;
+    engine_ = Engine::open(options, &st);
     ASSERT_TRUE(st) << st.to_string();
     ASSERT_NE(engine_, nullptr);
     const ReferenceLoad load = load_reference_dir(AUTORIZA_TEST_FIXTURES, *engine_->reference());
@@ -194,6 +198,19 @@ TEST_F(HttpServerTest, MalformedHttpIs400AndCloses) {
   EXPECT_FALSE(client.connected());
 }
 
+TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
+  for (const char* raw : {"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+                          "GET /healthz HTTP/1.0\r\n\r\n"}) {
+    HttpClient client;
+    connect(client);
+    HttpResponse response;
+    ASSERT_TRUE(client.send_raw(raw, &response)) << raw;
+    EXPECT_EQ(response.status, 200) << raw;
+    EXPECT_FALSE(response.keep_alive) << raw;
+    EXPECT_FALSE(client.connected()) << raw;
+  }
+}
+
 TEST_F(HttpServerTest, UnknownPathIs404) {
   HttpClient client;
   connect(client);
@@ -201,6 +218,12 @@ TEST_F(HttpServerTest, UnknownPathIs404) {
   EXPECT_EQ(get.status, 404);
   EXPECT_EQ(get.body["error"].value("code", ""), "NOT_FOUND") << get.body;
   EXPECT_EQ(call(client, "POST", "/nope", "{}").status, 404);
+  EXPECT_EQ(call(client, "PUT", "/nope", "{}").status, 404);
+  EXPECT_EQ(call(client, "GET", "/v1/nope").status, 404);
+  // SPEC 3: an unknown command is a malformed request, not a missing resource.
+  const Answer unknown = call(client, "POST", "/v1/teleport", R"({"request_id":"x"})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.body["error"].value("code", ""), "INVALID_REQUEST") << unknown.body;
 }
 
 TEST_F(HttpServerTest, WrongMethodIs405) {
@@ -210,6 +233,7 @@ TEST_F(HttpServerTest, WrongMethodIs405) {
   EXPECT_EQ(get.status, 405);
   EXPECT_EQ(get.body["error"].value("code", ""), "METHOD_NOT_ALLOWED") << get.body;
   EXPECT_EQ(call(client, "PUT", "/healthz", "{}").status, 405);
+  EXPECT_EQ(call(client, "POST", "/healthz", "{}").status, 405);
   EXPECT_EQ(call(client, "DELETE", "/v1/transactions/T1").status, 405);
 }
 
@@ -281,6 +305,20 @@ TEST_F(HttpServerTest, PipelineMixesCommandsAndQueriesInOrder) {
   EXPECT_EQ(responses[4].status, 200);
 }
 
+TEST_F(HttpServerTest, LongPipelineDoesNotStall) {
+  HttpClient client;
+  connect(client);
+  std::vector<HttpRequest> requests(kClientPipelineMax,
+                                    HttpRequest{.method = "GET", .target = "/healthz", .body = {}, .headers = {}});
+  requests[500] = eligibility_request("long");
+  std::vector<HttpResponse> responses;
+  const Status st = client.pipeline(requests, &responses);
+  ASSERT_TRUE(st) << st.to_string();
+  ASSERT_EQ(responses.size(), requests.size());
+  for (const HttpResponse& response : responses) EXPECT_EQ(response.status, 200);
+  EXPECT_NE(responses[500].body.find("ELIGIBLE"), std::string::npos) << responses[500].body;
+}
+
 TEST_F(HttpServerTest, ConcurrentConnectionsAllAnswer) {
   constexpr int kConnections = 8;
   constexpr int kRequestsEach = 50;
@@ -336,6 +374,35 @@ TEST_F(HttpServerTest, StopClosesOpenConnections) {
   EXPECT_FALSE(client.request("GET", "/healthz", {}, &status, nullptr));
   EXPECT_FALSE(client.connected());
   server_->stop();  // idempotent
+}
+
+// stop() while commands are in flight: it waits for their callbacks, the
+// clients see answers or a closed connection, nothing hangs or crashes.
+TEST_F(HttpServerTest, StopWhileCommandsAreInFlight) {
+  constexpr int kClients = 4;
+  std::vector<std::thread> threads;
+  std::atomic<int> answered{0};
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      HttpClient client;
+      if (!client.connect("127.0.0.1", server_->port())) return;
+      for (int round = 0; round < 20; ++round) {
+        std::vector<HttpRequest> requests;
+        for (int i = 0; i < 50; ++i) {
+          requests.push_back(eligibility_request("s" + std::to_string(c) + "-" + std::to_string(round) + "-" +
+                                                 std::to_string(i)));
+        }
+        std::vector<HttpResponse> responses;
+        const Status st = client.pipeline(requests, &responses);
+        answered += int(responses.size());
+        if (!st) return;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  server_->stop();
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_GT(answered.load(), 0);
 }
 
 }  // namespace
