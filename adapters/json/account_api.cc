@@ -7,6 +7,7 @@
 #include "records.h"
 #include "service.h"
 #include "state_store.h"
+#include "query_api.h"
 #include "token_sheet.h"
 
 namespace autoriza {
@@ -249,6 +250,10 @@ void Service::request(std::string_view method, std::string_view target, std::str
     return get_share(*this, p[2], query_param(target, "dni"), now, std::move(done));
   }
   if (post && path == "/v1/credentials/verify") return done(verify_card_route(*this, body, now));
+  if (is_get && path == "/v1/practices") return done(search_practices(engine_, target));
+  if (post && p.size() == 6 && p[0] == "v1" && p[1] == "providers" && p[3] == "billing" && p[5] == "close") {
+    return done(close_billing_period(engine_, p[2], p[4], now));
+  }
   if (post && path == "/v1/registrations") return post_account(*this, "register", body, now, std::move(done));
   if (post && path == "/v1/registrations/confirm") return post_account(*this, "confirm", body, now, std::move(done));
   if (post && path == "/v1/password_recovery") return post_account(*this, "recovery", body, now, std::move(done));
