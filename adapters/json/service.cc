@@ -37,6 +37,8 @@ Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine)
 
 Service::~Service() = default;
 
+void Service::catch_up_projections() { outbox_->catch_up(); }
+
 namespace {
 
 std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }

@@ -46,6 +46,9 @@ class Service {
 
   Engine& engine() { return engine_; }
   OutboxProjection& outbox() { return *outbox_; }
+  // Folds every committed event into the projections (scenario queries).
+  void catch_up_projections();
+
   // The channel recorded in events of commands this service submits.
   const std::string& channel() const { return channel_; }
   void set_channel(std::string channel) { channel_ = std::move(channel); }

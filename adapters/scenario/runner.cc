@@ -29,14 +29,17 @@ struct TempStore {
 };
 
 Reply run_step(Service& service, const std::string& command, const Json& body, Millis at) {
+  std::promise<Reply> promise;
+  auto future = promise.get_future();
+  auto done = [&promise](Reply r) { promise.set_value(std::move(r)); };
   if (command == "query") {
     const Json* path = body.is_object() && body.contains("path") ? &body["path"] : nullptr;
     if (!path || !path->is_string()) return error_reply(400, "INVALID_REQUEST", "query needs body.path", "body.path");
-    return service.get(path->get<std::string>());
+    service.catch_up_projections();  // SPEC 9: projections are caught up first
+    service.request("GET", path->get<std::string>(), "", at, done);
+  } else {
+    service.post(command, body.dump(), at, done);
   }
-  std::promise<Reply> promise;
-  auto future = promise.get_future();
-  service.post(command, body.dump(), at, [&promise](Reply r) { promise.set_value(std::move(r)); });
   return future.get();
 }
 
