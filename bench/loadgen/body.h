@@ -1,0 +1,18 @@
+#pragma once
+// The HTTP face of a generated command: its path (/v1/<command>) and its
+// JSON body exactly as SPEC section 3 describes it, written by hand into a
+// reused string (no DOM) so that 64 client threads stay cheap.
+#include <string>
+#include <string_view>
+
+#include "commands_generated.h"
+
+namespace autoriza::bench {
+
+// "authorize" for an AuthorizeCmd...; empty for NONE.
+std::string_view command_name(fb::Command type);
+
+// Replaces *out with the body of command. Needs command.type != NONE.
+void encode_body(const fb::CommandUnion& command, std::string* out);
+
+}  // namespace autoriza::bench
