@@ -14,6 +14,15 @@ struct Partition::Pending {
   Outcome outcome;
 };
 
+// One batch on its way to the disk, with the answers it releases.
+struct Partition::CommitJob {
+  CommitBatch batch;
+  std::vector<Pending> answers;
+  Sequence last_sequence = 0;
+  size_t commands = 0;
+  uint64_t retries = 0;
+};
+
 namespace {
 
 // Random material the adapter draws for a command differs between a request
@@ -81,18 +90,27 @@ Partition::~Partition() {
     stopping_ = true;
   }
   ready_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  if (writer_.joinable()) writer_.join();  // drains the queue into commit jobs
+  {
+    std::lock_guard lock(commit_mutex_);
+    commit_stopping_ = true;
+  }
+  commit_ready_.notify_all();
+  if (committer_.joinable()) committer_.join();  // drains the commit jobs
 }
 
-void Partition::start() { writer_ = std::thread([this] { run(); }); }
+void Partition::start() {
+  committer_ = std::thread([this] { run_committer(); });
+  writer_ = std::thread([this] { run(); });
+}
 
 void Partition::submit(Submission submission) {
   {
     std::unique_lock lock(mutex_);
-    if (failed_ || stopping_) {
+    if (failed_.load() || stopping_) {
       lock.unlock();
       submission.done({Status::unavailable("partition " + std::to_string(state_->partition()) +
-                                           (failed_ ? " stopped after a storage failure" : " is stopping")),
+                                           (failed_.load() ? " stopped after a storage failure" : " is stopping")),
                        nullptr, false});
       return;
     }
@@ -210,42 +228,76 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
 
 void Partition::process(std::vector<Submission>& batch) {
   const ReferencePtr ref = reference_();
-  std::vector<Pending> answers;
-  answers.reserve(batch.size());
+  auto job = std::make_unique<CommitJob>();
+  job->answers.reserve(batch.size());
   batch_.clear();
   dirty_.clear();
-  uncommitted_.clear();
+  // Answers of batches already durable are read back from the journal.
+  const Sequence committed = committed_sequence_.load(std::memory_order_acquire);
+  std::erase_if(uncommitted_, [committed](const auto& e) { return e.first <= committed; });
   retries_in_batch_ = 0;
   for (Submission& s : batch) {
-    if (failed_) {
-      answers.push_back({std::move(s.done), {Status::unavailable("partition stopped after a storage failure"), nullptr, false}});
+    if (failed_.load()) {
+      job->answers.push_back({std::move(s.done), {Status::unavailable("partition stopped after a storage failure"), nullptr, false}});
       continue;
     }
-    handle(s, *ref, answers);
+    handle(s, *ref, job->answers);
   }
-  if (!batch_.events.empty()) {
-    write_dirty(*state_, dirty_, batch_);
-    Status st = journal_.commit(batch_);
-    if (st && on_commit_) on_commit_();
-    if (!st) {
+  if (!batch_.events.empty()) write_dirty(*state_, dirty_, batch_);
+  job->batch = std::move(batch_);
+  job->commands = batch.size();
+  job->retries = retries_in_batch_;
+  job->last_sequence = state_->last_sequence();
+  std::unique_lock lock(commit_mutex_);
+  // At most kCommitsInFlight batches wait for the disk: the writer decides the
+  // next batch while the previous one is synced, and no further ahead.
+  commit_space_.wait(lock, [&] { return commit_queue_.size() < kCommitsInFlight; });
+  commit_queue_.push_back(std::move(job));
+  commit_ready_.notify_one();
+}
+
+void Partition::run_committer() {
+  for (;;) {
+    std::unique_ptr<CommitJob> job;
+    {
+      std::unique_lock lock(commit_mutex_);
+      commit_ready_.wait(lock, [&] { return commit_stopping_ || !commit_queue_.empty(); });
+      if (commit_queue_.empty()) return;  // stopping and drained
+      job = std::move(commit_queue_.front());
+      commit_queue_.pop_front();
+      commit_space_.notify_one();
+    }
+    commit(*job);
+  }
+}
+
+void Partition::commit(CommitJob& job) {
+  if (!job.batch.events.empty() && !failed_.load()) {
+    Status st = journal_.commit(job.batch);
+    if (st) {
+      committed_sequence_.store(job.last_sequence, std::memory_order_release);
+      if (on_commit_) on_commit_();
+    } else {
       // Memory state is now ahead of the store: stop taking commands; a
       // restart recovers from the store. Nothing of this batch is acknowledged.
       spdlog::critical("partition {}: commit failed, stopping: {}", state_->partition(), st.to_string());
       std::lock_guard lock(mutex_);
       failed_ = true;
-      for (Pending& p : answers) {
-        if (p.outcome.status.is_ok()) p.outcome = {Status::unavailable("storage failure: " + st.message()), nullptr, false};
-      }
+    }
+  }
+  if (failed_.load()) {
+    for (Pending& p : job.answers) {
+      if (p.outcome.status.is_ok()) p.outcome = {Status::unavailable("partition stopped after a storage failure"), nullptr, false};
     }
   }
   {
     std::lock_guard lock(stats_mutex_);
-    stats_.commands += batch.size();
+    stats_.commands += job.commands;
     stats_.batches += 1;
-    stats_.events += batch_.events.size();
-    stats_.retries += retries_in_batch_;
+    stats_.events += job.batch.events.size();
+    stats_.retries += job.retries;
   }
-  for (Pending& p : answers) p.done(std::move(p.outcome));
+  for (Pending& p : job.answers) p.done(std::move(p.outcome));
 }
 
 }  // namespace autoriza

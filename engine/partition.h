@@ -5,6 +5,7 @@
 // events to state at once (later commands of the batch see earlier ones),
 // commits events + state in one journal batch (group commit, WAL synced),
 // and only then answers.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -55,8 +56,12 @@ class Partition {
 
  private:
   struct Pending;
+  struct CommitJob;
+  static constexpr size_t kCommitsInFlight = 2;
   void run();
   void process(std::vector<Submission>& batch);
+  void run_committer();
+  void commit(CommitJob& job);
   void handle(Submission& s, const Reference& ref, std::vector<Pending>& answers);
   bool answer_retry(Submission& s, const IdempotencyEntry& entry, std::vector<Pending>& answers);
 
@@ -73,13 +78,22 @@ class Partition {
   std::condition_variable ready_;
   std::deque<Submission> queue_;
   bool stopping_ = false;
-  bool failed_ = false;
+  std::atomic<bool> failed_{false};
   std::thread writer_;
+
+  // Writer -> committer: batches decided and applied in memory, waiting to be
+  // made durable; answered only after their commit (pipelined group commit).
+  std::mutex commit_mutex_;
+  std::condition_variable commit_ready_, commit_space_;
+  std::deque<std::unique_ptr<CommitJob>> commit_queue_;
+  bool commit_stopping_ = false;
+  std::thread committer_;
+  std::atomic<Sequence> committed_sequence_{0};
 
   // Writer-thread only.
   CommitBatch batch_;
   DirtySet dirty_;
-  // Answers given in this batch (unredacted), for retries before the commit.
+  // Answers of batches not yet durable (unredacted), for retries meanwhile.
   std::unordered_map<Sequence, std::shared_ptr<const fb::ResultT>> uncommitted_;
   uint64_t retries_in_batch_ = 0;
   PartitionStats stats_;  // guarded by stats_mutex_

@@ -73,6 +73,8 @@ class HttpServer::Impl {
     // pending (all connections closed, accept cancelled), and handlers that
     // stop() posts would never run.
     work_.emplace(ioc_.get_executor());
+    // Answers are encoded on these I/O threads, not on the engine's writers.
+    core_.service().set_executor([this](std::function<void()> work) { net::post(ioc_, std::move(work)); });
     accept();
     threads_.reserve(threads_count_);
     for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run(); });
@@ -103,6 +105,7 @@ class HttpServer::Impl {
     for (const std::shared_ptr<Connection>& connection : live) connection->close([latch] { latch->count_down(); });
     latch->wait();
     core_.stop_and_drain();  // after it no done callback touches ioc_
+    core_.service().set_executor({});
     work_.reset();
     ioc_.stop();
     for (std::thread& thread : threads_) thread.join();

@@ -70,12 +70,16 @@ Status Service::add_drawn_material(fb::CommandUnion& command) {
 
 void Service::submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done) {
   const fb::Command type = command.type;
-  engine_.submit(std::move(command), now, [type, done = std::move(done)](Outcome o) {
-    if (!o.status) {
-      done(reply_for(o.status));
-      return;
+  engine_.submit(std::move(command), now, [this, type, done = std::move(done)](Outcome o) mutable {
+    auto answer = [type, done = std::move(done), o = std::move(o)]() {
+      if (!o.status) return done(reply_for(o.status));
+      done(Reply{200, encode_result(type, *o.result).dump()});
+    };
+    if (executor_) {
+      executor_(std::move(answer));
+    } else {
+      answer();
     }
-    done(Reply{200, encode_result(type, *o.result).dump()});
   }, channel_);
 }
 

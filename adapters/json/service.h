@@ -49,6 +49,12 @@ class Service {
   // Folds every committed event into the projections (scenario queries).
   void catch_up_projections();
 
+  // Where answers are encoded: the engine calls back on its writer threads,
+  // which must not spend time on JSON; an adapter hands its own threads here
+  // (the HTTP server posts to its I/O threads). Default: inline.
+  using Executor = std::function<void(std::function<void()>)>;
+  void set_executor(Executor executor) { executor_ = std::move(executor); }
+
   // The channel recorded in events of commands this service submits.
   const std::string& channel() const { return channel_; }
   void set_channel(std::string channel) { channel_ = std::move(channel); }
@@ -61,6 +67,7 @@ class Service {
   Engine& engine_;
   std::unique_ptr<OutboxProjection> outbox_;
   std::string channel_ = "http";
+  Executor executor_;
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...
