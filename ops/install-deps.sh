@@ -11,6 +11,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
   libqrencode-dev zlib1g-dev
+  chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -13,7 +13,7 @@ JOBS=${JOBS:-2}
 LOGS=$ROOT/build/logs
 bash ops/install-deps.sh || exit 1
 mkdir -p "$LOGS"
-export CCACHE_DIR=${CCACHE_DIR:-$ROOT/build/ccache}
+# ccache keeps its default cache (~/.cache/ccache) so repeated runs on one machine rebuild little.
 
 passed=0
 failed=0

@@ -7,6 +7,8 @@
 #include "records.h"
 #include "service.h"
 #include "state_store.h"
+#include "page.h"
+#include "projection_api.h"
 #include "query_api.h"
 #include "token_sheet.h"
 
@@ -258,7 +260,13 @@ void Service::request(std::string_view method, std::string_view target, std::str
   if (post && path == "/v1/registrations/confirm") return post_account(*this, "confirm", body, now, std::move(done));
   if (post && path == "/v1/password_recovery") return post_account(*this, "recovery", body, now, std::move(done));
   if (post && path == "/v1/password_recovery/confirm") return post_account(*this, "recovery_confirm", body, now, std::move(done));
-  if (is_get) return done(get(target));
+  if (is_get && p.size() >= 1 && p[0] == "audit") {  // the auditors' web page
+    if (auto page = auditor_page(path)) return done(std::move(*page));
+  }
+  if (is_get) {
+    if (auto r = projection_request(engine_, *projections_, target)) return done(std::move(*r));
+    return done(get(target));
+  }
   if (post && p.size() == 2 && p[0] == "v1") {  // POST /v1/<something>: an unknown command (SPEC 3)
     return done(error_reply(400, "INVALID_REQUEST", "unknown command '" + p[1] + "'", "command"));
   }

@@ -33,11 +33,22 @@ Reply reply_for(const Status& s) {
 Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine) {
   if (outbox.empty()) outbox = engine.options().store / "outbox.jsonl";
   outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
+  Status s;
+  projections_ = Projections::open(engine.journal(), engine.options().store / "projections", &s);
+  AUTORIZA_CHECK(projections_ != nullptr);  // a store we could open has room for its projections
+  projections_->start();
+  engine_.set_commit_listener([p = projections_.get()] { p->notify(); });
 }
 
-Service::~Service() = default;
+Service::~Service() {
+  engine_.set_commit_listener({});
+  projections_.reset();  // stops the follower
+}
 
-void Service::catch_up_projections() { outbox_->catch_up(); }
+void Service::catch_up_projections() {
+  outbox_->catch_up();
+  projections_->catch_up();
+}
 
 namespace {
 

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "engine.h"
 #include "outbox.h"
+#include "projections.h"
 
 namespace autoriza {
 
@@ -27,7 +28,9 @@ inline constexpr size_t kBodyMaxBytes = 64 * 1024;
 class Service {
  public:
   // outbox: where registration and recovery mails are spooled (a projection
-  // caught up after each such command); empty: <store>/outbox.jsonl.
+  // caught up after each such command); empty: <store>/outbox.jsonl. The
+  // read-side projections live in <store>/projections and follow the log
+  // from construction on (the engine's commit listener wakes them).
   explicit Service(Engine& engine, std::filesystem::path outbox = {});
   ~Service();
 
@@ -46,6 +49,7 @@ class Service {
 
   Engine& engine() { return engine_; }
   OutboxProjection& outbox() { return *outbox_; }
+  Projections& projections() { return *projections_; }
   // Folds every committed event into the projections (scenario queries).
   void catch_up_projections();
 
@@ -66,6 +70,7 @@ class Service {
 
   Engine& engine_;
   std::unique_ptr<OutboxProjection> outbox_;
+  std::unique_ptr<Projections> projections_;
   std::string channel_ = "http";
   Executor executor_;
 };

@@ -1,0 +1,240 @@
+// Following the log: checkpoint, catch-up, the follower thread, positions.
+#include "projections.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "fold.h"
+#include "queries.h"
+#include "state_store.h"
+#include "store.h"
+
+namespace autoriza {
+
+using projections::Cf;
+using projections::FoldBatch;
+using projections::Json;
+using projections::ProjectionStore;
+
+namespace {
+
+constexpr size_t kFoldEventsMax = 1'000;    // events per WriteBatch
+constexpr size_t kFoldWritesMax = 20'000;   // rows per WriteBatch
+constexpr auto kFollowerPeriod = std::chrono::milliseconds(20);
+constexpr const char* kProjectionNames[] = {"register", "billing", "audits", "history"};
+
+std::string checkpoint_key(PartitionId stream) { return "stream/" + std::to_string(stream); }
+
+// The last sequence of a stream, at or after `known` (which exists, or is 0):
+// sequences have no gaps, so gallop then bisect with point reads.
+Sequence last_sequence(const Journal& log, PartitionId stream, Sequence known) {
+  std::string bytes;
+  auto exists = [&](Sequence s) { return log.read_event(stream, s, &bytes).is_ok(); };
+  Sequence lo = known;  // exists (or 0)
+  Sequence step = 1;
+  while (step < (Sequence(1) << 62) && exists(lo + step)) {
+    lo += step;
+    step *= 2;
+  }
+  Sequence hi = lo + step;  // missing
+  while (hi - lo > 1) {
+    const Sequence mid = lo + (hi - lo) / 2;
+    (exists(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+}  // namespace
+
+struct Projections::Impl {
+  const Journal& log;
+  std::unique_ptr<ProjectionStore> store;
+
+  std::mutex fold_mutex;  // one fold at a time
+  mutable std::mutex checkpoint_mutex;
+  std::map<PartitionId, Sequence> checkpoint;  // committed; guarded by checkpoint_mutex
+
+  std::mutex wake_mutex;
+  std::condition_variable wake;
+  std::atomic<bool> notified{false};
+  bool stop = false;  // guarded by wake_mutex
+  std::thread follower;
+  std::string last_error;  // follower thread only
+
+  Impl(const Journal& l, std::unique_ptr<ProjectionStore> s) : log(l), store(std::move(s)) {}
+
+  Status load_checkpoint() {
+    bool bad = false;
+    Status s = store->scan(Cf::kMeta, "stream/", "", nullptr, [&](std::string_view key, std::string_view value) {
+      const std::string_view number = key.substr(7);
+      unsigned stream = 0;
+      Sequence seq = 0;
+      const auto [end_stream, stream_error] = std::from_chars(number.data(), number.data() + number.size(), stream);
+      const auto [end_seq, seq_error] = std::from_chars(value.data(), value.data() + value.size(), seq);
+      bad = stream_error != std::errc() || end_stream != number.data() + number.size() || stream > kReferenceStream ||
+            seq_error != std::errc() || end_seq != value.data() + value.size();
+      if (!bad) checkpoint[PartitionId(stream)] = seq;
+      return !bad;
+    });
+    if (s && bad) return Status::corruption("projections: a checkpoint is not a number");
+    return s;
+  }
+
+  // Commits the batch with the checkpoint of every stream it advanced.
+  Status commit(FoldBatch& batch, const std::map<PartitionId, Sequence>& folded) {
+    std::vector<std::tuple<Cf, std::string, std::string>> puts;
+    batch.drain(&puts);
+    std::map<PartitionId, Sequence> advanced;
+    {
+      std::lock_guard lock(checkpoint_mutex);
+      for (const auto& [stream, seq] : folded) {
+        auto it = checkpoint.find(stream);
+        if (it == checkpoint.end() || it->second != seq) advanced[stream] = seq;
+      }
+    }
+    if (advanced.empty() && puts.empty()) return Status::ok();
+    for (const auto& [stream, seq] : advanced) puts.emplace_back(Cf::kMeta, checkpoint_key(stream), std::to_string(seq));
+    if (Status s = store->write(puts); !s) return s;
+    std::lock_guard lock(checkpoint_mutex);
+    for (const auto& [stream, seq] : advanced) checkpoint[stream] = seq;
+    return Status::ok();
+  }
+
+  Status fold_stream(PartitionId stream, std::map<PartitionId, Sequence>& folded, FoldBatch& batch,
+                     size_t& in_batch, size_t& applied) {
+    Sequence& seen = folded[stream];
+    Status result;
+    Status scan = log.scan_events(stream, seen + 1, [&](Sequence seq, std::string_view bytes) {
+      if (seq != seen + 1) {
+        result = Status::corruption("stream " + std::to_string(stream) + " skips from " + std::to_string(seen) + " to " +
+                                    std::to_string(seq));
+        return false;
+      }
+      fb::EventT event;
+      if (result = unpack_event(bytes, &event); !result) return false;
+      if (event.partition != stream || event.sequence != seq) {
+        result = Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) + " names another position");
+        return false;
+      }
+      if (result = projections::fold_event(event, batch); !result) return false;
+      seen = seq;
+      ++applied;
+      if (++in_batch >= kFoldEventsMax || batch.size() >= kFoldWritesMax) {
+        if (result = commit(batch, folded); !result) return false;
+        in_batch = 0;
+      }
+      return true;
+    });
+    return scan ? result : scan;
+  }
+
+  Status catch_up(size_t* applied_out) {
+    std::lock_guard lock(fold_mutex);
+    std::map<PartitionId, Sequence> folded;
+    {
+      std::lock_guard c(checkpoint_mutex);
+      folded = checkpoint;
+    }
+    FoldBatch batch(*store);
+    size_t in_batch = 0;
+    size_t applied = 0;
+    for (PartitionId stream : log.streams()) {
+      // A failed fold leaves the batch unwritten: the checkpoint stays at the
+      // last commit and the next catch_up folds from there again.
+      if (Status s = fold_stream(stream, folded, batch, in_batch, applied); !s) return s;
+    }
+    if (Status s = commit(batch, folded); !s) return s;
+    if (applied_out) *applied_out = applied;
+    return Status::ok();
+  }
+
+  void follow() {
+    while (true) {
+      {
+        std::unique_lock lock(wake_mutex);
+        wake.wait_for(lock, kFollowerPeriod, [&] { return stop || notified.load(); });
+        if (stop) return;
+      }
+      notified = false;
+      Status s = catch_up(nullptr);
+      if (!s && s.message() != last_error) spdlog::error("projections: {}", s.to_string());
+      last_error = s ? std::string() : s.message();
+    }
+  }
+};
+
+Projections::Projections(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Projections::~Projections() {
+  {
+    std::lock_guard lock(impl_->wake_mutex);
+    impl_->stop = true;
+  }
+  impl_->wake.notify_all();
+  if (impl_->follower.joinable()) impl_->follower.join();
+}
+
+std::unique_ptr<Projections> Projections::open(const Journal& log, std::filesystem::path dir, Status* status) {
+  auto store = ProjectionStore::open(dir, status);
+  if (!store) return nullptr;
+  auto impl = std::make_unique<Impl>(log, std::move(store));
+  if (*status = impl->load_checkpoint(); !*status) return nullptr;
+  return std::unique_ptr<Projections>(new Projections(std::move(impl)));
+}
+
+Status Projections::catch_up(size_t* applied) { return impl_->catch_up(applied); }
+
+void Projections::start() {
+  std::lock_guard lock(impl_->wake_mutex);
+  if (impl_->follower.joinable() || impl_->stop) return;
+  impl_->follower = std::thread([this] { impl_->follow(); });
+}
+
+void Projections::notify() {
+  impl_->notified = true;
+  impl_->wake.notify_one();  // a wake-up lost to a race costs at most one period
+}
+
+Status Projections::register_rows(const RegisterQuery& q, Json* out) const {
+  return projections::query_register(*impl_->store, q, out);
+}
+
+Status Projections::billing(std::string_view provider, std::string_view month, Json* out) const {
+  return projections::query_billing(*impl_->store, provider, month, out);
+}
+
+Status Projections::audits(const AuditQuery& q, Json* out) const { return projections::query_audits(*impl_->store, q, out); }
+
+Status Projections::audit(std::string_view sap, Json* out) const { return projections::query_audit(*impl_->store, sap, out); }
+
+Status Projections::history(const std::vector<std::string>& credentials, const HistoryQuery& q, Json* out) const {
+  return projections::query_history(*impl_->store, credentials, q, out);
+}
+
+Json Projections::positions() const {
+  std::map<PartitionId, Sequence> checkpoint;
+  {
+    std::lock_guard lock(impl_->checkpoint_mutex);
+    checkpoint = impl_->checkpoint;
+  }
+  Json position = Json::object();
+  uint64_t lag = 0;
+  for (PartitionId stream : impl_->log.streams()) {
+    const Sequence folded = checkpoint.contains(stream) ? checkpoint[stream] : 0;
+    lag += last_sequence(impl_->log, stream, folded) - folded;
+    position[std::to_string(stream)] = folded;
+  }
+  Json out = Json::array();
+  for (const char* name : kProjectionNames) out.push_back({{"name", name}, {"position", position}, {"lag", lag}});
+  return out;
+}
+
+Status Projections::digest(std::string* hex) const { return impl_->store->digest(hex); }
+
+}  // namespace autoriza

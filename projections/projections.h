@@ -1,0 +1,103 @@
+#pragma once
+// The read side (issue 4): per-provider register, billing by month, the audit
+// queue and affiliate history, folded from the event log into their own
+// RocksDB (key layout in store.h, lifecycle in fold.h). They read events
+// only, never the validator's state, and can be rebuilt by deleting their
+// directory: a rebuild folds the log again and reaches the same bytes
+// (digest()).
+//
+// Consistency: eventual. The follower (start()) folds what the engine
+// committed as soon as notify() says so, else every 20 ms; a fold commits
+// its rows and the checkpoint together, so a crash never half-applies an
+// event. All four projections share one checkpoint (they fold in one batch).
+//
+// Lists answer {"items": [...], "next": CURSOR_OR_NULL}; pass next back as
+// `after` for the following page. Cursors are opaque (base64url of a key).
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "clock.h"
+#include "journal.h"
+
+namespace autoriza {
+
+inline constexpr size_t kPageLimitMax = 1000;      // rows per page
+inline constexpr size_t kSortRowsMax = 10'000;     // order_by other than date sorts at most this many rows in memory
+inline constexpr size_t kScanRowsMax = 100'000;    // rows a page may skip while filtering; beyond: a short page and a cursor
+inline constexpr size_t kHistoryCredentialsMax = 64;
+inline constexpr size_t kBillingItemsMax = 20'000; // items listed in a billing answer (totals always cover every item)
+
+// GET /v1/providers/{id}/register. from/to: local days of the order, inclusive.
+// annulled: include | exclude | only. order_by: date (order time) | credential |
+// practice (code) | amount (total, ascending); ties go by date.
+struct RegisterQuery {
+  std::string provider;
+  std::optional<LocalDay> from, to;
+  std::string annulled = "include";
+  std::string order_by = "date";
+  std::string after;
+  size_t limit = 100;
+};
+
+// GET /v1/audits. status: a SAP status or a comma-separated list of them
+// (empty: any); from/to: local days the SAP was opened. Oldest first (a queue).
+struct AuditQuery {
+  std::string status, provider;
+  std::optional<LocalDay> from, to;
+  std::string after;
+  size_t limit = 100;
+};
+
+struct HistoryQuery {
+  std::string after;
+  size_t limit = 100;
+};
+
+class Projections {
+ public:
+  // dir: the projections' own RocksDB (created if missing); log: the event log
+  // (read only; must outlive this).
+  static std::unique_ptr<Projections> open(const Journal& log, std::filesystem::path dir, Status* status);
+  ~Projections();  // stops the follower thread
+
+  // Folds every event not folded yet, synchronously; thread-safe.
+  Status catch_up(size_t* applied = nullptr);
+  // Background follower: catch_up after notify() or every 20 ms.
+  void start();
+  // The engine committed events (cheap, non-blocking).
+  void notify();
+
+  // {"items","next"}; kInvalidRequest on a bad parameter (field named).
+  Status register_rows(const RegisterQuery& query, nlohmann::json* out) const;
+  // Month "YYYY-MM": {"provider","month","closed","items","totals",...}.
+  Status billing(std::string_view provider, std::string_view month, nlohmann::json* out) const;
+  Status audits(const AuditQuery& query, nlohmann::json* out) const;  // {"items","next"}
+  Status audit(std::string_view sap, nlohmann::json* out) const;      // kNotFound if unknown
+  // Entries of these credentials (the caller expands a family group), newest first.
+  Status history(const std::vector<std::string>& credentials, const HistoryQuery& query, nlohmann::json* out) const;
+  // [{"name":"register","position":{"0":123},"lag":0}, ...]; lag = events in
+  // the log not folded yet.
+  nlohmann::json positions() const;
+  // Hex SHA-256 of every projection's data (checkpoint excluded).
+  Status digest(std::string* hex) const;
+
+ private:
+  struct Impl;
+  explicit Projections(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Exports of a register page (the answer of register_rows, or its items).
+std::string register_csv(const nlohmann::json& rows);
+std::string register_html(const nlohmann::json& rows, const std::string& provider);
+std::string register_pdf(const nlohmann::json& rows, const std::string& provider);
+// Exports of a billing answer.
+std::string billing_csv(const nlohmann::json& billing);
+std::string billing_pdf(const nlohmann::json& billing);
+
+}  // namespace autoriza

@@ -1,0 +1,60 @@
+#pragma once
+// The read side of the projections. Every query reads one consistent
+// snapshot of the store (ReadView) and is bounded (limits in projections.h).
+#include <functional>
+#include <map>
+
+#include "projections.h"
+#include "store.h"
+
+namespace autoriza::projections {
+
+Status query_register(const ProjectionStore& store, const RegisterQuery& query, Json* out);
+Status query_billing(const ProjectionStore& store, std::string_view provider, std::string_view month, Json* out);
+Status query_audits(const ProjectionStore& store, const AuditQuery& query, Json* out);
+Status query_audit(const ProjectionStore& store, std::string_view sap, Json* out);
+Status query_history(const ProjectionStore& store, const std::vector<std::string>& credentials,
+                     const HistoryQuery& query, Json* out);
+
+// ---- shared by the queries (queries.cc) ------------------------------------
+
+// Names from the projections' own copy of reference data, cached per query.
+class NameCache {
+ public:
+  explicit NameCache(const ReadView& view) : view_(view) {}
+  // "LAST, FIRST", or null when the affiliate is unknown (yet).
+  Json affiliate(const std::string& credential);
+  Json provider(const std::string& id);
+
+ private:
+  Json lookup(const std::string& key);
+  const ReadView& view_;
+  std::map<std::string, Json> cache_;
+};
+
+// UTC milliseconds at which a local day starts.
+int64_t day_start_ms(LocalDay day);
+// [lo, hi) keys under prefix for the local days from..to (inclusive); hi
+// empty: to the end of the prefix.
+void day_range(const std::string& prefix, const std::optional<LocalDay>& from, const std::optional<LocalDay>& to,
+               std::string* lo, std::string* hi);
+Status check_page(size_t limit, const std::optional<LocalDay>& from, const std::optional<LocalDay>& to);
+
+// Cursors: base64url of a mode byte (which listing made it) and a key.
+std::string encode_cursor(char mode, std::string_view key);
+Status decode_cursor(std::string_view after, char mode, std::string* key);
+
+// One page of keys [start, hi) under prefix, in key order. row_of turns a
+// (key, value) into a row, or null to skip it. At most limit rows; scans at
+// most kScanRowsMax keys. next: the key to continue after, empty when done.
+struct Page {
+  std::vector<Json> rows;
+  std::string next;
+};
+using RowOf = std::function<Status(std::string_view key, std::string_view value, Json* row)>;
+Status scan_page(const ProjectionStore& store, const ReadView& view, Cf cf, const std::string& prefix,
+                 const std::string& start, const std::string& hi, size_t limit, const RowOf& row_of, Page* page);
+
+Json parse_value(std::string_view value);
+
+}  // namespace autoriza::projections
