@@ -158,6 +158,8 @@ LocalDay local_day(Millis t) {
   return LocalDay{int32_t(day)};
 }
 
+std::string local_month(Millis t) { return format_date(local_day(t)).substr(0, 7); }
+
 int age_years(LocalDay birth, LocalDay today) {
   const CivilDate b = civil_from_day(birth);
   const CivilDate t = civil_from_day(today);

@@ -46,6 +46,8 @@ std::optional<Millis> parse_instant(std::string_view text);
 std::string format_instant(Millis t);
 
 LocalDay local_day(Millis t);
+// "YYYY-MM" of the local day of t (billing months, pre-printed token months).
+std::string local_month(Millis t);
 // Whole years from birth to the local day (SPEC: ages in local time).
 int age_years(LocalDay birth, LocalDay today);
 // Days between two local days (b - a).

@@ -75,21 +75,16 @@ Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd) {
 
 namespace {
 
-std::string month_of_instant(Millis t) {
-  const CivilDate c = civil_from_day(local_day(t));
-  return std::to_string(c.year) + (c.month < 10 ? "-0" : "-") + std::to_string(c.month);
-}
-
 // Whether annulling these would touch a closed billing month: a live
 // consumption billed (by the month it was performed) in a closed period.
 bool touches_closed_period(const DecideContext& ctx, const std::vector<std::string>& cascade) {
   for (const std::string& id : cascade) {
     const fb::ConsumptionStateT* c = ctx.state.consumption(id);
-    if (c && !c->annulled && ctx.reference.period_closed(c->provider, month_of_instant(Millis{c->performed_at_ms}))) return true;
+    if (c && !c->annulled && ctx.reference.period_closed(c->provider, local_month(Millis{c->performed_at_ms}))) return true;
     const fb::OrderStateT* o = ctx.state.order(id);
     for (size_t i = 0; o && i < o->consumptions.size(); ++i) {
       const fb::ConsumptionStateT* oc = ctx.state.consumption(o->consumptions[i]);
-      if (oc && !oc->annulled && ctx.reference.period_closed(oc->provider, month_of_instant(Millis{oc->performed_at_ms}))) return true;
+      if (oc && !oc->annulled && ctx.reference.period_closed(oc->provider, local_month(Millis{oc->performed_at_ms}))) return true;
     }
   }
   return false;

@@ -26,12 +26,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string month_of(Millis t) {
-  const CivilDate c = civil_from_day(local_day(t));
-  const std::string m = std::to_string(c.month);
-  return std::to_string(c.year) + "-" + (c.month < 10 ? "0" + m : m);
-}
-
 // [start, end) of a local month "YYYY-MM" in UTC millis.
 std::pair<Millis, Millis> month_bounds(const std::string& month) {
   const int y = std::stoi(month.substr(0, 4));
@@ -44,7 +38,7 @@ std::pair<Millis, Millis> month_bounds(const std::string& month) {
 
 std::string next_month(const std::string& month) {
   const auto [start, end] = month_bounds(month);
-  return month_of(end);
+  return local_month(end);
 }
 
 int recent_failures(const fb::TokenStateT& t, Millis now) {
@@ -95,7 +89,7 @@ Reason check_dynamic(const DecideContext& ctx, const fb::TokenStateT& t, std::st
 
 Reason check_preprinted(const DecideContext& ctx, const fb::TokenStateT& t, const std::string& credential,
                         std::string_view token, std::unique_ptr<fb::TokenUseT>& use) {
-  const std::string month = month_of(ctx.now);
+  const std::string month = local_month(ctx.now);
   std::vector<std::pair<uint8_t, std::string>> hashes;  // by key id, computed once
   for (const auto& p : t.preprinted) {
     if (!ctx.keys->has(p->key_id)) continue;
@@ -214,7 +208,7 @@ Decision decide_token_issue(const DecideContext& ctx, const fb::TokenIssueCmdT& 
     r.tokens.push_back(std::move(t));
     wipe(&secret);
   } else {
-    const std::string current = month_of(ctx.now);
+    const std::string current = local_month(ctx.now);
     if (cmd.month != current && cmd.month != next_month(current)) {
       d.status = Status::invalid("month must be the current (" + current + ") or the next month", "month");
       return d;

@@ -6,6 +6,27 @@
 
 namespace autoriza {
 
+namespace {
+
+// An order's (or SAP's) item as the answer decided it.
+std::unique_ptr<fb::OrderItemT> order_item_of(const fb::ItemResultT& item) {
+  auto oi = std::make_unique<fb::OrderItemT>();
+  oi->index = item.index;
+  oi->code = item.code;
+  oi->description = item.description;
+  oi->qty = item.qty;
+  oi->tooth = item.tooth;
+  oi->faces = item.faces;
+  oi->status = item.status;
+  oi->professional_cents = item.professional_cents;
+  oi->expenses_cents = item.expenses_cents;
+  oi->total_cents = item.total_cents;
+  oi->copay_cents = item.copay_cents;
+  return oi;
+}
+
+}  // namespace
+
 PartitionState::PartitionState(PartitionId partition, IdempotencyIndex& idempotency)
     : partition_(partition), idempotency_(idempotency) {}
 
@@ -105,21 +126,8 @@ void PartitionState::apply_authorization(const fb::EventT& event, DirtySet& dirt
   order.time_ms = event.command_time_ms;
   order.status = fb::Status::AUTHORIZED;
   for (const auto& item : result.items) {
-    auto oi = std::make_unique<fb::OrderItemT>();
-    oi->index = item->index;
-    oi->code = item->code;
-    oi->description = item->description;
-    oi->qty = item->qty;
-    oi->tooth = item->tooth;
-    oi->faces = item->faces;
-    oi->status = item->status;
-    oi->professional_cents = item->professional_cents;
-    oi->expenses_cents = item->expenses_cents;
-    oi->total_cents = item->total_cents;
-    oi->copay_cents = item->copay_cents;
-    if (item->status == fb::Status::CONSUMED) {
-      oi->consumed_by = result.transaction;
-    }
+    auto oi = order_item_of(*item);
+    if (item->status == fb::Status::CONSUMED) oi->consumed_by = result.transaction;
     order.items.push_back(std::move(oi));
   }
   if (cmd.consume_now) {
@@ -164,21 +172,7 @@ void PartitionState::apply_audit_opened(const fb::EventT& event, DirtySet& dirty
   sap.note = cmd.note;
   sap.prescribed_on_day = cmd.prescribed_on_day;
   if (cmd.prescriber) sap.prescriber = std::make_unique<fb::PrescriberRefT>(*cmd.prescriber);
-  for (const auto& item : result.items) {
-    auto oi = std::make_unique<fb::OrderItemT>();
-    oi->index = item->index;
-    oi->code = item->code;
-    oi->description = item->description;
-    oi->qty = item->qty;
-    oi->tooth = item->tooth;
-    oi->faces = item->faces;
-    oi->status = item->status;
-    oi->professional_cents = item->professional_cents;
-    oi->expenses_cents = item->expenses_cents;
-    oi->total_cents = item->total_cents;
-    oi->copay_cents = item->copay_cents;
-    sap.items.push_back(std::move(oi));
-  }
+  for (const auto& item : result.items) sap.items.push_back(order_item_of(*item));
   sap_by_transaction_[sap.transaction] = sap.sap;
   dirty.saps.insert(sap.sap);
   saps_.emplace(result.sap, std::move(sap));

@@ -27,7 +27,9 @@ std::string text(const Json& v) {
   return v.dump();
 }
 
-std::string field(const Json& row, const char* name) { return row.is_object() && row.contains(name) ? text(row[name]) : ""; }
+std::string field(const Json& row, const char* name) {
+  return row.is_object() && row.contains(name) ? text(row[name]) : "";
+}
 
 std::string csv_cell(std::string s) {
   if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '@')) s.insert(s.begin(), '\'');
@@ -55,12 +57,23 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -73,15 +86,14 @@ std::string tooth_faces(const Json& row) {
 }
 
 const std::vector<const char*> kRegisterColumns = {
-    "transaction", "time",        "credential",  "affiliate",    "code",         "description", "tooth",
-    "faces",       "qty",         "status",      "professional", "expenses",     "total",       "copay",
-    "covered",     "channel",     "registered_by", "authorized_by", "consumption", "performed_at", "emitted_by",
-    "annulment",   "annulled_by", "annul_reason"};
+    "transaction", "time",         "credential", "affiliate", "code",          "description",
+    "tooth",       "faces",        "qty",        "status",    "professional",  "expenses",
+    "total",       "copay",        "covered",    "channel",   "registered_by", "authorized_by",
+    "consumption", "performed_at", "emitted_by", "annulment", "annulled_by",   "annul_reason"};
 
-const std::vector<const char*> kBillingColumns = {"order",       "consumption", "index",    "performed_at", "credential",
-                                                  "affiliate",   "code",        "description", "qty",       "tooth",
-                                                  "faces",       "professional", "expenses", "total",       "copay",
-                                                  "covered"};
+const std::vector<const char*> kBillingColumns = {
+    "order", "consumption", "index", "performed_at", "credential", "affiliate", "code",  "description",
+    "qty",   "tooth",       "faces", "professional", "expenses",   "total",     "copay", "covered"};
 
 std::string register_line(const Json& r) {
   return fixed_width(field(r, "time").substr(0, 16), 17) + fixed_width(field(r, "transaction"), 12) +
@@ -100,16 +112,29 @@ std::string billing_line(const Json& r) {
 
 }  // namespace
 
-std::string register_csv(const Json& rows) { return csv(kRegisterColumns, rows_of(rows)); }
+std::string register_csv(const Json& rows) {
+  return csv(kRegisterColumns, rows_of(rows));
+}
 
 std::string register_html(const Json& rows, const std::string& provider) {
-  static const std::vector<std::pair<const char*, const char*>> kColumns = {
-      {"time", "Fecha"},       {"transaction", "Transacci&oacute;n"}, {"credential", "Credencial"},
-      {"affiliate", "Afiliado"}, {"code", "Pr&aacute;ctica"},         {"description", "Descripci&oacute;n"},
-      {"tooth", "Pieza"},      {"faces", "Caras"},                    {"qty", "Cant."},
-      {"status", "Estado"},    {"total", "Total"},                    {"copay", "Coseguro"},
-      {"covered", "A cargo OS"}, {"channel", "Canal"},                {"registered_by", "Registr&oacute;"},
-      {"authorized_by", "Autoriz&oacute;"}, {"emitted_by", "Emiti&oacute;"}, {"annulled_by", "Anul&oacute;"}};
+  static const std::vector<std::pair<const char*, const char*>> kColumns = {{"time", "Fecha"},
+                                                                            {"transaction", "Transacci&oacute;n"},
+                                                                            {"credential", "Credencial"},
+                                                                            {"affiliate", "Afiliado"},
+                                                                            {"code", "Pr&aacute;ctica"},
+                                                                            {"description", "Descripci&oacute;n"},
+                                                                            {"tooth", "Pieza"},
+                                                                            {"faces", "Caras"},
+                                                                            {"qty", "Cant."},
+                                                                            {"status", "Estado"},
+                                                                            {"total", "Total"},
+                                                                            {"copay", "Coseguro"},
+                                                                            {"covered", "A cargo OS"},
+                                                                            {"channel", "Canal"},
+                                                                            {"registered_by", "Registr&oacute;"},
+                                                                            {"authorized_by", "Autoriz&oacute;"},
+                                                                            {"emitted_by", "Emiti&oacute;"},
+                                                                            {"annulled_by", "Anul&oacute;"}};
   const std::string title = "Registro de autorizaciones - " + html_escape(provider);
   std::string out = "<!DOCTYPE html>\n<html lang=\"es\"><head><meta charset=\"utf-8\"><title>" + title +
                     "</title>\n<style>body{font-family:sans-serif}table{border-collapse:collapse;font-size:12px}"
@@ -147,8 +172,8 @@ std::string billing_csv(const Json& billing) {
     // A last row with the totals under their columns.
     const Json& t = billing["totals"];
     out += "TOTAL,,," + csv_cell(field(t, "items")) + " items,,,,,,,," + csv_cell(field(t, "professional")) + "," +
-           csv_cell(field(t, "expenses")) + "," + csv_cell(field(t, "total")) + "," + csv_cell(field(t, "copay")) + "," +
-           csv_cell(field(t, "covered")) + "\r\n";
+           csv_cell(field(t, "expenses")) + "," + csv_cell(field(t, "total")) + "," + csv_cell(field(t, "copay")) +
+           "," + csv_cell(field(t, "covered")) + "\r\n";
   }
   return out;
 }
@@ -159,12 +184,11 @@ std::string billing_pdf(const Json& billing) {
   const bool closed = billing.is_object() && billing.value("closed", false);
   std::string title = "Facturacion " + provider + (name.empty() ? "" : " " + name) + " - " + field(billing, "month") +
                       (closed ? " (CERRADO)" : "");
-  std::vector<std::string> lines = {fixed_width("Realizada", 17) + fixed_width("Orden", 12) +
-                                        fixed_width("Credencial", 14) + fixed_width("Afiliado", 24) +
-                                        fixed_width("Pract.", 8) + fixed_width("Descripcion", 30) +
-                                        fixed_width("Cant", 4) + fixed_width("Total", 12) + fixed_width("Coseguro", 11) +
-                                        "A cargo OS",
-                                    std::string(150, '-')};
+  std::vector<std::string> lines = {
+      fixed_width("Realizada", 17) + fixed_width("Orden", 12) + fixed_width("Credencial", 14) +
+          fixed_width("Afiliado", 24) + fixed_width("Pract.", 8) + fixed_width("Descripcion", 30) +
+          fixed_width("Cant", 4) + fixed_width("Total", 12) + fixed_width("Coseguro", 11) + "A cargo OS",
+      std::string(150, '-')};
   for (const Json& row : rows_of(billing)) lines.push_back(billing_line(row));
   lines.push_back(std::string(150, '-'));
   if (billing.is_object() && billing.contains("totals")) {

@@ -16,7 +16,8 @@ void fold_reference(const fb::EventT& event, FoldBatch& batch) {
   switch (record.type) {
     case fb::ReferenceRecord::Affiliate: {
       const fb::AffiliateT& a = *record.AsAffiliate();
-      batch.put_json(Cf::kReference, affiliate_key(a.credential), Json{{"name", display_name(a)}, {"titular", a.titular}});
+      batch.put_json(Cf::kReference, affiliate_key(a.credential),
+                     Json{{"name", display_name(a)}, {"titular", a.titular}});
       break;
     }
     case fb::ReferenceRecord::Provider: {
@@ -31,7 +32,8 @@ void fold_reference(const fb::EventT& event, FoldBatch& batch) {
                      Json{{"closed_at_ms", event.command_time_ms}, {"reference_sequence", event.sequence}});
       break;
     }
-    default: break;  // plans, practices, prescribers: not shown by any projection
+    default:
+      break;  // plans, practices, prescribers: not shown by any projection
   }
 }
 
@@ -40,16 +42,28 @@ void fold_reference(const fb::EventT& event, FoldBatch& batch) {
 Status fold_event(const fb::EventT& event, FoldBatch& batch) {
   Status s;
   switch (event.type) {
-    case fb::EventType::REFERENCE_UPSERTED: fold_reference(event, batch); return Status::ok();
-    case fb::EventType::AUTHORIZATION_DECIDED: s = fold_authorization(event, batch); break;
+    case fb::EventType::REFERENCE_UPSERTED:
+      fold_reference(event, batch);
+      return Status::ok();
+    case fb::EventType::AUTHORIZATION_DECIDED:
+      s = fold_authorization(event, batch);
+      break;
     case fb::EventType::AUDIT_OPENED:
       // A refused audit request is a rejected authorization (register rows).
-      s = event.result && event.result->sap.empty() ? fold_authorization(event, batch) : fold_audit_opened(event, batch);
+      s = event.result && event.result->sap.empty() ? fold_authorization(event, batch)
+                                                    : fold_audit_opened(event, batch);
       break;
-    case fb::EventType::AUDIT_DECIDED: s = fold_audit_decided(event, batch); break;
-    case fb::EventType::CONSUMPTION_RECORDED: s = fold_consumption(event, batch); break;
-    case fb::EventType::ANNULMENT_RECORDED: s = fold_annulment(event, batch); break;
-    default: break;
+    case fb::EventType::AUDIT_DECIDED:
+      s = fold_audit_decided(event, batch);
+      break;
+    case fb::EventType::CONSUMPTION_RECORDED:
+      s = fold_consumption(event, batch);
+      break;
+    case fb::EventType::ANNULMENT_RECORDED:
+      s = fold_annulment(event, batch);
+      break;
+    default:
+      break;
   }
   if (!s) return s;
   return fold_history(event, batch);
@@ -57,13 +71,25 @@ Status fold_event(const fb::EventT& event, FoldBatch& batch) {
 
 // ---- keys ------------------------------------------------------------------
 
-std::string order_key(std::string_view transaction) { return "order/" + std::string(transaction); }
-std::string consumption_key(std::string_view transaction) { return "consumption/" + std::string(transaction); }
-std::string sap_key(std::string_view sap) { return "sap/" + std::string(sap); }
-std::string affiliate_key(std::string_view credential) { return "affiliate/" + std::string(credential); }
-std::string provider_key(std::string_view provider) { return "provider/" + std::string(provider); }
+std::string order_key(std::string_view transaction) {
+  return "order/" + std::string(transaction);
+}
+std::string consumption_key(std::string_view transaction) {
+  return "consumption/" + std::string(transaction);
+}
+std::string sap_key(std::string_view sap) {
+  return "sap/" + std::string(sap);
+}
+std::string affiliate_key(std::string_view credential) {
+  return "affiliate/" + std::string(credential);
+}
+std::string provider_key(std::string_view provider) {
+  return "provider/" + std::string(provider);
+}
 
-std::string register_prefix(std::string_view provider) { return std::string(provider) + '\0'; }
+std::string register_prefix(std::string_view provider) {
+  return std::string(provider) + '\0';
+}
 
 std::string register_key(std::string_view provider, int64_t time_ms, std::string_view transaction, int32_t index) {
   AUTORIZA_CHECK(index >= 0);
@@ -84,13 +110,20 @@ std::string closed_key(std::string_view provider, std::string_view month) {
   return "closed/" + std::string(provider) + '\0' + std::string(month);
 }
 
-std::string audit_time_prefix() { return "time/"; }
-std::string audit_provider_prefix(std::string_view provider) { return "provider/" + std::string(provider) + '\0'; }
+std::string audit_time_prefix() {
+  return "time/";
+}
+std::string audit_provider_prefix(std::string_view provider) {
+  return "provider/" + std::string(provider) + '\0';
+}
 
-std::string history_prefix(std::string_view credential) { return std::string(credential) + '\0'; }
+std::string history_prefix(std::string_view credential) {
+  return std::string(credential) + '\0';
+}
 
 std::string history_key(std::string_view credential, int64_t time_ms, uint16_t stream, uint64_t sequence) {
-  std::string key = history_prefix(credential) + be64(~read_be64(time_key(time_ms))) + be16(uint16_t(~stream)) + be64(~sequence);
+  std::string key =
+      history_prefix(credential) + be64(~read_be64(time_key(time_ms))) + be16(uint16_t(~stream)) + be64(~sequence);
   AUTORIZA_CHECK(key.size() == credential.size() + 1 + kHistorySuffixBytes);
   return key;
 }
@@ -102,9 +135,13 @@ std::string month_of(int64_t ms) {
   return std::to_string(c.year) + (c.month < 10 ? "-0" : "-") + std::to_string(c.month);
 }
 
-std::string money(int64_t cents) { return format_cents(Cents{cents}); }
+std::string money(int64_t cents) {
+  return format_cents(Cents{cents});
+}
 
-std::string status_name(fb::Status status) { return fb::EnumNameStatus(status); }
+std::string status_name(fb::Status status) {
+  return fb::EnumNameStatus(status);
+}
 
 Json reasons_json(const std::vector<fb::ReasonCode>& reasons) {
   Json out = Json::array();

@@ -32,21 +32,22 @@ Status fold_audit_opened(const fb::EventT& event, FoldBatch& batch) {
   if (cmd->prescriber) {
     prescriber = {{"kind", fb::EnumNamePrescriberKind(cmd->prescriber->kind)}, {"license", cmd->prescriber->license}};
   }
-  const Json sap = {{"sap", r->sap},
-                    {"transaction", r->transaction},
-                    {"provider", cmd->provider},
-                    {"credential", cmd->credential},
-                    {"time_ms", event.command_time_ms},
-                    {"status", "PENDING"},
-                    {"diagnosis", cmd->diagnosis},
-                    {"note", cmd->note},
-                    {"prescribed_on", cmd->prescribed_on_day ? Json(format_date(LocalDay{*cmd->prescribed_on_day})) : Json()},
-                    {"prescriber", prescriber},
-                    {"channel", event.channel},
-                    {"items", std::move(items)},
-                    {"order", nullptr},
-                    {"messages", Json::array()},
-                    {"annulment", nullptr}};
+  const Json sap = {
+      {"sap", r->sap},
+      {"transaction", r->transaction},
+      {"provider", cmd->provider},
+      {"credential", cmd->credential},
+      {"time_ms", event.command_time_ms},
+      {"status", "PENDING"},
+      {"diagnosis", cmd->diagnosis},
+      {"note", cmd->note},
+      {"prescribed_on", cmd->prescribed_on_day ? Json(format_date(LocalDay{*cmd->prescribed_on_day})) : Json()},
+      {"prescriber", prescriber},
+      {"channel", event.channel},
+      {"items", std::move(items)},
+      {"order", nullptr},
+      {"messages", Json::array()},
+      {"annulment", nullptr}};
   batch.put_json(Cf::kAudits, sap_key(r->sap), sap);
   put_indexes(sap, batch);
   return Status::ok();
@@ -78,8 +79,9 @@ Status fold_audit_decided(const fb::EventT& event, FoldBatch& batch) {
   if (!r->order.empty()) {
     // The order has the verdict's id and time, the SAP's provider and affiliate.
     sap["order"] = r->order;
-    Json order = new_order(r->order, sap["provider"].get<std::string>(), sap["credential"].get<std::string>(),
-                           event.command_time_ms, sap["channel"].get<std::string>(), "auditor:" + cmd->auditor, r->items);
+    Json order =
+        new_order(r->order, sap["provider"].get<std::string>(), sap["credential"].get<std::string>(),
+                  event.command_time_ms, sap["channel"].get<std::string>(), "auditor:" + cmd->auditor, r->items);
     order["sap"] = cmd->sap;
     order["status"] = order_status(order);
     write_order(order, batch);

@@ -20,7 +20,9 @@ Json* find_item(Json& order, int64_t index) {
   return nullptr;
 }
 
-Json optional_instant(const Json& ms) { return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()})); }
+Json optional_instant(const Json& ms) {
+  return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()}));
+}
 
 Json register_row(const Json& order, const Json& item) {
   const bool refusal = order["status"] == "REJECTED";
@@ -78,12 +80,15 @@ std::string billing_key_of(const Json& consumption, int64_t index) {
 Status consume_items(Json& order, const Json& consumption, FoldBatch& batch) {
   for (const Json& index : consumption["items"]) {
     Json* item = find_item(order, index.get<int64_t>());
-    if (!item) return Status::corruption("consumption " + consumption["transaction"].get<std::string>() + " names no item of its order");
+    if (!item)
+      return Status::corruption("consumption " + consumption["transaction"].get<std::string>() +
+                                " names no item of its order");
     (*item)["status"] = "CONSUMED";
     (*item)["consumption"] = consumption["transaction"];
     (*item)["performed_at_ms"] = consumption["performed_at_ms"];
     (*item)["emitted_by"] = consumption["provider"];
-    batch.put_json(Cf::kBilling, billing_key_of(consumption, index.get<int64_t>()), billing_item(order, *item, consumption));
+    batch.put_json(Cf::kBilling, billing_key_of(consumption, index.get<int64_t>()),
+                   billing_item(order, *item, consumption));
   }
   return Status::ok();
 }
@@ -140,8 +145,8 @@ Status annul_consumption(Json& consumption, const Json& annulment, FoldBatch& ba
 
 Json new_consumption(const std::string& transaction, const std::string& order, const std::string& provider,
                      const std::string& credential, int64_t time_ms, int64_t performed_ms) {
-  return Json{{"transaction", transaction}, {"order", order},           {"provider", provider},
-              {"credential", credential},   {"time_ms", time_ms},       {"performed_at_ms", performed_ms},
+  return Json{{"transaction", transaction}, {"order", order},     {"provider", provider},
+              {"credential", credential},   {"time_ms", time_ms}, {"performed_at_ms", performed_ms},
               {"items", Json::array()},     {"annulled", false}};
 }
 
@@ -162,10 +167,17 @@ Json new_order(const std::string& transaction, const std::string& provider, cons
                int64_t time_ms, const std::string& channel, const Json& authorized_by,
                const std::vector<std::unique_ptr<fb::ItemResultT>>& items) {
   AUTORIZA_CHECK(!transaction.empty());
-  Json order = {{"transaction", transaction}, {"provider", provider},         {"credential", credential},
-                {"time_ms", time_ms},         {"channel", channel},           {"authorized_by", authorized_by},
-                {"sap", nullptr},             {"annulment", nullptr},         {"consumptions", Json::array()},
-                {"items", Json::array()},     {"status", "AUTHORIZED"}};
+  Json order = {{"transaction", transaction},
+                {"provider", provider},
+                {"credential", credential},
+                {"time_ms", time_ms},
+                {"channel", channel},
+                {"authorized_by", authorized_by},
+                {"sap", nullptr},
+                {"annulment", nullptr},
+                {"consumptions", Json::array()},
+                {"items", Json::array()},
+                {"status", "AUTHORIZED"}};
   for (const auto& item : items) {
     Json m = item_model(*item);
     m["authorized"] = item->status == fb::Status::AUTHORIZED || item->status == fb::Status::CONSUMED;
@@ -229,7 +241,8 @@ Status fold_consumption(const fb::EventT& event, FoldBatch& batch) {
     return s.kind() == StatusKind::kNotFound ? Status::corruption("consumption of unknown order " + cmd->order) : s;
   }
   const int64_t performed_ms = cmd->performed_at_ms ? *cmd->performed_at_ms : event.command_time_ms;
-  Json c = new_consumption(r->transaction, cmd->order, cmd->provider, cmd->credential, event.command_time_ms, performed_ms);
+  Json c =
+      new_consumption(r->transaction, cmd->order, cmd->provider, cmd->credential, event.command_time_ms, performed_ms);
   for (int32_t index : cmd->items) c["items"].push_back(index);
   if (Status s = consume_items(order, c, batch); !s) return s;
   order["consumptions"].push_back(r->transaction);

@@ -8,9 +8,9 @@ namespace autoriza::projections {
 namespace {
 
 constexpr int kMargin = 36;
-constexpr int kLeading = 10;       // points between lines (8 pt text)
-constexpr int kHeaderHeight = 30;  // title band
-constexpr double kCharWidth = 4.8; // Courier 8 pt: 600/1000 em
+constexpr int kLeading = 10;        // points between lines (8 pt text)
+constexpr int kHeaderHeight = 30;   // title band
+constexpr double kCharWidth = 4.8;  // Courier 8 pt: 600/1000 em
 
 // UTF-8 to Latin-1; anything else becomes '?'.
 std::string latin1(std::string_view utf8) {
@@ -84,10 +84,9 @@ std::string text_pdf(std::string_view title, const std::vector<std::string>& lin
   object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>");
   const std::string title_latin = latin1(title);
   for (size_t p = 0; p < pages; ++p) {
-    std::string content = "BT /F2 11 Tf " + std::to_string(kMargin) + " " + std::to_string(height - kMargin - 11) +
-                          " Td " +
-                          literal(title_latin + "   -   Pagina " + std::to_string(p + 1) + "/" + std::to_string(pages)) +
-                          " Tj ET\n";
+    std::string content =
+        "BT /F2 11 Tf " + std::to_string(kMargin) + " " + std::to_string(height - kMargin - 11) + " Td " +
+        literal(title_latin + "   -   Pagina " + std::to_string(p + 1) + "/" + std::to_string(pages)) + " Tj ET\n";
     content += "BT /F1 8 Tf " + std::to_string(kLeading) + " TL " + std::to_string(kMargin) + " " +
                std::to_string(height - kMargin - kHeaderHeight) + " Td\n";
     for (size_t i = p * per_page; i < lines.size() && i < (p + 1) * per_page; ++i) {

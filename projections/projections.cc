@@ -24,12 +24,14 @@ using projections::ProjectionStore;
 
 namespace {
 
-constexpr size_t kFoldEventsMax = 1'000;    // events per WriteBatch
-constexpr size_t kFoldWritesMax = 20'000;   // rows per WriteBatch
+constexpr size_t kFoldEventsMax = 1'000;   // events per WriteBatch
+constexpr size_t kFoldWritesMax = 20'000;  // rows per WriteBatch
 constexpr auto kFollowerPeriod = std::chrono::milliseconds(20);
 constexpr const char* kProjectionNames[] = {"register", "billing", "audits", "history"};
 
-std::string checkpoint_key(PartitionId stream) { return "stream/" + std::to_string(stream); }
+std::string checkpoint_key(PartitionId stream) {
+  return "stream/" + std::to_string(stream);
+}
 
 // The last sequence of a stream, at or after `known` (which exists, or is 0):
 // sequences have no gaps, so gallop then bisect with point reads.
@@ -99,27 +101,29 @@ struct Projections::Impl {
       }
     }
     if (advanced.empty() && puts.empty()) return Status::ok();
-    for (const auto& [stream, seq] : advanced) puts.emplace_back(Cf::kMeta, checkpoint_key(stream), std::to_string(seq));
+    for (const auto& [stream, seq] : advanced)
+      puts.emplace_back(Cf::kMeta, checkpoint_key(stream), std::to_string(seq));
     if (Status s = store->write(puts); !s) return s;
     std::lock_guard lock(checkpoint_mutex);
     for (const auto& [stream, seq] : advanced) checkpoint[stream] = seq;
     return Status::ok();
   }
 
-  Status fold_stream(PartitionId stream, std::map<PartitionId, Sequence>& folded, FoldBatch& batch,
-                     size_t& in_batch, size_t& applied) {
+  Status fold_stream(PartitionId stream, std::map<PartitionId, Sequence>& folded, FoldBatch& batch, size_t& in_batch,
+                     size_t& applied) {
     Sequence& seen = folded[stream];
     Status result;
     Status scan = log.scan_events(stream, seen + 1, [&](Sequence seq, std::string_view bytes) {
       if (seq != seen + 1) {
-        result = Status::corruption("stream " + std::to_string(stream) + " skips from " + std::to_string(seen) + " to " +
-                                    std::to_string(seq));
+        result = Status::corruption("stream " + std::to_string(stream) + " skips from " + std::to_string(seen) +
+                                    " to " + std::to_string(seq));
         return false;
       }
       fb::EventT event;
       if (result = unpack_event(bytes, &event); !result) return false;
       if (event.partition != stream || event.sequence != seq) {
-        result = Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) + " names another position");
+        result = Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) +
+                                    " names another position");
         return false;
       }
       if (result = projections::fold_event(event, batch); !result) return false;
@@ -188,7 +192,9 @@ std::unique_ptr<Projections> Projections::open(const Journal& log, std::filesyst
   return std::unique_ptr<Projections>(new Projections(std::move(impl)));
 }
 
-Status Projections::catch_up(size_t* applied) { return impl_->catch_up(applied); }
+Status Projections::catch_up(size_t* applied) {
+  return impl_->catch_up(applied);
+}
 
 void Projections::start() {
   std::lock_guard lock(impl_->wake_mutex);
@@ -209,9 +215,13 @@ Status Projections::billing(std::string_view provider, std::string_view month, J
   return projections::query_billing(*impl_->store, provider, month, out);
 }
 
-Status Projections::audits(const AuditQuery& q, Json* out) const { return projections::query_audits(*impl_->store, q, out); }
+Status Projections::audits(const AuditQuery& q, Json* out) const {
+  return projections::query_audits(*impl_->store, q, out);
+}
 
-Status Projections::audit(std::string_view sap, Json* out) const { return projections::query_audit(*impl_->store, sap, out); }
+Status Projections::audit(std::string_view sap, Json* out) const {
+  return projections::query_audit(*impl_->store, sap, out);
+}
 
 Status Projections::history(const std::vector<std::string>& credentials, const HistoryQuery& q, Json* out) const {
   return projections::query_history(*impl_->store, credentials, q, out);
@@ -235,6 +245,8 @@ Json Projections::positions() const {
   return out;
 }
 
-Status Projections::digest(std::string* hex) const { return impl_->store->digest(hex); }
+Status Projections::digest(std::string* hex) const {
+  return impl_->store->digest(hex);
+}
 
 }  // namespace autoriza

@@ -26,11 +26,12 @@
 
 namespace autoriza {
 
-inline constexpr size_t kPageLimitMax = 1000;      // rows per page
-inline constexpr size_t kSortRowsMax = 10'000;     // order_by other than date sorts at most this many rows in memory
-inline constexpr size_t kScanRowsMax = 100'000;    // rows a page may skip while filtering; beyond: a short page and a cursor
+inline constexpr size_t kPageLimitMax = 1000;   // rows per page
+inline constexpr size_t kSortRowsMax = 10'000;  // order_by other than date sorts at most this many rows in memory
+inline constexpr size_t kScanRowsMax =
+    100'000;  // rows a page may skip while filtering; beyond: a short page and a cursor
 inline constexpr size_t kHistoryCredentialsMax = 64;
-inline constexpr size_t kBillingItemsMax = 20'000; // items listed in a billing answer (totals always cover every item)
+inline constexpr size_t kBillingItemsMax = 20'000;  // items listed in a billing answer (totals always cover every item)
 
 // GET /v1/providers/{id}/register. from/to: local days of the order, inclusive.
 // annulled: include | exclude | only. order_by: date (order time) | credential |

@@ -13,8 +13,12 @@ Json NameCache::lookup(const std::string& key) {
   return name;
 }
 
-Json NameCache::affiliate(const std::string& credential) { return lookup(affiliate_key(credential)); }
-Json NameCache::provider(const std::string& id) { return lookup(provider_key(id)); }
+Json NameCache::affiliate(const std::string& credential) {
+  return lookup(affiliate_key(credential));
+}
+Json NameCache::provider(const std::string& id) {
+  return lookup(provider_key(id));
+}
 
 int64_t day_start_ms(LocalDay day) {
   return int64_t(day.value) * kMillisPerDay - int64_t(kLocalOffsetMinutes) * 60'000;
@@ -34,7 +38,9 @@ Status check_page(size_t limit, const std::optional<LocalDay>& from, const std::
   return Status::ok();
 }
 
-std::string encode_cursor(char mode, std::string_view key) { return base64url(std::string(1, mode) + std::string(key)); }
+std::string encode_cursor(char mode, std::string_view key) {
+  return base64url(std::string(1, mode) + std::string(key));
+}
 
 Status decode_cursor(std::string_view after, char mode, std::string* key) {
   std::string bytes;

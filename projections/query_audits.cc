@@ -27,7 +27,9 @@ Status parse_statuses(std::string_view list, std::set<std::string>* out) {
   return Status::ok();
 }
 
-Json instant(const Json& ms) { return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()})); }
+Json instant(const Json& ms) {
+  return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()}));
+}
 
 Json audit_row(const Json& sap, NameCache& names) {
   size_t pending = 0;
@@ -52,8 +54,8 @@ Json audit_detail(const Json& sap, NameCache& names) {
   d["prescription"] = {{"prescribed_on", sap["prescribed_on"]}, {"prescriber", sap["prescriber"]}};
   Json items = Json::array(), pre_authorized = Json::array(), pending = Json::array();
   for (const Json& m : sap["items"]) {
-    Json item = {{"index", m["index"]},   {"code", m["code"]},   {"description", m["description"]},
-                 {"qty", m["qty"]},       {"tooth", m["tooth"]}, {"faces", m["faces"]},
+    Json item = {{"index", m["index"]},   {"code", m["code"]},       {"description", m["description"]},
+                 {"qty", m["qty"]},       {"tooth", m["tooth"]},     {"faces", m["faces"]},
                  {"status", m["status"]}, {"reasons", m["reasons"]}, {"pre_authorized", m["pre_authorized"]}};
     put_amounts(m, item);
     if (m["pre_authorized"].get<bool>()) pre_authorized.push_back(item);
@@ -99,21 +101,22 @@ Status query_audits(const ProjectionStore& store, const AuditQuery& q, Json* out
   ReadView view(store);
   NameCache names(view);
   Page page;
-  Status s = scan_page(store, view, Cf::kAudits, prefix, start, hi, q.limit,
-                       [&](std::string_view key, std::string_view, Json* row) {
-                         if (key.size() <= prefix.size() + 8) return Status::corruption("audits: a short index key");
-                         Json sap;
-                         const std::string number(key.substr(prefix.size() + 8));
-                         if (Status g = view.get_json(Cf::kAudits, sap_key(number), &sap); !g) return g;
-                         if (statuses.empty() || statuses.contains(sap["status"].get<std::string>())) {
-                           *row = audit_row(sap, names);
-                         }
-                         return Status::ok();
-                       },
-                       &page);
+  Status s = scan_page(
+      store, view, Cf::kAudits, prefix, start, hi, q.limit,
+      [&](std::string_view key, std::string_view, Json* row) {
+        if (key.size() <= prefix.size() + 8) return Status::corruption("audits: a short index key");
+        Json sap;
+        const std::string number(key.substr(prefix.size() + 8));
+        if (Status g = view.get_json(Cf::kAudits, sap_key(number), &sap); !g) return g;
+        if (statuses.empty() || statuses.contains(sap["status"].get<std::string>())) {
+          *row = audit_row(sap, names);
+        }
+        return Status::ok();
+      },
+      &page);
   if (!s) return s;
-  *out = Json{{"items", std::move(page.rows)},
-              {"next", page.next.empty() ? Json() : Json(encode_cursor('q', page.next))}};
+  *out =
+      Json{{"items", std::move(page.rows)}, {"next", page.next.empty() ? Json() : Json(encode_cursor('q', page.next))}};
   return Status::ok();
 }
 
@@ -128,8 +131,8 @@ Status query_audit(const ProjectionStore& store, std::string_view sap, Json* out
   return Status::ok();
 }
 
-Status query_history(const ProjectionStore& store, const std::vector<std::string>& credentials,
-                     const HistoryQuery& q, Json* out) {
+Status query_history(const ProjectionStore& store, const std::vector<std::string>& credentials, const HistoryQuery& q,
+                     Json* out) {
   if (credentials.empty()) return Status::invalid("no credential", "credential");
   if (credentials.size() > kHistoryCredentialsMax) {
     return Status::invalid("more than " + std::to_string(kHistoryCredentialsMax) + " credentials", "credential");
@@ -150,10 +153,11 @@ Status query_history(const ProjectionStore& store, const std::vector<std::string
     const std::string prefix = history_prefix(credential);
     const std::string start = cursor.empty() ? prefix : prefix + cursor + '\0';
     size_t taken = 0;
-    Status s = store.scan(Cf::kHistory, prefix, start, view.snapshot(), [&](std::string_view key, std::string_view value) {
-      entries.emplace_back(std::string(key.substr(prefix.size())), parse_value(value));
-      return ++taken <= q.limit;
-    });
+    Status s =
+        store.scan(Cf::kHistory, prefix, start, view.snapshot(), [&](std::string_view key, std::string_view value) {
+          entries.emplace_back(std::string(key.substr(prefix.size())), parse_value(value));
+          return ++taken <= q.limit;
+        });
     if (!s) return s;
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -166,7 +170,8 @@ Status query_history(const ProjectionStore& store, const std::vector<std::string
     items.push_back(std::move(e));
   }
   const bool more = entries.size() > q.limit;
-  *out = Json{{"items", std::move(items)}, {"next", more ? Json(encode_cursor('h', entries[q.limit - 1].first)) : Json()}};
+  *out =
+      Json{{"items", std::move(items)}, {"next", more ? Json(encode_cursor('h', entries[q.limit - 1].first)) : Json()}};
   return Status::ok();
 }
 

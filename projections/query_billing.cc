@@ -31,8 +31,12 @@ struct Sums {
   }
   Json json() const {
     AUTORIZA_CHECK(professional + expenses == total);
-    return {{"items", items},          {"professional", money(professional)}, {"expenses", money(expenses)},
-            {"total", money(total)},   {"copay", money(copay)},               {"covered", money(total - copay)}};
+    return {{"items", items},
+            {"professional", money(professional)},
+            {"expenses", money(expenses)},
+            {"total", money(total)},
+            {"copay", money(copay)},
+            {"covered", money(total - copay)}};
   }
 };
 

@@ -42,14 +42,17 @@ bool keep(const RegisterQuery& q, const Json& row) {
 // Byte-comparable: the field, then the row's key (date order breaks ties).
 std::string sort_key(char mode, const Json& row, std::string_view key) {
   switch (mode) {
-    case 'c': return row["credential"].get<std::string>() + '\0' + std::string(key);
-    case 'p': return row["code"].get<std::string>() + '\0' + std::string(key);
+    case 'c':
+      return row["credential"].get<std::string>() + '\0' + std::string(key);
+    case 'p':
+      return row["code"].get<std::string>() + '\0' + std::string(key);
     case 'a': {
       const std::optional<Cents> total = parse_cents(row["total"].get<std::string>());
       AUTORIZA_CHECK(total.has_value());
       return be64(uint64_t(total->value)) + std::string(key);
     }
-    default: return std::string(key);
+    default:
+      return std::string(key);
   }
 }
 
@@ -77,8 +80,8 @@ Status sorted_page(const ProjectionStore& store, const ReadView& view, const Reg
   if (!s) return s;
   if (corrupt) return Status::corruption("register: a row is not JSON");
   if (too_many) {
-    return Status::invalid("more than " + std::to_string(kSortRowsMax) + " rows to sort: narrow from/to or order by date",
-                           "order_by");
+    return Status::invalid(
+        "more than " + std::to_string(kSortRowsMax) + " rows to sort: narrow from/to or order by date", "order_by");
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   auto it = cursor.empty() ? rows.begin()
@@ -105,14 +108,15 @@ Status query_register(const ProjectionStore& store, const RegisterQuery& q, Json
   Page page;
   if (mode == 'd') {
     const std::string start = cursor.empty() ? lo : std::max(lo, cursor + '\0');
-    Status s = scan_page(store, view, Cf::kRegister, prefix, start, hi, q.limit,
-                         [&](std::string_view, std::string_view value, Json* row) {
-                           Json r = parse_value(value);
-                           if (r.is_null()) return Status::corruption("register: a row is not JSON");
-                           if (keep(q, r)) *row = std::move(r);
-                           return Status::ok();
-                         },
-                         &page);
+    Status s = scan_page(
+        store, view, Cf::kRegister, prefix, start, hi, q.limit,
+        [&](std::string_view, std::string_view value, Json* row) {
+          Json r = parse_value(value);
+          if (r.is_null()) return Status::corruption("register: a row is not JSON");
+          if (keep(q, r)) *row = std::move(r);
+          return Status::ok();
+        },
+        &page);
     if (!s) return s;
   } else if (Status s = sorted_page(store, view, q, mode, prefix, lo, hi, cursor, &page); !s) {
     return s;

@@ -14,7 +14,8 @@ namespace autoriza::projections {
 
 namespace {
 
-constexpr Cf kAllCfs[] = {Cf::kMeta, Cf::kReference, Cf::kOrders, Cf::kRegister, Cf::kBilling, Cf::kAudits, Cf::kHistory};
+constexpr Cf kAllCfs[] = {Cf::kMeta,    Cf::kReference, Cf::kOrders, Cf::kRegister,
+                          Cf::kBilling, Cf::kAudits,    Cf::kHistory};
 
 Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::ok();
@@ -23,19 +24,28 @@ Status from_rocks(const rocksdb::Status& s, const std::string& what) {
   return Status::io_error(what + ": " + s.ToString());
 }
 
-rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+rocksdb::Slice slice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
 
 }  // namespace
 
 const char* cf_name(Cf cf) {
   switch (cf) {
-    case Cf::kMeta: return "meta";
-    case Cf::kReference: return "reference";
-    case Cf::kOrders: return "orders";
-    case Cf::kRegister: return "register";
-    case Cf::kBilling: return "billing";
-    case Cf::kAudits: return "audits";
-    case Cf::kHistory: return "history";
+    case Cf::kMeta:
+      return "meta";
+    case Cf::kReference:
+      return "reference";
+    case Cf::kOrders:
+      return "orders";
+    case Cf::kRegister:
+      return "register";
+    case Cf::kBilling:
+      return "billing";
+    case Cf::kAudits:
+      return "audits";
+    case Cf::kHistory:
+      return "history";
   }
   return "?";
 }
@@ -139,7 +149,9 @@ Status ProjectionStore::digest(std::string* hex) const {
 }
 
 ReadView::ReadView(const ProjectionStore& store) : store_(store), snapshot_(store.db().GetSnapshot()) {}
-ReadView::~ReadView() { store_.db().ReleaseSnapshot(snapshot_); }
+ReadView::~ReadView() {
+  store_.db().ReleaseSnapshot(snapshot_);
+}
 
 Status ReadView::get_json(Cf cf, std::string_view key, Json* out) const {
   std::string value;
@@ -161,7 +173,9 @@ Status FoldBatch::get_json(Cf cf, const std::string& key, Json* out) const {
   return Status::ok();
 }
 
-void FoldBatch::put_json(Cf cf, std::string key, const Json& value) { put(cf, std::move(key), value.dump()); }
+void FoldBatch::put_json(Cf cf, std::string key, const Json& value) {
+  put(cf, std::move(key), value.dump());
+}
 
 void FoldBatch::put(Cf cf, std::string key, std::string value) {
   AUTORIZA_CHECK(!key.empty());
@@ -174,7 +188,9 @@ void FoldBatch::drain(std::vector<std::tuple<Cf, std::string, std::string>>* put
   overlay_.clear();
 }
 
-std::string be16(uint16_t v) { return std::string{char(v >> 8), char(v & 0xFF)}; }
+std::string be16(uint16_t v) {
+  return std::string{char(v >> 8), char(v & 0xFF)};
+}
 
 std::string be32(uint32_t v) {
   std::string out(4, '\0');
@@ -195,7 +211,9 @@ uint64_t read_be64(std::string_view bytes) {
   return v;
 }
 
-std::string time_key(int64_t ms) { return be64(uint64_t(ms) ^ (uint64_t(1) << 63)); }
+std::string time_key(int64_t ms) {
+  return be64(uint64_t(ms) ^ (uint64_t(1) << 63));
+}
 
 namespace {
 constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -182,16 +182,36 @@ void get_share(Service& service, const std::string& link, const std::string& dni
   });
 }
 
-// GET /v1/affiliates/{credential}/tokens.html|.pdf?request_id=R: the sheet of
-// the pre-printed tokens that token_issue R gave (answered again as a retry).
+// The position of the latest PREPRINTED token issue of an affiliate, from
+// its history (the projection), or nullopt.
+std::optional<EventPosition> latest_preprinted_issue(Service& service, const std::string& credential) {
+  service.projections().catch_up();
+  Json page;
+  HistoryQuery q;
+  q.limit = kPageLimitMax;
+  if (!service.projections().history({credential}, q, &page)) return std::nullopt;
+  for (const auto& e : page["items"]) {
+    if (e.value("kind", "") == "token_issue" && e.value("token_kind", "") == "PREPRINTED" && e.contains("transaction") &&
+        e["transaction"].is_string()) {
+      return parse_transaction_id(e["transaction"].get<std::string>());
+    }
+  }
+  return std::nullopt;
+}
+
+// GET /v1/affiliates/{credential}/tokens.html|.pdf[?request_id=R]: the sheet
+// of the pre-printed tokens that token_issue R gave (default: the latest),
+// answered again as a retry of that issue.
 void get_token_sheet(Service& service, const std::string& credential, const std::string& request_id, bool pdf, Millis now,
                      Done done) {
   Engine& engine = service.engine();
-  auto pos = engine.find_request("credential:" + credential, request_id);
+  auto pos = request_id.empty() ? latest_preprinted_issue(service, credential)
+                                : engine.find_request("credential:" + credential, request_id);
   std::string bytes;
   fb::EventT event;
   Status s = pos ? engine.journal().read_event(pos->partition, pos->sequence, &bytes)
-                 : Status::not_found("no token_issue " + request_id + " for " + credential);
+                 : Status::not_found("no pre-printed tokens issued " + (request_id.empty() ? "" : "by " + request_id + " ") +
+                                     "for " + credential);
   if (s) s = unpack_event(bytes, &event);
   if (s && (event.type != fb::EventType::TOKENS_ISSUED || event.command.AsTokenIssueCmd()->kind != fb::TokenKind::PREPRINTED)) {
     s = Status::not_found("request " + request_id + " issued no pre-printed tokens");
@@ -238,7 +258,6 @@ void Service::request(std::string_view method, std::string_view target, std::str
     if (what == "cards") return get_family_cards_route(*this, p[2], now, std::move(done));
     if (what == "tokens.html" || what == "tokens.pdf") {
       const std::string request_id = query_param(target, "request_id");
-      if (request_id.empty()) return done(error_reply(400, "INVALID_REQUEST", "request_id of the token_issue is required", "request_id"));
       return get_token_sheet(*this, p[2], request_id, what == "tokens.pdf", now, std::move(done));
     }
   }

@@ -103,7 +103,7 @@ Reply search_practices(Engine& engine, std::string_view target) {
 Reply close_billing_period(Engine& engine, const std::string& provider, const std::string& month, Millis now) {
   if (!engine.reference()->provider(provider)) return error_reply(404, "NOT_FOUND", "no provider " + provider);
   if (month.size() != 7 || !parse_date(month + "-01")) return error_reply(400, "INVALID_REQUEST", "month must be YYYY-MM", "month");
-  const std::string current = format_date(local_day(now)).substr(0, 7);
+  const std::string current = local_month(now);
   if (month >= current) {
     return error_reply(400, "INVALID_REQUEST", "only a month that is over can be closed (now " + current + ")", "month");
   }

@@ -88,7 +88,8 @@ TEST_F(Audits, DetailHasPrescriptionItemsAndMessages) {
   EXPECT_EQ(d["diagnosis"], "K76.0");
   EXPECT_EQ(d["note"], "HC adjunta");
   EXPECT_EQ(d["affiliate"], "CATALDI, ADRIAN");
-  EXPECT_EQ(d["prescription"], (Json{{"prescribed_on", "2026-10-30"}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}}));
+  EXPECT_EQ(d["prescription"],
+            (Json{{"prescribed_on", "2026-10-30"}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}}));
   ASSERT_EQ(d["items"].size(), 2u);
   ASSERT_EQ(d["pre_authorized"].size(), 1u);
   EXPECT_EQ(d["pre_authorized"][0]["code"], "000118");

@@ -13,7 +13,8 @@ class Billing : public ProjectionsTest {
     counter = authorize("110000783851", {"000118"}, "2026-11-02T10:00:00-03:00", "LAB127", true);
     // Billed: item 0 (26.90, copay 5.38); item 1 authorized only.
     deferred = authorize("110000783852", {"000003", "000015"}, "2026-11-03T10:00:00-03:00");
-    EXPECT_EQ(consume("110000783852", deferred["order"], {0}, "2026-11-04T10:00:00-03:00", "2026-11-03T18:00:00-03:00")["status"],
+    EXPECT_EQ(consume("110000783852", deferred["order"], {0}, "2026-11-04T10:00:00-03:00",
+                      "2026-11-03T18:00:00-03:00")["status"],
               "ACCEPTED");
     // Not billed: consumed, then the consumption annulled.
     annulled = authorize("110000783853", {"000014"}, "2026-11-05T10:00:00-03:00");
@@ -58,8 +59,12 @@ TEST_F(Billing, ConsumedNonAnnulledItemsOfTheMonth) {
   EXPECT_EQ(b["items"][0]["affiliate"], "CATALDI, ADRIAN");
   EXPECT_EQ(b["items"][1]["code"], "000003");
   EXPECT_EQ(b["items"][1]["performed_at"], "2026-11-03T18:00:00-03:00");
-  EXPECT_EQ(b["totals"], (Json{{"items", 2}, {"professional", "180.00"}, {"expenses", "26.90"}, {"total", "206.90"},
-                               {"copay", "41.38"}, {"covered", "165.52"}}));
+  EXPECT_EQ(b["totals"], (Json{{"items", 2},
+                               {"professional", "180.00"},
+                               {"expenses", "26.90"},
+                               {"total", "206.90"},
+                               {"copay", "41.38"},
+                               {"covered", "165.52"}}));
   EXPECT_EQ(billing("LAB127", "2026-12")["totals"]["total"], "180.00");
   EXPECT_EQ(billing("LAB200")["totals"]["items"], 1);
   EXPECT_TRUE(billing("LAB127", "2026-10")["items"].empty());

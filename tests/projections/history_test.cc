@@ -29,7 +29,8 @@ TEST_F(History, FamilyGroupNewestFirst) {
   catch_up();
 
   Json family = history({"110000783851", "110000783852"});
-  EXPECT_EQ(kinds(family["items"]), (std::vector<std::string>{"annulment", "authorization", "consumption", "authorization"}));
+  EXPECT_EQ(kinds(family["items"]),
+            (std::vector<std::string>{"annulment", "authorization", "consumption", "authorization"}));
   EXPECT_TRUE(family["next"].is_null());
   const Json& annulment = family["items"][0];
   EXPECT_EQ(annulment["credential"], "110000783852");
@@ -68,13 +69,19 @@ TEST_F(History, TokenIssueAndUse) {
                  "2026-11-04T08:00:00-03:00");
   ASSERT_TRUE(t["tokens"][0]["token"].is_string()) << t.dump();
   Json a = h.run("authorize",
-                 {{"request_id", next_id()}, {"provider", "MED410"}, {"credential", "220000100001"},
-                  {"token", t["tokens"][0]["token"]}, {"prescribed_on", "2026-11-04"},
-                  {"prescriber", {{"kind", "MD"}, {"license", "5678"}}}, {"items", {{{"code", "420101"}}}}},
+                 {{"request_id", next_id()},
+                  {"provider", "MED410"},
+                  {"credential", "220000100001"},
+                  {"token", t["tokens"][0]["token"]},
+                  {"prescribed_on", "2026-11-04"},
+                  {"prescriber", {{"kind", "MD"}, {"license", "5678"}}},
+                  {"items", {{{"code", "420101"}}}}},
                  "2026-11-04T08:00:40-03:00");
   ASSERT_EQ(a["status"], "AUTHORIZED");
-  Json e = h.run("eligibility", {{"request_id", next_id()}, {"provider", "MED410"}, {"credential", "220000100001"}, {"token", "000000"}},
-                 "2026-11-04T08:05:00-03:00");
+  Json e =
+      h.run("eligibility",
+            {{"request_id", next_id()}, {"provider", "MED410"}, {"credential", "220000100001"}, {"token", "000000"}},
+            "2026-11-04T08:05:00-03:00");
   catch_up();
   Json items = history({"220000100001"})["items"];
   ASSERT_GE(items.size(), 2u);

@@ -40,9 +40,13 @@ class ProjectionsTest : public ::testing::Test {
     Json items = Json::array();
     for (const auto& c : codes) items.push_back({{"code", c}});
     return h.run("authorize",
-                 {{"request_id", next_id()}, {"provider", provider}, {"credential", credential},
-                  {"prescribed_on", at.substr(0, 10)}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
-                  {"consume_now", consume_now}, {"items", items}},
+                 {{"request_id", next_id()},
+                  {"provider", provider},
+                  {"credential", credential},
+                  {"prescribed_on", at.substr(0, 10)},
+                  {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
+                  {"consume_now", consume_now},
+                  {"items", items}},
                  at);
   }
 
@@ -51,28 +55,41 @@ class ProjectionsTest : public ::testing::Test {
     Json items = Json::array();
     for (const auto& c : codes) items.push_back({{"code", c}});
     return h.run("authorize",
-                 {{"request_id", next_id()}, {"provider", provider}, {"credential", credential}, {"mode", "audit"},
-                  {"diagnosis", "K76.0"}, {"note", "HC adjunta"}, {"prescribed_on", "2026-10-30"},
-                  {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}, {"items", items}},
+                 {{"request_id", next_id()},
+                  {"provider", provider},
+                  {"credential", credential},
+                  {"mode", "audit"},
+                  {"diagnosis", "K76.0"},
+                  {"note", "HC adjunta"},
+                  {"prescribed_on", "2026-10-30"},
+                  {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
+                  {"items", items}},
                  at);
   }
 
   Json verdict(const Json& sap, const std::string& verdict, const std::string& message, const std::string& at) {
-    return h.run("audit_verdict",
-                 {{"request_id", next_id()}, {"auditor", "AUD01"}, {"sap", sap}, {"verdict", verdict}, {"message", message}},
-                 at);
+    return h.run(
+        "audit_verdict",
+        {{"request_id", next_id()}, {"auditor", "AUD01"}, {"sap", sap}, {"verdict", verdict}, {"message", message}},
+        at);
   }
 
   Json consume(const std::string& credential, const Json& order, const Json& items, const std::string& at,
                const std::string& performed_at = "", const std::string& provider = "LAB127") {
-    Json body = {{"request_id", next_id()}, {"provider", provider}, {"credential", credential}, {"order", order}, {"items", items}};
+    Json body = {{"request_id", next_id()},
+                 {"provider", provider},
+                 {"credential", credential},
+                 {"order", order},
+                 {"items", items}};
     if (!performed_at.empty()) body["performed_at"] = performed_at;
     return h.run("consume", body, at);
   }
 
   Json annul(const Json& transaction, const std::string& at, const std::string& provider = "LAB127") {
-    return h.run("annul", {{"request_id", next_id()}, {"provider", provider}, {"transaction", transaction}, {"reason", "error de carga"}},
-                 at);
+    return h.run(
+        "annul",
+        {{"request_id", next_id()}, {"provider", provider}, {"transaction", transaction}, {"reason", "error de carga"}},
+        at);
   }
 
   Json register_rows(RegisterQuery q) {

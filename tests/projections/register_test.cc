@@ -89,10 +89,14 @@ TEST_F(Register, RejectedAuthorizationsAreRows) {
 }
 
 TEST_F(Register, DentalRowsShowToothAndFaces) {
-  Json a = h.run("authorize",
-                 {{"request_id", next_id()}, {"provider", "DEN333"}, {"credential", "354495"}, {"diagnosis", "K029"},
-                  {"items", {{{"code", "100100"}, {"tooth", 12}}, {{"code", "20900"}, {"tooth", 17}, {"faces", "OM"}}}}},
-                 "2026-11-03T16:00:00-03:00");
+  Json a =
+      h.run("authorize",
+            {{"request_id", next_id()},
+             {"provider", "DEN333"},
+             {"credential", "354495"},
+             {"diagnosis", "K029"},
+             {"items", {{{"code", "100100"}, {"tooth", 12}}, {{"code", "20900"}, {"tooth", 17}, {"faces", "OM"}}}}},
+            "2026-11-03T16:00:00-03:00");
   ASSERT_EQ(a["status"], "AUTHORIZED");
   catch_up();
   RegisterQuery q;
@@ -156,7 +160,8 @@ TEST_F(RegisterQueries, DefaultOrderIsByDate) {
   std::vector<Json> rows = all_pages(q);
   ASSERT_EQ(rows.size(), 6u);
   for (size_t i = 1; i < rows.size(); ++i) {
-    EXPECT_LE(*parse_instant(rows[i - 1]["time"].get<std::string>()), *parse_instant(rows[i]["time"].get<std::string>()));
+    EXPECT_LE(*parse_instant(rows[i - 1]["time"].get<std::string>()),
+              *parse_instant(rows[i]["time"].get<std::string>()));
   }
 }
 
@@ -261,8 +266,9 @@ TEST_F(RegisterQueries, CsvHtmlPdfExports) {
   EXPECT_EQ(lines, 7u);  // header + 6 rows
   const std::string first_row = csv.substr(header.size() + 2, csv.find("\r\n", header.size() + 2) - header.size() - 2);
   EXPECT_EQ(first_row.substr(0, day1["order"].get<std::string>().size()), day1["order"].get<std::string>());
-  EXPECT_NE(first_row.find(",\"CATALDI, ADRIAN\",000118,ACTO BIOQUIMICO,,,1,AUTHORIZED,180.00,0.00,180.00,36.00,144.00,"),
-            std::string::npos)
+  EXPECT_NE(
+      first_row.find(",\"CATALDI, ADRIAN\",000118,ACTO BIOQUIMICO,,,1,AUTHORIZED,180.00,0.00,180.00,36.00,144.00,"),
+      std::string::npos)
       << first_row;
   EXPECT_EQ(register_csv(page["items"]), csv);  // items alone export the same
 
