@@ -198,6 +198,14 @@ TEST(AffiliateApi, TokenSheetOfPreprintedTokens) {
   EXPECT_EQ(raw.rfind("%PDF-", 0), 0u);
   h.request("GET", "/v1/affiliates/220000100001/tokens.html?request_id=nope", nullptr, kAt);
   EXPECT_EQ(h.last_status(), 404);
+  // Without request_id: the latest pre-printed issue.
+  Json q = h.run("token_issue", {{"request_id", "p2"}, {"credential", "220000100001"}, {"kind", "PREPRINTED"}, {"month", "2026-12"}, {"count", 2}}, kAt);
+  h.request("GET", "/v1/affiliates/220000100001/tokens.html", nullptr, kAt, &raw, &type);
+  ASSERT_EQ(h.last_status(), 200);
+  const std::string latest = q["tokens"][1]["token"];
+  EXPECT_NE(raw.find(latest.substr(0, 4) + " " + latest.substr(4)), std::string::npos);
+  h.request("GET", "/v1/affiliates/110000783851/tokens.pdf", nullptr, kAt);
+  EXPECT_EQ(h.last_status(), 404);
 }
 
 }  // namespace
