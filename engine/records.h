@@ -3,7 +3,10 @@
 // on the way in (stored bytes that do not verify are corruption).
 #include <memory>
 #include <string>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "flatbuffers/flatbuffers.h"
 #include "status.h"
@@ -17,8 +20,20 @@ std::string pack_record(const NativeT& record) {
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
 }
 
+// FlatBuffers need their buffer aligned (to 8 for 64-bit fields); bytes
+// handed out by RocksDB or sliced from a record may not be. Returns bytes,
+// or a copy of them in *storage when they are misaligned.
+inline std::string_view aligned_bytes(std::string_view bytes, std::vector<uint64_t>* storage) {
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) return bytes;
+  storage->assign((bytes.size() + 7) / 8, 0);
+  std::memcpy(storage->data(), bytes.data(), bytes.size());
+  return std::string_view(reinterpret_cast<const char*>(storage->data()), bytes.size());
+}
+
 template <typename NativeT>
-Status unpack_record(std::string_view bytes, NativeT* out) {
+Status unpack_record(std::string_view original, NativeT* out) {
+  std::vector<uint64_t> storage;
+  const std::string_view bytes = aligned_bytes(original, &storage);
   using Table = typename NativeT::TableType;
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!verifier.VerifyBuffer<Table>(nullptr)) {

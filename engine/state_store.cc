@@ -99,7 +99,8 @@ Status restore_reference(const Journal& journal, Reference* reference) {
     const auto type = fb::ReferenceRecord(uint8_t(value[0]));
     uint64_t at_ms = 0;
     for (int i = 7; i >= 0; --i) at_ms = (at_ms << 8) | uint8_t(value[1 + i]);
-    const std::string_view bytes = value.substr(9);
+    std::vector<uint64_t> storage;
+    const std::string_view bytes = aligned_bytes(value.substr(9), &storage);
     flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     const void* root = flatbuffers::GetRoot<flatbuffers::Table>(bytes.data());
     if (bytes.size() < 8 || !fb::VerifyReferenceRecord(verifier, root, type)) {
@@ -174,7 +175,9 @@ std::string pack_event(const fb::EventT& event) {
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
 }
 
-Status unpack_event(std::string_view bytes, fb::EventT* event) {
+Status unpack_event(std::string_view original, fb::EventT* event) {
+  std::vector<uint64_t> storage;
+  const std::string_view bytes = aligned_bytes(original, &storage);
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   if (!fb::VerifyEventBuffer(verifier)) return Status::corruption("stored event does not verify");
   fb::GetEvent(bytes.data())->UnPackTo(event);
