@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_serve, "serve", "Run the engine and answer HTTP/JSON");
   add(autoriza::cli::add_load, "load", "Validate and load reference data (CSV) into a store");
   add(autoriza::cli::add_scenario, "scenario", "Run conformance scenarios (JSON Lines) on fresh stores");
-  add(autoriza::cli::add_replay, "replay", "Rebuild state from the event log and verify it equals live");
+  add(autoriza::cli::add_replay, "replay", "Rebuild, verify, export and what-if over the event log");
   add(autoriza::cli::add_bench, "bench", "Generate a padron and drive a transaction mix; report throughput and latency");
   CLI11_PARSE(app, argc, argv);
   for (auto& [sub, run] : runs) {
