@@ -24,6 +24,12 @@ void Reference::upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
     case fb::ReferenceRecord::ClosedPeriod:
       closed_periods.insert(record.AsClosedPeriod()->provider + "|" + record.AsClosedPeriod()->month);
       break;
+    case fb::ReferenceRecord::ApiKey: {
+      const auto& k = *record.AsApiKey();
+      api_keys[k.key_id] = k;
+      api_key_by_sha256[k.sha256] = k.key_id;
+      break;
+    }
     case fb::ReferenceRecord::NONE: AUTORIZA_CHECK(!"reference record without type");
   }
 }
@@ -38,6 +44,7 @@ std::string Reference::record_key(const fb::ReferenceRecordUnion& record) {
     case fb::ReferenceRecord::Practice: return "practice:" + record.AsPractice()->code;
     case fb::ReferenceRecord::ClosedPeriod:
       return "period:" + record.AsClosedPeriod()->provider + "|" + record.AsClosedPeriod()->month;
+    case fb::ReferenceRecord::ApiKey: return "apikey:" + record.AsApiKey()->key_id;
     case fb::ReferenceRecord::NONE: break;
   }
   AUTORIZA_CHECK(!"reference record without type");
@@ -68,6 +75,10 @@ bool Reference::contains_equal(const fb::ReferenceRecordUnion& record) const {
     }
     case fb::ReferenceRecord::ClosedPeriod:
       return period_closed(record.AsClosedPeriod()->provider, record.AsClosedPeriod()->month);
+    case fb::ReferenceRecord::ApiKey: {
+      auto* k = api_key(record.AsApiKey()->key_id);
+      return k && *k == *record.AsApiKey();
+    }
     case fb::ReferenceRecord::NONE: break;
   }
   return false;
@@ -83,6 +94,7 @@ bool Reference::contains_key(const fb::ReferenceRecordUnion& record) const {
     case fb::ReferenceRecord::Practice: return practice(record.AsPractice()->code) != nullptr;
     case fb::ReferenceRecord::ClosedPeriod:
       return period_closed(record.AsClosedPeriod()->provider, record.AsClosedPeriod()->month);
+    case fb::ReferenceRecord::ApiKey: return api_key(record.AsApiKey()->key_id) != nullptr;
     case fb::ReferenceRecord::NONE: break;
   }
   return false;

@@ -30,12 +30,19 @@ struct Reference {
   StringMap<int64_t> updated_ms;         // by record_key: when the record last changed
   StringMap<std::string> by_document;    // doc_number -> credential
   std::set<std::string> closed_periods;  // "provider|YYYY-MM"
+  StringMap<fb::ApiKeyT> api_keys;       // by key_id, revoked ones included
+  StringMap<std::string> api_key_by_sha256;  // sha256 hex -> key_id
 
   bool period_closed(std::string_view provider, std::string_view month) const {
     return closed_periods.contains(std::string(provider) + "|" + std::string(month));
   }
 
   const fb::PlanT* plan(std::string_view name) const { return find(plans, name); }
+  const fb::ApiKeyT* api_key(std::string_view key_id) const { return find(api_keys, key_id); }
+  const fb::ApiKeyT* api_key_by_hash(std::string_view sha256_hex) const {
+    auto it = api_key_by_sha256.find(sha256_hex);
+    return it == api_key_by_sha256.end() ? nullptr : api_key(it->second);
+  }
   const fb::AffiliateT* affiliate(std::string_view credential) const { return find(affiliates, credential); }
   const fb::ProviderT* provider(std::string_view id) const { return find(providers, id); }
   const fb::PracticeT* practice(std::string_view code) const { return find(practices, code); }

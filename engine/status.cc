@@ -5,6 +5,38 @@
 
 namespace autoriza {
 
+const char* error_code(StatusKind kind) {
+  switch (kind) {
+    case StatusKind::kOk: return "OK";
+    case StatusKind::kInvalidRequest: return "INVALID_REQUEST";
+    case StatusKind::kNotFound: return "NOT_FOUND";
+    case StatusKind::kConflict: return "REQUEST_ID_REUSED";
+    case StatusKind::kUnavailable: return "UNAVAILABLE";
+    case StatusKind::kUnauthenticated: return "UNAUTHENTICATED";
+    case StatusKind::kForbidden: return "FORBIDDEN";
+    case StatusKind::kRateLimited: return "RATE_LIMITED";
+    case StatusKind::kIoError:
+    case StatusKind::kCorruption: return "INTERNAL";
+  }
+  return "INTERNAL";
+}
+
+int http_status(StatusKind kind) {
+  switch (kind) {
+    case StatusKind::kOk: return 200;
+    case StatusKind::kInvalidRequest: return 400;
+    case StatusKind::kNotFound: return 404;
+    case StatusKind::kConflict: return 409;
+    case StatusKind::kUnavailable: return 503;
+    case StatusKind::kUnauthenticated: return 401;
+    case StatusKind::kForbidden: return 403;
+    case StatusKind::kRateLimited: return 429;
+    case StatusKind::kIoError:
+    case StatusKind::kCorruption: return 500;
+  }
+  return 500;
+}
+
 void invariant_failed(const char* expr, const char* file, int line) {
   std::fprintf(stderr, "autoriza: invariant broken: %s at %s:%d\n", expr, file, line);
   std::abort();

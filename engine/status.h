@@ -13,6 +13,9 @@ enum class StatusKind {
   kNotFound,          // unknown id in a path: HTTP 404
   kConflict,          // request id reused with another body: HTTP 409
   kUnavailable,       // overloaded or shutting down: HTTP 503, retry later
+  kUnauthenticated,   // no valid API key or certificate: HTTP 401
+  kForbidden,         // the principal may not do this: HTTP 403
+  kRateLimited,       // the principal's rate is exceeded: HTTP 429, retry after a pause
   kIoError,           // storage failed: the engine stops taking commands
   kCorruption,        // stored bytes do not decode: fatal
 };
@@ -27,6 +30,11 @@ class Status {
   static Status not_found(std::string message) { return Status(StatusKind::kNotFound, std::move(message), {}); }
   static Status conflict(std::string message) { return Status(StatusKind::kConflict, std::move(message), {}); }
   static Status unavailable(std::string message) { return Status(StatusKind::kUnavailable, std::move(message), {}); }
+  static Status unauthenticated(std::string message) {
+    return Status(StatusKind::kUnauthenticated, std::move(message), {});
+  }
+  static Status forbidden(std::string message) { return Status(StatusKind::kForbidden, std::move(message), {}); }
+  static Status rate_limited(std::string message) { return Status(StatusKind::kRateLimited, std::move(message), {}); }
   static Status io_error(std::string message) { return Status(StatusKind::kIoError, std::move(message), {}); }
   static Status corruption(std::string message) { return Status(StatusKind::kCorruption, std::move(message), {}); }
 
@@ -45,6 +53,11 @@ class Status {
   std::string message_;
   std::string field_;
 };
+
+// The error code an adapter answers for a kind ("INVALID_REQUEST", "FORBIDDEN"...)
+// and its HTTP status; both "OK"/200 for kOk.
+const char* error_code(StatusKind kind);
+int http_status(StatusKind kind);
 
 // Aborts the process on a broken invariant whose breach would corrupt data,
 // in every build mode (plain assert() is for debug-only checks).

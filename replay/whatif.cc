@@ -35,25 +35,6 @@ bool decidable(const fb::CommandUnion& command) {
   }
 }
 
-const char* status_kind_name(StatusKind kind) {
-  switch (kind) {
-    case StatusKind::kInvalidRequest:
-      return "INVALID_REQUEST";
-    case StatusKind::kNotFound:
-      return "NOT_FOUND";
-    case StatusKind::kConflict:
-      return "REQUEST_ID_REUSED";
-    case StatusKind::kUnavailable:
-      return "UNAVAILABLE";
-    case StatusKind::kIoError:
-    case StatusKind::kCorruption:
-      return "INTERNAL";
-    case StatusKind::kOk:
-      break;
-  }
-  return "OK";
-}
-
 int64_t total_of(const fb::ResultT* r) {
   return r && r->totals ? r->totals->total_cents : 0;
 }
@@ -212,7 +193,7 @@ class WhatIf {
       skip(state, recorded.sequence);
       report_.total_delta_cents -= total_of(old);
       report_.copay_delta_cents -= copay_of(old);
-      const std::string what = d.status ? "NOT_RECORDED" : status_kind_name(d.status.kind());
+      const std::string what = d.status ? "NOT_RECORDED" : error_code(d.status.kind());
       changed(recorded, old, nullptr, what, d.status ? "" : d.status.message());
       return;
     }

@@ -8,4 +8,4 @@ add_library(autoriza_auditor STATIC ${AUDITOR_SOURCES})
 target_include_directories(autoriza_auditor PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 # Only the Reply type of service.h is used: include paths, no link to autoriza_json (which links this).
 target_include_directories(autoriza_auditor PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../json)
-target_link_libraries(autoriza_auditor PUBLIC autoriza_projections nlohmann_json::nlohmann_json)
+target_link_libraries(autoriza_auditor PUBLIC autoriza_projections autoriza_auth nlohmann_json::nlohmann_json)

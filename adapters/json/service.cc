@@ -13,21 +13,9 @@ Reply error_reply(int status, std::string_view code, std::string_view message, s
   return Reply{status, Json{{"error", error}}.dump()};
 }
 
-namespace {
-
-}  // namespace
-
 Reply reply_for(const Status& s) {
-  switch (s.kind()) {
-    case StatusKind::kOk: break;
-    case StatusKind::kInvalidRequest: return error_reply(400, "INVALID_REQUEST", s.message(), s.field());
-    case StatusKind::kNotFound: return error_reply(404, "NOT_FOUND", s.message());
-    case StatusKind::kConflict: return error_reply(409, "REQUEST_ID_REUSED", s.message());
-    case StatusKind::kUnavailable: return error_reply(503, "UNAVAILABLE", s.message());
-    case StatusKind::kIoError:
-    case StatusKind::kCorruption: return error_reply(500, "INTERNAL", s.message());
-  }
-  return error_reply(500, "INTERNAL", "no answer");
+  if (s.is_ok()) return error_reply(500, "INTERNAL", "no answer");
+  return error_reply(http_status(s.kind()), error_code(s.kind()), s.message(), s.field());
 }
 
 Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine) {
@@ -77,6 +65,15 @@ Status Service::add_drawn_material(fb::CommandUnion& command) {
     c->sealed_secret = seal_random(*keys, random_bytes(kSecretBytes), "secret:" + c->credential);
   }
   return Status::ok();
+}
+
+void Service::submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, Callback done) {
+  Status s = auth::permit_command(principal, command, *engine_.reference());
+  if (s && (command.type == fb::Command::TokenIssueCmd || command.type == fb::Command::CardIssueCmd)) {
+    s = add_drawn_material(command);
+  }
+  if (!s) return done(Outcome{s, nullptr, false});
+  engine_.submit(std::move(command), now, std::move(done), channel_);
 }
 
 void Service::submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done) {

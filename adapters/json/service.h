@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth.h"
 #include "clock.h"
 #include "engine.h"
 #include "outbox.h"
@@ -46,6 +47,13 @@ class Service {
   // shares, token sheets; see affiliate_api.cc). done is called exactly once.
   void request(std::string_view method, std::string_view target, std::string_view body, Millis now,
                std::function<void(Reply)> done);
+
+  // The command path of non-JSON adapters (binary TCP): kForbidden unless
+  // principal may submit the command (auth::permit_command), then seals the
+  // random material it needs and submits it. done is called exactly once,
+  // after the event is durable, with the engine's outcome (possibly on an
+  // engine thread: hand heavy work to your own threads).
+  void submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, Callback done);
 
   Engine& engine() { return engine_; }
   OutboxProjection& outbox() { return *outbox_; }

@@ -28,6 +28,9 @@ Failure failure_of(StatusKind kind) {
     case StatusKind::kConflict: return Failure::kConflict;
     case StatusKind::kUnavailable: return Failure::kUnavailable;
     case StatusKind::kOk:
+    case StatusKind::kUnauthenticated:
+    case StatusKind::kForbidden:
+    case StatusKind::kRateLimited:
     case StatusKind::kIoError:
     case StatusKind::kCorruption: break;
   }
