@@ -5,7 +5,7 @@
 
 namespace autoriza {
 
-const char* error_code(StatusKind kind) {
+const char* error_code_name(StatusKind kind) {
   switch (kind) {
     case StatusKind::kOk: return "OK";
     case StatusKind::kInvalidRequest: return "INVALID_REQUEST";

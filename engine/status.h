@@ -55,8 +55,8 @@ class Status {
 };
 
 // The error code an adapter answers for a kind ("INVALID_REQUEST", "FORBIDDEN"...)
-// and its HTTP status; both "OK"/200 for kOk.
-const char* error_code(StatusKind kind);
+// (error_code_name) and its HTTP status; both "OK"/200 for kOk.
+const char* error_code_name(StatusKind kind);
 int http_status(StatusKind kind);
 
 // Aborts the process on a broken invariant whose breach would corrupt data,

@@ -81,3 +81,10 @@ Status permit_request(const Principal& principal, std::string_view method, std::
 bool in_family(const Principal& principal, std::string_view credential, const Reference& reference);
 
 }  // namespace autoriza::auth
+
+namespace autoriza::auth {
+// The DER bytes of the first certificate of a PEM text (what
+// authenticate_certificate and add_certificate hash). kInvalidRequest when
+// the text holds no readable certificate.
+Status certificate_der_from_pem(std::string_view pem, std::string* der);
+}  // namespace autoriza::auth

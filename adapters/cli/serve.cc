@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli_common.h"
+#include "key_admin.h"
 #include "commands.h"
 #include "server.h"
 #include "service.h"
@@ -34,7 +35,26 @@ struct ServeOptions {
   unsigned threads = 2;
   bool no_sync = false;
   bool allow_client_time = false;
+  std::string auth = "on";
+  double rate_per_s = 20'000;
 };
+
+// On a store without keys, creates the development keys (one per provider,
+// an auditor, an admin) and says where they are.
+bool prepare_keys(Engine& engine, const std::string& store) {
+  const bool had_keys = !engine.reference()->api_keys.empty();
+  const std::filesystem::path csv = std::filesystem::path(store) / "dev-keys.csv";
+  std::vector<auth::DevKey> keys;
+  Status s = auth::ensure_dev_keys(engine, csv, &keys);
+  if (had_keys) return true;  // production stores have no dev-keys.csv: fine
+  if (!s) {
+    std::cerr << "autoriza serve: cannot create development keys: " << s.to_string() << "\n";
+    return false;
+  }
+  std::cout << "created " << keys.size() << " development API keys (one per provider, 'auditor', 'admin') in "
+            << csv.string() << " (mode 0600); send them as 'Authorization: Bearer KEY'" << std::endl;
+  return true;
+}
 
 int serve(const ServeOptions& o) {
   std::string host;
@@ -59,7 +79,16 @@ int serve(const ServeOptions& o) {
   } else if (!o.data.empty()) {
     std::cout << "store " << o.store << " already holds reference data; `autoriza load` updates it\n";
   }
+  if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
   Service service(*engine);
+  AccessOptions access;
+  access.authentication = o.auth == "on";
+  access.rate_per_s = o.rate_per_s;
+  access.rate_burst = 2 * o.rate_per_s;
+  service.set_access(access);
+  if (!access.authentication) {
+    std::cerr << "autoriza serve: WARNING: --auth off: every request acts as ops; never do this outside a lab\n";
+  }
   HttpServer server(service, host, port, o.threads);
   server.set_allow_client_time(o.allow_client_time);
   if (Status s = server.start(); !s) {
@@ -93,6 +122,12 @@ Run add_serve(CLI::App& app) {
   app.add_option("--batch-max", o->batch_max, "Commands per group commit")->check(CLI::Range(1, 65536))->capture_default_str();
   app.add_option("--threads", o->threads, "HTTP I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
   app.add_flag("--no-sync", o->no_sync, "Do not fsync the WAL per batch (acknowledged data may be lost on power failure)");
+  app.add_option("--auth", o->auth, "Authentication of every request by API key (off: experiments only)")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  app.add_option("--rate-limit", o->rate_per_s, "Requests per second per principal (burst: twice that); 0: none")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
   app.add_flag("--allow-client-time", o->allow_client_time,
                "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
   return [o] {

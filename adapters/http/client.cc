@@ -126,6 +126,9 @@ class HttpClient::Impl {
   std::optional<http::response_parser<http::string_body>> parser_;
   std::chrono::milliseconds timeout_{30'000};
   std::string host_header_;
+
+ public:
+  std::string bearer;  // API key sent with every request
   bool connected_ = false;
   // The exchange in progress.
   const std::vector<bool>* heads_ = nullptr;
@@ -136,7 +139,7 @@ class HttpClient::Impl {
 namespace {
 
 // Appends the request's HTTP/1.1 bytes to out.
-void serialize(const HttpRequest& request, const std::string& host, std::string* out) {
+void serialize(const HttpRequest& request, const std::string& host, const std::string& bearer, std::string* out) {
   http::request<http::string_body> message;
   message.version(11);
   message.method_string(to_beast(request.method));
@@ -144,6 +147,7 @@ void serialize(const HttpRequest& request, const std::string& host, std::string*
   message.set(http::field::host, host);
   message.set(http::field::user_agent, "autoriza-client");
   if (!request.body.empty() || request.method == "POST") message.set(http::field::content_type, "application/json");
+  if (!bearer.empty()) message.set(http::field::authorization, "Bearer " + bearer);
   for (const auto& [name, value] : request.headers) message.set(to_beast(name), to_beast(value));
   message.keep_alive(true);
   message.body() = request.body;
@@ -192,7 +196,7 @@ Status HttpClient::pipeline(const std::vector<HttpRequest>& requests, std::vecto
   std::vector<bool> heads;
   heads.reserve(requests.size());
   for (const HttpRequest& request : requests) {
-    serialize(request, impl_->host_header(), &bytes);
+    serialize(request, impl_->host_header(), impl_->bearer, &bytes);
     heads.push_back(request.method == "HEAD");
   }
   return impl_->exchange(std::move(bytes), heads, responses);
@@ -208,6 +212,8 @@ Status HttpClient::send_raw(std::string_view bytes, HttpResponse* response) {
 
 bool HttpClient::connected() const { return impl_->connected(); }
 void HttpClient::close() { impl_->close(); }
+void HttpClient::set_api_key(std::string key) { impl_->bearer = std::move(key); }
+
 void HttpClient::set_timeout(std::chrono::milliseconds timeout) { impl_->set_timeout(timeout); }
 
 }  // namespace autoriza

@@ -63,6 +63,8 @@ class HttpClient {
 
   bool connected() const;
   void close();
+  // Sends "Authorization: Bearer key" with every request (empty: none).
+  void set_api_key(std::string key);
   // Bound of each request()/pipeline()/send_raw() call; default 30 s.
   void set_timeout(std::chrono::milliseconds timeout);
 

@@ -7,6 +7,7 @@
 #include <boost/beast/http/write.hpp>
 #include <atomic>
 #include <cassert>
+#include <cctype>
 #include <exception>
 #include <string>
 #include <utility>
@@ -30,6 +31,23 @@ std::string_view to_std(beast::string_view view) { return {view.data(), view.siz
 std::string quoted_target(std::string_view target) {
   if (target.size() <= kTargetInMessageMax) return std::string(target);
   return std::string(target.substr(0, kTargetInMessageMax)) + "...";
+}
+
+// The key of "Authorization: Bearer KEY" (scheme case-insensitive, RFC 6750).
+// Empty when the header is absent; false when present in another form.
+bool bearer_key(const http::request<http::string_body>& request, std::string_view* key) {
+  const auto field = request.find(http::field::authorization);
+  if (field == request.end()) return true;
+  std::string_view value = to_std(field->value());
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return false;
+  }
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  *key = value;
+  return !value.empty();
 }
 
 bool is_http_error(const beast::error_code& ec) {
@@ -136,6 +154,10 @@ void Connection::call_service(std::string_view command) {
       now = *client_now;
     }
   }
+  Caller caller;
+  if (!bearer_key(request_, &caller.api_key)) {
+    return send(error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization"));
+  }
   if (!core_.begin_call()) return send(error_reply(503, "UNAVAILABLE", "server stopping"));
 
   auto pending = std::make_shared<PendingCall>();
@@ -155,9 +177,9 @@ void Connection::call_service(std::string_view command) {
   const std::string_view body = request_.body();
   try {
     if (!command.empty()) {
-      core_.service().post(command, body, now, std::move(done));
+      core_.service().post(caller, command, body, now, std::move(done));
     } else {
-      core_.service().request(to_std(request_.method_string()), to_std(request_.target()), body, now,
+      core_.service().request(caller, to_std(request_.method_string()), to_std(request_.target()), body, now,
                               std::move(done));
     }
   } catch (const std::exception& e) {
@@ -182,6 +204,8 @@ void Connection::send(Reply reply, std::string_view allow) {
   if (content_type.empty()) content_type = "application/json";
   response_.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   if (!allow.empty()) response_.set(http::field::allow, beast::string_view(allow.data(), allow.size()));
+  if (reply.retry_after_s > 0) response_.set(http::field::retry_after, std::to_string(reply.retry_after_s));
+  if (reply.status == 401) response_.set(http::field::www_authenticate, "Bearer");
   response_.keep_alive(keep_alive_);
   response_.body() = std::move(reply.body);
   response_.prepare_payload();      // Content-Length of the body...

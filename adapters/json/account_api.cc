@@ -1,6 +1,7 @@
 // Registration, password recovery, sharing and token sheets of the affiliate
 // API (routes listed in affiliate_api.cc), and Service::request, the
 // dispatcher of every request that is not POST /v1/<command>.
+#include "admin_api.h"
 #include "api_util.h"
 #include "card_view.h"
 #include "codec.h"
@@ -243,7 +244,8 @@ void get_card_route(Service& service, const std::string& credential, const std::
 void get_family_cards_route(Service& service, const std::string& titular, Millis now, Done done);
 Reply verify_card_route(Service& service, std::string_view body, Millis now);
 
-void Service::request(std::string_view method, std::string_view target, std::string_view body, Millis now, Done done) {
+void Service::dispatch_request(const auth::Principal& principal, std::string_view method, std::string_view target,
+                               std::string_view body, Millis now, Done done) {
   const std::string path(target.substr(0, target.find('?')));
   const std::vector<std::string> p = split_path(path);
   const bool is_get = method == "GET" || method == "HEAD";
@@ -282,6 +284,8 @@ void Service::request(std::string_view method, std::string_view target, std::str
   if (is_get && p.size() >= 1 && p[0] == "audit") {  // the auditors' web page
     if (auto page = auditor_page(path)) return done(std::move(*page));
   }
+  if (is_get && p.size() == 3 && p[0] == "v1" && p[1] == "transactions") return done(get_transaction(principal, p[2]));
+  if (auto r = admin_request(engine_, method, p, body, now)) return done(std::move(*r));
   if (is_get) {
     if (auto r = projection_request(engine_, *projections_, target)) return done(std::move(*r));
     return done(get(target));

@@ -15,7 +15,7 @@ Reply error_reply(int status, std::string_view code, std::string_view message, s
 
 Reply reply_for(const Status& s) {
   if (s.is_ok()) return error_reply(500, "INTERNAL", "no answer");
-  return error_reply(http_status(s.kind()), error_code(s.kind()), s.message(), s.field());
+  return error_reply(http_status(s.kind()), error_code_name(s.kind()), s.message(), s.field());
 }
 
 Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine) {
@@ -91,7 +91,15 @@ void Service::submit_json(fb::CommandUnion command, Millis now, std::function<vo
   }, channel_);
 }
 
-void Service::post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {
+void Service::post(const Caller& caller, std::string_view command, std::string_view body, Millis now,
+                   std::function<void(Reply)> done) {
+  auth::Principal principal;
+  int64_t retry_after_s = 0;
+  if (Status s = admit(caller, false, &principal, &retry_after_s); !s) {
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    return done(std::move(r));
+  }
   if (!is_command_name(command)) {
     done(error_reply(400, "INVALID_REQUEST", "unknown command '" + std::string(command) + "'", "command"));
     return;
@@ -104,6 +112,7 @@ void Service::post(std::string_view command, std::string_view body, Millis now, 
   fb::CommandUnion cmd;
   Status s = parse_json(body, &json);
   if (s) s = decode_command(command, json, &cmd);
+  if (s) s = auth::permit_command(principal, cmd, *engine_.reference());
   if (!s) {
     done(reply_for(s));
     return;

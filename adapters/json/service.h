@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "auth.h"
+#include "rate_limiter.h"
 #include "clock.h"
 #include "engine.h"
 #include "outbox.h"
@@ -22,6 +23,25 @@ struct Reply {
   int status = 200;
   std::string body;  // JSON text unless content_type says otherwise
   std::string content_type = "application/json";
+  int64_t retry_after_s = 0;  // > 0: the adapter sends Retry-After (429, 503)
+};
+
+// Who sends a request over a network adapter. The service authenticates the
+// API key (auth::authenticate_key) unless a principal is given (a TLS
+// client certificate already mapped, or a test); see adapters/auth/auth.h
+// for roles and what each may do.
+struct Caller {
+  std::string_view api_key;                    // "Authorization: Bearer KEY"; empty: none given
+  const auth::Principal* principal = nullptr;  // set: already authenticated
+};
+
+// How the service guards its doors.
+struct AccessOptions {
+  // Off only for experiments: then every caller without a key acts as ops.
+  bool authentication = true;
+  // Per principal, requests per second and burst (<= 0: unlimited).
+  double rate_per_s = 20'000;
+  double rate_burst = 40'000;
 };
 
 inline constexpr size_t kBodyMaxBytes = 64 * 1024;
@@ -37,7 +57,14 @@ class Service {
 
   // command: the path segment after /v1/ ("authorize"). done is called
   // exactly once, possibly on an engine thread, after the event is durable.
-  void post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done);
+  // 401 without a valid key, 403 when the caller may not submit it, 429
+  // over its rate.
+  void post(const Caller& caller, std::string_view command, std::string_view body, Millis now,
+            std::function<void(Reply)> done);
+  // In-process callers (tests, tools) trusted as ops.
+  void post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {
+    post(Caller{{}, &internal_principal()}, command, body, now, std::move(done));
+  }
 
   // GET of the query API: /v1/transactions/{id}, /healthz. Unknown: 404.
   Reply get(std::string_view target);
@@ -45,8 +72,18 @@ class Service {
   // Any request of the HTTP API that is not POST /v1/<command>: the query
   // API above and the affiliate API (cards, credentials, registrations,
   // shares, token sheets; see affiliate_api.cc). done is called exactly once.
+  // Open routes (auth::access_of) need no key; others as post().
+  void request(const Caller& caller, std::string_view method, std::string_view target, std::string_view body,
+               Millis now, std::function<void(Reply)> done);
   void request(std::string_view method, std::string_view target, std::string_view body, Millis now,
-               std::function<void(Reply)> done);
+               std::function<void(Reply)> done) {
+    request(Caller{{}, &internal_principal()}, method, target, body, now, std::move(done));
+  }
+
+  void set_access(const AccessOptions& options);
+  const AccessOptions& access() const { return access_; }
+  // The principal of trusted in-process calls: role ops.
+  static const auth::Principal& internal_principal();
 
   // The command path of non-JSON adapters (binary TCP): kForbidden unless
   // principal may submit the command (auth::permit_command), then seals the
@@ -75,12 +112,20 @@ class Service {
   // Seals the random material a command needs (the validator draws none).
   Status add_drawn_material(fb::CommandUnion& command);
   void submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done);
+  // Authenticates the caller (a principal of the anonymous role when the
+  // route is open and no key was given) and applies its rate limit.
+  Status admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s);
+  void dispatch_request(const auth::Principal& principal, std::string_view method, std::string_view target,
+                        std::string_view body, Millis now, std::function<void(Reply)> done);
+  Reply get_transaction(const auth::Principal& principal, std::string_view id);
 
   Engine& engine_;
   std::unique_ptr<OutboxProjection> outbox_;
   std::unique_ptr<Projections> projections_;
   std::string channel_ = "http";
   Executor executor_;
+  AccessOptions access_;
+  std::unique_ptr<auth::RateLimiter> limiter_;
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...
