@@ -29,6 +29,8 @@ std::string consumption_key(std::string_view transaction);
 std::string sap_key(std::string_view sap);
 std::string affiliate_key(std::string_view credential);
 std::string provider_key(std::string_view provider);
+std::string family_prefix(std::string_view titular);
+std::string family_key(std::string_view titular, std::string_view credential);
 std::string register_prefix(std::string_view provider);
 std::string register_key(std::string_view provider, int64_t time_ms, std::string_view transaction, int32_t index);
 std::string billing_prefix(std::string_view provider, std::string_view month);

@@ -10,6 +10,7 @@
 //   meta       "stream/<n>"                 -> decimal: last sequence of stream n folded (checkpoint)
 //   reference  "affiliate/<credential>"     -> {"name","titular"}
 //              "provider/<id>"              -> {"name","kind"}
+//              "family/<titular>\0<credential>" -> "" (every credential ever seen under that titular)
 //   orders     "order/<transaction>"        -> order model: items and their lifecycle, cents as integers
 //              "consumption/<transaction>"  -> consumption model: order, items, performed_at_ms, annulled
 //   register   <provider>\0 T(order time) <transaction>\0 u32(index)      -> register row
