@@ -81,6 +81,9 @@ std::string order_key(std::string_view transaction) {
 std::string consumption_key(std::string_view transaction) {
   return "consumption/" + std::string(transaction);
 }
+std::string refusal_key(std::string_view transaction) {
+  return "refusal/" + std::string(transaction);
+}
 std::string sap_key(std::string_view sap) {
   return "sap/" + std::string(sap);
 }
