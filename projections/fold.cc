@@ -18,6 +18,10 @@ void fold_reference(const fb::EventT& event, FoldBatch& batch) {
       const fb::AffiliateT& a = *record.AsAffiliate();
       batch.put_json(Cf::kReference, affiliate_key(a.credential),
                      Json{{"name", display_name(a)}, {"titular", a.titular}});
+      // The family index never deletes: a member who moved to another
+      // family keeps an entry under the old titular, which query_family
+      // drops by checking the member's current titular.
+      if (!a.titular.empty()) batch.put(Cf::kReference, family_key(a.titular, a.credential), "");
       break;
     }
     case fb::ReferenceRecord::Provider: {
@@ -77,6 +81,9 @@ std::string order_key(std::string_view transaction) {
 std::string consumption_key(std::string_view transaction) {
   return "consumption/" + std::string(transaction);
 }
+std::string refusal_key(std::string_view transaction) {
+  return "refusal/" + std::string(transaction);
+}
 std::string sap_key(std::string_view sap) {
   return "sap/" + std::string(sap);
 }
@@ -85,6 +92,12 @@ std::string affiliate_key(std::string_view credential) {
 }
 std::string provider_key(std::string_view provider) {
   return "provider/" + std::string(provider);
+}
+std::string family_prefix(std::string_view titular) {
+  return "family/" + std::string(titular) + '\0';
+}
+std::string family_key(std::string_view titular, std::string_view credential) {
+  return family_prefix(titular) + std::string(credential);
 }
 
 std::string register_prefix(std::string_view provider) {

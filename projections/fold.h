@@ -26,9 +26,12 @@ Status fold_event(const fb::EventT& event, FoldBatch& batch);
 // ---- keys (layout in store.h) ----------------------------------------------
 std::string order_key(std::string_view transaction);
 std::string consumption_key(std::string_view transaction);
+std::string refusal_key(std::string_view transaction);
 std::string sap_key(std::string_view sap);
 std::string affiliate_key(std::string_view credential);
 std::string provider_key(std::string_view provider);
+std::string family_prefix(std::string_view titular);
+std::string family_key(std::string_view titular, std::string_view credential);
 std::string register_prefix(std::string_view provider);
 std::string register_key(std::string_view provider, int64_t time_ms, std::string_view transaction, int32_t index);
 std::string billing_prefix(std::string_view provider, std::string_view month);
@@ -64,7 +67,13 @@ Status fold_history(const fb::EventT& event, FoldBatch& batch);
 Json new_order(const std::string& transaction, const std::string& provider, const std::string& credential,
                int64_t time_ms, const std::string& channel, const Json& authorized_by,
                const std::vector<std::unique_ptr<fb::ItemResultT>>& items);
+// The model under order_key (refusals: refusal_key); index_order adds its
+// register keys (once, when the order is created: they never change).
 void write_order(const Json& order, FoldBatch& batch);
+void index_order(const Json& order, FoldBatch& batch);
+// The register row of one item, built from the order model when a query
+// answers (query_register.cc), so a consumption rewrites one model, not rows.
+Json register_row(const Json& order, const Json& item);
 // ANNULLED, EMITTED (items consumed, none left to consume) or AUTHORIZED.
 std::string order_status(const Json& order);
 // After an order's items changed: SAP EMITTED, or back to its verdict.

@@ -85,6 +85,7 @@ Status fold_audit_decided(const fb::EventT& event, FoldBatch& batch) {
     order["sap"] = cmd->sap;
     order["status"] = order_status(order);
     write_order(order, batch);
+    index_order(order, batch);
   }
   batch.put_json(Cf::kAudits, sap_key(cmd->sap), sap);
   return Status::ok();

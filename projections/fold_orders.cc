@@ -20,41 +20,6 @@ Json* find_item(Json& order, int64_t index) {
   return nullptr;
 }
 
-Json optional_instant(const Json& ms) {
-  return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()}));
-}
-
-Json register_row(const Json& order, const Json& item) {
-  const bool refusal = order["status"] == "REJECTED";
-  const Json& annulment = order["annulment"];
-  Json row = {{"transaction", order["transaction"]},
-              {"order", refusal ? Json() : order["transaction"]},
-              {"sap", order["sap"]},
-              {"index", item["index"]},
-              {"time", format_instant(Millis{order["time_ms"].get<int64_t>()})},
-              {"credential", order["credential"]},
-              {"code", item["code"]},
-              {"description", item["description"]},
-              {"tooth", item["tooth"]},
-              {"faces", item["faces"]},
-              {"qty", item["qty"]},
-              {"status", item["status"]},
-              {"order_status", order["status"]},
-              {"reasons", item["reasons"]},
-              {"channel", order["channel"]},
-              {"registered_by", order["provider"]},
-              {"authorized_by", item["authorized"].get<bool>() ? order["authorized_by"] : Json()},
-              {"consumption", item["consumption"]},
-              {"performed_at", optional_instant(item["performed_at_ms"])},
-              {"emitted_by", item["emitted_by"]},
-              {"annulment", annulment.is_null() ? Json() : annulment["transaction"]},
-              {"annulled_by", annulment.is_null() ? Json() : annulment["provider"]},
-              {"annulled_at", annulment.is_null() ? Json() : optional_instant(annulment["time_ms"])},
-              {"annul_reason", annulment.is_null() ? Json() : annulment["reason"]}};
-  put_amounts(item, row);
-  return row;
-}
-
 Json billing_item(const Json& order, const Json& item, const Json& consumption) {
   Json b = {{"order", order["transaction"]},
             {"consumption", consumption["transaction"]},
@@ -189,16 +154,64 @@ Json new_order(const std::string& transaction, const std::string& provider, cons
   return order;
 }
 
+std::string model_key(const Json& order) {
+  const std::string tx = order["transaction"].get<std::string>();
+  return order["status"] == "REJECTED" ? refusal_key(tx) : order_key(tx);
+}
+
 void write_order(const Json& order, FoldBatch& batch) {
+  batch.put_json(Cf::kOrders, model_key(order), order);
+}
+
+void index_order(const Json& order, FoldBatch& batch) {
   const std::string tx = order["transaction"].get<std::string>();
   const std::string provider = order["provider"].get<std::string>();
   const int64_t time_ms = order["time_ms"].get<int64_t>();
-  if (order["status"] != "REJECTED") batch.put_json(Cf::kOrders, order_key(tx), order);
+  const std::string model = model_key(order);
   for (const Json& item : order["items"]) {
-    batch.put_json(Cf::kRegister, register_key(provider, time_ms, tx, int32_t(item["index"].get<int64_t>())),
-                   register_row(order, item));
+    batch.put(Cf::kRegister, register_key(provider, time_ms, tx, int32_t(item["index"].get<int64_t>())), model);
   }
 }
+
+namespace {
+
+Json optional_instant(const Json& ms) {
+  return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()}));
+}
+
+}  // namespace
+
+Json register_row(const Json& order, const Json& item) {
+  const bool refusal = order["status"] == "REJECTED";
+  const Json& annulment = order["annulment"];
+  Json row = {{"transaction", order["transaction"]},
+              {"order", refusal ? Json() : order["transaction"]},
+              {"sap", order["sap"]},
+              {"index", item["index"]},
+              {"time", format_instant(Millis{order["time_ms"].get<int64_t>()})},
+              {"credential", order["credential"]},
+              {"code", item["code"]},
+              {"description", item["description"]},
+              {"tooth", item["tooth"]},
+              {"faces", item["faces"]},
+              {"qty", item["qty"]},
+              {"status", item["status"]},
+              {"order_status", order["status"]},
+              {"reasons", item["reasons"]},
+              {"channel", order["channel"]},
+              {"registered_by", order["provider"]},
+              {"authorized_by", item["authorized"].get<bool>() ? order["authorized_by"] : Json()},
+              {"consumption", item["consumption"]},
+              {"performed_at", optional_instant(item["performed_at_ms"])},
+              {"emitted_by", item["emitted_by"]},
+              {"annulment", annulment.is_null() ? Json() : annulment["transaction"]},
+              {"annulled_by", annulment.is_null() ? Json() : annulment["provider"]},
+              {"annulled_at", annulment.is_null() ? Json() : optional_instant(annulment["time_ms"])},
+              {"annul_reason", annulment.is_null() ? Json() : annulment["reason"]}};
+  put_amounts(item, row);
+  return row;
+}
+
 
 Status fold_authorization(const fb::EventT& event, FoldBatch& batch) {
   const fb::ResultT* r = event.result.get();
@@ -211,6 +224,7 @@ Status fold_authorization(const fb::EventT& event, FoldBatch& batch) {
   if (refused) {
     order["status"] = "REJECTED";
     write_order(order, batch);
+    index_order(order, batch);
     return Status::ok();
   }
   if (cmd->consume_now) {
@@ -228,6 +242,7 @@ Status fold_authorization(const fb::EventT& event, FoldBatch& batch) {
   }
   order["status"] = order_status(order);
   write_order(order, batch);
+  index_order(order, batch);
   return Status::ok();
 }
 

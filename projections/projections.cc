@@ -223,6 +223,10 @@ Status Projections::audit(std::string_view sap, Json* out) const {
   return projections::query_audit(*impl_->store, sap, out);
 }
 
+Status Projections::family(std::string_view credential, std::vector<std::string>* credentials) const {
+  return projections::query_family(*impl_->store, credential, credentials);
+}
+
 Status Projections::history(const std::vector<std::string>& credentials, const HistoryQuery& q, Json* out) const {
   return projections::query_history(*impl_->store, credentials, q, out);
 }

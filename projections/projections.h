@@ -79,6 +79,10 @@ class Projections {
   Status billing(std::string_view provider, std::string_view month, nlohmann::json* out) const;
   Status audits(const AuditQuery& query, nlohmann::json* out) const;  // {"items","next"}
   Status audit(std::string_view sap, nlohmann::json* out) const;      // kNotFound if unknown
+  // credential first, then (when it is a titular) the other members of its
+  // family group, from the projection's index: O(members), no scan of the
+  // padron. An affiliate the projections have not seen yet: just itself.
+  Status family(std::string_view credential, std::vector<std::string>* credentials) const;
   // Entries of these credentials (the caller expands a family group), newest first.
   Status history(const std::vector<std::string>& credentials, const HistoryQuery& query, nlohmann::json* out) const;
   // [{"name":"register","position":{"0":123},"lag":0}, ...]; lag = events in

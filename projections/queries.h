@@ -13,6 +13,9 @@ Status query_register(const ProjectionStore& store, const RegisterQuery& query, 
 Status query_billing(const ProjectionStore& store, std::string_view provider, std::string_view month, Json* out);
 Status query_audits(const ProjectionStore& store, const AuditQuery& query, Json* out);
 Status query_audit(const ProjectionStore& store, std::string_view sap, Json* out);
+// The credential and, when it is a titular, the members of its family group
+// (from the projection's own reference family, O(members)).
+Status query_family(const ProjectionStore& store, std::string_view credential, std::vector<std::string>* out);
 Status query_history(const ProjectionStore& store, const std::vector<std::string>& credentials,
                      const HistoryQuery& query, Json* out);
 

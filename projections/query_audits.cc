@@ -131,6 +131,28 @@ Status query_audit(const ProjectionStore& store, std::string_view sap, Json* out
   return Status::ok();
 }
 
+Status query_family(const ProjectionStore& store, std::string_view credential, std::vector<std::string>* out) {
+  if (credential.empty()) return Status::invalid("empty credential", "credential");
+  out->assign(1, std::string(credential));
+  ReadView view(store);
+  Json self;
+  if (Status s = view.get_json(Cf::kReference, affiliate_key(credential), &self); !s) {
+    return s.kind() == StatusKind::kNotFound ? Status::ok() : s;
+  }
+  if (self["titular"] != credential) return Status::ok();  // a member: their own history only
+  const std::string prefix = family_prefix(credential);
+  Status result;
+  Status s = store.scan(Cf::kReference, prefix, prefix, view.snapshot(), [&](std::string_view key, std::string_view) {
+    const std::string member(key.substr(prefix.size()));
+    if (member == credential) return true;
+    Json record;
+    if (result = view.get_json(Cf::kReference, affiliate_key(member), &record); !result) return false;
+    if (record["titular"] == credential) out->push_back(member);  // else moved to another family since
+    return out->size() < kHistoryCredentialsMax;
+  });
+  return s ? result : s;
+}
+
 Status query_history(const ProjectionStore& store, const std::vector<std::string>& credentials, const HistoryQuery& q,
                      Json* out) {
   if (credentials.empty()) return Status::invalid("no credential", "credential");

@@ -13,6 +13,39 @@ namespace autoriza::projections {
 
 namespace {
 
+// Builds rows from register keys: the key's value names the order model;
+// items of one order are adjacent in key order, so one model is kept.
+class RowBuilder {
+ public:
+  explicit RowBuilder(const ReadView& view) : view_(view) {}
+
+  Status row(std::string_view key, std::string_view model_key, Json* out) {
+    if (key.size() < 4) return Status::corruption("register: a short key");
+    uint32_t index = 0;  // the key ends with u32(index), big-endian
+    for (char c : key.substr(key.size() - 4)) index = (index << 8) | uint8_t(c);
+    if (model_key != last_key_) {
+      last_key_.assign(model_key);
+      if (Status s = view_.get_json(Cf::kOrders, last_key_, &model_); !s) {
+        last_key_.clear();
+        return s.kind() == StatusKind::kNotFound ? Status::corruption("register: no model " + std::string(model_key))
+                                                 : s;
+      }
+    }
+    for (const Json& item : model_["items"]) {
+      if (item["index"].get<int64_t>() == int64_t(index)) {
+        *out = register_row(model_, item);
+        return Status::ok();
+      }
+    }
+    return Status::corruption("register: " + last_key_ + " has no item " + std::to_string(index));
+  }
+
+ private:
+  const ReadView& view_;
+  std::string last_key_;
+  Json model_;
+};
+
 Status check_query(const RegisterQuery& q, char* mode) {
   if (q.provider.empty()) return Status::invalid("provider is required", "provider");
   if (q.annulled != "include" && q.annulled != "exclude" && q.annulled != "only") {
@@ -61,14 +94,12 @@ Status sorted_page(const ProjectionStore& store, const ReadView& view, const Reg
                    Page* page) {
   std::vector<std::pair<std::string, Json>> rows;
   bool too_many = false;
-  bool corrupt = false;
+  Status built;
+  RowBuilder builder(view);
   Status s = store.scan(Cf::kRegister, prefix, lo, view.snapshot(), [&](std::string_view key, std::string_view value) {
     if (!hi.empty() && key >= std::string_view(hi)) return false;
-    Json row = parse_value(value);
-    if (row.is_null()) {
-      corrupt = true;
-      return false;
-    }
+    Json row;
+    if (built = builder.row(key, value, &row); !built) return false;
     if (!keep(q, row)) return true;
     if (rows.size() == kSortRowsMax) {
       too_many = true;
@@ -78,7 +109,7 @@ Status sorted_page(const ProjectionStore& store, const ReadView& view, const Reg
     return true;
   });
   if (!s) return s;
-  if (corrupt) return Status::corruption("register: a row is not JSON");
+  if (!built) return built;
   if (too_many) {
     return Status::invalid(
         "more than " + std::to_string(kSortRowsMax) + " rows to sort: narrow from/to or order by date", "order_by");
@@ -108,11 +139,12 @@ Status query_register(const ProjectionStore& store, const RegisterQuery& q, Json
   Page page;
   if (mode == 'd') {
     const std::string start = cursor.empty() ? lo : std::max(lo, cursor + '\0');
+    RowBuilder builder(view);
     Status s = scan_page(
         store, view, Cf::kRegister, prefix, start, hi, q.limit,
-        [&](std::string_view, std::string_view value, Json* row) {
-          Json r = parse_value(value);
-          if (r.is_null()) return Status::corruption("register: a row is not JSON");
+        [&](std::string_view key, std::string_view value, Json* row) {
+          Json r;
+          if (Status b = builder.row(key, value, &r); !b) return b;
           if (keep(q, r)) *row = std::move(r);
           return Status::ok();
         },

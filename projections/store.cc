@@ -55,8 +55,11 @@ std::unique_ptr<ProjectionStore> ProjectionStore::open(const std::filesystem::pa
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 1;
+  // No WAL (see write()): every family flushes together, so what reaches
+  // disk is always one consistent point (rows and checkpoint together).
+  options.atomic_flush = true;
   rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.write_buffer_size = 16ull << 20;
+  cf_options.write_buffer_size = 32ull << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (Cf cf : kAllCfs) families.emplace_back(cf_name(cf), cf_options);
@@ -112,7 +115,11 @@ Status ProjectionStore::write(const std::vector<std::tuple<Cf, std::string, std:
   rocksdb::WriteBatch batch;
   for (const auto& [cf, key, value] : puts) batch.Put(handles_[size_t(cf)], key, value);
   rocksdb::WriteOptions wo;
-  wo.sync = false;  // rebuildable from the log; the WAL keeps rows and checkpoint together
+  // Rebuildable from the log, so no WAL: a crash loses the memtables, rows
+  // and checkpoint alike (atomic_flush), and the fold resumes from the
+  // checkpoint on disk. Close() flushes what is in memory.
+  wo.sync = false;
+  wo.disableWAL = true;
   return from_rocks(db_->Write(wo, &batch), "writing projections");
 }
 

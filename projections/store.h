@@ -10,9 +10,12 @@
 //   meta       "stream/<n>"                 -> decimal: last sequence of stream n folded (checkpoint)
 //   reference  "affiliate/<credential>"     -> {"name","titular"}
 //              "provider/<id>"              -> {"name","kind"}
+//              "family/<titular>\0<credential>" -> "" (every credential ever seen under that titular)
 //   orders     "order/<transaction>"        -> order model: items and their lifecycle, cents as integers
 //              "consumption/<transaction>"  -> consumption model: order, items, performed_at_ms, annulled
-//   register   <provider>\0 T(order time) <transaction>\0 u32(index)      -> register row
+//              "refusal/<transaction>"      -> order model of a refused authorization (status REJECTED)
+//   register   <provider>\0 T(order time) <transaction>\0 u32(index)      -> key of the model in `orders`
+//              (written once; the row is built from the model when a query answers)
 //   billing    "item/"<provider>\0<YYYY-MM>\0 T(performed) <consumption>\0 u32(index) -> billing item
 //              "closed/"<provider>\0<YYYY-MM>                              -> {"closed_at_ms","reference_sequence"}
 //   audits     "sap/<sap>"                  -> SAP record (prescription, items, messages)
@@ -20,6 +23,8 @@
 //              "provider/"<provider>\0 T(opened) <sap> -> ""
 //   history    <credential>\0 ~T ~u16(stream) ~u64(sequence) -> history entry of one event
 // A fold commits the rows it changed and the checkpoint in one WriteBatch.
+// The register keeps keys only: a consumption or annulment rewrites one
+// order model instead of a row per item (fold speed, see README.md).
 #include <filesystem>
 #include <functional>
 #include <map>

@@ -89,10 +89,9 @@ Reply history_reply(Engine& engine, Projections& p, const std::string& credentia
   const fb::AffiliateT* a = ref->affiliate(credential);
   if (!a) return error_reply(404, "NOT_FOUND", "no affiliate with credential " + credential);
   std::vector<std::string> credentials{credential};
+  // The family group from the projection's index (O(members)), not a scan of the padron.
   if (a->titular == credential && query_param(target, "family") != "no") {
-    for (const auto& [c, member] : ref->affiliates) {
-      if (member.titular == credential && c != credential) credentials.push_back(c);
-    }
+    if (Status s = p.family(credential, &credentials); !s) return reply_for(s);
   }
   HistoryQuery q;
   Status bad;
