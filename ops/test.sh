@@ -69,7 +69,8 @@ for fuzzer in build/fuzz/*_fuzz; do
   [ -x "$fuzzer" ] || continue
   name=$(basename "$fuzzer" _fuzz)
   mkdir -p "build/fuzz/corpus/$name"  # inputs found by earlier runs; the seeds stay in tests/fuzz/corpus
-  if "$fuzzer" -max_total_time="$FUZZ_SECONDS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  dict=(); [ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
+  if "$fuzzer" "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="build/fuzz/artifacts/$name-" "build/fuzz/corpus/$name" "tests/fuzz/corpus/$name" \
        >"$LOGS/fuzz-$name.log" 2>&1; then
     echo "fuzz $name: ok, $(grep -m1 -oE 'stat::number_of_executed_units: *[0-9]+' "$LOGS/fuzz-$name.log" | grep -oE '[0-9]+$') inputs in ${FUZZ_SECONDS} s"

@@ -7,6 +7,7 @@
 //    so two readers of the same body could disagree on what it says);
 //  - bytes that are not UTF-8 anywhere in the text (outside strings too).
 // Errors name where: a JSON path as the field, the byte offset for syntax.
+#include <array>
 #include <set>
 #include <vector>
 
@@ -35,14 +36,18 @@ std::string ascii_only(std::string_view text) {
   return out;
 }
 
-// One open container of the filter. Bounded by kJsonDepthMax frames.
+// One open container of the filter. Frames are reused (depth_ counts the
+// open ones), so their strings keep their capacity from object to object.
 struct Frame {
   bool object = false;
-  std::string path;            // JSON path of the container ("" = body)
-  std::set<std::string> keys;  // keys seen so far (objects)
-  std::string key;             // last key (objects)
-  size_t index = 0;            // next element index (arrays)
+  size_t count = 0;               // values started in this container
+  std::string key;                // last key read (objects)
+  std::vector<std::string> keys;  // keys seen, while few (linear search)
+  std::set<std::string> many;     // keys seen, once there are more than kKeysLinearMax
 };
+
+// Objects with up to this many keys are checked for repeats by a linear scan.
+constexpr size_t kKeysLinearMax = 16;
 
 class LimitedSax {
  public:
@@ -65,11 +70,9 @@ class LimitedSax {
   bool end_array() { return close() && dom_.end_array(); }
 
   bool key(Json::string_t& k) {
-    Frame& f = frames_.back();
+    Frame& f = frames_[depth_ - 1];
     f.key = k;
-    if (!f.keys.insert(k).second) {
-      return fail("key '" + shortened(k) + "' appears twice in one object", child_path());
-    }
+    if (!remember(f, k)) return fail("key '" + shortened(k) + "' appears twice in one object", path());
     return dom_.key(k);
   }
 
@@ -82,41 +85,64 @@ class LimitedSax {
       why = why.substr(colon + 2);
     }
     if (why.find("UTF-8") != std::string::npos) {
-      return fail("body is not valid UTF-8 (near byte " + std::to_string(position) + ")", child_path());
+      return fail("body is not valid UTF-8 (near byte " + std::to_string(position) + ")", path());
     }
     return fail("body is not valid JSON at byte " + std::to_string(position) + ": " + ascii_only(shortened(why)), "");
   }
 
  private:
-  // Path of the value being read: the current key or index of the innermost container.
-  std::string child_path() const {
-    if (frames_.empty()) return "";
-    const Frame& f = frames_.back();
-    if (!f.object) return f.path + "[" + std::to_string(f.index) + "]";
-    return f.path.empty() ? shortened(f.key) : f.path + "." + shortened(f.key);
+  // Whether k is new in f (and remembers it).
+  static bool remember(Frame& f, const std::string& k) {
+    if (f.many.empty()) {
+      for (const std::string& seen : f.keys) {
+        if (seen == k) return false;
+      }
+      if (f.keys.size() < kKeysLinearMax) {
+        f.keys.push_back(k);
+        return true;
+      }
+      f.many.insert(f.keys.begin(), f.keys.end());
+    }
+    return f.many.insert(k).second;
+  }
+
+  // JSON path of the value being read ("items[0].qty"); built only for errors.
+  std::string path() const {
+    std::string out;
+    for (size_t i = 0; i < depth_; ++i) {
+      const Frame& f = frames_[i];
+      if (f.object) {
+        out += (out.empty() ? "" : ".") + shortened(f.key);
+      } else {
+        out += "[" + std::to_string(f.count == 0 ? 0 : f.count - 1) + "]";
+      }
+    }
+    return out;
   }
 
   // A scalar or a container starts inside the innermost container.
   bool value() {
-    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+    if (depth_ > 0) ++frames_[depth_ - 1].count;
     return true;
   }
 
   bool open(bool object) {
-    if (frames_.size() >= size_t(kJsonDepthMax)) {
-      return fail("body nests deeper than " + std::to_string(kJsonDepthMax) + " levels", child_path());
-    }
-    Frame f;
-    f.object = object;
-    f.path = child_path();
     value();
-    frames_.push_back(std::move(f));
+    if (depth_ >= frames_.size()) {
+      return fail("body nests deeper than " + std::to_string(kJsonDepthMax) + " levels", path());
+    }
+    Frame& f = frames_[depth_++];
+    f.object = object;
+    f.count = 0;
+    f.key.clear();
+    f.keys.clear();
+    f.many.clear();
     return true;
   }
 
   bool close() {
-    AUTORIZA_CHECK(!frames_.empty());  // the parser matches brackets before calling
-    frames_.pop_back();
+    AUTORIZA_CHECK(depth_ > 0);  // the parser matches brackets before calling
+    --depth_;
     return true;
   }
 
@@ -126,7 +152,8 @@ class LimitedSax {
   }
 
   Dom dom_;
-  std::vector<Frame> frames_;
+  std::array<Frame, size_t(kJsonDepthMax)> frames_;
+  size_t depth_ = 0;
   Status error_;
 };
 
