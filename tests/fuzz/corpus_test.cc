@@ -26,6 +26,8 @@ struct Target {
   Entry entry;
 };
 
+void PrintTo(const Target& t, std::ostream* os) { *os << t.name; }
+
 // Every fuzz target. Add a line here with each new <name>_fuzz.cc.
 const Target kTargets[] = {
     {"json_command", fuzz_json_command},
