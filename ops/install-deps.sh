@@ -12,6 +12,7 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev
   libqrencode-dev zlib1g-dev
   chromium
+  clang-14 libclang-rt-14-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do

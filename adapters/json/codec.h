@@ -2,6 +2,14 @@
 // JSON <-> commands and answers (SPEC section 3). Decoding checks shape and
 // syntax only (types, required fields, formats, bounds); business rules are
 // the validator's. Every error names the field as a JSON path.
+//
+// Limits (400 INVALID_REQUEST beyond them; bodies over 64 KiB are refused
+// before parsing, see service.h): nesting kJsonDepthMax, ids kIdMax
+// characters, texts kTextMax, items kItemsMax, qty 1..kQtyMax, integers must be
+// JSON integers within the field's range (1.0, 1e3 and "2" are refused),
+// duplicate keys are refused anywhere in the body. Unknown fields are
+// ignored (SPEC section 10, "Requests"): they are not part of the command,
+// so a retry that adds one is the same body for idempotency.
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -20,7 +28,11 @@ inline constexpr size_t kIdMax = 64;
 inline constexpr size_t kTextMax = 1000;
 inline constexpr int kJsonDepthMax = 16;
 
-// Parses text as one JSON value (depth at most kJsonDepthMax).
+// Parses text (UTF-8) as one JSON value (parse.cc). Refuses, as an
+// invalid-request Status naming where: bad syntax (with the byte offset),
+// bytes that are not UTF-8, nesting deeper than kJsonDepthMax containers, a
+// key twice in one object (field = its path), numbers beyond a double.
+// NaN and Infinity are not JSON and are refused as syntax. On error *out is null.
 Status parse_json(std::string_view text, Json* out);
 
 // Whether a command name is one of SPEC section 3.

@@ -35,11 +35,11 @@ class Fields {
   Status integer(std::string_view key, int64_t min, int64_t max, std::optional<int64_t>* out) const {
     const Json* v = get(key);
     if (!v) return Status::ok();
-    if (!v->is_number_integer()) return Status::invalid(std::string(key) + " must be an integer", path(key));
+    const std::string range = std::to_string(min) + " and " + std::to_string(max);
+    if (!v->is_number_integer()) return Status::invalid(std::string(key) + " must be an integer between " + range, path(key));
+    // Unsigned beyond INT64_MAX (up to 2^64-1) saturates, then fails the range.
     const int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v->get<int64_t>();
-    if (n < min || n > max) {
-      return Status::invalid(std::string(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max), path(key));
-    }
+    if (n < min || n > max) return Status::invalid(std::string(key) + " must be between " + range, path(key));
     *out = n;
     return Status::ok();
   }
@@ -248,22 +248,6 @@ Status decode_annul(const Fields& f, fb::AnnulCmdT* cmd) {
 }
 
 }  // namespace
-
-Status parse_json(std::string_view text, Json* out) {
-  int depth = 0;
-  bool too_deep = false;
-  Json::parser_callback_t limit = [&](int d, Json::parse_event_t event, Json&) {
-    if (event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) {
-      depth = d + 1;
-      if (depth > kJsonDepthMax) too_deep = true;
-    }
-    return !too_deep;
-  };
-  *out = Json::parse(text.begin(), text.end(), limit, /*allow_exceptions=*/false);
-  if (too_deep) return Status::invalid("body nests deeper than " + std::to_string(kJsonDepthMax) + " levels", "");
-  if (out->is_discarded()) return Status::invalid("body is not valid JSON", "");
-  return Status::ok();
-}
 
 bool is_command_name(std::string_view name) {
   return name == "eligibility" || name == "authorize" || name == "consume" || name == "annul" ||

@@ -18,7 +18,8 @@ const Json* resolve_reference(const StepAnswers& answers, std::string_view ref) 
       const size_t close = ref.find(']', pos);
       if (close == std::string_view::npos) return nullptr;
       const std::string digits(ref.substr(pos + 1, close - pos - 1));
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+      // At most 9 digits: stoul cannot overflow, and no answer holds a billion entries.
+      if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return nullptr;
       const size_t index = std::stoul(digits);
       if (!cur->is_array() || index >= cur->size()) return nullptr;
       cur = &(*cur)[index];

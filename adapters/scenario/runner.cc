@@ -9,6 +9,7 @@
 #include "reference_loader.h"
 #include "secrets.h"
 #include "service.h"
+#include "step.h"
 
 namespace autoriza {
 
@@ -68,17 +69,16 @@ class FileRun {
 
   void step(const std::string& line, int line_number, ScenarioTotals& totals) {
     const std::string where = file_.filename().string() + ":" + std::to_string(line_number);
-    Json s;
-    if (Status st = parse_json(line, &s); !st || !s.is_object()) return fail(totals, where, "step is not a JSON object");
-    const std::string id = s.value("step", where);
-    const std::string command = s.value("command", "");
-    const auto at = parse_instant(s.value("at", ""));
-    if (command.empty() || !at) return fail(totals, where + " " + id, "step needs command and an ISO-8601 'at'");
-    Json body = s.value("body", Json::object());
-    Json expect = s.value("expect", Json::object());
+    ScenarioStep step;
+    if (Status st = parse_step(line, where, &step); !st) return fail(totals, where, st.to_string());
+    const std::string& id = step.id;
+    Json& body = step.body;
+    Json& expect = step.expect;
     std::string why;
     if (!substitute(body, answers_, &why) || !substitute(expect, answers_, &why)) return fail(totals, where + " " + id, why);
-    const Reply reply = run_step(service_, command, body, *at);
+    const std::string& command = step.command;
+    const Millis at = step.at;
+    const Reply reply = run_step(service_, command, body, at);
     Json answer;
     if (!parse_json(reply.body, &answer)) answer = reply.body;
     answers_[id] = answer;
@@ -143,8 +143,7 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    const size_t first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
+    if (!is_step_line(line)) continue;
     run.step(line, number, totals);
   }
 }

@@ -23,6 +23,17 @@ TEST(ScenarioExpect, SubstitutesStringsAndWholeValues) {
   EXPECT_FALSE(substitute(bad_index, answers, &why));
 }
 
+// std::stoul threw out_of_range on a long index (crashed scenario_fuzz; regressions/scenario/).
+TEST(ScenarioExpect, IndexBeyondUnsignedLongIsAnUnknownReferenceNotAThrow) {
+  StepAnswers answers;
+  answers["a1"] = Json::parse(R"({"tokens":[{"token":"012345"}]})");
+  Json body = Json::parse(R"({"x":"${a1.tokens[99999999999999999999999].token}"})");
+  std::string why;
+  EXPECT_FALSE(substitute(body, answers, &why));
+  EXPECT_NE(why.find("unknown reference"), std::string::npos) << why;
+  EXPECT_EQ(resolve_reference(answers, "a1.tokens[1000000000]"), nullptr);
+}
+
 TEST(ScenarioExpect, SubsetMatching) {
   const Json actual = Json::parse(R"({"status":"REJECTED","items":[{"status":"REJECTED","reasons":[{"code":"X","message":"m"}]},
                                      {"status":"AUTHORIZED","reasons":[]}],"totals":{"total":"1.00"}})");
