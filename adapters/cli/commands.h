@@ -13,5 +13,6 @@ Run add_load(CLI::App& app);
 Run add_scenario(CLI::App& app);
 Run add_replay(CLI::App& app);
 Run add_bench(CLI::App& app);
+Run add_client(CLI::App& app);
 
 }  // namespace autoriza::cli

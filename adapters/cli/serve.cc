@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "server.h"
 #include "service.h"
+#include "serve_options.h"  // the binary TCP adapter
 
 namespace autoriza::cli {
 
@@ -34,6 +35,7 @@ struct ServeOptions {
   unsigned threads = 2;
   bool no_sync = false;
   bool allow_client_time = false;
+  tcp::TcpServeOptions tcp;
 };
 
 int serve(const ServeOptions& o) {
@@ -68,6 +70,9 @@ int serve(const ServeOptions& o) {
   }
   std::cout << "autoriza serving HTTP on " << host << ":" << server.port() << " (store " << o.store << ", "
             << o.partitions << " partition(s)); Ctrl-C stops" << std::endl;
+  std::unique_ptr<tcp::TcpServer> tcp_server;
+  if (!tcp::start_tcp(service, o.tcp, o.allow_client_time, &tcp_server, std::cerr)) return 1;
+  if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -76,6 +81,7 @@ int serve(const ServeOptions& o) {
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
+  if (tcp_server) tcp_server->stop();
   server.stop();
   return 0;
 }
@@ -95,6 +101,7 @@ Run add_serve(CLI::App& app) {
   app.add_flag("--no-sync", o->no_sync, "Do not fsync the WAL per batch (acknowledged data may be lost on power failure)");
   app.add_flag("--allow-client-time", o->allow_client_time,
                "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
+  tcp::add_tcp_options(app, &o->tcp);
   return [o] {
     // Block the stop signals before any thread starts, so sigwait gets them.
     sigset_t signals;
