@@ -72,6 +72,32 @@ TEST_F(TcpServerTest, ManyInFlightAreMatchedByRequestId) {
   EXPECT_EQ(answered.size(), sent.size());
 }
 
+// With room for 2 unanswered commands the server stops reading after two,
+// and resumes as answers go out: every command of a burst is answered once.
+TEST_F(TcpServerTest, InFlightLimitHoldsBackWithoutLosingFrames) {
+  TcpServerOptions o;
+  o.in_flight_max = 2;
+  start(o);
+  RawConnection c(server_->port());
+  c.authenticate(key_);
+  std::string burst;
+  for (uint64_t i = 0; i < 25; ++i) {
+    burst += encode_frame(FrameKind::kCommand, 100 + i, command_payload(eligibility("h" + std::to_string(i)), kNow));
+  }
+  burst += encode_frame(FrameKind::kPing, 999, "end");
+  c.write(burst);
+  std::set<uint64_t> answered;
+  for (int i = 0; i < 26; ++i) {
+    Frame f;
+    ASSERT_TRUE(c.read_frame(&f)) << i;
+    if (f.kind == FrameKind::kPong) continue;
+    ASSERT_EQ(f.kind, FrameKind::kResult);
+    EXPECT_TRUE(RawConnection::answer_of(f).ok());
+    EXPECT_TRUE(answered.insert(f.request_id).second);
+  }
+  EXPECT_EQ(answered.size(), 25u);
+}
+
 TEST_F(TcpServerTest, CommandBeforeAuthIs401AndClose) {
   start();
   const uint64_t before = testing::engine_commands(*engine_);
