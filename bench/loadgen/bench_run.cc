@@ -77,6 +77,7 @@ nlohmann::json config_json(const BenchConfig& c, const std::string& run_id) {
           {"rate", c.rate}, {"latency_pct", c.latency_pct}, {"partitions", c.partitions},
           {"batch_max", c.batch_max}, {"window", c.window}, {"sync", c.sync}, {"pregenerate", c.pregenerate},
           {"url", c.url}, {"start", c.start}, {"seed", c.seed}, {"run_id", run_id},
+          {"adapters", c.adapters}, {"tcp_connections", c.tcp_connections}, {"tcp_window", c.tcp_window},
           {"hardware_threads", std::thread::hardware_concurrency()}};
 }
 
