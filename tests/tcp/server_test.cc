@@ -203,6 +203,39 @@ TEST_F(TcpServerTest, IdleConnectionGetsGoaway408) {
   EXPECT_TRUE(c.closed_by_server());
 }
 
+// A client that sends but never reads: the server stops reading once its
+// queue of answers is full, and closes the connection when a write makes no
+// progress for write_timeout, instead of buffering without bound.
+TEST_F(TcpServerTest, ClientThatNeverReadsIsClosed) {
+  TcpServerOptions o;
+  o.write_timeout = std::chrono::milliseconds(200);
+  start(o);
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server_->port()});
+  timeval timeout{3, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  timeval read_timeout{20, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &read_timeout, sizeof read_timeout);
+  std::string pings;
+  for (int i = 0; i < 1000; ++i) pings += encode_frame(FrameKind::kPing, uint64_t(i), std::string(kPingBytesMax, 'p'));
+  boost::system::error_code ec;
+  size_t sent_bytes = 0;
+  while (!ec && sent_bytes < 64 * 1024 * 1024) sent_bytes += boost::asio::write(socket, boost::asio::buffer(pings), ec);
+  EXPECT_TRUE(ec) << "the server kept reading " << sent_bytes << " bytes it could not answer";
+  // Now read: what the kernel holds, then the end of the connection (not a
+  // read timeout).
+  char chunk[65536];
+  size_t received_bytes = 0;
+  for (;;) {
+    const size_t n = socket.read_some(boost::asio::buffer(chunk), ec);
+    received_bytes += n;
+    if (ec) break;
+  }
+  EXPECT_TRUE(ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) << ec.message();
+  EXPECT_LT(received_bytes, sent_bytes);
+}
+
 // A table of bad inputs: each must end in GOAWAY (or a plain close) and
 // record nothing. Printed with counts.
 TEST_F(TcpServerTest, BadInputTable) {
