@@ -193,7 +193,7 @@ class WhatIf {
       skip(state, recorded.sequence);
       report_.total_delta_cents -= total_of(old);
       report_.copay_delta_cents -= copay_of(old);
-      const std::string what = d.status ? "NOT_RECORDED" : error_code(d.status.kind());
+      const std::string what = d.status ? "NOT_RECORDED" : error_code_name(d.status.kind());
       changed(recorded, old, nullptr, what, d.status ? "" : d.status.message());
       return;
     }

@@ -67,6 +67,10 @@ Run add_bench(CLI::App& app) {
   app.add_option("--run-id", c->run_id, "Prefix of request ids (default: from the seed; unique per run for --store/--url)");
   app.add_option("--start", c->start, "Simulated time of the first command")->capture_default_str();
   app.add_option("--seed", c->seed, "Seed of the padron and the mix")->capture_default_str();
+  app.add_option("--adapters", c->adapters, "Network phase: http, tcp, tls (comma-separated) or all")
+      ->capture_default_str();
+  app.add_option("--tcp-connections", c->tcp_connections, "TCP/TLS client connections")->capture_default_str();
+  app.add_option("--tcp-window", c->tcp_window, "TCP/TLS commands in flight per connection")->capture_default_str();
   return [c, data, no_sync, live] {
     c->data = *data;
     c->sync = !*no_sync;

@@ -14,5 +14,6 @@ Run add_scenario(CLI::App& app);
 Run add_replay(CLI::App& app);
 Run add_bench(CLI::App& app);
 Run add_keys(CLI::App& app);
+Run add_client(CLI::App& app);
 
 }  // namespace autoriza::cli

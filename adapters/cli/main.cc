@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_replay, "replay", "Rebuild, verify, export and what-if over the event log");
   add(autoriza::cli::add_bench, "bench", "Generate a padron and drive a transaction mix; report throughput and latency");
   add(autoriza::cli::add_keys, "keys", "Add, list and revoke API keys and client certificates");
+  add(autoriza::cli::add_client, "client", "Send one command over the binary TCP adapter and print the answer");
   CLI11_PARSE(app, argc, argv);
   for (auto& [sub, run] : runs) {
     if (sub->parsed()) return run();

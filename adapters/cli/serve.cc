@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "server.h"
 #include "service.h"
+#include "serve_options.h"  // the binary TCP adapter
 
 namespace autoriza::cli {
 
@@ -37,6 +38,7 @@ struct ServeOptions {
   bool allow_client_time = false;
   std::string auth = "on";
   double rate_per_s = 20'000;
+  tcp::TcpServeOptions tcp;
 };
 
 // On a store without keys, creates the development keys (one per provider,
@@ -97,6 +99,9 @@ int serve(const ServeOptions& o) {
   }
   std::cout << "autoriza serving HTTP on " << host << ":" << server.port() << " (store " << o.store << ", "
             << o.partitions << " partition(s)); Ctrl-C stops" << std::endl;
+  std::unique_ptr<tcp::TcpServer> tcp_server;
+  if (!tcp::start_tcp(service, o.tcp, o.allow_client_time, &tcp_server, std::cerr)) return 1;
+  if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -105,6 +110,7 @@ int serve(const ServeOptions& o) {
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
+  if (tcp_server) tcp_server->stop();
   server.stop();
   return 0;
 }
@@ -130,6 +136,7 @@ Run add_serve(CLI::App& app) {
       ->capture_default_str();
   app.add_flag("--allow-client-time", o->allow_client_time,
                "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
+  tcp::add_tcp_options(app, &o->tcp);
   return [o] {
     // Block the stop signals before any thread starts, so sigwait gets them.
     sigset_t signals;

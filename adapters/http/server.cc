@@ -26,7 +26,6 @@ namespace {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-using error_code = boost::system::error_code;
 
 // After a failed accept (out of descriptors...), wait before the next try
 // instead of spinning.
@@ -50,7 +49,7 @@ class HttpServer::Impl {
     state_ = State::kStopped;  // until everything below succeeded
     const std::string where = host_ + ":" + std::to_string(port_);
 
-    error_code ec;
+    boost::system::error_code ec;
     tcp::resolver resolver(ioc_);
     const auto endpoints = resolver.resolve(host_, std::to_string(port_), tcp::resolver::passive, ec);
     if (ec || endpoints.empty()) return Status::invalid("http server: cannot resolve " + where + ": " + ec.message());
@@ -97,7 +96,7 @@ class HttpServer::Impl {
     const std::vector<std::shared_ptr<Connection>> live = take_connections();
     auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
     net::post(acceptor_.get_executor(), [this, latch] {
-      error_code ec;
+      boost::system::error_code ec;
       acceptor_.close(ec);
       retry_timer_.cancel();
       latch->count_down();
@@ -135,12 +134,12 @@ class HttpServer::Impl {
 
   // Runs on the acceptor's strand.
   void accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       if (ec) {
         spdlog::warn("http server: accept: {}", ec.message());
         retry_timer_.expires_after(kAcceptRetryDelay);
-        retry_timer_.async_wait([this](error_code wait_ec) {
+        retry_timer_.async_wait([this](boost::system::error_code wait_ec) {
           if (!wait_ec && acceptor_.is_open()) accept();
         });
         return;
@@ -151,7 +150,7 @@ class HttpServer::Impl {
   }
 
   void on_accept(tcp::socket socket) {
-    error_code ec;
+    boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);  // answers are small: no Nagle delay
     auto connection = std::make_shared<Connection>(std::move(socket), core_);
     if (!add_connection(connection)) {

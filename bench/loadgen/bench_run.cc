@@ -17,6 +17,10 @@
 #include "report.h"
 #include "server.h"
 #include "service.h"
+#include "auth.h"
+#include "driver_tcp.h"
+#include "self_signed.h"
+#include "tcp_server.h"
 
 namespace autoriza::bench {
 
@@ -73,6 +77,7 @@ nlohmann::json config_json(const BenchConfig& c, const std::string& run_id) {
           {"rate", c.rate}, {"latency_pct", c.latency_pct}, {"partitions", c.partitions},
           {"batch_max", c.batch_max}, {"window", c.window}, {"sync", c.sync}, {"pregenerate", c.pregenerate},
           {"url", c.url}, {"start", c.start}, {"seed", c.seed}, {"run_id", run_id},
+          {"adapters", c.adapters}, {"tcp_connections", c.tcp_connections}, {"tcp_window", c.tcp_window},
           {"hardware_threads", std::thread::hardware_concurrency()}};
 }
 
@@ -108,6 +113,19 @@ class Phases {
     const PartitionStats before = engine ? engine_totals(*engine) : PartitionStats{};
     RunReport r = run_http(mix_, o, progress_);
     if (engine) r.engine = engine_delta(before, engine_totals(*engine));
+    r.generation = generation;
+    runs_.push_back(std::move(r));
+  }
+
+  void tcp(const TcpBenchOptions& options, const Engine& engine) {
+    TcpBenchOptions o = options;
+    o.commands = config_.commands;
+    o.connections = config_.tcp_connections;
+    o.window = config_.tcp_window;
+    const std::string generation = prepare();
+    const PartitionStats before = engine_totals(engine);
+    RunReport r = run_tcp(mix_, o, progress_);
+    r.engine = engine_delta(before, engine_totals(engine));
     r.generation = generation;
     runs_.push_back(std::move(r));
   }
@@ -200,6 +218,60 @@ bool run_http_phase(const BenchConfig& config, const Endpoint& remote, Engine* e
   return true;
 }
 
+bool wants_adapter(const BenchConfig& config, std::string_view adapter) {
+  if (config.adapters == "all") return true;
+  const std::string list = "," + config.adapters + ",";
+  return list.find("," + std::string(adapter) + ",") != std::string::npos;
+}
+
+// The binary TCP phases (plain, then TLS) against servers started here on
+// engine, authenticated with an ops key made for the run. False when a
+// server cannot start.
+bool run_tcp_phases(const BenchConfig& config, Engine& engine, Phases& phases, std::ostream& progress) {
+  const bool plain = wants_adapter(config, "tcp"), tls = wants_adapter(config, "tls");
+  if (!plain && !tls) return true;
+  const std::string key = auth::new_api_key();
+  fb::ReferenceRecordUnion record;
+  record.Set(auth::api_key_record(auth::sha256_hex(key), auth::Principal{"bench", auth::Role::kOps, "", "", ""},
+                                  false, 0));
+  ReferenceLoadStats stats;
+  if (Status s = engine.load_reference({record}, &stats); !s) {
+    progress << "autoriza bench: cannot add the bench key: " << s.to_string() << "\n";
+    return false;
+  }
+  Service service(engine);
+  service.set_channel("tcp");
+  for (const bool with_tls : {false, true}) {
+    if (with_tls ? !tls : !plain) continue;
+    tcp::TcpServerOptions so;
+    so.threads = config.server_threads;
+    so.allow_client_time = true;
+    so.in_flight_max = std::max<size_t>(config.tcp_window, 1);
+    TempStore pki;
+    TcpBenchOptions o;
+    o.api_key = key;
+    o.tls = with_tls;
+    if (with_tls) {
+      Status s = pki.create();
+      if (s) s = tcp::write_self_signed(pki.path(), &so.tls);
+      if (!s) {
+        progress << "autoriza bench: TLS certificate: " << s.to_string() << "\n";
+        return false;
+      }
+      o.ca = so.tls.cert;
+    }
+    tcp::TcpServer server(service, so);
+    if (Status s = server.start(); !s) {
+      progress << "autoriza bench: cannot start the TCP server: " << s.to_string() << "\n";
+      return false;
+    }
+    o.port = server.port();
+    phases.tcp(o, engine);
+    server.stop();
+  }
+  return true;
+}
+
 // The table, the answers by kind, the reference figures and the JSON file.
 int report(const BenchConfig& config, const std::string& run_id, bool local_engine, const LoadReport& load,
            const std::vector<RunReport>& runs, std::ostream& out, std::ostream& progress) {
@@ -267,7 +339,10 @@ int run_bench(const BenchConfig& config, std::ostream& out, std::ostream& progre
   std::vector<RunReport> runs;
   Phases phases(config, mix, progress, runs);
   if (want_inprocess) phases.inprocess(*engine);
-  if (want_http && !run_http_phase(config, remote, engine.get(), phases, progress)) return 1;
+  if (want_http && wants_adapter(config, "http") && !run_http_phase(config, remote, engine.get(), phases, progress)) {
+    return 1;
+  }
+  if (want_http && config.url.empty() && !run_tcp_phases(config, *engine, phases, progress)) return 1;
   return report(config, run_id, need_engine, load, runs, out, progress);
 }
 

@@ -34,6 +34,12 @@ struct BenchConfig {
   std::string run_id;                    // request id prefix; empty: derived from the seed
   std::string start = "2026-11-02T08:00:00-03:00";  // simulated time of the first command
   uint64_t seed = 1;
+  // Network adapters the network phase measures (comma-separated): http,
+  // tcp (binary, plain), tls (binary over TLS 1.3 with a throwaway
+  // certificate), or all; same mix, same engine, one after the other.
+  std::string adapters = "http";
+  size_t tcp_connections = 8;            // TCP/TLS clients
+  size_t tcp_window = 64;                // commands in flight per TCP/TLS client
 };
 
 // Returns the process exit status: 0 when every run completed (business

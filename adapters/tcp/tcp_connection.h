@@ -1,0 +1,117 @@
+#pragma once
+// One accepted connection of the TCP server (see tcp_server.h for the protocol).
+// Every handler runs on the connection's strand. A read fills in_ (two
+// frames' worth at most); complete frames are decoded and handled one by
+// one; reading resumes only while the connection has room (answers owed
+// below in_flight_max, queued bytes below kWriteQueueBytesMax).
+#include <atomic>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "auth.h"
+#include "frame.h"
+#include "payload.h"
+#include "rate_limiter.h"
+#include "tcp_server.h"
+#include "transport.h"
+
+namespace autoriza::tcp {
+
+// What connections share with the server: service, options, rate limiter,
+// and the count of service calls whose callback has not run (stop() waits
+// for it, since a callback posts to the server's io_context).
+class TcpCore {
+ public:
+  TcpCore(Service& service, const TcpServerOptions& options)
+      : service_(service),
+        options_(options),
+        limiter_(options.rate_per_s, options.burst > 0 ? options.burst : options.rate_per_s) {}
+  Service& service() { return service_; }
+  const TcpServerOptions& options() const { return options_; }
+  auth::RateLimiter& limiter() { return limiter_; }
+
+  bool begin_call() {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    ++calls_;
+    return true;
+  }
+  void end_call() {
+    std::lock_guard lock(mutex_);
+    AUTORIZA_CHECK(calls_ > 0);
+    if (--calls_ == 0) idle_.notify_all();
+  }
+  void stop_and_drain() {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    idle_.wait(lock, [this] { return calls_ == 0; });
+  }
+
+ private:
+  Service& service_;
+  const TcpServerOptions& options_;
+  auth::RateLimiter limiter_;
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  size_t calls_ = 0;  // bounded by connections x in_flight_max
+  bool stopping_ = false;
+};
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+ public:
+  // transport's socket executor must be a strand; core outlives handlers.
+  TcpConnection(Transport transport, TcpCore& core);
+  // Starts the TLS handshake (if any) and reading. Once, after construction.
+  void start();
+  // Thread-safe: closes from the strand, then calls on_closed there.
+  void close(std::function<void()> on_closed);
+
+ private:
+  enum class Phase : uint8_t { kHandshake, kOpen, kClosing, kClosed };
+
+  void on_handshake(const boost::system::error_code& ec);
+  void read();
+  void on_read(const boost::system::error_code& ec, size_t bytes);
+  void arm_timer();
+  void on_timer(const boost::system::error_code& ec);
+  // Decodes and handles the complete frames in in_, then reads if there is room.
+  void process();
+  bool has_room() const;
+  void handle(Frame& frame);
+  void on_auth(const Frame& frame);
+  void on_command(const Frame& frame);
+  void on_outcome(uint64_t request_id, Outcome outcome);
+  void reply_error(uint64_t request_id, const WireError& error);
+  // Sends GOAWAY and closes once it is written (reading only drains).
+  void goaway(uint64_t request_id, const WireError& error);
+  void send(std::string frame);
+  void write_next();
+  void on_write(const boost::system::error_code& ec, size_t bytes);
+  void close_now();
+
+  Transport transport_;
+  TcpCore& core_;
+  Phase phase_ = Phase::kHandshake;
+  std::vector<char> in_;  // kFrameBytesMax * 2
+  size_t in_size_ = 0;
+  bool reading_ = false;
+  size_t linger_bytes_ = 0;
+  std::deque<std::string> out_;  // frames to write, front being written
+  size_t out_bytes_ = 0;         // at most kWriteQueueBytesMax + in_flight_max answers
+  bool writing_ = false;
+  std::unordered_set<uint64_t> in_flight_;  // at most in_flight_max request ids
+  std::optional<auth::Principal> principal_;
+  boost::asio::steady_timer timer_;        // handshake, idle, frame, linger deadlines
+  boost::asio::steady_timer write_timer_;  // the write in progress
+};
+
+}  // namespace autoriza::tcp

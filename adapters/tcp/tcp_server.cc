@@ -1,0 +1,179 @@
+// TcpServer (see tcp_server.h): acceptor, io threads, connection registry, stop.
+#include "tcp_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <latch>
+#include <thread>
+#include <vector>
+
+#include "tcp_connection.h"
+
+namespace autoriza::tcp {
+namespace {
+
+namespace net = boost::asio;
+using net::ip::tcp;
+using boost::system::error_code;
+
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+}  // namespace
+
+class TcpServer::Impl {
+ public:
+  Impl(Service& service, TcpServerOptions options)
+      : options_(std::move(options)), core_(service, options_), ioc_(int(options_.threads)) {
+    AUTORIZA_CHECK(options_.threads >= 1 && options_.threads <= kTcpThreadsMax);
+    AUTORIZA_CHECK(options_.in_flight_max >= 1 && options_.connections_max >= 1);
+  }
+  ~Impl() { stop(); }
+
+  Status start() {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (state_ != State::kNew) return Status::invalid("tcp server: start() called twice");
+    state_ = State::kStopped;
+    if (!options_.tls.cert.empty()) {
+      if (Status s = make_server_context(options_.tls, &tls_); !s) return s;
+    }
+    const std::string where = options_.host + ":" + std::to_string(options_.port);
+    error_code ec;
+    tcp::resolver resolver(ioc_);
+    const auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port), tcp::resolver::passive, ec);
+    if (ec || endpoints.empty()) return Status::invalid("tcp server: cannot resolve " + where + ": " + ec.message());
+    const tcp::endpoint endpoint = endpoints.begin()->endpoint();
+    if (acceptor_.open(endpoint.protocol(), ec); ec) return Status::io_error("tcp server: open: " + ec.message());
+    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) {
+      return Status::io_error("tcp server: reuse_address: " + ec.message());
+    }
+    if (acceptor_.bind(endpoint, ec); ec) return Status::io_error("tcp server: bind " + where + ": " + ec.message());
+    if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+      return Status::io_error("tcp server: listen " + where + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint(ec).port();
+    if (ec) return Status::io_error("tcp server: local_endpoint: " + ec.message());
+    work_.emplace(ioc_.get_executor());
+    accept();
+    for (unsigned i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { run(); });
+    state_ = State::kRunning;
+    spdlog::info("tcp server: listening on {}:{} ({}, {} threads)", options_.host, port_, tls_ ? "TLS" : "plain",
+                 options_.threads);
+    return Status::ok();
+  }
+
+  uint16_t port() const { return port_ ? port_ : options_.port; }
+
+  void stop() {
+    std::lock_guard lock(lifecycle_mutex_);
+    if (state_ != State::kRunning) {
+      state_ = State::kStopped;
+      return;
+    }
+    state_ = State::kStopped;
+    const std::vector<std::shared_ptr<TcpConnection>> live = take_connections();
+    auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
+    net::post(acceptor_.get_executor(), [this, latch] {
+      error_code ec;
+      acceptor_.close(ec);
+      retry_timer_.cancel();
+      latch->count_down();
+    });
+    for (const auto& connection : live) connection->close([latch] { latch->count_down(); });
+    latch->wait();
+    core_.stop_and_drain();  // after it no callback posts to ioc_
+    work_.reset();
+    ioc_.stop();
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+  }
+
+ private:
+  enum class State { kNew, kRunning, kStopped };
+
+  void run() {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("tcp server: handler threw: {}", e.what());
+      }
+    }
+  }
+
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      if (ec) {
+        spdlog::warn("tcp server: accept: {}", ec.message());
+        retry_timer_.expires_after(kAcceptRetryDelay);
+        retry_timer_.async_wait([this](error_code wait_ec) {
+          if (!wait_ec && acceptor_.is_open()) accept();
+        });
+        return;
+      }
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      auto connection = tls_ ? std::make_shared<TcpConnection>(Transport(std::move(socket), *tls_), core_)
+                             : std::make_shared<TcpConnection>(Transport(std::move(socket)), core_);
+      if (add_connection(connection)) connection->start();
+      accept();
+    });
+  }
+
+  bool add_connection(const std::shared_ptr<TcpConnection>& connection) {
+    std::lock_guard lock(connections_mutex_);
+    if (connections_closed_) return false;
+    if (connections_.size() >= options_.connections_max) {
+      std::erase_if(connections_, [](const std::weak_ptr<TcpConnection>& c) { return c.expired(); });
+      if (connections_.size() >= options_.connections_max) {
+        spdlog::warn("tcp server: {} connections open, refusing one", options_.connections_max);
+        return false;
+      }
+    }
+    connections_.push_back(connection);
+    return true;
+  }
+
+  std::vector<std::shared_ptr<TcpConnection>> take_connections() {
+    std::lock_guard lock(connections_mutex_);
+    connections_closed_ = true;
+    std::vector<std::shared_ptr<TcpConnection>> live;
+    for (const auto& weak : connections_) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+    connections_.clear();
+    return live;
+  }
+
+  const TcpServerOptions options_;
+  TcpCore core_;
+  std::mutex lifecycle_mutex_;
+  State state_ = State::kNew;
+  uint16_t port_ = 0;
+  std::shared_ptr<net::ssl::context> tls_;
+  net::io_context ioc_;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_{net::make_strand(ioc_)};
+  net::steady_timer retry_timer_{acceptor_.get_executor()};
+  std::mutex connections_mutex_;
+  std::vector<std::weak_ptr<TcpConnection>> connections_;  // at most connections_max
+  bool connections_closed_ = false;
+  std::vector<std::thread> threads_;
+};
+
+TcpServer::TcpServer(Service& service, TcpServerOptions options) {
+  options.threads = std::clamp(options.threads, 1u, kTcpThreadsMax);
+  impl_ = std::make_unique<Impl>(service, std::move(options));
+}
+TcpServer::~TcpServer() = default;
+Status TcpServer::start() { return impl_->start(); }
+uint16_t TcpServer::port() const { return impl_->port(); }
+void TcpServer::stop() { impl_->stop(); }
+
+}  // namespace autoriza::tcp

@@ -1,0 +1,139 @@
+// TLS on the TCP adapter: a throwaway CA, server and client certificates
+// made with the `openssl` command in the test's temp dir; API key over TLS,
+// a client certificate as the principal, and refused handshakes.
+#include <fstream>
+#include <sstream>
+
+#include "tcp_client.h"
+#include "tcp_fixture.h"
+
+namespace autoriza::tcp {
+namespace {
+
+using testing::TcpFixture;
+using testing::eligibility;
+using testing::kNow;
+
+class TcpTlsTest : public TcpFixture {
+ protected:
+  void SetUp() override {
+    TcpFixture::SetUp();
+    pki_ = dir_ / "pki";
+    std::filesystem::create_directories(pki_);
+    make_ca("ca");
+    make_ca("rogue");
+    make_leaf("server", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost");
+    make_leaf("client", "ca", "subjectAltName=DNS:switch.example");
+    make_leaf("stranger", "rogue", "subjectAltName=DNS:stranger.example");
+  }
+
+  void run(const std::string& command) {
+    const std::string line = "cd '" + pki_.string() + "' && " + command + " >/dev/null 2>&1";
+    ASSERT_EQ(std::system(line.c_str()), 0) << line;
+  }
+  void make_ca(const std::string& name) {
+    run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=" + name +
+        " -keyout " + name + ".key -out " + name + ".pem");
+  }
+  void make_leaf(const std::string& name, const std::string& ca, const std::string& san) {
+    run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=" + name + " -keyout " + name +
+        ".key -out " + name + ".csr");
+    run("printf '" + san + "\\n' > " + name + ".ext && openssl x509 -req -in " + name + ".csr -CA " + ca +
+        ".pem -CAkey " + ca + ".key -CAcreateserial -days 2 -extfile " + name + ".ext -out " + name + ".pem");
+    run("openssl x509 -in " + name + ".pem -outform DER -out " + name + ".der");
+  }
+  std::string file(const std::string& name) const { return (pki_ / name).string(); }
+  std::string read(const std::string& name) const {
+    std::ifstream in(file(name), std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  void start_tls() {
+    TcpServerOptions o;
+    o.tls = TlsServerFiles{file("server.pem"), file("server.key"), file("ca.pem")};
+    start(o);
+  }
+  ClientOptions client_options() const {
+    ClientOptions o;
+    o.port = server_->port();
+    o.tls = true;
+    o.tls_files.ca = file("ca.pem");
+    o.reconnect_attempts = 0;
+    return o;
+  }
+
+  std::filesystem::path pki_;
+};
+
+TEST_F(TcpTlsTest, ApiKeyOverTls) {
+  start_tls();
+  ClientOptions o = client_options();
+  o.api_key = key_;
+  TcpClient client(o);
+  ASSERT_TRUE(client.connect());
+  const Answer a = client.execute(eligibility("t1"), kNow);
+  ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
+  EXPECT_EQ(a.result->status, fb::Status::ELIGIBLE);
+}
+
+TEST_F(TcpTlsTest, ClientCertificateIsThePrincipal) {
+  add_credential_hash(auth::sha256_hex(read("client.der")),
+                      auth::Principal{"provider-LAB127-cert", auth::Role::kProvider, "LAB127", "", ""}, true);
+  start_tls();
+  ClientOptions o = client_options();
+  o.tls_files.cert = file("client.pem");
+  o.tls_files.key = file("client.key");
+  TcpClient client(o);  // no API key
+  ASSERT_TRUE(client.connect());
+  const Answer a = client.execute(eligibility("t2"), kNow);
+  ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
+  const Answer other = client.execute(eligibility("t3", "LAB200"), kNow);
+  EXPECT_EQ(other.error.status, 403);
+}
+
+TEST_F(TcpTlsTest, UnmappedCertificateStillNeedsAKey) {
+  start_tls();
+  ClientOptions o = client_options();
+  o.tls_files.cert = file("client.pem");  // verifies, but maps to nobody
+  o.tls_files.key = file("client.key");
+  TcpClient client(o);
+  ASSERT_TRUE(client.connect());
+  const Answer a = client.execute(eligibility("t4"), kNow);
+  EXPECT_EQ(a.error.code, "UNAUTHENTICATED") << a.error.message;
+}
+
+TEST_F(TcpTlsTest, CertificateOfAnotherCaFailsTheHandshake) {
+  start_tls();
+  ClientOptions o = client_options();
+  o.api_key = key_;
+  o.tls_files.cert = file("stranger.pem");
+  o.tls_files.key = file("stranger.key");
+  TcpClient client(o);
+  EXPECT_EQ(client.connect().kind(), StatusKind::kUnavailable);
+}
+
+TEST_F(TcpTlsTest, ServerWithAnUntrustedCertificateIsRefused) {
+  start_tls();
+  ClientOptions o = client_options();
+  o.api_key = key_;
+  o.tls_files.ca = file("rogue.pem");
+  TcpClient client(o);
+  const Status s = client.connect();
+  EXPECT_EQ(s.kind(), StatusKind::kUnavailable);
+  EXPECT_NE(s.message().find("handshake"), std::string::npos) << s.message();
+}
+
+TEST_F(TcpTlsTest, PlainClientOnATlsPortGetsNoAnswer) {
+  start_tls();
+  ClientOptions o = client_options();
+  o.api_key = key_;
+  o.tls = false;
+  o.connect_timeout = std::chrono::milliseconds(2000);
+  TcpClient client(o);
+  EXPECT_FALSE(client.connect());
+}
+
+}  // namespace
+}  // namespace autoriza::tcp
