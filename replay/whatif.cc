@@ -48,6 +48,8 @@ const char* status_kind_name(StatusKind kind) {
     case StatusKind::kIoError:
     case StatusKind::kCorruption:
       return "INTERNAL";
+    case StatusKind::kTimeout:
+      return "TIMEOUT";
     case StatusKind::kOk:
       break;
   }

@@ -13,5 +13,7 @@ Run add_load(CLI::App& app);
 Run add_scenario(CLI::App& app);
 Run add_replay(CLI::App& app);
 Run add_bench(CLI::App& app);
+Run add_devbroker(CLI::App& app);
+Run add_kafka_bench(CLI::App& app);
 
 }  // namespace autoriza::cli

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_scenario, "scenario", "Run conformance scenarios (JSON Lines) on fresh stores");
   add(autoriza::cli::add_replay, "replay", "Rebuild, verify, export and what-if over the event log");
   add(autoriza::cli::add_bench, "bench", "Generate a padron and drive a transaction mix; report throughput and latency");
+  add(autoriza::cli::add_devbroker, "devbroker", "Run a development Kafka broker (librdkafka mock cluster; dev and tests only)");
+  add(autoriza::cli::add_kafka_bench, "kafka-bench", "Throughput and latency through gateway -> Kafka (dev broker) -> validator");
   CLI11_PARSE(app, argc, argv);
   for (auto& [sub, run] : runs) {
     if (sub->parsed()) return run();

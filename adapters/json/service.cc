@@ -26,6 +26,10 @@ Reply reply_for(const Status& s) {
     case StatusKind::kUnavailable: return error_reply(503, "UNAVAILABLE", s.message());
     case StatusKind::kIoError:
     case StatusKind::kCorruption: return error_reply(500, "INTERNAL", s.message());
+    case StatusKind::kTimeout: {
+      Json error = {{"code", "TIMEOUT"}, {"message", s.message()}, {"request_id", s.field()}};
+      return Reply{504, Json{{"error", error}}.dump()};
+    }
   }
   return error_reply(500, "INTERNAL", "no answer");
 }

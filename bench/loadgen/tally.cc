@@ -30,6 +30,7 @@ Failure failure_of(StatusKind kind) {
     case StatusKind::kOk:
     case StatusKind::kIoError:
     case StatusKind::kCorruption: break;
+    case StatusKind::kTimeout: break;
   }
   return Failure::kInternal;
 }
