@@ -52,6 +52,7 @@ int run_bench(const KafkaBenchOptions& o) {
       fs::remove_all(dir, ec);
     }
   } cleanup{dir};
+  fs::create_directories(dir);
   EngineOptions eo;
   eo.store = dir / "gateway";
   eo.partitions = PartitionId(o.partitions);

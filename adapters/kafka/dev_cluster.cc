@@ -4,6 +4,8 @@ namespace autoriza::kafka {
 
 std::unique_ptr<Engine> open_worker_engine(const std::filesystem::path& store, const EngineOptions& like,
                                            const std::vector<fb::ReferenceRecordUnion>& reference, Status* status) {
+  std::error_code ec;
+  std::filesystem::create_directories(store, ec);  // RocksDB makes the last level only
   EngineOptions eo = like;
   eo.store = store;
   eo.on_commit = nullptr;

@@ -108,8 +108,10 @@ TEST(KafkaCluster, LeaderBrokerDownAndUp) {
   for (int i = 0; i < 20; ++i) rig.run(i);
   rd_kafka_mock_cluster_t* mock = rig.cluster().broker().cluster();
   // Move the leaders away from broker 1, take it down, work, bring it back.
-  for (const char* topic : {kafka::kCommandsTopic, kafka::kEventsTopic}) {
-    rd_kafka_mock_partition_set_leader(mock, topic, 0, 2);
+  rd_kafka_mock_partition_set_leader(mock, kafka::kCommandsTopic, 0, 2);
+  rd_kafka_mock_partition_set_leader(mock, kafka::kEventsTopic, 0, 2);
+  for (int32_t p = 0; p < kafka::DevBrokerOptions{}.reply_partitions; ++p) {
+    rd_kafka_mock_partition_set_leader(mock, kafka::kRepliesTopic, p, 3);
   }
   rd_kafka_mock_broker_set_down(mock, 1);
   for (int i = 20; i < 50; ++i) rig.run(i);

@@ -55,7 +55,9 @@ class KafkaRig {
       got = gateway_.run(command, body, at);
       const int status = gateway_.last_status();
       if (status != 503 && status != 504) break;
-      if (status == 504) EXPECT_EQ(got["error"]["request_id"], body["request_id"]);
+      if (status == 504) {
+        EXPECT_EQ(got["error"]["request_id"], body["request_id"]);
+      }
       ++retries_;
     }
     EXPECT_EQ(got, expected) << "command " << i;

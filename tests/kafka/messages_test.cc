@@ -1,5 +1,7 @@
 #include "messages.h"
 
+#include "client.h"
+
 #include <gtest/gtest.h>
 
 namespace autoriza::kafka {
