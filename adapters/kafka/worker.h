@@ -17,9 +17,10 @@
 //      local commit and the produce); decisions are deterministic, so another
 //      worker that decided the same commands wrote the same events;
 //   3. consume commands from 1 + the command_offset of the last event.
-// A command seen twice is applied once: its request id is in the idempotency
-// index (retry -> the original answer), and a redelivered command without one
-// meets state that already holds its effect... (see ops/kafka.md).
+// A command seen twice is applied once: every command that records an event
+// has an idempotency key (scope + request id), so a redelivery is answered
+// from the index with the original answer and records nothing (authorize in
+// VALIDATE mode, the only command without a key, records nothing anyway).
 // Errors: retriable (librdkafka retries), rewind (an event's delivery failed
 // for good: re-run the assignment steps for every owned partition), fatal
 // (fatal producer error, undecodable event: failure() is set, stop, exit).
