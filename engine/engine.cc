@@ -109,9 +109,30 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
   return 0;
 }
 
-void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::string channel) {
+void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::string channel, int64_t command_offset) {
   const PartitionId p = route(command);
-  partitions_[p]->submit(Submission{std::move(command), now, std::move(done), std::move(channel)});
+  Submission s{std::move(command), now, std::move(done), std::move(channel), command_offset, {}};
+  if (sink_) return sink_(p, std::move(s));
+  partitions_[p]->submit(std::move(s));
+}
+
+void Engine::apply_event(std::string event_bytes, Callback done) {
+  std::vector<uint64_t> storage;
+  const std::string_view bytes = aligned_bytes(event_bytes, &storage);
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!verifier.VerifyBuffer<fb::Event>(nullptr)) {
+    return done({Status::corruption("event bytes do not verify (" + std::to_string(bytes.size()) + " bytes)"), nullptr, false});
+  }
+  const PartitionId p = flatbuffers::GetRoot<fb::Event>(bytes.data())->partition();
+  if (p >= partitions_.size()) {
+    return done({Status::corruption("event of partition " + std::to_string(p) + " but this store has " +
+                                    std::to_string(partitions_.size())),
+                 nullptr, false});
+  }
+  Submission s;
+  s.done = std::move(done);
+  s.event = std::move(event_bytes);
+  partitions_[p]->submit(std::move(s));
 }
 
 Outcome Engine::execute(fb::CommandUnion command, Millis now) {

@@ -55,7 +55,21 @@ class Engine {
 
   // Decides and records one command; done is called exactly once, after the
   // event is durable, from a writer thread.
-  void submit(fb::CommandUnion command, Millis now, Callback done, std::string channel = "api");
+  // command_offset: Kafka mode, recorded in the event (see events.fbs).
+  void submit(fb::CommandUnion command, Millis now, Callback done, std::string channel = "api",
+              int64_t command_offset = -1);
+  // Kafka gateway mode: submit() hands each command, with its partition, to
+  // the sink instead of a local writer (the sink calls done exactly once).
+  // Set before any command is submitted; never changed afterwards.
+  using CommandSink = std::function<void(PartitionId, Submission)>;
+  void set_command_sink(CommandSink sink) { sink_ = std::move(sink); }
+  // Applies an event decided elsewhere (read from a Kafka topic) to the
+  // partition it names, through that partition's writer: duplicates (sequence
+  // already applied) are answered replayed=true and change nothing; a gap is
+  // kCorruption. done is called once, after the event is durable.
+  void apply_event(std::string event_bytes, Callback done);
+  // Last sequence of a partition durable in the journal.
+  Sequence committed_sequence(PartitionId partition) const { return partitions_.at(partition)->committed_sequence(); }
   // Blocking form of submit.
   Outcome execute(fb::CommandUnion command, Millis now);
 
@@ -96,6 +110,7 @@ class Engine {
   }
   std::mutex listener_mutex_;
   std::function<void()> listener_;
+  CommandSink sink_;
 
   EngineOptions options_;
   std::unique_ptr<Journal> journal_;

@@ -82,6 +82,7 @@ Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, st
       on_commit_(std::move(on_commit)),
       partitions_(partitions), batch_max_(batch_max), queue_max_(queue_max) {
   AUTORIZA_CHECK(batch_max_ >= 1 && queue_max_ >= batch_max_);
+  committed_sequence_.store(state_->last_sequence(), std::memory_order_release);
 }
 
 Partition::~Partition() {
@@ -178,7 +179,33 @@ bool Partition::answer_retry(Submission& s, const IdempotencyEntry& entry, std::
   return true;
 }
 
+void Partition::apply_replicated(Submission& s, std::vector<Pending>& answers) {
+  fb::EventT event;
+  Status st = unpack_event(s.event, &event);
+  if (st && event.partition != state_->partition()) {
+    st = Status::corruption("event of partition " + std::to_string(event.partition) + " handed to partition " +
+                            std::to_string(state_->partition()));
+  }
+  const Sequence last = state_->last_sequence();
+  if (st && event.sequence > last + 1) {
+    st = Status::corruption("partition " + std::to_string(state_->partition()) + ": event " +
+                            std::to_string(event.sequence) + " arrived after " + std::to_string(last) + " (a gap)");
+  }
+  if (!st) {
+    answers.push_back({std::move(s.done), {st, nullptr, false}});
+    return;
+  }
+  if (event.sequence <= last) {  // seen before: applied once, acknowledged again
+    answers.push_back({std::move(s.done), {Status::ok(), nullptr, true}});
+    return;
+  }
+  state_->apply(event, dirty_);
+  batch_.events.push_back({state_->partition(), event.sequence, std::move(s.event)});
+  answers.push_back({std::move(s.done), {Status::ok(), nullptr, false, event.sequence}});
+}
+
 void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>& answers) {
+  if (!s.event.empty()) return apply_replicated(s, answers);
   const std::string scope = idempotency_scope(s.command);
   Digest digest{};
   if (!scope.empty()) {
@@ -213,6 +240,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
   event.request_id = request_id_of(s.command);
   event.request_digest.assign(digest.begin(), digest.end());
   event.channel = std::move(s.channel);
+  event.command_offset = s.command_offset;
   event.command = std::move(s.command);
   redact_command(event.command);  // after the digest: a retry still matches
   state_->apply(event, dirty_);
@@ -223,7 +251,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
   batch_.events.push_back({state_->partition(), sequence, pack_event(event)});
   std::shared_ptr<const fb::ResultT> result(d.answer ? std::move(d.answer) : std::move(event.result));
   uncommitted_[sequence] = result;
-  answers.push_back({std::move(s.done), {Status::ok(), std::move(result), false}});
+  answers.push_back({std::move(s.done), {Status::ok(), std::move(result), false, sequence}});
 }
 
 void Partition::process(std::vector<Submission>& batch) {

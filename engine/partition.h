@@ -26,6 +26,7 @@ struct Outcome {
   Status status;                               // not ok: an error answer, nothing recorded
   std::shared_ptr<const fb::ResultT> result;   // the answer when ok
   bool replayed = false;                       // an idempotent retry answered from the log
+  Sequence recorded_sequence = 0;              // > 0: the new event of this partition that answered
 };
 using Callback = std::function<void(Outcome)>;
 
@@ -34,6 +35,11 @@ struct Submission {
   Millis now;
   Callback done;
   std::string channel;  // recorded in the event ("http", "scenario"...)
+  int64_t command_offset = -1;  // Kafka mode: recorded in the event (see events.fbs)
+  // Non-empty: not a command but an event of this partition decided elsewhere
+  // (a Kafka topic): applied when its sequence is the next one, acknowledged
+  // as replayed (and not applied) when already applied, refused on a gap.
+  std::string event;
 };
 
 struct PartitionStats {
@@ -53,6 +59,8 @@ class Partition {
   void submit(Submission submission);
   PartitionStats stats() const;
   size_t queue_depth() const;
+  // Last sequence durable in the journal.
+  Sequence committed_sequence() const { return committed_sequence_.load(std::memory_order_acquire); }
 
  private:
   struct Pending;
@@ -63,6 +71,7 @@ class Partition {
   void run_committer();
   void commit(CommitJob& job);
   void handle(Submission& s, const Reference& ref, std::vector<Pending>& answers);
+  void apply_replicated(Submission& s, std::vector<Pending>& answers);
   bool answer_retry(Submission& s, const IdempotencyEntry& entry, std::vector<Pending>& answers);
 
   std::unique_ptr<PartitionState> state_;

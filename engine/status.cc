@@ -15,6 +15,7 @@ const char* error_code_name(StatusKind kind) {
     case StatusKind::kUnauthenticated: return "UNAUTHENTICATED";
     case StatusKind::kForbidden: return "FORBIDDEN";
     case StatusKind::kRateLimited: return "RATE_LIMITED";
+    case StatusKind::kTimeout: return "TIMEOUT";
     case StatusKind::kIoError:
     case StatusKind::kCorruption: return "INTERNAL";
   }
@@ -31,6 +32,7 @@ int http_status(StatusKind kind) {
     case StatusKind::kUnauthenticated: return 401;
     case StatusKind::kForbidden: return 403;
     case StatusKind::kRateLimited: return 429;
+    case StatusKind::kTimeout: return 504;
     case StatusKind::kIoError:
     case StatusKind::kCorruption: return 500;
   }

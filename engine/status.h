@@ -18,6 +18,7 @@ enum class StatusKind {
   kRateLimited,       // the principal's rate is exceeded: HTTP 429, retry after a pause
   kIoError,           // storage failed: the engine stops taking commands
   kCorruption,        // stored bytes do not decode: fatal
+  kTimeout,           // no answer in time (Kafka gateway): HTTP 504, retry with the same request id
 };
 
 class Status {
@@ -37,6 +38,10 @@ class Status {
   static Status rate_limited(std::string message) { return Status(StatusKind::kRateLimited, std::move(message), {}); }
   static Status io_error(std::string message) { return Status(StatusKind::kIoError, std::move(message), {}); }
   static Status corruption(std::string message) { return Status(StatusKind::kCorruption, std::move(message), {}); }
+  // field holds the request id the client retries with.
+  static Status timeout(std::string message, std::string request_id) {
+    return Status(StatusKind::kTimeout, std::move(message), std::move(request_id));
+  }
 
   bool is_ok() const { return kind_ == StatusKind::kOk; }
   explicit operator bool() const { return is_ok(); }

@@ -15,5 +15,7 @@ Run add_replay(CLI::App& app);
 Run add_bench(CLI::App& app);
 Run add_keys(CLI::App& app);
 Run add_client(CLI::App& app);
+Run add_devbroker(CLI::App& app);
+Run add_kafka_bench(CLI::App& app);
 
 }  // namespace autoriza::cli

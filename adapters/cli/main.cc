@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_bench, "bench", "Generate a padron and drive a transaction mix; report throughput and latency");
   add(autoriza::cli::add_keys, "keys", "Add, list and revoke API keys and client certificates");
   add(autoriza::cli::add_client, "client", "Send one command over the binary TCP adapter and print the answer");
+  add(autoriza::cli::add_devbroker, "devbroker", "Run a development Kafka broker (librdkafka mock cluster; dev and tests only)");
+  add(autoriza::cli::add_kafka_bench, "kafka-bench", "Throughput and latency through gateway -> Kafka (dev broker) -> validator");
   CLI11_PARSE(app, argc, argv);
   for (auto& [sub, run] : runs) {
     if (sub->parsed()) return run();

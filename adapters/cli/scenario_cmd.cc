@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "dev_cluster.h"
 #include "runner.h"
 
 namespace autoriza::cli {
@@ -15,7 +16,22 @@ Run add_scenario(CLI::App& app) {
       ->check(CLI::ExistingDirectory);
   app.add_option("files", *files, "Scenario files (JSON Lines)")->required()->check(CLI::ExistingFile);
   app.add_flag("-v,--verbose", options->verbose, "Print every step, not only failures");
-  return [options, data, files] {
+  auto kafka = std::make_shared<std::string>();
+  app.add_option("--kafka", *kafka,
+                 "dev: run each file through a dev broker, a gateway and two validator workers (Kafka cluster mode)")
+      ->check(CLI::IsMember({"dev"}));
+  auto group = std::make_shared<bool>(false);
+  app.add_flag("--kafka-group", *group, "With --kafka dev: validators in a consumer group (rebalances) instead of fixed partitions");
+  return [options, data, files, kafka, group] {
+    if (*kafka == "dev") {
+      options->transport = [group](Engine& engine, const std::filesystem::path& dir,
+                                   const std::vector<fb::ReferenceRecordUnion>& reference,
+                                   Status* status) -> std::unique_ptr<ScenarioTransport> {
+        kafka::DevClusterOptions co;
+        co.group = *group;
+        return kafka::DevCluster::start(engine, dir, reference, co, status);
+      };
+    }
     options->data = *data;
     for (const auto& f : *files) options->files.emplace_back(f);
     const ScenarioTotals totals = run_scenarios(*options, std::cout);

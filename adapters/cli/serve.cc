@@ -5,6 +5,7 @@
 #include "cli_common.h"
 #include "key_admin.h"
 #include "commands.h"
+#include "kafka_cmd.h"
 #include "server.h"
 #include "service.h"
 #include "serve_options.h"  // the binary TCP adapter
@@ -39,6 +40,7 @@ struct ServeOptions {
   std::string auth = "on";
   double rate_per_s = 20'000;
   tcp::TcpServeOptions tcp;
+  KafkaServeOptions kafka;  // kafka.brokers set: cluster mode (kafka_cmd.cc)
 };
 
 // On a store without keys, creates the development keys (one per provider,
@@ -59,6 +61,18 @@ bool prepare_keys(Engine& engine, const std::string& store) {
 }
 
 int serve(const ServeOptions& o) {
+  if (!o.kafka.brokers.empty()) {
+    KafkaServeOptions k = o.kafka;
+    k.data = o.data;
+    k.store = o.store;
+    k.http = o.http;
+    k.partitions = o.partitions;
+    k.batch_max = o.batch_max;
+    k.threads = o.threads;
+    k.no_sync = o.no_sync;
+    k.allow_client_time = o.allow_client_time;
+    return serve_kafka(k);
+  }
   std::string host;
   uint16_t port = 0;
   if (!split_host_port(o.http, &host, &port)) {
@@ -137,6 +151,18 @@ Run add_serve(CLI::App& app) {
   app.add_flag("--allow-client-time", o->allow_client_time,
                "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
   tcp::add_tcp_options(app, &o->tcp);
+  app.add_option("--kafka", o->kafka.brokers,
+                 "Cluster mode: Kafka bootstrap list HOST:PORT,..., or a file holding one (autoriza devbroker writes it)");
+  app.add_option("--role", o->kafka.role, "With --kafka: gateway | validator | projections");
+  app.add_option("--own", o->kafka.own, "Validator: own these partitions (no consumer group)")->delimiter(',');
+  app.add_option("--group", o->kafka.group, "Validator: consumer group")->capture_default_str();
+  app.add_option("--instance", o->kafka.instance, "Gateway: instance number (its partition of autoriza.replies)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--timeout-ms", o->kafka.timeout_ms, "Gateway: answer 504 after this")->capture_default_str();
+  app.add_option("--session-timeout-ms", o->kafka.session_timeout_ms, "Validator: consumer group session timeout")
+      ->check(CLI::Range(1000, 300000))
+      ->capture_default_str();
+  app.add_option("--linger-ms", o->kafka.linger_ms, "Kafka producer linger.ms")->capture_default_str();
   return [o] {
     // Block the stop signals before any thread starts, so sigwait gets them.
     sigset_t signals;

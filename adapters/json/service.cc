@@ -15,6 +15,10 @@ Reply error_reply(int status, std::string_view code, std::string_view message, s
 
 Reply reply_for(const Status& s) {
   if (s.is_ok()) return error_reply(500, "INTERNAL", "no answer");
+  if (s.kind() == StatusKind::kTimeout) {  // Kafka gateway: the switch retries with the same request id
+    Json error = {{"code", "TIMEOUT"}, {"message", s.message()}, {"request_id", s.field()}};
+    return Reply{504, Json{{"error", error}}.dump()};
+  }
   return error_reply(http_status(s.kind()), error_code_name(s.kind()), s.message(), s.field());
 }
 

@@ -29,13 +29,16 @@ struct TempStore {
   }
 };
 
-Reply run_step(Service& service, const std::string& command, const Json& body, Millis at) {
+Reply run_step(Service& service, ScenarioTransport* transport, const std::string& command, const Json& body, Millis at) {
   std::promise<Reply> promise;
   auto future = promise.get_future();
   auto done = [&promise](Reply r) { promise.set_value(std::move(r)); };
   if (command == "query") {
     const Json* path = body.is_object() && body.contains("path") ? &body["path"] : nullptr;
     if (!path || !path->is_string()) return error_reply(400, "INVALID_REQUEST", "query needs body.path", "body.path");
+    if (transport) {
+      if (Status s = transport->sync(); !s) return reply_for(s);
+    }
     service.catch_up_projections();  // SPEC 9: projections are caught up first
     service.request("GET", path->get<std::string>(), "", at, done);
   } else {
@@ -64,8 +67,8 @@ bool check(const Json& expect, const Reply& reply, const Json& answer, std::stri
 
 class FileRun {
  public:
-  FileRun(Service& service, std::ostream& out, const fs::path& file, bool verbose)
-      : service_(service), out_(out), file_(file), verbose_(verbose) {}
+  FileRun(Service& service, ScenarioTransport* transport, std::ostream& out, const fs::path& file, bool verbose)
+      : service_(service), transport_(transport), out_(out), file_(file), verbose_(verbose) {}
 
   void step(const std::string& line, int line_number, ScenarioTotals& totals) {
     const std::string where = file_.filename().string() + ":" + std::to_string(line_number);
@@ -78,7 +81,7 @@ class FileRun {
     if (!substitute(body, answers_, &why) || !substitute(expect, answers_, &why)) return fail(totals, where + " " + id, why);
     const std::string& command = step.command;
     const Millis at = step.at;
-    const Reply reply = run_step(service_, command, body, at);
+    const Reply reply = run_step(service_, transport_, command, body, at);
     Json answer;
     if (!parse_json(reply.body, &answer)) answer = reply.body;
     answers_[id] = answer;
@@ -99,6 +102,7 @@ class FileRun {
   }
 
   Service& service_;
+  ScenarioTransport* transport_;
   std::ostream& out_;
   fs::path file_;
   bool verbose_;
@@ -136,9 +140,18 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
     ++totals.failed;
     return;
   }
+  std::unique_ptr<ScenarioTransport> transport;
+  if (options.transport) {
+    transport = options.transport(*engine, store.dir, load.records, &status);
+    if (!status) {
+      out << "FAIL " << file.string() << ": " << status.to_string() << "\n";
+      ++totals.failed;
+      return;
+    }
+  }
   Service service(*engine, store.dir / "outbox.jsonl");
   service.set_channel("scenario");
-  FileRun run(service, out, file, options.verbose);
+  FileRun run(service, transport.get(), out, file, options.verbose);
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {

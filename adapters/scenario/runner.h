@@ -6,14 +6,31 @@
 // one line "N passed, M failed".
 #include <filesystem>
 #include <iosfwd>
+#include <functional>
+#include <memory>
 #include <vector>
 
+#include "engine.h"
+
 namespace autoriza {
+
+// Another way to the engine for every file (Kafka cluster mode): made with
+// the file's fresh engine (reference data loaded) and temp dir; lives while
+// the file runs; query steps call sync() before reading.
+class ScenarioTransport {
+ public:
+  virtual ~ScenarioTransport() = default;
+  virtual Status sync() = 0;
+};
+using ScenarioTransportFactory = std::function<std::unique_ptr<ScenarioTransport>(
+    Engine& engine, const std::filesystem::path& dir, const std::vector<fb::ReferenceRecordUnion>& reference,
+    Status* status)>;
 
 struct ScenarioOptions {
   std::filesystem::path data;
   std::vector<std::filesystem::path> files;
   bool verbose = false;  // print every step, not only failures
+  ScenarioTransportFactory transport;  // empty: the embedded engine
 };
 
 struct ScenarioTotals {

@@ -129,7 +129,7 @@ Status verified_root(std::string_view payload, FrameKind kind, const Table** roo
 
 WireError wire_error(const Status& status, int64_t retry_after_s) {
   AUTORIZA_CHECK(!status.is_ok());
-  return WireError{http_status(status.kind()), error_code(status.kind()), status.message(), status.field(),
+  return WireError{http_status(status.kind()), error_code_name(status.kind()), status.message(), status.field(),
                    retry_after_s};
 }
 

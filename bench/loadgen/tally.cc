@@ -33,6 +33,7 @@ Failure failure_of(StatusKind kind) {
     case StatusKind::kRateLimited:
     case StatusKind::kIoError:
     case StatusKind::kCorruption: break;
+    case StatusKind::kTimeout: break;
   }
   return Failure::kInternal;
 }

@@ -1,0 +1,153 @@
+// autoriza kafka-bench: throughput and latency through gateway -> Kafka (dev
+// broker) -> validator -> answer, in one process, with producer batch/linger
+// knobs. Eligibility checks (each records an event) over the affiliates and
+// providers of --data, a window of requests in flight (closed loop).
+#include <algorithm>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <random>
+
+#include "commands.h"
+#include "dev_cluster.h"
+#include "reference_loader.h"
+#include "secrets.h"
+#include "service.h"
+
+namespace autoriza::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct KafkaBenchOptions {
+  std::string data;
+  size_t commands = 200'000;
+  size_t window = 4096;
+  int partitions = 2;
+  int validators = 2;
+  int linger_ms = 2;
+  int batch_messages = 10'000;
+  std::string json;
+};
+
+std::vector<std::string> first_column(const fs::path& csv) {
+  std::ifstream in(csv);
+  std::vector<std::string> out;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    if (!line.empty()) out.push_back(line.substr(0, line.find(',')));
+  }
+  return out;
+}
+
+int run_bench(const KafkaBenchOptions& o) {
+  std::random_device rd;
+  const fs::path dir = fs::temp_directory_path() / ("autoriza-kafka-bench-" + std::to_string(rd()));
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+  fs::create_directories(dir);
+  EngineOptions eo;
+  eo.store = dir / "gateway";
+  eo.partitions = PartitionId(o.partitions);
+  eo.sync = false;
+  eo.keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());
+  Status s;
+  auto engine = Engine::open(eo, &s);
+  if (!engine) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
+  ReferenceLoad load = load_reference_dir(o.data, *engine->reference());
+  if (!load.ok()) return std::cerr << "kafka-bench: reference data in " << o.data << " is rejected\n", 1;
+  ReferenceLoadStats stats;
+  if (s = engine->load_reference(load.records, &stats); !s) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
+  kafka::DevClusterOptions co;
+  co.validators = o.validators;
+  co.producer = {{"linger.ms", std::to_string(o.linger_ms)}, {"batch.num.messages", std::to_string(o.batch_messages)}};
+  co.timeout_ms = 30'000;
+  auto cluster = kafka::DevCluster::start(*engine, dir / "cluster", load.records, co, &s);
+  if (!cluster) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
+  Service service(*engine, dir / "outbox.jsonl");
+  const auto credentials = first_column(fs::path(o.data) / "affiliates.csv");
+  const auto providers = first_column(fs::path(o.data) / "providers.csv");
+  if (credentials.empty() || providers.empty()) return std::cerr << "kafka-bench: no affiliates or providers\n", 1;
+
+  std::mutex m;
+  std::condition_variable cv;
+  size_t in_flight = 0, done = 0, errors = 0;
+  std::vector<int64_t> latencies_us(o.commands, 0);
+  const Millis now{1'762'084'800'000};  // 2025-11-02T12:00:00Z: fixed, so runs are comparable
+  const auto start = std::chrono::steady_clock::now();
+  auto last_report = start;
+  for (size_t i = 0; i < o.commands; ++i) {
+    {
+      std::unique_lock lock(m);
+      cv.wait(lock, [&] { return in_flight < o.window; });
+      ++in_flight;
+    }
+    const std::string body = "{\"request_id\":\"kb-" + std::to_string(i) + "\",\"provider\":\"" +
+                             providers[i % providers.size()] + "\",\"credential\":\"" +
+                             credentials[(i * 7) % credentials.size()] + "\"}";
+    const auto sent = std::chrono::steady_clock::now();
+    service.post("eligibility", body, now, [&, i, sent](Reply r) {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - sent);
+      std::lock_guard lock(m);
+      latencies_us[i] = us.count();
+      if (r.status != 200) ++errors;
+      --in_flight;
+      ++done;
+      cv.notify_all();
+    });
+    const auto t = std::chrono::steady_clock::now();
+    if (t - last_report > std::chrono::seconds(2)) {
+      last_report = t;
+      const double s_elapsed = std::chrono::duration<double>(t - start).count();
+      std::cerr << "  " << i << "/" << o.commands << " sent, " << size_t(double(i) / s_elapsed) << "/s\n";
+    }
+  }
+  {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return done == o.commands; });
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::sort(latencies_us.begin(), latencies_us.end());
+  auto pct = [&](double q) { return latencies_us[std::min(latencies_us.size() - 1, size_t(q * double(latencies_us.size())))]; };
+  const double rate = double(o.commands) / seconds;
+  std::cout << "| commands | window | partitions | validators | linger_ms | batch | tx/s | p50 ms | p99 ms | errors |\n"
+            << "|---|---|---|---|---|---|---|---|---|---|\n"
+            << "| " << o.commands << " | " << o.window << " | " << o.partitions << " | " << o.validators << " | "
+            << o.linger_ms << " | " << o.batch_messages << " | " << size_t(rate) << " | " << double(pct(0.5)) / 1000.0
+            << " | " << double(pct(0.99)) / 1000.0 << " | " << errors << " |\n";
+  if (!o.json.empty()) {
+    std::ofstream out(o.json);
+    out << "{\"commands\":" << o.commands << ",\"window\":" << o.window << ",\"partitions\":" << o.partitions
+        << ",\"validators\":" << o.validators << ",\"linger_ms\":" << o.linger_ms
+        << ",\"batch_messages\":" << o.batch_messages << ",\"tx_per_s\":" << rate
+        << ",\"p50_ms\":" << double(pct(0.5)) / 1000.0 << ",\"p99_ms\":" << double(pct(0.99)) / 1000.0
+        << ",\"errors\":" << errors << "}\n";
+  }
+  return errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+Run add_kafka_bench(CLI::App& app) {
+  auto o = std::make_shared<KafkaBenchOptions>();
+  app.add_option("--data", o->data, "Reference data folder (affiliates and providers are taken from it)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--commands", o->commands, "Commands to send")->check(CLI::Range(size_t(1), size_t(10'000'000)))->capture_default_str();
+  app.add_option("--window", o->window, "Requests in flight at once")->check(CLI::Range(size_t(1), size_t(100'000)))->capture_default_str();
+  app.add_option("--partitions", o->partitions, "Partitions")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_option("--validators", o->validators, "Validator workers")->check(CLI::Range(1, 16))->capture_default_str();
+  app.add_option("--linger-ms", o->linger_ms, "Producer linger.ms (gateway and validators)")->capture_default_str();
+  app.add_option("--batch", o->batch_messages, "Producer batch.num.messages")->capture_default_str();
+  app.add_option("--json", o->json, "Also write the figures to this JSON file");
+  return [o] { return run_bench(*o); };
+}
+
+}  // namespace autoriza::cli

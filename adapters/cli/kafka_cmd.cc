@@ -1,0 +1,193 @@
+// autoriza serve --kafka BROKERS --role gateway|validator|projections, and
+// autoriza devbroker (development and tests only).
+#include "kafka_cmd.h"
+
+#include <csignal>
+#include <iostream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "dev_cluster.h"
+#include "reference_loader.h"
+#include "server.h"
+#include "service.h"
+
+namespace autoriza::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+// Waits for SIGINT/SIGTERM (0) or until failed() says why to stop (1).
+int wait_for_stop(const std::function<Status()>& failed) {
+  const sigset_t signals = stop_signals();
+  timespec tick{0, 200'000'000};
+  for (;;) {
+    if (sigtimedwait(&signals, nullptr, &tick) > 0) return 0;
+    if (Status s = failed(); !s) {
+      std::cerr << "autoriza: stopping: " << s.to_string() << "\n";
+      return 1;
+    }
+  }
+}
+
+// Reference data for a Kafka role: every process loads the same files with
+// the same load time (the newest file's), so their reference streams match.
+int load_reference_for_role(Engine& engine, const std::string& data) {
+  if (data.empty()) return 0;
+  if (!engine.reference()->affiliates.empty() || !engine.reference()->practices.empty()) return 0;
+  ReferenceLoad load = load_reference_dir(data, *engine.reference());
+  if (!load.ok()) {
+    for (const auto& f : load.files) {
+      for (const auto& e : f.errors) std::cerr << "  " << e << "\n";
+    }
+    std::cerr << "autoriza: reference data in " << data << " is rejected\n";
+    return 1;
+  }
+  int64_t newest_s = 0;
+  for (const auto& entry : fs::directory_iterator(data)) {
+    std::error_code ec;
+    const auto t = fs::last_write_time(entry.path(), ec);
+    if (ec) continue;
+    const auto sys = std::chrono::file_clock::to_sys(t);
+    newest_s = std::max<int64_t>(newest_s, std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count());
+  }
+  ReferenceLoadStats stats;
+  if (Status s = engine.load_reference(load.records, &stats, Millis{newest_s * 1000}); !s) {
+    std::cerr << "autoriza: " << s.to_string() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int serve_http(Service& service, const KafkaServeOptions& o, const std::function<Status()>& failed) {
+  std::string host;
+  uint16_t port = 0;
+  if (!split_host_port(o.http, &host, &port)) {
+    std::cerr << "autoriza serve: --http must be HOST:PORT, got '" << o.http << "'\n";
+    return 2;
+  }
+  HttpServer server(service, host, port, o.threads);
+  server.set_allow_client_time(o.allow_client_time);
+  if (Status s = server.start(); !s) {
+    std::cerr << "autoriza serve: cannot listen on " << o.http << ": " << s.to_string() << "\n";
+    return 1;
+  }
+  std::cout << "autoriza " << o.role << " serving HTTP on " << host << ":" << server.port() << " (kafka "
+            << o.brokers << "); Ctrl-C stops" << std::endl;
+  const int rc = wait_for_stop(failed);
+  server.stop();
+  return rc;
+}
+
+}  // namespace
+
+int serve_kafka(const KafkaServeOptions& in) {
+  KafkaServeOptions o = in;
+  if (fs::is_regular_file(o.brokers)) {
+    if (Status s = kafka::read_bootstrap_file(o.brokers, &o.brokers); !s) {
+      std::cerr << "autoriza serve: " << s.to_string() << "\n";
+      return 2;
+    }
+  }
+  if (o.role != "gateway" && o.role != "validator" && o.role != "projections") {
+    std::cerr << "autoriza serve: --role must be gateway, validator or projections with --kafka, got '" << o.role << "'\n";
+    return 2;
+  }
+  EngineOptions eo;
+  eo.store = o.store;
+  eo.partitions = PartitionId(o.partitions);
+  eo.batch_max = o.batch_max;
+  eo.sync = !o.no_sync;
+  eo.keys = load_keys(o.store);
+  if (!eo.keys) return 1;
+  auto engine = open_engine(eo);
+  if (!engine) return 1;
+  if (load_reference_for_role(*engine, o.data) != 0) return 1;
+  const kafka::Properties producer = {{"linger.ms", std::to_string(o.linger_ms)}};
+
+  if (o.role == "validator") {
+    kafka::WorkerOptions wo;
+    wo.brokers = o.brokers;
+    wo.group = o.group;
+    wo.manual = !o.own.empty();
+    for (int p : o.own) wo.partitions.push_back(p);
+    wo.producer = producer;
+    wo.consumer = {{"session.timeout.ms", std::to_string(o.session_timeout_ms)},
+                   {"heartbeat.interval.ms", std::to_string(std::max(100, o.session_timeout_ms / 5))}};
+    kafka::ValidatorWorker worker(*engine, wo);
+    if (Status s = worker.start(); !s) {
+      std::cerr << "autoriza validator: " << s.to_string() << "\n";
+      return 1;
+    }
+    std::cout << "autoriza validator on " << o.brokers << " (store " << o.store << ", "
+              << (wo.manual ? "manual partitions" : "group " + o.group) << "); Ctrl-C stops" << std::endl;
+    const int rc = wait_for_stop([&] { return worker.failure(); });
+    worker.stop();
+    return rc != 0 || !worker.failure() ? 1 : 0;
+  }
+  Service service(*engine);
+  kafka::EventFollower follower(*engine, o.brokers);
+  if (Status s = follower.start(); !s) {
+    std::cerr << "autoriza " << o.role << ": " << s.to_string() << "\n";
+    return 1;
+  }
+  if (o.role == "projections") {
+    engine->set_command_sink([](PartitionId, Submission s) {
+      s.done({Status::unavailable("this process serves reads (projections); send commands to a gateway"), nullptr, false});
+    });
+    return serve_http(service, o, [&] { return follower.failure(); });
+  }
+  kafka::GatewayOptions go;
+  go.brokers = o.brokers;
+  go.instance = uint16_t(o.instance);
+  go.timeout_ms = o.timeout_ms;
+  go.producer = producer;
+  kafka::KafkaGateway gateway(*engine, go);
+  if (Status s = gateway.start(); !s) {
+    std::cerr << "autoriza gateway: " << s.to_string() << "\n";
+    return 1;
+  }
+  return serve_http(service, o, [&] { return follower.failure(); });
+}
+
+Run add_devbroker(CLI::App& app) {
+  auto options = std::make_shared<kafka::DevBrokerOptions>();
+  auto file = std::make_shared<std::string>("autoriza-devbroker.bootstrap");
+  app.add_option("--partitions", options->partitions, "Partitions of autoriza.commands and autoriza.events")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--brokers", options->brokers, "Mock brokers")->check(CLI::Range(1, 9))->capture_default_str();
+  app.add_option("--bootstrap-file", *file, "Where the bootstrap list is written (ops scripts read it)")
+      ->capture_default_str();
+  return [options, file] {
+    sigset_t signals = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    Status s;
+    auto broker = kafka::DevBroker::start(*options, &s);
+    if (!broker) {
+      std::cerr << "autoriza devbroker: " << s.to_string() << "\n";
+      return 1;
+    }
+    if (s = broker->write_bootstrap_file(*file); !s) {
+      std::cerr << "autoriza devbroker: " << s.to_string() << "\n";
+      return 1;
+    }
+    std::cout << "autoriza devbroker (librdkafka mock cluster: DEVELOPMENT AND TESTS ONLY, data in memory) on "
+              << broker->bootstrap() << "; bootstrap list in " << *file << "; Ctrl-C stops" << std::endl;
+    wait_for_stop([] { return Status::ok(); });
+    std::error_code ec;
+    fs::remove(*file, ec);
+    return 0;
+  };
+}
+
+}  // namespace autoriza::cli

@@ -1,0 +1,28 @@
+#pragma once
+// Kafka cluster mode of `autoriza serve` (--kafka BROKERS --role ROLE) and
+// `autoriza devbroker`.
+#include <string>
+#include <vector>
+
+namespace autoriza::cli {
+
+struct KafkaServeOptions {
+  std::string brokers;       // host:port list, or a file holding one (written by `autoriza devbroker`)
+  std::string role;          // gateway | validator | projections
+  std::string data, store, http;
+  int partitions = 1;
+  size_t batch_max = 4096;
+  unsigned threads = 2;
+  bool no_sync = false;
+  bool allow_client_time = false;
+  std::vector<int> own;      // validator: own these partitions (no group)
+  std::string group = "autoriza-validators";
+  int instance = 0;          // gateway: picks its partition of autoriza.replies
+  int64_t timeout_ms = 5000; // gateway: 504 after this
+  int linger_ms = 1;
+  int session_timeout_ms = 10000;  // validator: group session (a dead worker's partitions move after this)
+};
+
+int serve_kafka(const KafkaServeOptions& o);
+
+}  // namespace autoriza::cli

@@ -1,0 +1,68 @@
+#pragma once
+// Thin RAII over librdkafka's C API, shared by the gateway, the validator
+// workers and the event followers: configuration, handles, watermarks and
+// the classification of errors.
+//
+// Topics (ops/kafka.md has the kafka-topics commands and configs):
+//   autoriza.commands  partition p = engine partition p; key = the routing key
+//                      (credential, or the id that names the partition)
+//   autoriza.events    same partitioning; value = the packed fb::Event as the
+//                      validator journaled it (partition, sequence and the
+//                      offset of the command it answers are inside)
+//   autoriza.replies   one partition per gateway instance; see messages.h
+//   autoriza.reference compacted; reserved for reference data (see ops/kafka.md)
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "status.h"
+
+namespace autoriza::kafka {
+
+inline constexpr const char* kCommandsTopic = "autoriza.commands";
+inline constexpr const char* kEventsTopic = "autoriza.events";
+inline constexpr const char* kRepliesTopic = "autoriza.replies";
+inline constexpr const char* kReferenceTopic = "autoriza.reference";
+
+// What to do about an error (STYLE: the three kinds of Kafka error).
+enum class ErrorClass {
+  kRetriable,  // librdkafka retries by itself (timeouts, leader moves): wait
+  kRewind,     // our position is no longer durable downstream: seek back to
+               // the last durable position and re-process (e.g. an event whose
+               // produce failed after the local commit)
+  kFatal,      // the idempotent producer is fenced / broken, or bytes do not
+               // decode: stop the worker, exit non-zero; a restart rebuilds
+};
+ErrorClass classify(rd_kafka_resp_err_t err, bool is_fatal_flag = false);
+const char* error_class_name(ErrorClass c);
+
+struct HandleDeleter {
+  void operator()(rd_kafka_t* rk) const;
+};
+using Handle = std::unique_ptr<rd_kafka_t, HandleDeleter>;
+
+// Properties on top of librdkafka defaults; bootstrap.servers is added.
+using Properties = std::map<std::string, std::string>;
+
+// A producer that is idempotent with acks=all (the only kind we make):
+// dr_msg_cb receives delivery reports from poll(); opaque is the handle's.
+Handle make_producer(const std::string& brokers, const Properties& extra,
+                     void (*dr_msg_cb)(rd_kafka_t*, const rd_kafka_message_t*, void*), void* opaque, Status* status);
+// A consumer; group.id empty: manual assignment only (no group).
+Handle make_consumer(const std::string& brokers, const std::string& group, const Properties& extra,
+                     void (*rebalance_cb)(rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t*, void*),
+                     void* opaque, Status* status);
+
+// [low, high) offsets of a partition; high is the next offset to be written.
+Status watermarks(rd_kafka_t* rk, const char* topic, int32_t partition, int64_t* low, int64_t* high,
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000));
+// Number of partitions of a topic (metadata).
+Status partition_count(rd_kafka_t* rk, const char* topic, int32_t* count,
+                       std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000));
+
+Status status_of(rd_kafka_resp_err_t err, const std::string& what);
+
+}  // namespace autoriza::kafka

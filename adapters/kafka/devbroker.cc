@@ -1,0 +1,67 @@
+#include "devbroker.h"
+
+#include <fstream>
+
+namespace autoriza::kafka {
+
+std::unique_ptr<DevBroker> DevBroker::start(const DevBrokerOptions& o, Status* status) {
+  AUTORIZA_CHECK(o.brokers >= 1 && o.partitions >= 1 && o.reply_partitions >= 1);
+  std::unique_ptr<DevBroker> b(new DevBroker());
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[512];
+  rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    *status = Status::unavailable(std::string("dev broker: ") + err);
+    return nullptr;
+  }
+  b->owner_.reset(rk);
+  b->cluster_ = rd_kafka_mock_cluster_new(rk, o.brokers);
+  if (!b->cluster_) {
+    *status = Status::unavailable("dev broker: cannot start the mock cluster");
+    return nullptr;
+  }
+  b->bootstrap_ = rd_kafka_mock_cluster_bootstraps(b->cluster_);
+  const int rf = std::min(o.brokers, 3);
+  struct {
+    const char* name;
+    int32_t partitions;
+  } topics[] = {{kCommandsTopic, o.partitions}, {kEventsTopic, o.partitions},
+                {kRepliesTopic, o.reply_partitions}, {kReferenceTopic, 1}};
+  for (const auto& t : topics) {
+    if (rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(b->cluster_, t.name, t.partitions, rf)) {
+      *status = status_of(e, std::string("dev broker: create topic ") + t.name);
+      return nullptr;
+    }
+  }
+  *status = Status::ok();
+  return b;
+}
+
+DevBroker::~DevBroker() {
+  if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
+}
+
+Status DevBroker::write_bootstrap_file(const std::filesystem::path& file) const {
+  const std::filesystem::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << bootstrap_ << "\n";
+    if (!out.flush()) return Status::io_error("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  return ec ? Status::io_error("cannot rename " + tmp.string() + ": " + ec.message()) : Status::ok();
+}
+
+Status read_bootstrap_file(const std::filesystem::path& file, std::string* brokers) {
+  std::ifstream in(file);
+  if (!in || !std::getline(in, *brokers) || brokers->empty()) {
+    return Status::invalid("cannot read a bootstrap list from " + file.string() + " (is `autoriza devbroker` running?)",
+                           "--kafka");
+  }
+  return Status::ok();
+}
+
+}  // namespace autoriza::kafka

@@ -1,0 +1,97 @@
+#include "follower.h"
+
+#include <spdlog/spdlog.h>
+
+namespace autoriza::kafka {
+
+EventFollower::EventFollower(Engine& mirror, std::string brokers, Properties extra)
+    : mirror_(mirror), brokers_(std::move(brokers)), extra_(std::move(extra)) {}
+
+EventFollower::~EventFollower() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  // Wait for apply callbacks still queued in the mirror's writers.
+  std::unique_lock lock(mutex_);
+  progress_.wait(lock, [&] { return in_flight_ == 0; });
+}
+
+Status EventFollower::start() {
+  Status s;
+  consumer_ = make_consumer(brokers_, "", extra_, nullptr, nullptr, &s);
+  if (!consumer_) return s;
+  if (s = partition_count(consumer_.get(), kEventsTopic, &partitions_); !s) return s;
+  if (partitions_ != int32_t(mirror_.options().partitions)) {
+    return Status::invalid(std::string(kEventsTopic) + " has " + std::to_string(partitions_) +
+                               " partitions but the store has " + std::to_string(mirror_.options().partitions),
+                           "--partitions");
+  }
+  next_offset_.assign(size_t(partitions_), 0);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions_);
+  for (int32_t p = 0; p < partitions_; ++p) {
+    rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) return status_of(err, "assign autoriza.events");
+  thread_ = std::thread([this] { run(); });
+  return Status::ok();
+}
+
+void EventFollower::run() {
+  while (!stop_.load()) {
+    {
+      std::unique_lock lock(mutex_);
+      if (!progress_.wait_for(lock, std::chrono::milliseconds(100), [&] { return in_flight_ < kInFlightMax; })) continue;
+    }
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 50);
+    if (!m) continue;
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        spdlog::warn("event follower: {} ({})", rd_kafka_message_errstr(m), error_class_name(classify(m->err)));
+      }
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    const auto partition = size_t(m->partition);
+    const int64_t next = m->offset + 1;
+    std::string bytes(static_cast<const char*>(m->payload), m->len);
+    rd_kafka_message_destroy(m);
+    {
+      std::lock_guard lock(mutex_);
+      ++in_flight_;
+    }
+    mirror_.apply_event(std::move(bytes), [this, partition, next](Outcome o) {
+      std::lock_guard lock(mutex_);
+      --in_flight_;
+      if (!o.status) {
+        spdlog::critical("event follower: {}", o.status.to_string());
+        if (failure_) failure_ = o.status;
+      } else {
+        (o.replayed ? duplicates_ : applied_).fetch_add(1);
+      }
+      // Callbacks of one partition come in order from its writer.
+      if (partition < next_offset_.size()) next_offset_[partition] = std::max(next_offset_[partition], next);
+      progress_.notify_all();
+    });
+  }
+}
+
+Status EventFollower::sync(std::chrono::milliseconds timeout) {
+  std::vector<int64_t> high(size_t(partitions_), 0);
+  for (int32_t p = 0; p < partitions_; ++p) {
+    int64_t low = 0;
+    if (Status s = watermarks(consumer_.get(), kEventsTopic, p, &low, &high[size_t(p)], timeout); !s) return s;
+  }
+  std::unique_lock lock(mutex_);
+  const bool done = progress_.wait_for(lock, timeout, [&] {
+    if (!failure_) return true;
+    for (size_t p = 0; p < high.size(); ++p) {
+      if (next_offset_[p] < high[p]) return false;
+    }
+    return in_flight_ == 0;
+  });
+  if (!failure_) return failure_;
+  return done ? Status::ok() : Status::unavailable("the mirror did not catch up with autoriza.events in time");
+}
+
+}  // namespace autoriza::kafka

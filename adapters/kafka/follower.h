@@ -1,0 +1,54 @@
+#pragma once
+// EventFollower: folds autoriza.events into a local engine (a mirror store)
+// through Engine::apply_event, so a gateway or a projections worker can
+// answer reads, and projections fold from the mirror's journal as in the
+// embedded mode. Duplicates (a sequence already applied) change nothing.
+// Reads every partition from the beginning of the topic: the mirror's
+// dedup by sequence makes that idempotent (see ops/kafka.md on retention).
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "client.h"
+#include "engine.h"
+
+namespace autoriza::kafka {
+
+class EventFollower {
+ public:
+  EventFollower(Engine& mirror, std::string brokers, Properties extra = {});
+  ~EventFollower();  // stops the thread
+  Status start();
+  // Blocks until every event written before the call is applied to the
+  // mirror (or timeout: kUnavailable). Queries the high watermarks first.
+  Status sync(std::chrono::milliseconds timeout = std::chrono::milliseconds(30'000));
+  uint64_t applied() const { return applied_.load(); }
+  uint64_t duplicates() const { return duplicates_.load(); }
+  // Set when an event could not be applied (corruption or a gap): fatal.
+  Status failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
+
+ private:
+  void run();
+  static constexpr size_t kInFlightMax = 8192;  // apply_event calls not yet answered
+
+  Engine& mirror_;
+  std::string brokers_;
+  Properties extra_;
+  Handle consumer_;
+  int32_t partitions_ = 0;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable progress_;
+  std::vector<int64_t> next_offset_;  // per partition: offset after the last applied message
+  size_t in_flight_ = 0;
+  Status failure_;
+  std::atomic<uint64_t> applied_{0}, duplicates_{0};
+};
+
+}  // namespace autoriza::kafka

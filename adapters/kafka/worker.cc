@@ -1,0 +1,419 @@
+#include "worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+
+#include "messages.h"
+#include "records.h"
+#include "state.h"
+#include "state_store.h"
+
+namespace autoriza::kafka {
+
+// Per partition: events produced / acknowledged, and replies waiting for
+// the acknowledgement of the event before them.
+struct ValidatorWorker::Lane {
+  std::mutex mutex;
+  Sequence produced = 0, delivered = 0;
+  std::deque<std::pair<Sequence, std::pair<uint16_t, std::string>>> waiting;  // (needed, (reply partition, value))
+};
+
+// What a delivery report is about (the message's opaque).
+struct ValidatorWorker::Tag {
+  enum Kind { kEvent, kReply, kReproduced } kind = kEvent;
+  int32_t partition = 0;
+  Sequence sequence = 0;
+  uint16_t reply_partition = 0;
+  std::string reply;  // kEvent: the reply released by this event's acknowledgement
+};
+
+ValidatorWorker::ValidatorWorker(Engine& engine, WorkerOptions options) : engine_(engine), options_(std::move(options)) {
+  for (PartitionId p = 0; p < engine_.options().partitions; ++p) lanes_.push_back(std::make_unique<Lane>());
+}
+
+ValidatorWorker::~ValidatorWorker() { stop(); }
+
+Status ValidatorWorker::start() {
+  Status s;
+  producer_ = make_producer(options_.brokers, options_.producer, &ValidatorWorker::on_delivery, this, &s);
+  if (!producer_) return s;
+  const bool manual = options_.manual;
+  consumer_ = make_consumer(options_.brokers, manual ? "" : options_.group, options_.consumer,
+                            manual ? nullptr : &ValidatorWorker::on_rebalance, this, &s);
+  if (!consumer_) return s;
+  reader_ = make_consumer(options_.brokers, "", {}, nullptr, nullptr, &s);
+  if (!reader_) return s;
+  int32_t count = 0;
+  if (s = partition_count(reader_.get(), kCommandsTopic, &count); !s) return s;
+  if (count != int32_t(engine_.options().partitions)) {
+    return Status::invalid(std::string(kCommandsTopic) + " has " + std::to_string(count) +
+                               " partitions but --partitions is " + std::to_string(engine_.options().partitions),
+                           "--partitions");
+  }
+  poller_ = std::thread([this] {
+    char reason[512];
+    while (!stop_.load()) {
+      rd_kafka_poll(producer_.get(), 20);
+      if (rd_kafka_resp_err_t e = rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) {
+        fail(Status::unavailable(std::string("fatal producer error: ") + rd_kafka_err2name(e) + ": " + reason));
+        return;
+      }
+    }
+  });
+  if (manual) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(options_.partitions.size()));
+    for (int32_t p : options_.partitions) {
+      if (p < 0 || p >= count) {
+        rd_kafka_topic_partition_list_destroy(list);
+        return Status::invalid("partition " + std::to_string(p) + " is not in 0.." + std::to_string(count - 1),
+                               "--own");
+      }
+      rd_kafka_topic_partition_list_add(list, kCommandsTopic, p);
+    }
+    s = assign(list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (!s) return s;
+  } else {
+    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(topics, kCommandsTopic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), topics);
+    rd_kafka_topic_partition_list_destroy(topics);
+    if (err) return status_of(err, "subscribe to autoriza.commands");
+  }
+  loop_ = std::thread([this] { run(); });
+  return Status::ok();
+}
+
+void ValidatorWorker::stop() {
+  stop_ = true;
+  if (loop_.joinable()) loop_.join();
+  consumer_.reset();  // leaves the group (a revoke callback may run here)
+  reader_.reset();
+  // Answers still inside the engine produce events and replies: let them out.
+  for (int i = 0; i < 500 && in_flight_.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (producer_) {
+    for (int i = 0; i < 100 && rd_kafka_outq_len(producer_.get()) > 0; ++i) rd_kafka_poll(producer_.get(), 50);
+  }
+  if (poller_.joinable()) poller_.join();
+}
+
+Status ValidatorWorker::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+WorkerStats ValidatorWorker::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+std::set<int32_t> ValidatorWorker::owned() const {
+  std::lock_guard lock(mutex_);
+  return owned_;
+}
+
+void ValidatorWorker::fail(Status s) {
+  std::lock_guard lock(mutex_);
+  if (failure_) {
+    spdlog::critical("validator: fatal: {}", s.to_string());
+    failure_ = std::move(s);
+  }
+  stop_ = true;
+}
+
+void ValidatorWorker::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* list,
+                                   void* opaque) {
+  auto* self = static_cast<ValidatorWorker*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (Status s = self->assign(list); !s) self->fail(s);
+  } else {
+    rd_kafka_assign(rk, nullptr);
+    std::lock_guard lock(self->mutex_);
+    self->owned_.clear();
+  }
+}
+
+// Steps 1-3 of the header for every partition in the list, then assigns the
+// commands at the resume offsets.
+Status ValidatorWorker::assign(rd_kafka_topic_partition_list_t* list) {
+  for (int i = 0; i < list->cnt; ++i) {
+    int64_t resume = 0;
+    if (Status s = take(list->elems[i].partition, &resume); !s) return s;
+    list->elems[i].offset = resume;
+  }
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list)) return status_of(err, "assign autoriza.commands");
+  std::lock_guard lock(mutex_);
+  owned_.clear();
+  for (int i = 0; i < list->cnt; ++i) owned_.insert(list->elems[i].partition);
+  return Status::ok();
+}
+
+Status ValidatorWorker::take(int32_t p, int64_t* resume) {
+  const auto partition = PartitionId(p);
+  int64_t low = 0, high = 0;
+  if (Status s = watermarks(reader_.get(), kEventsTopic, p, &low, &high); !s) return s;
+  Sequence kafka_last = 0;
+  // Shared with the apply callbacks, which may outlive an early return.
+  struct Progress {
+    std::mutex m;
+    std::condition_variable cv;
+    size_t submitted = 0, answered = 0;
+    Status failed;
+  };
+  auto progress = std::make_shared<Progress>();
+  auto drain = [&progress] {
+    std::unique_lock lock(progress->m);
+    progress->cv.wait(lock, [&] { return progress->answered == progress->submitted; });
+    return progress->failed;
+  };
+  if (high > low) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = low;
+    rd_kafka_resp_err_t err = rd_kafka_assign(reader_.get(), list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err) return status_of(err, "assign autoriza.events for catch-up");
+    int64_t next = low;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    Status read;
+    while (next < high && read) {
+      if (std::chrono::steady_clock::now() > deadline || stop_.load()) {
+        read = Status::unavailable("catch-up of autoriza.events[" + std::to_string(p) + "] did not finish");
+        break;
+      }
+      rd_kafka_message_t* msg = rd_kafka_consumer_poll(reader_.get(), 100);
+      if (!msg) continue;
+      if (msg->err) {
+        rd_kafka_message_destroy(msg);
+        continue;
+      }
+      next = msg->offset + 1;
+      std::string bytes(static_cast<const char*>(msg->payload), msg->len);
+      rd_kafka_message_destroy(msg);
+      fb::EventT probe;
+      if (Status s = unpack_event(bytes, &probe); !s) {
+        read = Status::corruption("autoriza.events[" + std::to_string(p) + "]@" + std::to_string(next - 1) + ": " +
+                                  s.message());
+        break;
+      }
+      kafka_last = std::max<Sequence>(kafka_last, probe.sequence);
+      {
+        std::unique_lock lock(progress->m);
+        progress->cv.wait(lock, [&] { return progress->submitted - progress->answered < 8192; });
+        ++progress->submitted;
+      }
+      engine_.apply_event(std::move(bytes), [progress](Outcome o) {
+        std::lock_guard lock(progress->m);
+        if (!o.status && progress->failed) progress->failed = o.status;
+        ++progress->answered;
+        progress->cv.notify_all();
+      });
+    }
+    rd_kafka_assign(reader_.get(), nullptr);
+    Status applied = drain();
+    if (!read) return read;
+    if (!applied) return applied;
+  }
+  // 2. Local events the topic lacks.
+  const Sequence local = engine_.committed_sequence(partition);
+  uint64_t reproduced = 0;
+  for (Sequence seq = kafka_last + 1; seq <= local; ++seq) {
+    std::string bytes;
+    fb::EventT event;
+    if (Status s = engine_.journal().read_event(partition, seq, &bytes); !s) return s;
+    if (Status s = unpack_event(bytes, &event); !s) return s;
+    const std::string& key = credential_of(event.command);
+    auto tag = std::make_unique<Tag>();
+    tag->kind = Tag::kReproduced;
+    tag->partition = p;
+    tag->sequence = seq;
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_.get(), RD_KAFKA_V_TOPIC(kEventsTopic), RD_KAFKA_V_PARTITION(p), RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(bytes.data(), bytes.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_OPAQUE(tag.get()), RD_KAFKA_V_END);
+    if (err) return status_of(err, "re-produce an event");
+    tag.release();  // owned by the delivery report now
+    ++reproduced;
+  }
+  {
+    Lane& lane = *lanes_[partition];
+    std::lock_guard lock(lane.mutex);
+    lane.produced = std::max(lane.produced, local);
+    if (reproduced == 0) lane.delivered = std::max(lane.delivered, local);
+  }
+  if (reproduced > 0) {
+    // Re-produced events must be in Kafka before new commands are answered.
+    if (rd_kafka_resp_err_t err = rd_kafka_flush(producer_.get(), 60'000)) return status_of(err, "flush re-produced events");
+  }
+  // 3. Resume after the command of the last event.
+  *resume = RD_KAFKA_OFFSET_BEGINNING;
+  if (local > 0) {
+    std::string bytes;
+    fb::EventT event;
+    if (Status s = engine_.journal().read_event(partition, local, &bytes); !s) return s;
+    if (Status s = unpack_event(bytes, &event); !s) return s;
+    if (event.command_offset >= 0) *resume = event.command_offset + 1;
+  }
+  std::lock_guard lock(mutex_);
+  stats_.caught_up += progress->submitted;
+  stats_.reproduced += reproduced;
+  spdlog::info("validator: partition {}: {} events folded (last {}), {} re-produced, commands from offset {}", p,
+               progress->submitted, local, reproduced, *resume);
+  return Status::ok();
+}
+
+void ValidatorWorker::run() {
+  while (!stop_.load()) {
+    if (rewind_.exchange(false)) {
+      // Re-run the assignment steps for what we own (re-produces what failed).
+      rd_kafka_topic_partition_list_t* list = nullptr;
+      if (!rd_kafka_assignment(consumer_.get(), &list) && list) {
+        for (int i = 0; i < 500 && in_flight_.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (Status s = assign(list); !s) fail(s);
+        rd_kafka_topic_partition_list_destroy(list);
+      }
+      std::lock_guard lock(mutex_);
+      ++stats_.rewinds;
+      continue;
+    }
+    if (in_flight_.load() >= options_.in_flight_max) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      continue;
+    }
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 50);
+    if (!m) continue;
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        spdlog::warn("validator: {} ({})", rd_kafka_message_errstr(m), error_class_name(classify(m->err)));
+      }
+    } else {
+      on_command(m);
+    }
+    rd_kafka_message_destroy(m);
+  }
+}
+
+void ValidatorWorker::on_command(const rd_kafka_message_t* m) {
+  CommandMessage c;
+  Status s = decode_command(std::string_view(static_cast<const char*>(m->payload), m->len), &c);
+  if (!s) {
+    // No correlation to answer: a poison message is logged and skipped.
+    spdlog::error("validator: autoriza.commands[{}]@{}: {}; skipped", m->partition, m->offset, s.to_string());
+    return;
+  }
+  const int32_t p = m->partition;
+  std::string key(m->key ? static_cast<const char*>(m->key) : "", m->key_len);
+  if (engine_.route(c.command) != PartitionId(p)) {
+    answer(p, key, c.correlation, c.reply_partition,
+           {Status::invalid("command routed to partition " + std::to_string(p) + " but it belongs to " +
+                            std::to_string(engine_.route(c.command)) + " (gateway and validator disagree on --partitions?)"),
+            nullptr, false});
+    return;
+  }
+  in_flight_.fetch_add(1);
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.commands;
+  }
+  engine_.submit(
+      std::move(c.command), c.now,
+      [this, p, key = std::move(key), correlation = c.correlation, reply = c.reply_partition](Outcome o) mutable {
+        answer(p, std::move(key), correlation, reply, std::move(o));
+        in_flight_.fetch_sub(1);
+      },
+      c.channel, m->offset);
+}
+
+// From the engine's committer thread, in commit order per partition.
+void ValidatorWorker::answer(int32_t p, std::string key, uint64_t correlation, uint16_t reply_partition, Outcome o) {
+  const std::string reply = encode_reply(correlation, o);
+  Lane& lane = *lanes_[size_t(p)];
+  if (o.status && o.recorded_sequence > 0 && !o.replayed) {
+    std::string bytes;
+    if (Status s = engine_.journal().read_event(PartitionId(p), o.recorded_sequence, &bytes); !s) return fail(s);
+    auto tag = std::make_unique<Tag>();
+    tag->kind = Tag::kEvent;
+    tag->partition = p;
+    tag->sequence = o.recorded_sequence;
+    tag->reply_partition = reply_partition;
+    tag->reply = reply;
+    {
+      std::lock_guard lock(lane.mutex);
+      lane.produced = std::max(lane.produced, o.recorded_sequence);
+    }
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_.get(), RD_KAFKA_V_TOPIC(kEventsTopic), RD_KAFKA_V_PARTITION(p), RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(bytes.data(), bytes.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_BLOCK),
+        RD_KAFKA_V_OPAQUE(tag.get()), RD_KAFKA_V_END);
+    if (err) {
+      spdlog::error("validator: produce event {}/{}: {} (rewind)", p, o.recorded_sequence, rd_kafka_err2str(err));
+      rewind_ = true;
+      return;
+    }
+    tag.release();
+    return;
+  }
+  {
+    std::lock_guard lock(lane.mutex);
+    if (lane.delivered < lane.produced) {
+      lane.waiting.emplace_back(lane.produced, std::make_pair(reply_partition, reply));
+      return;
+    }
+  }
+  produce_reply(reply_partition, reply);
+}
+
+void ValidatorWorker::produce_reply(uint16_t reply_partition, const std::string& value) {
+  rd_kafka_resp_err_t err = rd_kafka_producev(
+      producer_.get(), RD_KAFKA_V_TOPIC(kRepliesTopic), RD_KAFKA_V_PARTITION(int32_t(reply_partition)),
+      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+      // No F_BLOCK: this runs inside delivery reports too, on the poll thread.
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+  if (err) {
+    spdlog::warn("validator: reply not produced: {} (the gateway times out; the client retries)", rd_kafka_err2str(err));
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  ++stats_.replies;
+}
+
+void ValidatorWorker::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  auto* self = static_cast<ValidatorWorker*>(opaque);
+  if (!m->_private) {
+    if (m->err) spdlog::warn("validator: reply not delivered: {}", rd_kafka_err2str(m->err));
+    return;
+  }
+  std::unique_ptr<Tag> tag(static_cast<Tag*>(m->_private));
+  self->delivered(*tag, m->err);
+}
+
+void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err) {
+  Lane& lane = *lanes_[size_t(tag.partition)];
+  if (err) {
+    const ErrorClass c = classify(err, err == RD_KAFKA_RESP_ERR__FATAL);
+    spdlog::error("validator: event {}/{} not delivered: {} ({})", tag.partition, tag.sequence, rd_kafka_err2str(err),
+                  error_class_name(c));
+    if (c == ErrorClass::kFatal) return fail(Status::unavailable(std::string("event delivery: ") + rd_kafka_err2str(err)));
+    std::lock_guard lock(lane.mutex);
+    lane.waiting.clear();  // their clients time out and retry
+    rewind_ = true;
+    return;
+  }
+  std::vector<std::pair<uint16_t, std::string>> release;
+  {
+    std::lock_guard lock(lane.mutex);
+    lane.delivered = std::max(lane.delivered, tag.sequence);
+    if (tag.kind == Tag::kEvent) release.emplace_back(tag.reply_partition, std::move(tag.reply));
+    while (!lane.waiting.empty() && lane.waiting.front().first <= lane.delivered) {
+      release.push_back(std::move(lane.waiting.front().second));
+      lane.waiting.pop_front();
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (tag.kind == Tag::kEvent) ++stats_.events_produced;
+  }
+  for (auto& [partition, value] : release) produce_reply(partition, value);
+}
+
+}  // namespace autoriza::kafka

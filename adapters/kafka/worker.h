@@ -1,0 +1,91 @@
+#pragma once
+// ValidatorWorker (`serve --role validator`): consume-process-produce for the
+// partitions this process owns, with an exactly-once *effect* that does not
+// rest on Kafka transactions.
+//
+// For each command message (autoriza.commands, partition p, offset o):
+//   decide + apply + commit locally (the local engine's writer: the event,
+//   with sequence and command_offset = o inside, and the state it changes, in
+//   one RocksDB WriteBatch), then produce the event to autoriza.events[p]
+//   (idempotent producer, acks=all), and only once Kafka acknowledged it
+//   produce the reply. Answers that record nothing (errors, retries) wait
+//   behind every event of their partition produced before them.
+// On assignment of p (group rebalance or manual):
+//   1. fold autoriza.events[p] into the local store (duplicates by sequence
+//      are ignored; an empty disk is rebuilt from the topic);
+//   2. re-produce local events the topic does not have (a crash between the
+//      local commit and the produce); decisions are deterministic, so another
+//      worker that decided the same commands wrote the same events;
+//   3. consume commands from 1 + the command_offset of the last event.
+// A command seen twice is applied once: every command that records an event
+// has an idempotency key (scope + request id), so a redelivery is answered
+// from the index with the original answer and records nothing (authorize in
+// VALIDATE mode, the only command without a key, records nothing anyway).
+// Errors: retriable (librdkafka retries), rewind (an event's delivery failed
+// for good: re-run the assignment steps for every owned partition), fatal
+// (fatal producer error, undecodable event: failure() is set, stop, exit).
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "client.h"
+#include "engine.h"
+
+namespace autoriza::kafka {
+
+struct WorkerOptions {
+  std::string brokers;
+  std::string group = "autoriza-validators";  // consumer group; ignored with manual partitions
+  bool manual = false;                        // own `partitions` (no group, no rebalance)
+  std::vector<int32_t> partitions;
+  Properties producer, consumer;
+  size_t in_flight_max = 16'384;              // commands submitted and not yet answered
+};
+
+struct WorkerStats {
+  uint64_t commands = 0, events_produced = 0, replies = 0, caught_up = 0, reproduced = 0, rewinds = 0;
+};
+
+class ValidatorWorker {
+ public:
+  ValidatorWorker(Engine& engine, WorkerOptions options);
+  ~ValidatorWorker();
+  Status start();
+  void stop();
+  // Not ok once a fatal error happened (the worker stopped taking commands).
+  Status failure() const;
+  WorkerStats stats() const;
+  std::set<int32_t> owned() const;
+
+ private:
+  struct Lane;
+  struct Tag;
+  void run();
+  Status take(int32_t partition, int64_t* resume_offset);
+  Status assign(rd_kafka_topic_partition_list_t* partitions);
+  void on_command(const rd_kafka_message_t* m);
+  void answer(int32_t partition, std::string key, uint64_t correlation, uint16_t reply_partition, Outcome o);
+  void produce_reply(uint16_t reply_partition, const std::string& value);
+  void delivered(Tag& tag, rd_kafka_resp_err_t err);
+  void fail(Status s);
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                           void* opaque);
+
+  Engine& engine_;
+  WorkerOptions options_;
+  Handle producer_, consumer_, reader_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::thread loop_, poller_;
+  std::atomic<bool> stop_{false}, rewind_{false};
+  std::atomic<size_t> in_flight_{0};
+  mutable std::mutex mutex_;  // guards failure_, owned_, stats_
+  Status failure_;
+  std::set<int32_t> owned_;
+  WorkerStats stats_;
+};
+
+}  // namespace autoriza::kafka

@@ -1,0 +1,73 @@
+#include "messages.h"
+
+#include "client.h"
+
+#include <gtest/gtest.h>
+
+namespace autoriza::kafka {
+namespace {
+
+TEST(KafkaMessages, CommandRoundTrip) {
+  CommandMessage m;
+  m.correlation = 0x1234567890abcdefULL;
+  m.reply_partition = 3;
+  m.now = Millis{1'700'000'000'123};
+  m.channel = "http";
+  fb::EligibilityCmdT cmd;
+  cmd.request_id = "r1";
+  cmd.provider = "LAB127";
+  cmd.credential = "110000783851";
+  m.command.Set(std::move(cmd));
+  const std::string bytes = " " + encode_command(m);  // misaligned on purpose
+  CommandMessage back;
+  ASSERT_TRUE(decode_command(std::string_view(bytes).substr(1), &back).is_ok());
+  EXPECT_EQ(back.correlation, m.correlation);
+  EXPECT_EQ(back.reply_partition, 3);
+  EXPECT_EQ(back.now, m.now);
+  EXPECT_EQ(back.channel, "http");
+  ASSERT_EQ(back.command.type, fb::Command::EligibilityCmd);
+  EXPECT_EQ(back.command.AsEligibilityCmd()->credential, "110000783851");
+}
+
+TEST(KafkaMessages, ReplyRoundTripKeepsStatusAndResult) {
+  Outcome ok;
+  auto result = std::make_shared<fb::ResultT>();
+  result->transaction = "T-0-7";
+  ok.result = result;
+  ok.replayed = true;
+  ReplyMessage back;
+  ASSERT_TRUE(decode_reply(encode_reply(42, ok), &back).is_ok());
+  EXPECT_EQ(back.correlation, 42u);
+  EXPECT_TRUE(back.outcome.status.is_ok());
+  EXPECT_TRUE(back.outcome.replayed);
+  ASSERT_TRUE(back.outcome.result);
+  EXPECT_EQ(back.outcome.result->transaction, "T-0-7");
+
+  Outcome bad{Status::invalid("qty over 1000", "items[0].qty"), nullptr, false};
+  ASSERT_TRUE(decode_reply(encode_reply(43, bad), &back).is_ok());
+  EXPECT_EQ(back.outcome.status.kind(), StatusKind::kInvalidRequest);
+  EXPECT_EQ(back.outcome.status.field(), "items[0].qty");
+  EXPECT_EQ(back.outcome.status.message(), "qty over 1000");
+}
+
+TEST(KafkaMessages, GarbageIsCorruptionNotACrash) {
+  CommandMessage c;
+  EXPECT_EQ(decode_command("AZC1 short", &c).kind(), StatusKind::kCorruption);
+  EXPECT_EQ(decode_command(std::string("AZC1") + std::string(40, '\x7f'), &c).kind(), StatusKind::kCorruption);
+  ReplyMessage r;
+  EXPECT_EQ(decode_reply("nope", &r).kind(), StatusKind::kCorruption);
+  std::string truncated = encode_reply(1, Outcome{Status::conflict("reused"), nullptr, false});
+  truncated.resize(16);
+  EXPECT_EQ(decode_reply(truncated, &r).kind(), StatusKind::kCorruption);
+}
+
+TEST(KafkaErrors, ClassifiedRetriableRewindFatal) {
+  EXPECT_EQ(classify(RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION), ErrorClass::kRetriable);
+  EXPECT_EQ(classify(RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT), ErrorClass::kRetriable);
+  EXPECT_EQ(classify(RD_KAFKA_RESP_ERR__MSG_TIMED_OUT), ErrorClass::kRewind);
+  EXPECT_EQ(classify(RD_KAFKA_RESP_ERR_PRODUCER_FENCED), ErrorClass::kFatal);
+  EXPECT_EQ(classify(RD_KAFKA_RESP_ERR_NO_ERROR, true), ErrorClass::kFatal);
+}
+
+}  // namespace
+}  // namespace autoriza::kafka
