@@ -12,6 +12,12 @@ const std::string_view kAppJs = R"AUDIT('use strict';
   const QUEUE_PAGE_SIZE = 50;
   const REQUEST_TIMEOUT_MS = 15000;
   const AUDITOR_KEY = 'autoriza.audit.auditor';
+  // The auditor's API key: kept for this tab only (sessionStorage), sent as
+  // "Authorization: Bearer KEY" with every API call.
+  const API_KEY = 'autoriza.audit.key';
+  function apiKey() {
+    try { return sessionStorage.getItem(API_KEY) || ''; } catch (e) { return ''; }
+  }
   const REFRESH_TRIES_MAX = 8;    // reloads of a SAP after a verdict (see refreshAfterVerdict)
   const REFRESH_PAUSE_MS = 100;   // times the attempt number: at most 2.8 s in all
 
@@ -105,6 +111,8 @@ const std::string_view kAppJs = R"AUDIT('use strict';
     const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
       const options = { method, headers: { Accept: 'application/json' }, signal: controller.signal };
+      const key = apiKey();
+      if (key) options.headers.Authorization = 'Bearer ' + key;
       if (body !== undefined) {
         options.headers['Content-Type'] = 'application/json';
         options.body = JSON.stringify(body);
@@ -479,8 +487,18 @@ const std::string_view kAppJs = R"AUDIT('use strict';
     });
   }
 
+  function rememberKey() {
+    const input = $('api-key');
+    input.value = apiKey();
+    input.addEventListener('change', () => {
+      try { sessionStorage.setItem(API_KEY, input.value.trim()); } catch (e) { /* storage disabled */ }
+      loadQueue(false);
+    });
+  }
+
   function start() {
     rememberAuditor();
+    rememberKey();
     $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadQueue(false); });
     $('filter-status').addEventListener('change', () => loadQueue(false));
     $('queue-refresh').addEventListener('click', () => loadQueue(false));

@@ -23,6 +23,11 @@ const std::string_view kIndexHtml = R"AUDIT(<!doctype html>
            placeholder="p. ej. AUD01" spellcheck="false" aria-describedby="auditor-hint">
     <span id="auditor-hint" class="hint">Se recuerda en este navegador.</span>
   </div>
+  <div class="auditor-field">
+    <label for="api-key">Clave</label>
+    <input id="api-key" data-testid="api-key" name="api-key" type="password" autocomplete="current-password"
+           maxlength="256" placeholder="clave de API de auditor" spellcheck="false">
+  </div>
 </header>
 
 <main class="layout">

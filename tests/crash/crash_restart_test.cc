@@ -35,11 +35,15 @@
 #include <thread>
 #include <vector>
 
+#include "key_admin.h"
 #include "client.h"
 #include "crash_process.h"
 
 namespace autoriza {
 namespace {
+
+// The admin key of the server under test (from its dev-keys.csv).
+std::string g_api_key;
 
 using Json = nlohmann::json;
 using crash::Clock;
@@ -196,6 +200,7 @@ void load_thread(int cycle, int thread, uint16_t port, uint64_t seed, const std:
                  LoadShared& shared, std::vector<Sent>* out) {
   std::mt19937_64 rng(seed * 1000003u + uint64_t(cycle) * 101u + uint64_t(thread));
   HttpClient client;
+  client.set_api_key(g_api_key);
   client.set_timeout(kRequestTimeout);
   const auto deadline = Clock::now() + kLoadTimeLimit;
   if (Status st = client.connect("127.0.0.1", port); !st) {
@@ -384,6 +389,13 @@ TEST(CrashRestart, KillNineDuringLoadKeepsEveryAcknowledgedTransactionExactlyOnc
   crash::ServerProcess server;
   std::string error;
   ASSERT_TRUE(server.start(serve_argv(store, AUTORIZA_TEST_FIXTURES), log, kStartTimeout, &error)) << error;
+  {  // serve made development keys in its empty store: act as its admin
+    std::vector<auth::DevKey> keys;
+    const Status read = auth::read_dev_keys(store / "dev-keys.csv", &keys);
+    ASSERT_TRUE(read) << read.to_string();
+    ASSERT_NE(auth::find_dev_key(keys, "admin"), nullptr);
+    g_api_key = auth::find_dev_key(keys, "admin")->key;
+  }
   std::cout << "[crash] server pid " << server.pid() << " on port " << server.port() << std::endl;
 
   for (int cycle = 0; cycle < kCycles; ++cycle) {
@@ -438,6 +450,7 @@ TEST(CrashRestart, KillNineDuringLoadKeepsEveryAcknowledgedTransactionExactlyOnc
     std::cout << "[crash] restarted (pid " << server.pid() << ", port " << server.port() << ") in "
               << std::chrono::duration<double>(Clock::now() - restart_start).count() << " s" << std::endl;
     HttpClient client;
+    client.set_api_key(g_api_key);
     client.set_timeout(kRequestTimeout * 3);
     ASSERT_TRUE(client.connect("127.0.0.1", server.port()));
     check_acknowledged_present(client, sent, "after kill " + std::to_string(cycle + 1));
@@ -450,6 +463,7 @@ TEST(CrashRestart, KillNineDuringLoadKeepsEveryAcknowledgedTransactionExactlyOnc
 
   // --- final checks on the last restart.
   HttpClient client;
+  client.set_api_key(g_api_key);
   client.set_timeout(kRequestTimeout * 3);
   ASSERT_TRUE(client.connect("127.0.0.1", server.port()));
 

@@ -25,6 +25,7 @@
 #include <string>
 #include <thread>
 
+#include "key_admin.h"
 #include "auditor_cdp.h"
 #include "auditor_chromium.h"
 #include "client.h"
@@ -86,6 +87,15 @@ class AuditorPageTest : public ::testing::Test {
     ASSERT_TRUE(server_.start(argv, tmp_.path() / "serve-stderr.log", kServeStartTimeout, &error)) << error;
     base_url_ = "http://127.0.0.1:" + std::to_string(server_.port());
     api_.set_timeout(kStepTimeout);
+    // serve made the development keys of its empty store: the test acts as
+    // admin through the API and as the auditor in the page.
+    std::vector<auth::DevKey> keys;
+    const Status read = auth::read_dev_keys(tmp_.path() / "store" / "dev-keys.csv", &keys);
+    ASSERT_TRUE(read) << read.to_string();
+    ASSERT_NE(auth::find_dev_key(keys, "admin"), nullptr);
+    ASSERT_NE(auth::find_dev_key(keys, "auditor"), nullptr);
+    api_.set_api_key(auth::find_dev_key(keys, "admin")->key);
+    auditor_key_ = auth::find_dev_key(keys, "auditor")->key;
     // What the page needs from the server, checked first so a missing route
     // fails here, plainly, rather than as a page that never fills.
     ASSERT_EQ(http_status("/audit/"), 200) << "autoriza serve does not serve the auditors' page at GET /audit/ "
@@ -197,7 +207,13 @@ class AuditorPageTest : public ::testing::Test {
 
   // Loads the page and waits until its first queue load is done.
   void load_page(const std::string& suffix = "") {
-    CdpResult r = page_.navigate(base_url_ + "/audit/" + suffix);
+    // The auditor's key goes where the page keeps it (this tab's
+    // sessionStorage), set from a page of the same origin first.
+    CdpResult r = page_.navigate(base_url_ + "/healthz");
+    ASSERT_TRUE(r.ok) << r.error;
+    r = page_.evaluate("sessionStorage.setItem('autoriza.audit.key', " + js(auditor_key_) + "), true");
+    ASSERT_TRUE(r.ok) << r.error;
+    r = page_.navigate(base_url_ + "/audit/" + suffix);
     ASSERT_TRUE(r.ok) << r.error;
     r = page_.wait_until(
         "document.readyState === 'complete' && document.documentElement.dataset.ready === 'true' && "
@@ -266,6 +282,7 @@ class AuditorPageTest : public ::testing::Test {
   crash::TempDir tmp_{"auditor-page"};
   crash::ServerProcess server_;
   HttpClient api_;
+  std::string auditor_key_;
   std::string base_url_;
   std::string chromium_binary_;
   e2e::ChromiumProcess browser_;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "key_admin.h"
 #include "bad_input_cases.h"
 #include "client.h"
 #include "engine.h"
@@ -54,8 +55,12 @@ struct TestServer {
   }
 };
 
+// An ops key made by start_server(): every case is refused for its input,
+// never for want of credentials.
+std::string g_api_key;
+
 std::vector<std::pair<std::string, std::string>> request_headers() {
-  return {{std::string(kTimeHeader), std::string(kNow)}};
+  return {{std::string(kTimeHeader), std::string(kNow)}, {"Authorization", "Bearer " + g_api_key}};
 }
 
 std::unique_ptr<TestServer> start_server() {
@@ -74,6 +79,9 @@ std::unique_ptr<TestServer> start_server() {
   AUTORIZA_CHECK(load.ok());
   ReferenceLoadStats stats;
   AUTORIZA_CHECK(s->engine->load_reference(load.records, &stats).is_ok());
+  std::string key_id;
+  AUTORIZA_CHECK(auth::add_key(*s->engine, auth::Principal{"ops-bad-input", auth::Role::kOps, {}, {}, {}}, Millis{0},
+                               &g_api_key, &key_id).is_ok());
   s->service = std::make_unique<Service>(*s->engine);
   s->http = std::make_unique<HttpServer>(*s->service, "127.0.0.1", 0, /*threads=*/2, /*allow_client_time=*/true);
   AUTORIZA_CHECK(s->http->start().is_ok());

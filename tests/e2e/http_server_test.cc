@@ -1,5 +1,6 @@
 // End to end over a real socket: an engine in a temp dir with the test
 // fixtures, the Service, an HttpServer on 127.0.0.1 (port 0) and HttpClient.
+#include "key_admin.h"
 #include "server.h"
 
 #include <gtest/gtest.h>
@@ -64,6 +65,13 @@ class HttpServerTest : public ::testing::Test {
     st = engine_->load_reference(load.records, &stats);
     ASSERT_TRUE(st) << st.to_string();
 
+    std::string key_id;
+    st = auth::add_key(*engine_, auth::Principal{"ops-test", auth::Role::kOps, {}, {}, {}}, Millis{0}, &ops_key_, &key_id);
+    ASSERT_TRUE(st) << st.to_string();
+    st = auth::add_key(*engine_, auth::Principal{"provider-LAB127", auth::Role::kProvider, "LAB127", {}, {}}, Millis{0},
+                       &lab127_key_, &key_id);
+    ASSERT_TRUE(st) << st.to_string();
+
     service_ = std::make_unique<Service>(*engine_);
     server_ = std::make_unique<HttpServer>(*service_, "127.0.0.1", 0, /*threads=*/2, /*allow_client_time=*/true);
     st = server_->start();
@@ -78,7 +86,8 @@ class HttpServerTest : public ::testing::Test {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  void connect(HttpClient& client) {
+  void connect(HttpClient& client, const std::string* key = nullptr) {
+    client.set_api_key(key ? *key : ops_key_);
     const Status st = client.connect("127.0.0.1", server_->port());
     ASSERT_TRUE(st) << st.to_string();
   }
@@ -99,6 +108,7 @@ class HttpServerTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::string ops_key_, lab127_key_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<HttpServer> server_;
@@ -328,6 +338,7 @@ TEST_F(HttpServerTest, ConcurrentConnectionsAllAnswer) {
   for (int c = 0; c < kConnections; ++c) {
     threads.emplace_back([&, c] {
       HttpClient client;
+      client.set_api_key(ops_key_);
       if (!client.connect("127.0.0.1", server_->port())) return;
       for (int i = 0; i < kRequestsEach; ++i) {
         int status = 0;
@@ -403,6 +414,76 @@ TEST_F(HttpServerTest, StopWhileCommandsAreInFlight) {
   server_->stop();
   for (std::thread& thread : threads) thread.join();
   EXPECT_GT(answered.load(), 0);
+}
+
+// --- Authentication and roles (issue 6) ---
+
+TEST_F(HttpServerTest, RequestWithoutKeyIs401AndRecordsNothing) {
+  HttpClient client;
+  const std::string none;
+  connect(client, &none);
+  const Answer a = post(client, "eligibility", R"({"request_id":"nk1","provider":"LAB127","credential":"110000783851"})");
+  EXPECT_EQ(a.status, 401);
+  EXPECT_EQ(a.body["error"]["code"], "UNAUTHENTICATED");
+  EXPECT_FALSE(engine_->find_request("LAB127", "nk1").has_value());
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);  // stays open
+}
+
+TEST_F(HttpServerTest, UnknownOrRevokedKeyIs401) {
+  HttpClient client;
+  const std::string forged = "az_" + std::string(43, 'A');
+  connect(client, &forged);
+  EXPECT_EQ(call(client, "GET", "/v1/practices?q=tsh").status, 401);
+  size_t revoked = 0;
+  ASSERT_TRUE(auth::revoke_keys(*engine_, "provider-LAB127", Millis{0}, &revoked));
+  EXPECT_EQ(revoked, 1u);
+  HttpClient lab;
+  connect(lab, &lab127_key_);
+  EXPECT_EQ(call(lab, "GET", "/v1/practices?q=tsh").status, 401);
+}
+
+TEST_F(HttpServerTest, ProviderKeyActsForItsOwnProviderOnly) {
+  HttpClient client;
+  connect(client, &lab127_key_);
+  const Answer own = post(client, "eligibility", R"({"request_id":"pk1","provider":"LAB127","credential":"110000783851"})");
+  EXPECT_EQ(own.status, 200) << own.body.dump();
+  const Answer other = post(client, "eligibility", R"({"request_id":"pk2","provider":"LAB200","credential":"110000783851"})");
+  EXPECT_EQ(other.status, 403) << other.body.dump();
+  EXPECT_EQ(other.body["error"]["code"], "FORBIDDEN");
+  EXPECT_EQ(call(client, "GET", "/v1/providers/LAB200/register").status, 403);
+  EXPECT_EQ(call(client, "GET", "/v1/admin/keys").status, 403);
+  EXPECT_EQ(call(client, "GET", "/v1/audits").status, 403);
+}
+
+TEST_F(HttpServerTest, OpsKeyManagesKeysThroughTheAdminApi) {
+  HttpClient admin;
+  connect(admin);
+  const Answer made = call(admin, "POST", "/v1/admin/keys", R"({"principal":"auditor-ana","role":"auditor"})");
+  ASSERT_EQ(made.status, 200) << made.body.dump();
+  const std::string key = made.body["key"];
+  HttpClient auditor;
+  connect(auditor, &key);
+  EXPECT_EQ(call(auditor, "GET", "/v1/audits").status, 200);
+  const Answer listed = call(admin, "GET", "/v1/admin/keys");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body.dump().find(key), std::string::npos);  // keys never come back
+  EXPECT_EQ(call(admin, "POST", "/v1/admin/keys/auditor-ana/revoke", "{}").status, 200);
+  EXPECT_EQ(call(auditor, "GET", "/v1/audits").status, 401);
+}
+
+TEST_F(HttpServerTest, OverTheRateLimitIs429WithRetryAfter) {
+  AccessOptions access;
+  access.rate_per_s = 1;
+  access.rate_burst = 2;
+  service_->set_access(access);
+  HttpClient client;
+  connect(client, &lab127_key_);
+  EXPECT_EQ(call(client, "GET", "/v1/practices?q=tsh").status, 200);
+  EXPECT_EQ(call(client, "GET", "/v1/practices?q=tsh").status, 200);
+  HttpResponse response;
+  ASSERT_TRUE(client.send(HttpRequest{.method = "GET", .target = "/v1/practices?q=tsh", .body = {}, .headers = {}}, &response));
+  EXPECT_EQ(response.status, 429) << response.body;
+  EXPECT_NE(response.body.find("RATE_LIMITED"), std::string::npos);
 }
 
 }  // namespace
