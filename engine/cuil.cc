@@ -2,21 +2,14 @@
 
 #include <algorithm>
 
+#include "ascii.h"
 #include "status.h"
 
 namespace autoriza {
 
-namespace {
-
-bool all_digits(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-}  // namespace
-
 int cuil_check_digit(std::string_view first_ten) {
   static constexpr int kWeights[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
-  AUTORIZA_CHECK(first_ten.size() == 10 && all_digits(first_ten));
+  AUTORIZA_CHECK(first_ten.size() == 10 && ascii::all_digits(first_ten));
   int sum = 0;
   for (size_t i = 0; i < 10; ++i) sum += (first_ten[i] - '0') * kWeights[i];
   const int digit = 11 - sum % 11;
@@ -26,7 +19,7 @@ int cuil_check_digit(std::string_view first_ten) {
 }
 
 bool cuil_is_valid(std::string_view text) {
-  if (text.size() != kCuilDigits || !all_digits(text)) return false;
+  if (text.size() != kCuilDigits || !ascii::all_digits(text)) return false;
   return cuil_check_digit(text.substr(0, 10)) == text[10] - '0';
 }
 

@@ -8,6 +8,7 @@
 // answers (rehydrate_answer recomputes them for a retry).
 #include <algorithm>
 
+#include "ascii.h"
 #include "decide_internal.h"
 #include "secrets.h"
 
@@ -21,10 +22,6 @@ constexpr int kPreprintedDigits = 8;
 
 std::string secret_context(const std::string& credential) { return "secret:" + credential; }
 std::string tokens_context(const std::string& credential) { return "tokens:" + credential; }
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // [start, end) of a local month "YYYY-MM" in UTC millis.
 std::pair<Millis, Millis> month_bounds(const std::string& month) {
@@ -139,7 +136,7 @@ std::vector<std::string> choose_preprinted(const DecideContext& ctx, const fb::T
       const auto& h = held->preprinted[i]->hash;
       taken = hash == std::string_view(reinterpret_cast<const char*>(h.data()), h.size());
     }
-    if (taken || !all_digits(token)) continue;
+    if (taken || !ascii::all_digits(token)) continue;
     chosen.push_back(token);
     hashes->push_back(std::move(hash));
   }
@@ -169,7 +166,7 @@ std::unique_ptr<fb::TokenUseT> check_token(const DecideContext& ctx, const Parti
   }
   std::unique_ptr<fb::TokenUseT> use;
   Reason reason = Reason::TOKEN_INVALID;
-  if (t && ctx.keys && !ctx.keys->empty() && all_digits(token)) {
+  if (t && ctx.keys && !ctx.keys->empty() && ascii::all_digits(token)) {
     std::string secret;
     if (token.size() == 6 && open_secret(ctx, credential, {}, &secret, nullptr).is_ok()) {
       reason = check_dynamic(ctx, *t, secret, token, use);

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <limits>
 
+#include "ascii.h"
 #include "money.h"
 #include "reference_rows.h"
 
@@ -12,13 +13,6 @@ namespace autoriza::reference_rows {
 namespace {
 
 constexpr size_t kShownValueBytesMax = 60;
-
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  const size_t first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
 
 // A value as shown in a message: bounded, on one line, "" when empty.
 std::string shown(std::string_view value) {
@@ -45,7 +39,7 @@ bool check_header(const std::vector<std::string>& header, const std::vector<std:
                   ErrorList* errors, Table* table) {
   const size_t errors_before = errors->count();
   for (size_t i = 0; i < header.size(); ++i) {
-    const std::string name(trim(header[i]));
+    const std::string name(ascii::trim(header[i]));
     if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
       errors->add(1, "unexpected column " + shown(name) + " (expected " + joined(columns) + ")");
     } else if (!table->columns.emplace(name, i).second) {
@@ -107,7 +101,7 @@ RowReader::RowReader(const Table& table, const CsvRow& row, ErrorList* errors)
 std::string_view RowReader::get(std::string_view column) const {
   const auto it = table_.columns.find(column);
   AUTORIZA_CHECK(it != table_.columns.end() && it->second < row_.fields.size());
-  return trim(row_.fields[it->second]);
+  return ascii::trim(row_.fields[it->second]);
 }
 
 void RowReader::fail(std::string_view column, std::string_view reason) {

@@ -6,17 +6,11 @@
 #include <string>
 #include <utility>
 
+#include "ascii.h"
 #include "secrets.h"
 
 namespace autoriza {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -53,25 +47,25 @@ bool parse_hex(std::string_view text, std::array<unsigned char, N>* out) {
 
 Status KeyRing::parse(std::string_view spec, KeyRing* out) {
   assert(out != nullptr);
-  spec = trim(spec);
+  spec = ascii::trim(spec);
   if (spec.empty()) return Status::invalid("no keys: expected ID:HEX64[,ID:HEX64...]");
   KeyRing ring;
   bool more = true;  // a trailing ',' announces one more (then empty, so bad) entry
   for (size_t position = 1; more; ++position) {
     if (position > kKeyRingKeysMax) return Status::invalid("more than " + std::to_string(kKeyRingKeysMax) + " keys");
     const size_t comma = spec.find(',');
-    const std::string_view entry = trim(spec.substr(0, comma));
+    const std::string_view entry = ascii::trim(spec.substr(0, comma));
     more = comma != std::string_view::npos;
     spec = more ? spec.substr(comma + 1) : std::string_view{};
     const std::string where = "key entry " + std::to_string(position);
     const size_t colon = entry.find(':');
     if (colon == std::string_view::npos) return Status::invalid(where + ": expected ID:HEX64");
     Entry parsed;
-    parsed.id = parse_key_id(trim(entry.substr(0, colon)));
+    parsed.id = parse_key_id(ascii::trim(entry.substr(0, colon)));
     if (parsed.id == 0) return Status::invalid(where + ": id must be a number 1-255");
     const std::string name = "key " + std::to_string(parsed.id);
     if (ring.has(parsed.id)) return Status::invalid(name + ": duplicate id");
-    const bool hex_ok = parse_hex(trim(entry.substr(colon + 1)), &parsed.key);
+    const bool hex_ok = parse_hex(ascii::trim(entry.substr(colon + 1)), &parsed.key);
     ring.keys_.push_back(parsed);  // pushed before checking so the ring wipes it either way
     wipe_memory(parsed.key.data(), parsed.key.size());
     if (!hex_ok) return Status::invalid(name + ": expected 64 hex digits");

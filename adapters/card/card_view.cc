@@ -7,15 +7,10 @@
 #include <cassert>
 #include <cctype>
 
+#include "ascii.h"
+
 namespace autoriza::card {
 namespace {
-
-bool all_digits(std::string_view s) {
-  for (char c : s) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
 
 // One labelled field of the grid.
 void field(std::string* out, const char* label, const std::string& value, const char* extra_class = "") {
@@ -58,7 +53,7 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string group_security_code(std::string_view code) {
-  if (code.size() != 6 || !all_digits(code)) return std::string(code);
+  if (code.size() != 6 || !ascii::all_digits(code)) return std::string(code);
   return std::string(code.substr(0, 3)) + " " + std::string(code.substr(3));
 }
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "routes.h"
 #include "status.h"
 
 namespace autoriza {

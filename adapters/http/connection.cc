@@ -22,8 +22,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
-constexpr std::string_view kClientTimeHeader = "X-Autoriza-Time";
-
 std::string_view to_std(beast::string_view view) { return {view.data(), view.size()}; }
 
 // The target as quoted in an error message: bounded, since it comes from the

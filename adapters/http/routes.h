@@ -17,6 +17,10 @@
 
 namespace autoriza {
 
+// The request header that carries a client's clock; honoured only by a
+// server built with allow_client_time (server.h).
+inline constexpr std::string_view kClientTimeHeader = "X-Autoriza-Time";
+
 enum class RouteKind {
   kCommand,           // POST /v1/<command>
   kService,           // the rest of the HTTP API

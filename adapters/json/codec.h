@@ -40,6 +40,9 @@ bool is_command_name(std::string_view name);
 
 // Decodes the body of POST /v1/<name>.
 Status decode_command(std::string_view name, const Json& body, fb::CommandUnion* out);
+// parse_json, then decode_command: the body as received. out may be null
+// (only whether it is accepted matters).
+Status decode_command_text(std::string_view name, std::string_view text, fb::CommandUnion* out = nullptr);
 
 // The answer of a command (SPEC sections 3-4).
 Json encode_result(fb::Command type, const fb::ResultT& result);

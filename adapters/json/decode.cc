@@ -266,4 +266,11 @@ Status decode_command(std::string_view name, const Json& body, fb::CommandUnion*
   return Status::invalid("unknown command '" + std::string(name) + "'", "command");
 }
 
+Status decode_command_text(std::string_view name, std::string_view text, fb::CommandUnion* out) {
+  Json body;
+  TRY(parse_json(text, &body));
+  fb::CommandUnion unused;
+  return decode_command(name, body, out ? out : &unused);
+}
+
 }  // namespace autoriza

@@ -112,10 +112,8 @@ void Service::post(const Caller& caller, std::string_view command, std::string_v
     done(error_reply(400, "INVALID_REQUEST", "body over " + std::to_string(kBodyMaxBytes) + " bytes", ""));
     return;
   }
-  Json json;
   fb::CommandUnion cmd;
-  Status s = parse_json(body, &json);
-  if (s) s = decode_command(command, json, &cmd);
+  Status s = decode_command_text(command, body, &cmd);
   if (s) s = auth::permit_command(principal, cmd, *engine_.reference());
   if (!s) {
     done(reply_for(s));

@@ -21,12 +21,7 @@ namespace autoriza::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::string_view kClientTimeHeader = "X-Autoriza-Time";
 constexpr int kConnectAttempts = 2;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
 
 class HttpDriver {
  public:

@@ -18,10 +18,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int64_t kOpenLoopTickNs = 200'000;
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
 class InprocessDriver {
  public:
   InprocessDriver(Engine& engine, Mix& mix, const InprocessOptions& options, std::ostream& progress)

@@ -20,10 +20,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
 class TcpDriver {
  public:
   TcpDriver(Mix& mix, const TcpBenchOptions& options, std::ostream& progress)

@@ -6,10 +6,17 @@
 // any number of samples up to 2^64 ns. Not thread-safe: one per thread,
 // merged at the end.
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
 namespace autoriza::bench {
+
+// The monotonic clock in nanoseconds: what every latency sample is taken with.
+inline int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 class Histogram {
  public:

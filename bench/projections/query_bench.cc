@@ -13,11 +13,6 @@ namespace {
 constexpr size_t kPagesMax = 5;
 constexpr size_t kPageRows = 100;
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // First and last local day of "YYYY-MM".
 void month_days(const std::string& month, std::optional<LocalDay>* from, std::optional<LocalDay>* to) {
   *from = parse_date(month + "-01");

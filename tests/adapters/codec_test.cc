@@ -7,26 +7,18 @@
 namespace autoriza {
 namespace {
 
-Status decode(const std::string& command, const std::string& text) {
-  Json body;
-  Status s = parse_json(text, &body);
-  if (!s) return s;
-  fb::CommandUnion cmd;
-  return decode_command(command, body, &cmd);
-}
-
 constexpr const char* kAuthorize =
     R"({"request_id":"a","provider":"LAB127","credential":"1","items":[{"code":"000118"}]})";
 
 TEST(Codec, AcceptsTheSpecBodies) {
-  EXPECT_TRUE(decode("authorize", kAuthorize).is_ok());
-  EXPECT_TRUE(decode("eligibility", R"({"request_id":"e","provider":"P","credential":"1","token":"012345"})").is_ok());
-  EXPECT_TRUE(decode("consume", R"({"request_id":"c","provider":"P","credential":"1","order":"T-0-1","items":[0,2],
+  EXPECT_TRUE(decode_command_text("authorize", kAuthorize).is_ok());
+  EXPECT_TRUE(decode_command_text("eligibility", R"({"request_id":"e","provider":"P","credential":"1","token":"012345"})").is_ok());
+  EXPECT_TRUE(decode_command_text("consume", R"({"request_id":"c","provider":"P","credential":"1","order":"T-0-1","items":[0,2],
                                     "performed_at":"2026-11-04T18:30:00-03:00"})").is_ok());
-  EXPECT_TRUE(decode("annul", R"({"request_id":"n","provider":"P","transaction":"T-0-1","reason":"error"})").is_ok());
-  EXPECT_TRUE(decode("audit_verdict", R"({"request_id":"v","auditor":"A","sap":"SAP-0-1","verdict":"PARTIAL",
+  EXPECT_TRUE(decode_command_text("annul", R"({"request_id":"n","provider":"P","transaction":"T-0-1","reason":"error"})").is_ok());
+  EXPECT_TRUE(decode_command_text("audit_verdict", R"({"request_id":"v","auditor":"A","sap":"SAP-0-1","verdict":"PARTIAL",
                                           "items":[{"index":1,"decision":"REJECT"}]})").is_ok());
-  EXPECT_TRUE(decode("token_issue", R"({"request_id":"t","credential":"1","kind":"PREPRINTED","month":"2026-11","count":3})").is_ok());
+  EXPECT_TRUE(decode_command_text("token_issue", R"({"request_id":"t","credential":"1","kind":"PREPRINTED","month":"2026-11","count":3})").is_ok());
 }
 
 struct BadCase {
@@ -39,7 +31,7 @@ class CodecRefuses : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(CodecRefuses, WithTheField) {
   const BadCase& c = GetParam();
-  Status s = decode(c.command, c.body);
+  Status s = decode_command_text(c.command, c.body);
   ASSERT_EQ(s.kind(), StatusKind::kInvalidRequest) << c.body;
   EXPECT_EQ(s.field(), c.field) << s.message();
   EXPECT_FALSE(s.message().empty());

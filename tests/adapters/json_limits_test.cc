@@ -8,14 +8,6 @@
 namespace autoriza {
 namespace {
 
-Status decode(const std::string& command, const std::string& text) {
-  Json body;
-  Status s = parse_json(text, &body);
-  if (!s) return s;
-  fb::CommandUnion cmd;
-  return decode_command(command, body, &cmd);
-}
-
 // An authorize body whose first item is `item` (a JSON object's text).
 std::string authorize_with_item(const std::string& item) {
   return R"({"request_id":"a","provider":"LAB127","credential":"110000783851","items":[)" + item + "]}";
@@ -37,7 +29,7 @@ class JsonLimits : public ::testing::TestWithParam<LimitCase> {};
 
 TEST_P(JsonLimits, RefusedWithWhatAndWhere) {
   const LimitCase& c = GetParam();
-  const Status s = decode(c.command, c.body);
+  const Status s = decode_command_text(c.command, c.body);
   ASSERT_EQ(s.kind(), StatusKind::kInvalidRequest) << c.body;
   EXPECT_EQ(s.field(), c.field) << s.message();
   EXPECT_NE(s.message().find(c.message_has), std::string::npos) << s.message();
@@ -122,7 +114,7 @@ TEST(JsonLimitsAccepted, SixteenLevelsAreAllowed) {
 }
 
 TEST(JsonLimitsAccepted, SameKeyInSiblingObjectsIsNotADuplicate) {
-  EXPECT_TRUE(decode("authorize", R"({"request_id":"a","provider":"P","credential":"1",
+  EXPECT_TRUE(decode_command_text("authorize", R"({"request_id":"a","provider":"P","credential":"1",
                                      "items":[{"code":"1","qty":2},{"code":"2","qty":3}]})").is_ok());
 }
 

@@ -63,7 +63,6 @@ constexpr auto kReplayTimeout = 180s;
 constexpr size_t kPipelineChunk = 256;
 constexpr size_t kMaxReportedMismatches = 10;
 
-const char* const kTimeHeader = "X-Autoriza-Time";
 // One local time per cycle (and one for the final retries); all within the
 // 30-day window of a prescription of 2026-10-30.
 const std::vector<std::string> kCycleTimes = {"2026-11-02T10:00:00-03:00", "2026-11-03T10:00:00-03:00",
@@ -215,7 +214,7 @@ void load_thread(int cycle, int thread, uint16_t port, uint64_t seed, const std:
       make_request(&s, rng, orders);
       int status = 0;
       std::string body;
-      Status st = client.request("POST", "/v1/" + s.command, s.body, &status, &body, kTimeHeader, at);
+      Status st = client.request("POST", "/v1/" + s.command, s.body, &status, &body, kClientTimeHeader, at);
       if (!st) {
         // Sent, fate unknown: retried after the restart.
         const bool explained = shared.killed.load();
@@ -477,7 +476,7 @@ TEST(CrashRestart, KillNineDuringLoadKeepsEveryAcknowledgedTransactionExactlyOnc
     r.method = "POST";
     r.target = "/v1/" + s.command;
     r.body = s.body;
-    r.headers = {{kTimeHeader, s.at}};
+    r.headers = {{std::string(kClientTimeHeader), s.at}};
     retries.push_back(std::move(r));
   }
   std::vector<HttpResponse> retry_answers;

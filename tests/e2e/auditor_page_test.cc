@@ -45,7 +45,6 @@ constexpr auto kBrowserStartTimeout = 60s;
 constexpr auto kStepTimeout = 15s;  // one wait of the page (a fetch, a render)
 constexpr int kViewportWidthPx = 1280;
 constexpr int kViewportHeightPx = 1100;
-constexpr std::string_view kTimeHeader = "X-Autoriza-Time";
 constexpr std::string_view kOpenedAt = "2026-11-10T10:03:00-03:00";
 
 // A selector of the page (its ids and data-testid are a contract with
@@ -189,7 +188,7 @@ class AuditorPageTest : public ::testing::Test {
     std::string text;
     Status st;
     if (!api_.connected()) st = api_.connect("127.0.0.1", server_.port());  // the server may close idle connections
-    if (st) st = api_.request(method, target, body, &status, &text, kTimeHeader, kOpenedAt);
+    if (st) st = api_.request(method, target, body, &status, &text, kClientTimeHeader, kOpenedAt);
     EXPECT_TRUE(st) << method << " " << target << ": " << st.to_string();
     EXPECT_EQ(status, expected_status) << method << " " << target << ": " << text;
     const Json answer = Json::parse(text, nullptr, false);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "routes.h"
 #include "service.h"
 #include "status.h"
 
@@ -17,7 +18,6 @@ namespace autoriza::bad_input {
 
 using Json = nlohmann::json;
 
-constexpr std::string_view kTimeHeader = "X-Autoriza-Time";
 constexpr std::string_view kNow = "2026-11-10T10:00:00-03:00";
 
 enum class Expect {
@@ -169,7 +169,7 @@ inline std::vector<Case> raw_cases(const Baselines& b) {
     const std::string target = "/v1/" + c;
     const std::string body = template_of(b, c, 0).dump();
     const std::string head = "POST " + target + " HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n";
-    const std::string time = std::string(kTimeHeader) + ": " + std::string(kNow) + "\r\n";
+    const std::string time = std::string(kClientTimeHeader) + ": " + std::string(kNow) + "\r\n";
     cases.push_back({"truncated frame", c, head + time + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
                                                body.substr(0, body.size() / 2),
                      Expect::kClosed, "", "", true});

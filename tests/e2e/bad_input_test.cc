@@ -60,7 +60,7 @@ struct TestServer {
 std::string g_api_key;
 
 std::vector<std::pair<std::string, std::string>> request_headers() {
-  return {{std::string(kTimeHeader), std::string(kNow)}, {"Authorization", "Bearer " + g_api_key}};
+  return {{std::string(kClientTimeHeader), std::string(kNow)}, {"Authorization", "Bearer " + g_api_key}};
 }
 
 std::unique_ptr<TestServer> start_server() {
@@ -130,7 +130,7 @@ std::string raw_exchange(uint16_t port, const std::string& bytes) {
 
 // ---- The suite -----------------------------------------------------------------
 
-struct Answer {
+struct SuiteAnswer {
   int status = 0;
   std::string text;
   Json json;
@@ -143,7 +143,7 @@ class BadInputSuite : public ::testing::Test {
     ASSERT_TRUE(client_.connect("127.0.0.1", server_->http->port()));
   }
 
-  Answer post(const std::string& command, const std::string& body) {
+  SuiteAnswer post(const std::string& command, const std::string& body) {
     if (!client_.connected()) {
       EXPECT_TRUE(client_.connect("127.0.0.1", server_->http->port()));
     }
@@ -152,7 +152,7 @@ class BadInputSuite : public ::testing::Test {
                                                .headers = request_headers()},
                                    &response);
     EXPECT_TRUE(st) << st.to_string();
-    Answer a{response.status, response.body, Json::parse(response.body, nullptr, /*allow_exceptions=*/false)};
+    SuiteAnswer a{response.status, response.body, Json::parse(response.body, nullptr, /*allow_exceptions=*/false)};
     return a;
   }
 
@@ -160,7 +160,7 @@ class BadInputSuite : public ::testing::Test {
   Baselines run_baselines() {
     Baselines b;
     auto run = [&](const std::string& command, Json body) -> Json {
-      const Answer a = post(command, body.dump());
+      const SuiteAnswer a = post(command, body.dump());
       EXPECT_EQ(a.status, 200) << command << " " << a.text;
       b.bodies[command] = body;
       b.answers[command] = a.text;
@@ -192,7 +192,7 @@ class BadInputSuite : public ::testing::Test {
   bool check(const Case& c, const Baselines& b) {
     SCOPED_TRACE(c.kind + " on " + c.command + ": " + c.body.substr(0, 200));
     const size_t before = event_count(*server_->engine);
-    Answer a;
+    SuiteAnswer a;
     if (c.raw) {
       const std::string reply = raw_exchange(server_->http->port(), c.body);
       if (!reply.empty()) {
@@ -267,7 +267,7 @@ TEST_F(BadInputSuite, EveryBadInputIsAnsweredAndWritesNothing) {
   run_all(data_cases(baselines));
 
   // The engine still serves.
-  const Answer valid = post("eligibility", Json{{"request_id", "after-all"}, {"provider", "LAB127"},
+  const SuiteAnswer valid = post("eligibility", Json{{"request_id", "after-all"}, {"provider", "LAB127"},
                                                 {"credential", "110000783851"}}.dump());
   EXPECT_EQ(valid.status, 200) << valid.text;
   EXPECT_EQ(valid.json.value("status", ""), "ELIGIBLE") << valid.text;

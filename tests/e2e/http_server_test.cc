@@ -25,7 +25,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::string_view kTimeHeader = "X-Autoriza-Time";
 constexpr std::string_view kNow = "2026-11-02T10:00:00-03:00";
 const std::vector<std::string> kActiveCredentials = {"110000783851", "110000783852", "110000783853",
                                                      "110000783854", "354495",       "438908"};
@@ -38,7 +37,7 @@ HttpRequest eligibility_request(const std::string& request_id, const std::string
   return HttpRequest{.method = "POST",
                      .target = "/v1/eligibility",
                      .body = eligibility_body(request_id, credential),
-                     .headers = {{std::string(kTimeHeader), std::string(kNow)}}};
+                     .headers = {{std::string(kClientTimeHeader), std::string(kNow)}}};
 }
 
 struct Answer {
@@ -97,7 +96,7 @@ class HttpServerTest : public ::testing::Test {
               std::string_view time = kNow) {
     Answer answer;
     std::string text;
-    const Status st = client.request(method, target, body, &answer.status, &text, kTimeHeader, time);
+    const Status st = client.request(method, target, body, &answer.status, &text, kClientTimeHeader, time);
     EXPECT_TRUE(st) << st.to_string();
     if (!text.empty()) answer.body = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     return answer;
@@ -345,7 +344,7 @@ TEST_F(HttpServerTest, ConcurrentConnectionsAllAnswer) {
         std::string body;
         const std::string id = "c" + std::to_string(c) + "-" + std::to_string(i);
         if (!client.request("POST", "/v1/eligibility", eligibility_body(id, kActiveCredentials[c % 6]), &status,
-                            &body, kTimeHeader, kNow)) {
+                            &body, kClientTimeHeader, kNow)) {
           return;
         }
         statuses[c].push_back(status);

@@ -6,8 +6,6 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
-
 class Audit : public ::testing::Test {
  protected:
   // Items: 0 AUTHORIZED (000118), 1 pending requires_audit (000016),

@@ -7,8 +7,6 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
-
 Json authorize_body(const std::string& id, const std::string& code) {
   return {{"request_id", id}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"prescribed_on", "2026-10-30"},
           {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}, {"items", {{{"code", code}}}}};

@@ -6,8 +6,6 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
-
 class ItemRules : public ::testing::Test {
  protected:
   Json lab(const std::string& id, const std::string& credential, Json items, const std::string& at = kAt,

@@ -6,8 +6,6 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
-
 Json lab_authorize(const std::string& id, const std::string& credential, Json items, Json extra = Json::object()) {
   Json body = {{"request_id", id}, {"provider", "LAB127"}, {"credential", credential},
                {"prescribed_on", "2026-10-30"}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}, {"items", items}};

@@ -33,6 +33,7 @@ const Target kTargets[] = {
     {"json_command", fuzz_json_command},
     {"csv_reference", fuzz_csv_reference},
     {"scenario", fuzz_scenario},
+    {"tcp_frame", fuzz_tcp_frame},
 };
 
 // Inputs are small (libFuzzer's -max_len); a bigger file is a mistake.

@@ -1,13 +1,15 @@
-# Fuzz targets of tests/fuzz (README.md). One list of targets, two builds:
-#  - ordinary build (g++, always): corpus_tests (label unit) links every
+# Fuzz targets of tests/fuzz (README.md). One list of targets, two uses:
+#  - with the tests (any compiler): corpus_tests (label unit) links every
 #    <name>_fuzz.cc with corpus_test.cc and replays corpus/<name>/ and
 #    regressions/<name>/ through fuzz_<name>();
-#  - AUTORIZA_FUZZ=ON (clang++): one libFuzzer executable <name>_fuzz per
-#    target, on a small library of just the code the targets exercise
-#    (autoriza_fuzz_core), all built with ASan+UBSan, target `fuzz_targets`.
+#  - AUTORIZA_FUZZ=ON (clang++ only): also one libFuzzer executable
+#    <name>_fuzz per target, on a small library of just the code the targets
+#    exercise (autoriza_fuzz_core), instrumented for coverage and built with
+#    ASan+UBSan whatever the rest of the tree uses, target `fuzz_targets`.
+#    The same build tree can hold the tests (what ops/test.sh does).
 #
 # autoriza_fuzz_target(<name> [LIBS lib...] [FUZZ_SOURCES file...])
-#   LIBS: what corpus_tests needs for this target in the ordinary build;
+#   LIBS: what corpus_tests needs for this target;
 #   FUZZ_SOURCES: sources (beyond autoriza_fuzz_core) compiled into the
 #   libFuzzer executable.
 set(AUTORIZA_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
@@ -15,6 +17,10 @@ set(AUTORIZA_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 function(autoriza_fuzz_target name)
   cmake_parse_arguments(ARG "" "" "LIBS;FUZZ_SOURCES" ${ARGN})
   set(entry ${AUTORIZA_FUZZ_DIR}/${name}_fuzz.cc)
+  if(TARGET corpus_tests)
+    target_sources(corpus_tests PRIVATE ${entry})
+    target_link_libraries(corpus_tests PRIVATE ${ARG_LIBS})
+  endif()
   if(AUTORIZA_FUZZ)
     set(main ${CMAKE_CURRENT_BINARY_DIR}/${name}_fuzz_main.cc)
     file(WRITE ${main}.in
@@ -25,16 +31,21 @@ function(autoriza_fuzz_target name)
     configure_file(${main}.in ${main} COPYONLY)
     add_executable(${name}_fuzz ${entry} ${main} ${ARG_FUZZ_SOURCES})
     target_include_directories(${name}_fuzz PRIVATE ${AUTORIZA_FUZZ_DIR})
+    target_compile_options(${name}_fuzz PRIVATE ${AUTORIZA_FUZZ_FLAGS})
     target_link_libraries(${name}_fuzz PRIVATE autoriza_fuzz_core)
-    target_link_options(${name}_fuzz PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name}_fuzz PRIVATE -fsanitize=fuzzer,address,undefined)
+    set_target_properties(${name}_fuzz PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz
+      UNITY_BUILD OFF)
     add_dependencies(fuzz_targets ${name}_fuzz)
-  else()
-    target_sources(corpus_tests PRIVATE ${entry})
-    target_link_libraries(corpus_tests PRIVATE ${ARG_LIBS})
   endif()
 endfunction()
 
 if(AUTORIZA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "AUTORIZA_FUZZ=ON needs clang++ (libFuzzer): -DCMAKE_CXX_COMPILER=clang++-14")
+  endif()
+  set(AUTORIZA_FUZZ_FLAGS -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+    -fno-sanitize-recover=undefined)
   # Only what the targets exercise: the JSON decoder, the CSV reader and
   # reference loader, the scenario step reader (no RocksDB, no HTTP).
   add_library(autoriza_fuzz_core STATIC
@@ -48,13 +59,16 @@ if(AUTORIZA_FUZZ)
     ${PROJECT_SOURCE_DIR}/engine/reference_rows.cc ${PROJECT_SOURCE_DIR}/engine/reference_loader.cc
     ${PROJECT_SOURCE_DIR}/adapters/json/parse.cc ${PROJECT_SOURCE_DIR}/adapters/json/decode.cc
     ${PROJECT_SOURCE_DIR}/adapters/json/encode.cc
-    ${PROJECT_SOURCE_DIR}/adapters/scenario/step.cc ${PROJECT_SOURCE_DIR}/adapters/scenario/expect.cc)
+    ${PROJECT_SOURCE_DIR}/adapters/scenario/step.cc ${PROJECT_SOURCE_DIR}/adapters/scenario/expect.cc
+    ${PROJECT_SOURCE_DIR}/adapters/tcp/frame.cc ${PROJECT_SOURCE_DIR}/adapters/tcp/payload.cc)
   target_include_directories(autoriza_fuzz_core PUBLIC ${PROJECT_SOURCE_DIR}/engine
-    ${PROJECT_SOURCE_DIR}/adapters/json ${PROJECT_SOURCE_DIR}/adapters/scenario)
+    ${PROJECT_SOURCE_DIR}/adapters/json ${PROJECT_SOURCE_DIR}/adapters/scenario ${PROJECT_SOURCE_DIR}/adapters/tcp)
+  target_compile_options(autoriza_fuzz_core PRIVATE ${AUTORIZA_FUZZ_FLAGS})
   target_link_libraries(autoriza_fuzz_core PUBLIC autoriza_schemas nlohmann_json::nlohmann_json
     OpenSSL::Crypto spdlog::spdlog fmt::fmt)
   add_custom_target(fuzz_targets)
-else()
+endif()
+if(AUTORIZA_TESTS)
   add_executable(corpus_tests ${AUTORIZA_FUZZ_DIR}/corpus_test.cc)
   target_include_directories(corpus_tests PRIVATE ${AUTORIZA_FUZZ_DIR})
   target_compile_definitions(corpus_tests PRIVATE AUTORIZA_FUZZ_DIR="${AUTORIZA_FUZZ_DIR}")
@@ -66,3 +80,4 @@ endif()
 autoriza_fuzz_target(json_command LIBS autoriza_json)
 autoriza_fuzz_target(csv_reference LIBS autoriza_engine)
 autoriza_fuzz_target(scenario LIBS autoriza_scenario)
+autoriza_fuzz_target(tcp_frame LIBS autoriza_tcp)

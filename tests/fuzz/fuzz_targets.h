@@ -22,4 +22,9 @@ int fuzz_csv_reference(const uint8_t* data, size_t size);
 // and matched against the earlier steps' bodies, without an engine.
 int fuzz_scenario(const uint8_t* data, size_t size);
 
+// The input is a byte stream from a TCP client: frames are decoded one
+// after another as the server does (adapters/tcp/frame.h) and their
+// payloads read.
+int fuzz_tcp_frame(const uint8_t* data, size_t size);
+
 }  // namespace autoriza::fuzz

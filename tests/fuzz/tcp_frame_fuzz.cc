@@ -15,8 +15,10 @@
 #include <string_view>
 
 #include "frame.h"
+#include "fuzz_targets.h"
 #include "payload.h"
 
+namespace autoriza::fuzz {
 namespace {
 void require(bool condition) {
   if (!condition) std::abort();
@@ -24,7 +26,6 @@ void require(bool condition) {
 }  // namespace
 
 int fuzz_tcp_frame(const uint8_t* data, size_t size) {
-  using namespace autoriza;
   using namespace autoriza::tcp;
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   for (int frames = 0; frames < 1000; ++frames) {
@@ -54,6 +55,4 @@ int fuzz_tcp_frame(const uint8_t* data, size_t size) {
   return 0;
 }
 
-#ifdef AUTORIZA_FUZZ_MAIN
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return fuzz_tcp_frame(data, size); }
-#endif
+}  // namespace autoriza::fuzz

@@ -13,7 +13,7 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr int kSteps = 600;
+constexpr int kRangeSteps = 600;
 constexpr int kStopAfter = 350;  // the live engine that stops early runs this many steps
 
 std::vector<std::string> digests(const Journal& journal) {
@@ -42,7 +42,7 @@ class RebuildTo : public ::testing::TestWithParam<std::tuple<uint64_t, int>> {
     full = std::make_unique<Harness>(PartitionId(partitions));
     stopped = std::make_unique<Harness>(PartitionId(partitions));
     RandomCommands gen(seed);
-    for (int i = 0; i < kSteps; ++i) {
+    for (int i = 0; i < kRangeSteps; ++i) {
       RandomStep s = gen.next();
       Json answer = full->run(s.command, s.body, s.at);
       if (i < kStopAfter) {

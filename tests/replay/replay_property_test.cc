@@ -13,7 +13,7 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr int kSteps = 1500;
+constexpr int kPropertySteps = 1500;
 
 std::vector<std::string> digests(Journal& journal) {
   std::vector<std::string> out;
@@ -33,14 +33,14 @@ TEST_P(ReplayProperty, ReplayRebuildsIdenticalState) {
   RandomCommands gen(seed);
   int answered = 0;
   std::map<std::string, int> outcomes;  // "command status"
-  for (int i = 0; i < kSteps; ++i) {
+  for (int i = 0; i < kPropertySteps; ++i) {
     RandomStep s = gen.next();
     Json answer = h.run(s.command, s.body, s.at);
     answered += h.last_status() == 200;
     outcomes[s.command + " " + (answer.contains("status") ? answer["status"].get<std::string>() : std::to_string(h.last_status()))]++;
     gen.observe(s, answer);
   }
-  EXPECT_GT(answered, kSteps / 2);
+  EXPECT_GT(answered, kPropertySteps / 2);
   // The stream must have changed state in every way replay has to rebuild.
   for (const char* kind : {"authorize AUTHORIZED", "authorize AUDIT_PENDING", "consume ACCEPTED", "annul ANNULLED",
                            "audit_verdict DOCS_REQUESTED", "eligibility ELIGIBLE"}) {
@@ -54,7 +54,7 @@ TEST_P(ReplayProperty, ReplayRebuildsIdenticalState) {
   std::filesystem::remove_all(target);
   ReplayReport report;
   ASSERT_TRUE(replay_store(h.dir(), target, &report).is_ok());
-  EXPECT_GT(report.events, uint64_t(kSteps / 2));
+  EXPECT_GT(report.events, uint64_t(kPropertySteps / 2));
   for (const auto& d : report.digests) EXPECT_TRUE(d.equal()) << d.table << " differs after replay";
   EXPECT_TRUE(report.equal());
   // Reopening the rebuilt store restores the same state again.
@@ -69,7 +69,7 @@ TEST_P(ReplayProperty, RestartAnswersLikeNoRestart) {
   Harness straight{PartitionId(partitions)};
   Harness restarted{PartitionId(partitions)};
   RandomCommands gen(seed + 1000);
-  for (int i = 0; i < kSteps; ++i) {
+  for (int i = 0; i < kPropertySteps; ++i) {
     if (i % 500 == 250) restarted.open(PartitionId(partitions));  // close and recover from the store alone
     RandomStep s = gen.next();
     Json a = straight.run(s.command, s.body, s.at);

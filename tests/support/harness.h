@@ -13,6 +13,9 @@
 
 namespace autoriza::testing {
 
+// The local time most tests run their commands at.
+inline constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
+
 inline std::filesystem::path temp_dir(const std::string& tag) {
   std::random_device rd;
   auto dir = std::filesystem::temp_directory_path() /

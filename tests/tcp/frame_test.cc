@@ -6,20 +6,13 @@
 #include <string>
 
 #include "payload.h"
+#include "tcp_fixture.h"
 #include "tcp_generated.h"
 
 namespace autoriza::tcp {
 namespace {
 
-fb::CommandUnion eligibility(const std::string& request_id) {
-  fb::EligibilityCmdT c;
-  c.request_id = request_id;
-  c.provider = "LAB127";
-  c.credential = "110000783851";
-  fb::CommandUnion u;
-  u.Set(std::move(c));
-  return u;
-}
+using testing::eligibility;
 
 std::string raw_frame(uint32_t length, uint8_t version, uint8_t kind, std::string_view payload) {
   std::string f;

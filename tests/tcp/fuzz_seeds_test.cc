@@ -11,6 +11,8 @@
 
 #include "../fuzz/tcp_frame_fuzz.cc"
 
+using autoriza::fuzz::fuzz_tcp_frame;
+
 namespace {
 
 const std::filesystem::path kCorpus = std::filesystem::path(AUTORIZA_TEST_FIXTURES).parent_path() / "fuzz" / "corpus" /
