@@ -377,20 +377,6 @@ void PartitionState::restore(std::string link_key, fb::ShareStateT share) {
   shares_.emplace(std::move(link_key), std::move(share));
 }
 
-const std::string& credential_of(const fb::CommandUnion& command) {
-  static const std::string kNone;
-  switch (command.type) {
-    case fb::Command::EligibilityCmd: return command.AsEligibilityCmd()->credential;
-    case fb::Command::AuthorizeCmd: return command.AsAuthorizeCmd()->credential;
-    case fb::Command::ConsumeCmd: return command.AsConsumeCmd()->credential;
-    case fb::Command::TokenIssueCmd: return command.AsTokenIssueCmd()->credential;
-    case fb::Command::CardIssueCmd: return command.AsCardIssueCmd()->credential;
-    case fb::Command::ShareCreateCmd: return command.AsShareCreateCmd()->credential;
-    case fb::Command::ShareRevokeCmd: return command.AsShareRevokeCmd()->credential;
-    default: return kNone;
-  }
-}
-
 std::string hex_of(const std::vector<uint8_t>& bytes) {
   static const char* kHex = "0123456789abcdef";
   std::string out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "clock.h"
+#include "command_fields.h"
 #include "events_generated.h"
 #include "idempotency.h"
 #include "ids.h"
@@ -105,10 +106,6 @@ class PartitionState {
   StringMap<fb::ShareStateT> shares_;                  // by link key
 };
 
-// The credential a command concerns (empty when none).
-const std::string& credential_of(const fb::CommandUnion& command);
-// The document an account command concerns (empty when none).
-const std::string& document_of(const fb::CommandUnion& command);
 // Hex of bytes, for table keys.
 std::string hex_of(const std::vector<uint8_t>& bytes);
 

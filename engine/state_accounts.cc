@@ -8,17 +8,6 @@ namespace {
 constexpr int64_t kShareValidMs = 24 * 60 * 60 * 1000;
 }
 
-const std::string& document_of(const fb::CommandUnion& command) {
-  static const std::string kNone;
-  switch (command.type) {
-    case fb::Command::RegisterCmd: return command.AsRegisterCmd()->document;
-    case fb::Command::RegisterConfirmCmd: return command.AsRegisterConfirmCmd()->document;
-    case fb::Command::PasswordRecoverCmd: return command.AsPasswordRecoverCmd()->document;
-    case fb::Command::PasswordResetCmd: return command.AsPasswordResetCmd()->document;
-    default: return kNone;
-  }
-}
-
 void PartitionState::apply_account(const fb::EventT& event, DirtySet& dirty) {
   const fb::ResultT& r = *event.result;
   const std::string& document = document_of(event.command);

@@ -92,28 +92,6 @@ Decision decide(const DecideContext& ctx, const fb::CommandUnion& command) {
   return d;
 }
 
-std::string idempotency_scope(const fb::CommandUnion& command) {
-  switch (command.type) {
-    case fb::Command::EligibilityCmd: return "provider:" + command.AsEligibilityCmd()->provider;
-    case fb::Command::AuthorizeCmd:
-      if (command.AsAuthorizeCmd()->mode == fb::AuthorizeMode::VALIDATE) return {};
-      return "provider:" + command.AsAuthorizeCmd()->provider;
-    case fb::Command::ConsumeCmd: return "provider:" + command.AsConsumeCmd()->provider;
-    case fb::Command::AnnulCmd: return "provider:" + command.AsAnnulCmd()->provider;
-    case fb::Command::AuditVerdictCmd: return "auditor:" + command.AsAuditVerdictCmd()->auditor;
-    case fb::Command::TokenIssueCmd: return "credential:" + command.AsTokenIssueCmd()->credential;
-    case fb::Command::CardIssueCmd: return "credential:" + command.AsCardIssueCmd()->credential;
-    case fb::Command::RegisterCmd: return "document:" + command.AsRegisterCmd()->document;
-    case fb::Command::RegisterConfirmCmd: return "document:" + command.AsRegisterConfirmCmd()->document;
-    case fb::Command::PasswordRecoverCmd: return "document:" + command.AsPasswordRecoverCmd()->document;
-    case fb::Command::PasswordResetCmd: return "document:" + command.AsPasswordResetCmd()->document;
-    case fb::Command::ShareCreateCmd: return "credential:" + command.AsShareCreateCmd()->credential;
-    case fb::Command::ShareRevokeCmd: return "credential:" + command.AsShareRevokeCmd()->credential;
-    case fb::Command::NONE: break;
-  }
-  return {};
-}
-
 void redact_command(fb::CommandUnion& command) {
   std::string* token = nullptr;
   if (auto* c = command.AsEligibilityCmd()) token = &c->token;
@@ -122,25 +100,5 @@ void redact_command(fb::CommandUnion& command) {
   if (token && !token->empty()) *token = "*";
 }
 
-const std::string& request_id_of(const fb::CommandUnion& command) {
-  static const std::string kNone;
-  switch (command.type) {
-    case fb::Command::EligibilityCmd: return command.AsEligibilityCmd()->request_id;
-    case fb::Command::AuthorizeCmd: return command.AsAuthorizeCmd()->request_id;
-    case fb::Command::ConsumeCmd: return command.AsConsumeCmd()->request_id;
-    case fb::Command::AnnulCmd: return command.AsAnnulCmd()->request_id;
-    case fb::Command::AuditVerdictCmd: return command.AsAuditVerdictCmd()->request_id;
-    case fb::Command::TokenIssueCmd: return command.AsTokenIssueCmd()->request_id;
-    case fb::Command::CardIssueCmd: return command.AsCardIssueCmd()->request_id;
-    case fb::Command::RegisterCmd: return command.AsRegisterCmd()->request_id;
-    case fb::Command::RegisterConfirmCmd: return command.AsRegisterConfirmCmd()->request_id;
-    case fb::Command::PasswordRecoverCmd: return command.AsPasswordRecoverCmd()->request_id;
-    case fb::Command::PasswordResetCmd: return command.AsPasswordResetCmd()->request_id;
-    case fb::Command::ShareCreateCmd: return command.AsShareCreateCmd()->request_id;
-    case fb::Command::ShareRevokeCmd: return command.AsShareRevokeCmd()->request_id;
-    case fb::Command::NONE: break;
-  }
-  return kNone;
-}
 
 }  // namespace autoriza

@@ -3,6 +3,7 @@
 // It never reads a clock, never draws random numbers and never changes
 // state: it returns the event that, once applied, makes the decision true.
 #include "clock.h"
+#include "command_fields.h"
 #include "events_generated.h"
 #include "reference.h"
 #include "state.h"
@@ -40,13 +41,9 @@ Status rehydrate_answer(const fb::EventT& event, const PartitionState& state, co
 // checks (codec) and the idempotency look-up.
 Decision decide(const DecideContext& ctx, const fb::CommandUnion& command);
 
-// The idempotency scope of a command: "provider:<id>", "auditor:<id>" or
-// "credential:<id>"; empty for commands that keep no key (validate mode).
-std::string idempotency_scope(const fb::CommandUnion& command);
 // Blanks what a command may carry in clear that the log must not keep: the
 // affiliate's token (its effect is recorded as a step or keyed hash in
 // Event.token_use). A token that was given stays visible as "*".
 void redact_command(fb::CommandUnion& command);
-const std::string& request_id_of(const fb::CommandUnion& command);
 
 }  // namespace autoriza

@@ -48,15 +48,6 @@ const std::vector<std::string>& command_names() {
   return names;
 }
 
-const std::string& provider_of(const fb::CommandUnion& command) {
-  static const std::string kNone;
-  if (auto* c = command.AsEligibilityCmd()) return c->provider;
-  if (auto* c = command.AsAuthorizeCmd()) return c->provider;
-  if (auto* c = command.AsConsumeCmd()) return c->provider;
-  if (auto* c = command.AsAnnulCmd()) return c->provider;
-  return kNone;
-}
-
 const std::string& credential_of_event(const fb::EventT& event) {
   const std::string& c = credential_of(event.command);
   return c.empty() ? event.credential : c;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "command_fields.h"  // provider_of, credential_of
 #include "commands_generated.h"
 #include "events_generated.h"
 
@@ -17,8 +18,6 @@ const char* command_name(fb::Command type);
 // Every name command_name() gives, for --type checks and help.
 const std::vector<std::string>& command_names();
 
-// The provider a command names ("" for commands without one).
-const std::string& provider_of(const fb::CommandUnion& command);
 // The affiliate credential an event concerns, from its command or envelope.
 const std::string& credential_of_event(const fb::EventT& event);
 // The recorded id a command acts on: consume's order, annul's transaction,

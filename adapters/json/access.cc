@@ -9,15 +9,6 @@ namespace autoriza {
 
 namespace {
 
-// Provider of the command a transaction recorded; empty for others.
-std::string provider_of(const fb::CommandUnion& c) {
-  if (auto* x = c.AsEligibilityCmd()) return x->provider;
-  if (auto* x = c.AsAuthorizeCmd()) return x->provider;
-  if (auto* x = c.AsConsumeCmd()) return x->provider;
-  if (auto* x = c.AsAnnulCmd()) return x->provider;
-  return {};
-}
-
 const auth::Principal kAnonymous{"anonymous", auth::Role::kAnalyst, {}, {}, {}};
 const auth::Principal kInternal{"internal", auth::Role::kOps, {}, {}, {}};
 const auth::Principal kUnauthenticatedOps{"no-auth", auth::Role::kOps, {}, {}, {}};

@@ -53,6 +53,7 @@ if(AUTORIZA_FUZZ)
     ${PROJECT_SOURCE_DIR}/engine/rules.cc ${PROJECT_SOURCE_DIR}/engine/fdi.cc
     ${PROJECT_SOURCE_DIR}/engine/state.cc ${PROJECT_SOURCE_DIR}/engine/state_accounts.cc
     ${PROJECT_SOURCE_DIR}/engine/ids.cc ${PROJECT_SOURCE_DIR}/engine/idempotency.cc
+    ${PROJECT_SOURCE_DIR}/engine/command_fields.cc
     ${PROJECT_SOURCE_DIR}/engine/money.cc ${PROJECT_SOURCE_DIR}/engine/reasons.cc
     ${PROJECT_SOURCE_DIR}/engine/cuil.cc ${PROJECT_SOURCE_DIR}/engine/csv.cc
     ${PROJECT_SOURCE_DIR}/engine/reference.cc ${PROJECT_SOURCE_DIR}/engine/reference_table.cc
