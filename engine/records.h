@@ -22,9 +22,11 @@ std::string pack_record(const NativeT& record) {
 
 // FlatBuffers need their buffer aligned (to 8 for 64-bit fields); bytes
 // handed out by RocksDB or sliced from a record may not be. Returns bytes,
-// or a copy of them in *storage when they are misaligned.
+// or a copy of them in *storage when they are misaligned. Empty bytes are
+// returned as they are (nothing to copy; memcpy may not take the null data()
+// of an empty vector).
 inline std::string_view aligned_bytes(std::string_view bytes, std::vector<uint64_t>* storage) {
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) return bytes;
+  if (bytes.empty() || reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) == 0) return bytes;
   storage->assign((bytes.size() + 7) / 8, 0);
   std::memcpy(storage->data(), bytes.data(), bytes.size());
   return std::string_view(reinterpret_cast<const char*>(storage->data()), bytes.size());
