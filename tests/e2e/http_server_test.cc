@@ -131,6 +131,18 @@ TEST_F(HttpServerTest, HeadOfHealthzAnswersWithoutBody) {
   EXPECT_EQ(call(client, "GET", "/healthz").status, 200);  // the connection is still in step
 }
 
+// Browsers ask for /favicon.ico on their own, without the page's key: an
+// empty 204, not a 401 in the console of the auditors' page.
+TEST_F(HttpServerTest, FaviconIsOpenAndEmpty) {
+  HttpClient client;
+  connect(client);
+  HttpResponse response;
+  ASSERT_TRUE(client.send(HttpRequest{.method = "GET", .target = "/favicon.ico", .body = {}, .headers = {}}, &response));
+  EXPECT_EQ(response.status, 204);
+  EXPECT_TRUE(response.body.empty());
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);  // the connection is still in step
+}
+
 TEST_F(HttpServerTest, EligibilityOfAnActiveAffiliateIsEligible) {
   HttpClient client;
   connect(client);
