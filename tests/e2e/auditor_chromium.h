@@ -29,7 +29,7 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "crash_process.h"  // spawn_process, read_file_text
 
 namespace autoriza::e2e {
 
@@ -137,12 +137,7 @@ class ChromiumProcess {
 
   const DevToolsEndpoint& endpoint() const { return endpoint_; }
 
-  std::string log_text() const {
-    std::ifstream in(log_, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-  }
+  std::string log_text() const { return crash::read_file_text(log_); }
 
  private:
   bool spawn(const std::vector<std::string>& argv, std::string* error) {
@@ -151,34 +146,9 @@ class ChromiumProcess {
       *error = "cannot open " + log_.string() + ": " + std::strerror(errno);
       return false;
     }
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t empty, defaults;
-    sigemptyset(&empty);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    posix_spawnattr_setsigmask(&attr, &empty);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);  // a group of its own, led by the browser
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
-    posix_spawnattr_destroy(&attr);
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t pid = crash::spawn_process(argv, fd, fd, error, /*own_group=*/true);  // led by the browser
     ::close(fd);
-    if (rc != 0) {
-      *error = "posix_spawn " + argv[0] + ": " + std::strerror(rc);
-      return false;
-    }
+    if (pid < 0) return false;
     pid_ = pid;
     return true;
   }

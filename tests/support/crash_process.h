@@ -67,8 +67,11 @@ inline std::string read_file_text(const std::filesystem::path& path) {
 }
 
 // Spawns argv with stdout/stderr on the given descriptors, default signal
-// dispositions and an empty signal mask. Returns the pid, or -1 (error set).
-inline pid_t spawn_process(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd, std::string* error) {
+// dispositions and an empty signal mask; with own_group, in a process group
+// of its own that it leads (so its children can be signalled with it).
+// Returns the pid, or -1 (error set).
+inline pid_t spawn_process(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd, std::string* error,
+                           bool own_group = false) {
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -87,7 +90,12 @@ inline pid_t spawn_process(const std::vector<std::string>& argv, int stdout_fd, 
   sigaddset(&defaults, SIGTERM);
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (own_group) {
+    posix_spawnattr_setpgroup(&attr, 0);
+    flags |= POSIX_SPAWN_SETPGROUP;
+  }
+  posix_spawnattr_setflags(&attr, flags);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
   posix_spawnattr_destroy(&attr);
