@@ -62,7 +62,9 @@ Run add_bench(CLI::App& app) {
   app.add_flag("--live", *live, "Build every command inside the measured loop instead of ahead of it");
   app.add_option("--store", c->store, "Store folder (kept); default: a temporary folder removed at the end");
   app.add_option("--json", c->json_file, "Write the results as JSON into this file");
+  app.add_option("--svg", c->svg_file, "Draw throughput and latency percentiles of every run as SVG into this file");
   app.add_option("--url", c->url, "HOST:PORT of a running `autoriza serve --allow-client-time` for the HTTP run");
+  app.add_option("--api-key", c->api_key, "With --url: API key sent as Authorization: Bearer (an ops key: dev-keys.csv)");
   app.add_option("--write-padron", c->write_padron, "Also write the padron as CSV files into this folder");
   app.add_option("--run-id", c->run_id, "Prefix of request ids (default: from the seed; unique per run for --store/--url)");
   app.add_option("--start", c->start, "Simulated time of the first command")->capture_default_str();

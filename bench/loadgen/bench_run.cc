@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "chart.h"
 #include "driver.h"
 #include "engine.h"
 #include "report.h"
@@ -102,8 +103,9 @@ class Phases {
 
   // engine: the in-process engine behind the server, for its counters; null
   // for a remote server.
-  void http(const Endpoint& endpoint, const Engine* engine) {
+  void http(const Endpoint& endpoint, const Engine* engine, const std::string& api_key) {
     HttpOptions o;
+    o.api_key = api_key;
     o.host = endpoint.host;
     o.port = endpoint.port;
     o.commands = config_.commands;
@@ -198,22 +200,40 @@ std::unique_ptr<Engine> open_and_load(const BenchConfig& config, const Padron& p
   return engine;
 }
 
-// Runs the HTTP phase against the remote server or one started here on
-// engine. False when the server cannot start.
+// An API key of role ops, recorded in engine for this run: the network
+// phases authenticate like any client (authentication is on by default).
+// Empty, with the reason on progress, when it cannot be recorded.
+std::string add_bench_key(Engine& engine, std::ostream& progress) {
+  const std::string key = auth::new_api_key();
+  fb::ReferenceRecordUnion record;
+  record.Set(auth::api_key_record(auth::sha256_hex(key), auth::Principal{"bench", auth::Role::kOps, "", "", ""},
+                                  false, 0));
+  ReferenceLoadStats stats;
+  if (Status s = engine.load_reference({record}, &stats); !s) {
+    progress << "autoriza bench: cannot add the bench key: " << s.to_string() << "\n";
+    return {};
+  }
+  return key;
+}
+
+// Runs the HTTP phase against the remote server (with --api-key) or one
+// started here on engine. False when the server cannot start.
 bool run_http_phase(const BenchConfig& config, const Endpoint& remote, Engine* engine, Phases& phases,
                     std::ostream& progress) {
   if (!config.url.empty()) {
-    phases.http(remote, nullptr);
+    phases.http(remote, nullptr, config.api_key);
     return true;
   }
   AUTORIZA_CHECK(engine != nullptr);
+  const std::string key = add_bench_key(*engine, progress);
+  if (key.empty()) return false;
   Service service(*engine);
   HttpServer server(service, "127.0.0.1", 0, config.server_threads, /*allow_client_time=*/true);
   if (Status s = server.start(); !s) {
     progress << "autoriza bench: cannot start the HTTP server: " << s.to_string() << "\n";
     return false;
   }
-  phases.http({"127.0.0.1", server.port()}, engine);
+  phases.http({"127.0.0.1", server.port()}, engine, key);
   server.stop();
   return true;
 }
@@ -230,15 +250,8 @@ bool wants_adapter(const BenchConfig& config, std::string_view adapter) {
 bool run_tcp_phases(const BenchConfig& config, Engine& engine, Phases& phases, std::ostream& progress) {
   const bool plain = wants_adapter(config, "tcp"), tls = wants_adapter(config, "tls");
   if (!plain && !tls) return true;
-  const std::string key = auth::new_api_key();
-  fb::ReferenceRecordUnion record;
-  record.Set(auth::api_key_record(auth::sha256_hex(key), auth::Principal{"bench", auth::Role::kOps, "", "", ""},
-                                  false, 0));
-  ReferenceLoadStats stats;
-  if (Status s = engine.load_reference({record}, &stats); !s) {
-    progress << "autoriza bench: cannot add the bench key: " << s.to_string() << "\n";
-    return false;
-  }
+  const std::string key = add_bench_key(engine, progress);
+  if (key.empty()) return false;
   Service service(engine);
   service.set_channel("tcp");
   for (const bool with_tls : {false, true}) {
@@ -272,7 +285,19 @@ bool run_tcp_phases(const BenchConfig& config, Engine& engine, Phases& phases, s
   return true;
 }
 
-// The table, the answers by kind, the reference figures and the JSON file.
+// Writes text into path; 0, or 1 with the reason on progress.
+int write_report_file(const std::string& path, const std::string& text, std::ostream& out, std::ostream& progress) {
+  std::ofstream f(path, std::ios::trunc);
+  f << text;
+  if (!f) {
+    progress << "autoriza bench: cannot write " << path << "\n";
+    return 1;
+  }
+  out << "results written to " << path << "\n";
+  return 0;
+}
+
+// The table, the answers by kind, the reference figures, the JSON file and the picture.
 int report(const BenchConfig& config, const std::string& run_id, bool local_engine, const LoadReport& load,
            const std::vector<RunReport>& runs, std::ostream& out, std::ostream& progress) {
   out << "\nautoriza bench: " << config.affiliates << " affiliates, " << config.providers << " providers, "
@@ -291,15 +316,20 @@ int report(const BenchConfig& config, const std::string& run_id, bool local_engi
   out << "\n";
   const std::vector<TargetCheck> checks = check_targets(runs, {config.sync, config.partitions});
   print_targets(out, checks);
-  if (config.json_file.empty()) return 0;
-  std::ofstream f(config.json_file, std::ios::trunc);
-  f << report_json(config_json(config, run_id), load, runs, checks).dump(2) << "\n";
-  if (!f) {
-    progress << "autoriza bench: cannot write " << config.json_file << "\n";
-    return 1;
+  int rc = 0;
+  if (!config.json_file.empty()) {
+    rc |= write_report_file(config.json_file, report_json(config_json(config, run_id), load, runs, checks).dump(2) + "\n",
+                            out, progress);
   }
-  out << "results written to " << config.json_file << "\n";
-  return 0;
+  if (!config.svg_file.empty()) {
+    std::vector<ChartRun> chart;
+    for (const RunReport& r : runs) chart.push_back({r.mode, r.throughput(), &r.tally.latency});
+    const std::string title = "autoriza bench: " + std::to_string(config.commands) + " commands per run, " +
+                              (config.sync ? "durable" : "not durable") + ", " + std::to_string(config.partitions) +
+                              " partition(s)";
+    rc |= write_report_file(config.svg_file, chart_svg(title, chart), out, progress);
+  }
+  return rc;
 }
 
 }  // namespace

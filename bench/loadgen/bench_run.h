@@ -29,6 +29,8 @@ struct BenchConfig {
   bool pregenerate = true;
   std::string store;                     // empty: a temporary folder, removed at the end
   std::string json_file;                 // empty: no JSON
+  std::string svg_file;                  // empty: no picture (chart.h)
+  std::string api_key;                   // with url: the key sent to that server (role ops or provider)
   std::string url;                       // HOST:PORT of a running server; empty: one in-process
   std::string write_padron;              // folder to write the padrón as CSV into
   std::string run_id;                    // request id prefix; empty: derived from the seed

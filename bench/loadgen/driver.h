@@ -30,11 +30,13 @@ enum class Failure : uint8_t {
   kNotFound,        // 404
   kConflict,        // 409 REQUEST_ID_REUSED
   kUnavailable,     // 503: queue full, stopping
+  kUnauthorized,    // 401, 403: no valid key, or one that may not do this
+  kRateLimited,     // 429
   kInternal,        // 500 or other
   kTransport,       // connection failed or closed (HTTP)
   kBadAnswer,       // an answer the scanner could not read (HTTP)
 };
-inline constexpr size_t kFailures = 7;
+inline constexpr size_t kFailures = 9;
 inline constexpr size_t kStatusSlots = size_t(fb::Status::MAX) + 1;
 inline constexpr size_t kOutcomeSlots = kStatusSlots + kFailures;
 const char* failure_name(Failure failure);
@@ -91,6 +93,7 @@ struct HttpOptions {
   size_t commands = 1'000'000;
   size_t connections = 64;
   size_t pipeline = 1;  // requests per write, 1..kClientPipelineMax
+  std::string api_key;  // sent as Authorization: Bearer (empty: none)
 };
 
 // Connects `connections` clients; a client whose connection fails retries

@@ -111,6 +111,7 @@ class HttpDriver {
         r.target += command_name(planned[i].command.type);
         encode_body(planned[i].command, &r.body);
         r.headers.assign({{std::string(kClientTimeHeader), format_instant(planned[i].at)}});
+        if (!options_.api_key.empty()) r.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
       }
       const int64_t t0 = now_ns();
       Status st = usable ? (k == 1 ? send_one(client, requests[0], responses) : client.pipeline(requests, &responses))

@@ -14,6 +14,8 @@ const char* failure_name(Failure failure) {
     case Failure::kNotFound: return "NOT_FOUND";
     case Failure::kConflict: return "REQUEST_ID_REUSED";
     case Failure::kUnavailable: return "UNAVAILABLE";
+    case Failure::kUnauthorized: return "UNAUTHORIZED";
+    case Failure::kRateLimited: return "RATE_LIMITED";
     case Failure::kInternal: return "INTERNAL";
     case Failure::kTransport: return "TRANSPORT";
     case Failure::kBadAnswer: return "BAD_ANSWER";
@@ -27,10 +29,10 @@ Failure failure_of(StatusKind kind) {
     case StatusKind::kNotFound: return Failure::kNotFound;
     case StatusKind::kConflict: return Failure::kConflict;
     case StatusKind::kUnavailable: return Failure::kUnavailable;
-    case StatusKind::kOk:
     case StatusKind::kUnauthenticated:
-    case StatusKind::kForbidden:
-    case StatusKind::kRateLimited:
+    case StatusKind::kForbidden: return Failure::kUnauthorized;
+    case StatusKind::kRateLimited: return Failure::kRateLimited;
+    case StatusKind::kOk:
     case StatusKind::kIoError:
     case StatusKind::kCorruption: break;
     case StatusKind::kTimeout: break;
@@ -42,7 +44,10 @@ Failure failure_of_http(int status) {
   switch (status) {
     case 400: return Failure::kInvalidRequest;
     case 404: return Failure::kNotFound;
+    case 401:
+    case 403: return Failure::kUnauthorized;
     case 409: return Failure::kConflict;
+    case 429: return Failure::kRateLimited;
     case 503: return Failure::kUnavailable;
     default: return Failure::kInternal;
   }
