@@ -62,7 +62,11 @@ struct PendingCall {
 
 }  // namespace
 
-Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {}
+Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
+  core_.counters().open.fetch_add(1, std::memory_order_relaxed);
+}
+
+Connection::~Connection() { core_.counters().open.fetch_sub(1, std::memory_order_relaxed); }
 
 void Connection::start() {
   // Start on the strand: the acceptor runs on a different one.

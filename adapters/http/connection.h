@@ -43,6 +43,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   // socket's executor must be a strand; core must outlive every handler.
   Connection(boost::asio::ip::tcp::socket socket, ServerCore& core);
+  ~Connection();
 
   // Starts reading requests. Call once, right after construction.
   void start();

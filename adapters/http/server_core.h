@@ -21,6 +21,14 @@ class ServerCore {
 
   Service& service() { return service_; }
 
+  // For GET /metrics (HttpServer registers them as a metrics source).
+  struct Counters {
+    std::atomic<int64_t> open{0};       // connection objects alive
+    std::atomic<uint64_t> accepted{0};  // connections taken
+    std::atomic<uint64_t> refused{0};   // over kConnectionsMax: closed at once
+  };
+  Counters& counters() { return counters_; }
+
   // Whether a request's X-Autoriza-Time header replaces the wall clock.
   bool allow_client_time() const { return allow_client_time_.load(std::memory_order_relaxed); }
   void set_allow_client_time(bool allow) { allow_client_time_.store(allow, std::memory_order_relaxed); }
@@ -52,6 +60,7 @@ class ServerCore {
 
  private:
   Service& service_;
+  Counters counters_;
   std::atomic<bool> allow_client_time_{false};
   std::mutex mutex_;
   std::condition_variable idle_;

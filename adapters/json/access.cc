@@ -3,20 +3,12 @@
 #include <cassert>
 
 #include "codec.h"
+#include "command_trace.h"  // command_provider
 #include "service.h"
 
 namespace autoriza {
 
 namespace {
-
-// Provider of the command a transaction recorded; empty for others.
-std::string provider_of(const fb::CommandUnion& c) {
-  if (auto* x = c.AsEligibilityCmd()) return x->provider;
-  if (auto* x = c.AsAuthorizeCmd()) return x->provider;
-  if (auto* x = c.AsConsumeCmd()) return x->provider;
-  if (auto* x = c.AsAnnulCmd()) return x->provider;
-  return {};
-}
 
 const auth::Principal kAnonymous{"anonymous", auth::Role::kAnalyst, {}, {}, {}};
 const auth::Principal kInternal{"internal", auth::Role::kOps, {}, {}, {}};
@@ -74,7 +66,7 @@ Reply Service::get_transaction(const auth::Principal& principal, std::string_vie
   TransactionView view;
   Status s = engine_.transaction(id, &view);
   if (!s) return reply_for(s);
-  if (principal.role == auth::Role::kProvider && provider_of(view.event.command) != principal.provider) {
+  if (principal.role == auth::Role::kProvider && command_provider(view.event.command) != principal.provider) {
     // Answer as if unknown: a provider learns nothing of others' transactions.
     return reply_for(Status::not_found("no transaction " + std::string(id)));
   }

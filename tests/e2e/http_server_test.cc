@@ -485,5 +485,67 @@ TEST_F(HttpServerTest, OverTheRateLimitIs429WithRetryAfter) {
   EXPECT_NE(response.body.find("RATE_LIMITED"), std::string::npos);
 }
 
+// The value of the sample whose line starts with series ("name{labels}"),
+// or -1 when the page has no such line.
+double sample_value(const std::string& page, const std::string& series) {
+  const size_t at = page.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(page.substr(at + 1 + series.size() + 1));
+}
+
+TEST_F(HttpServerTest, MetricsPageCountsCommandsByOutcomeAndShowsTheEngineForOpsOnly) {
+  HttpClient client;
+  connect(client);
+  ASSERT_EQ(post(client, "eligibility", eligibility_body("m1")).status, 200);
+  ASSERT_EQ(post(client, "eligibility", eligibility_body("m1")).status, 200);  // a retry: replayed
+  ASSERT_EQ(post(client, "eligibility", R"({"request_id":"m2","provider":"LAB127"})").status, 400);
+  const Answer rejected = post(client, "authorize", R"({"request_id":"m3","provider":"LAB127","credential":"110000783851",
+      "prescribed_on":"2026-11-01","prescriber":{"kind":"MD","license":"1234"},"items":[{"code":"999999"}]})");
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  ASSERT_EQ(rejected.body.value("status", ""), "REJECTED") << rejected.body;
+
+  std::string text;
+  int status = 0;
+  ASSERT_TRUE(client.request("GET", "/metrics", {}, &status, &text));
+  ASSERT_EQ(status, 200);
+  // Commands by channel, command, business status or error code, HTTP status.
+  EXPECT_EQ(sample_value(text, R"(autoriza_commands_total{channel="http",command="eligibility",outcome="ELIGIBLE",http_status="200"})"), 2) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_commands_total{channel="http",command="eligibility",outcome="INVALID_REQUEST",http_status="400"})"), 1) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_commands_total{channel="http",command="authorize",outcome="REJECTED",http_status="200"})"), 1) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_command_replays_total{channel="http",command="eligibility"})"), 1) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_command_latency_seconds_count{channel="http",command="eligibility"})"), 3) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_command_latency_seconds_bucket{channel="http",command="eligibility",le="+Inf"})"), 3) << text;
+  // The engine: partitions, queue, group commits, RocksDB, projections, connections.
+  EXPECT_EQ(sample_value(text, R"(autoriza_partition_queue_depth{partition="0"})"), 0) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_partition_queue_capacity{partition="0"})"), 65536) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_partition_batch_commands_count{partition="0"})"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_partition_batch_commands_bucket{partition="0",le="+Inf"})"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_partition_commit_seconds_count{partition="0"})"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_rocksdb_estimate_keys{table="events"})"), 0) << text;
+  EXPECT_GT(sample_value(text, R"(autoriza_rocksdb_memtable_bytes{table="events"})"), 0) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_rocksdb_pending_compaction_bytes{table="orders"})"), 0) << text;
+  EXPECT_GT(sample_value(text, "autoriza_rocksdb_block_cache_capacity_bytes"), 0) << text;
+  EXPECT_GE(sample_value(text, "autoriza_rocksdb_wal_syncs_total"), 1) << text;  // the store syncs every commit
+  EXPECT_GE(sample_value(text, "autoriza_rocksdb_wal_sync_seconds_count"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_projection_lag_events{projection="register"})"), 0) << text;
+  EXPECT_EQ(sample_value(text, "autoriza_http_connections{port=\"" + std::to_string(server_->port()) + "\"}"), 1) << text;
+  // Every family once, with its type.
+  EXPECT_EQ(text.find("# TYPE autoriza_commands_total counter"), text.rfind("# TYPE autoriza_commands_total counter"));
+  EXPECT_NE(text.find("# TYPE autoriza_command_latency_seconds histogram"), std::string::npos);
+  // No id, credential or name in any label.
+  EXPECT_EQ(text.find("110000783851"), std::string::npos);
+  EXPECT_EQ(text.find("m1"), std::string::npos);
+
+  HttpClient provider;
+  connect(provider, &lab127_key_);
+  EXPECT_EQ(call(provider, "GET", "/metrics").status, 403);
+  HttpClient anonymous;
+  ASSERT_TRUE(anonymous.connect("127.0.0.1", server_->port()));
+  int anonymous_status = 0;
+  std::string ignored;
+  ASSERT_TRUE(anonymous.request("GET", "/metrics", {}, &anonymous_status, &ignored));
+  EXPECT_EQ(anonymous_status, 401);
+}
+
 }  // namespace
 }  // namespace autoriza
