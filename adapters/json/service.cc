@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "access_log.h"
 #include "codec.h"
 #include "secrets.h"
 
@@ -22,7 +23,7 @@ Reply reply_for(const Status& s) {
   return error_reply(http_status(s.kind()), error_code_name(s.kind()), s.message(), s.field());
 }
 
-Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine) {
+Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine), access_log_(installed_access_log()) {
   if (outbox.empty()) outbox = engine.options().store / "outbox.jsonl";
   outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
   Status s;
@@ -74,6 +75,7 @@ Status Service::add_drawn_material(fb::CommandUnion& command) {
 void Service::observe(const CommandTrace& trace, const CommandAnswer& answer) {
   const auto latency = std::chrono::steady_clock::now() - trace.started;
   metrics_.record(trace, answer, latency);
+  if (access_log_) access_log_->write(trace, answer, latency);
 }
 
 void Service::submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, std::string_view channel,

@@ -21,6 +21,8 @@
 
 namespace autoriza {
 
+class AccessLog;
+
 struct Reply {
   int status = 200;
   std::string body;  // JSON text unless content_type says otherwise
@@ -146,6 +148,7 @@ class Service {
   std::unique_ptr<auth::RateLimiter> limiter_;
   ServiceMetrics metrics_;
   MetricsSources sources_;
+  std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...
