@@ -116,6 +116,11 @@ class HttpServer::Impl {
   }
 
   void set_allow_client_time(bool allow) { core_.set_allow_client_time(allow); }
+  void set_timeouts(const HttpTimeouts& timeouts) {
+    std::lock_guard lock(lifecycle_mutex_);
+    AUTORIZA_CHECK(state_ == State::kNew);  // connections read them without a lock
+    core_.set_timeouts(timeouts);
+  }
 
  private:
   enum class State { kNew, kRunning, kStopped };
@@ -173,6 +178,9 @@ class HttpServer::Impl {
     out.add("autoriza_http_connections_refused_total", MetricType::kCounter,
             "Connections closed at once: the listener held its maximum", {{"port", port}},
             double(c.refused.load(std::memory_order_relaxed)));
+    out.add("autoriza_http_request_timeouts_total", MetricType::kCounter,
+            "Connections closed because a request's header or body came too slowly (slow clients)", {{"port", port}},
+            double(c.header_timeouts.load(std::memory_order_relaxed)));
   }
 
   // Registers a connection so stop() can close it; false when at the bound
@@ -233,5 +241,6 @@ Status HttpServer::start() { return impl_->start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 void HttpServer::stop() { impl_->stop(); }
 void HttpServer::set_allow_client_time(bool allow) { impl_->set_allow_client_time(allow); }
+void HttpServer::set_timeouts(const HttpTimeouts& timeouts) { impl_->set_timeouts(timeouts); }
 
 }  // namespace autoriza

@@ -4,7 +4,10 @@
 #include "server.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -545,6 +548,94 @@ TEST_F(HttpServerTest, MetricsPageCountsCommandsByOutcomeAndShowsTheEngineForOps
   std::string ignored;
   ASSERT_TRUE(anonymous.request("GET", "/metrics", {}, &anonymous_status, &ignored));
   EXPECT_EQ(anonymous_status, 401);
+}
+
+// A raw client socket (no HTTP library): for byte-by-byte senders.
+class RawSocket {
+ public:
+  explicit RawSocket(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawSocket() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool send(std::string_view bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size()); }
+  // Whether the server closed its side: a read finds end of stream (or a reset).
+  bool closed_by_server() {
+    char c;
+    const ssize_t n = ::recv(fd_, &c, 1, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+  // Reads until the server closes or 10 s pass (a broken test must not hang).
+  std::string read_all() {
+    timeval timeout{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;) out.append(buf, size_t(n));
+    return out;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+class HttpSlowClientTest : public HttpServerTest {
+ protected:
+  // Replaces the fixture's server by one whose header deadline is short.
+  void restart_with_header_timeout(std::chrono::milliseconds header) {
+    server_.reset();
+    server_ = std::make_unique<HttpServer>(*service_, "127.0.0.1", 0, 2, true);
+    HttpTimeouts t;
+    t.header = header;
+    server_->set_timeouts(t);
+    ASSERT_TRUE(server_->start());
+  }
+};
+
+// Slowloris: a header dribbled a byte at a time keeps the socket busy but is
+// closed once header_timeout has passed since its first byte, long before
+// the idle timeout (60 s) or the dribble would end.
+TEST_F(HttpSlowClientTest, HeaderDribbledByteByByteIsClosedAtTheHeaderDeadline) {
+  restart_with_header_timeout(std::chrono::milliseconds(300));
+  RawSocket slow(server_->port());
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(slow.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\nX-Slow: "));
+  constexpr int kDribbleBytes = 400;  // 20 s at one byte per 50 ms
+  int sent = 0;
+  bool closed = false;
+  while (sent < kDribbleBytes && !closed) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    closed = slow.closed_by_server() || !slow.send("a");
+    ++sent;
+  }
+  EXPECT_TRUE(closed) << "still open after " << sent << " bytes";
+  EXPECT_LT(sent, kDribbleBytes);
+  const std::string page = service_->metrics_page();
+  EXPECT_NE(page.find("autoriza_http_request_timeouts_total{port=\"" + std::to_string(server_->port()) + "\"} 1"),
+            std::string::npos)
+      << page;
+  // The server still serves others.
+  HttpClient client;
+  connect(client);
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
+}
+
+// The header deadline starts with a request's first byte: a keep-alive
+// connection that waits longer than it between requests is not closed.
+TEST_F(HttpSlowClientTest, IdleConnectionOutlivesTheHeaderDeadline) {
+  restart_with_header_timeout(std::chrono::milliseconds(200));
+  RawSocket idle(server_->port());
+  ASSERT_TRUE(idle.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // 5 header deadlines without a byte
+  ASSERT_FALSE(idle.closed_by_server());
+  ASSERT_TRUE(idle.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n\r\n"));
+  const std::string answer = idle.read_all();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
 }
 
 }  // namespace
