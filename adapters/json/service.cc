@@ -103,6 +103,9 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
     auto answer = [this, type, trace = std::move(trace), done = std::move(done), o = std::move(o)]() {
       if (!o.status) {
         Reply r = reply_for(o.status);
+        // A full queue (or a stopping partition): back off a second, then
+        // retry with the same request_id.
+        if (o.status.kind() == StatusKind::kUnavailable) r.retry_after_s = 1;
         observe(trace, refused(r.status));
         return done(std::move(r));
       }

@@ -4,7 +4,8 @@
 //
 // Status codes: 200 answer (business refusals included), 400 INVALID_REQUEST
 // (unknown commands too), 403 FORBIDDEN, 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED,
-// 409 REQUEST_ID_REUSED, 410 GONE, 500 INTERNAL, 503 UNAVAILABLE.
+// 409 REQUEST_ID_REUSED, 410 GONE, 500 INTERNAL, 503 UNAVAILABLE (a full
+// partition queue: with Retry-After: 1).
 // Error body: {"error":{"code":"...","message":"...","field":"items[0].qty"}}.
 #include <functional>
 #include <string>
