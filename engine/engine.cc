@@ -214,6 +214,13 @@ std::vector<PartitionStats> Engine::stats() const {
   return out;
 }
 
+std::vector<PartitionMetrics> Engine::metrics() const {
+  std::vector<PartitionMetrics> out;
+  out.reserve(partitions_.size());
+  for (auto& p : partitions_) out.push_back(p->metrics());
+  return out;
+}
+
 size_t Engine::queue_depth() const {
   size_t n = 0;
   for (auto& p : partitions_) n += p->queue_depth();

@@ -90,9 +90,12 @@ class Engine {
   Status transaction(std::string_view id, TransactionView* out) const;
 
   Journal& journal() { return *journal_; }
+  const Journal& journal() const { return *journal_; }
   const EngineOptions& options() const { return options_; }
   PartitionId route(const fb::CommandUnion& command) const;
   std::vector<PartitionStats> stats() const;
+  // Per partition, in partition order: queue depth, batch sizes, commit times.
+  std::vector<PartitionMetrics> metrics() const;
   size_t queue_depth() const;
 
   // Replaces the commit listener (EngineOptions::on_commit) at run time.

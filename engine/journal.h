@@ -44,6 +44,29 @@ struct CommitBatch {
   }
 };
 
+// What a journal reports of itself for GET /metrics (RocksDB properties and
+// statistics in the embedded one). name is a Prometheus metric name without
+// the "autoriza_" prefix, units last ("rocksdb_memtable_bytes").
+struct JournalMetric {
+  enum class Kind : uint8_t { kGauge, kCounter };
+  std::string name;
+  std::string help;
+  Kind kind = Kind::kGauge;
+  std::string table;  // the table (column family) it is about; empty: the whole store
+  double value = 0;
+};
+// A latency the journal measures itself (RocksDB's WAL sync), as quantiles.
+struct JournalTiming {
+  std::string name;  // "rocksdb_wal_sync_seconds"
+  std::string help;
+  uint64_t count = 0;
+  double sum_s = 0, p50_s = 0, p99_s = 0, max_s = 0;
+};
+struct JournalMetrics {
+  std::vector<JournalMetric> values;  // bounded: a few per table
+  std::vector<JournalTiming> timings;
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -60,12 +83,18 @@ class Journal {
   virtual Status digest(StateTable table, std::string* hex) const = 0;
   // Streams that hold at least one event, ascending.
   virtual std::vector<PartitionId> streams() const = 0;
+  // Sizes, caches, compactions, WAL syncs; cheap enough to call on every
+  // scrape. Default: nothing to report.
+  virtual JournalMetrics metrics() const { return {}; }
 };
 
 struct RocksJournalOptions {
   bool sync = true;  // fsync the WAL on every commit (durable acknowledgements)
   bool read_only = false;
   size_t block_cache_mb = 512;
+  // RocksDB statistics (tickers and histograms such as the WAL sync time)
+  // for metrics(); they cost a little on every write batch.
+  bool statistics = true;
 };
 
 std::unique_ptr<Journal> open_rocks_journal(const std::filesystem::path& dir, const RocksJournalOptions& options,

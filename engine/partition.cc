@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "records.h"
 #include "state_store.h"
 #include "validator.h"
@@ -135,6 +137,10 @@ size_t Partition::queue_depth() const {
 PartitionStats Partition::stats() const {
   std::lock_guard lock(stats_mutex_);
   return stats_;
+}
+
+PartitionMetrics Partition::metrics() const {
+  return PartitionMetrics{queue_depth(), batch_commands_.snapshot(), commit_seconds_.snapshot()};
 }
 
 void Partition::run() {
@@ -301,7 +307,9 @@ void Partition::run_committer() {
 
 void Partition::commit(CommitJob& job) {
   if (!job.batch.events.empty() && !failed_.load()) {
+    const auto started = std::chrono::steady_clock::now();
     Status st = journal_.commit(job.batch);
+    commit_seconds_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (st) {
       committed_sequence_.store(job.last_sequence, std::memory_order_release);
       if (on_commit_) on_commit_();
@@ -325,6 +333,7 @@ void Partition::commit(CommitJob& job) {
     stats_.events += job.batch.events.size();
     stats_.retries += job.retries;
   }
+  batch_commands_.observe(double(job.commands));
   for (Pending& p : job.answers) p.done(std::move(p.outcome));
 }
 

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "commands_generated.h"
+#include "histogram.h"
 #include "journal.h"
 #include "results_generated.h"
 #include "state.h"
@@ -46,6 +47,13 @@ struct PartitionStats {
   uint64_t commands = 0, batches = 0, events = 0, retries = 0;
 };
 
+// What GET /metrics shows of a partition beyond its counters.
+struct PartitionMetrics {
+  size_t queue_depth = 0;            // commands waiting for the writer (at most queue_max)
+  HistogramSnapshot batch_commands;  // commands per group commit
+  HistogramSnapshot commit_seconds;  // one journal commit of a batch: write + WAL fsync
+};
+
 class Partition {
  public:
   Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
@@ -58,6 +66,7 @@ class Partition {
   // when refused).
   void submit(Submission submission);
   PartitionStats stats() const;
+  PartitionMetrics metrics() const;
   size_t queue_depth() const;
   // Last sequence durable in the journal.
   Sequence committed_sequence() const { return committed_sequence_.load(std::memory_order_acquire); }
@@ -107,6 +116,10 @@ class Partition {
   uint64_t retries_in_batch_ = 0;
   PartitionStats stats_;  // guarded by stats_mutex_
   mutable std::mutex stats_mutex_;
+  // Upper bounds: powers of 2 up to the largest batch_max serve allows (65,536).
+  Histogram batch_commands_{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536};
+  // Upper bounds from a fast SSD's fsync (~50 us) to a stalled disk.
+  Histogram commit_seconds_{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
 };
 
 // 16 bytes of SHA-256 over the packed command: "same body" for idempotency.

@@ -20,6 +20,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/write_batch.h"
 
 namespace autoriza {
@@ -75,11 +76,17 @@ class RocksJournal final : public Journal {
     rocksdb::ColumnFamilyOptions cf_options;
     cf_options.write_buffer_size = 64ull << 20;
     cf_options.max_write_buffer_number = 4;
+    if (options.statistics) {
+      statistics_ = rocksdb::CreateDBStatistics();
+      statistics_->set_stats_level(rocksdb::StatsLevel::kExceptDetailedTimers);
+      db_options.statistics = statistics_;
+    }
     rocksdb::BlockBasedTableOptions table;
-    table.block_cache = rocksdb::NewLRUCache(options.block_cache_mb << 20);
+    block_cache_ = rocksdb::NewLRUCache(options.block_cache_mb << 20);
+    table.block_cache = block_cache_;
     cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+    families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);  // unused; RocksDB needs it
     families.emplace_back("events", cf_options);
     for (StateTable t : kStateTables) families.emplace_back(state_table_name(t), cf_options);
     rocksdb::DB* db = nullptr;
@@ -182,11 +189,93 @@ class RocksJournal final : public Journal {
     return out;
   }
 
+ JournalMetrics metrics() const override {
+    JournalMetrics out;
+    using Kind = JournalMetric::Kind;
+    struct TableProperty {
+      const std::string& property;
+      const char* name;
+      const char* help;
+    };
+    const TableProperty per_table[] = {
+        {rocksdb::DB::Properties::kEstimateNumKeys, "rocksdb_estimate_keys", "RocksDB's estimate of the keys of a table"},
+        {rocksdb::DB::Properties::kCurSizeAllMemTables, "rocksdb_memtable_bytes", "Bytes in a table's memtables"},
+        {rocksdb::DB::Properties::kEstimatePendingCompactionBytes, "rocksdb_pending_compaction_bytes",
+         "Bytes RocksDB estimates compaction must rewrite"},
+        {rocksdb::DB::Properties::kLiveSstFilesSize, "rocksdb_live_sst_bytes", "Bytes of a table's live SST files"},
+    };
+    for (size_t h = 1; h < handles_.size(); ++h) {  // handles_[0]: the unused default family
+      const std::string table = h == 1 ? "events" : state_table_name(StateTable(h - 2));
+      for (const TableProperty& p : per_table) {
+        uint64_t v = 0;
+        if (db_->GetIntProperty(handles_[h], p.property, &v)) out.values.push_back({p.name, p.help, Kind::kGauge, table, double(v)});
+      }
+    }
+    const TableProperty whole[] = {
+        {rocksdb::DB::Properties::kNumRunningCompactions, "rocksdb_running_compactions", "Compactions running now"},
+        {rocksdb::DB::Properties::kNumRunningFlushes, "rocksdb_running_flushes", "Memtable flushes running now"},
+        {rocksdb::DB::Properties::kIsWriteStopped, "rocksdb_write_stopped", "1 while RocksDB stops writes (too many files)"},
+        {rocksdb::DB::Properties::kActualDelayedWriteRate, "rocksdb_delayed_write_rate_bytes",
+         "Write rate RocksDB slows writes down to; 0: not delayed"},
+    };
+    for (const TableProperty& p : whole) {
+      uint64_t v = 0;
+      if (db_->GetIntProperty(p.property, &v)) out.values.push_back({p.name, p.help, Kind::kGauge, "", double(v)});
+    }
+    out.values.push_back({"rocksdb_block_cache_bytes", "Bytes held in the block cache", Kind::kGauge, "",
+                          double(block_cache_->GetUsage())});
+    out.values.push_back({"rocksdb_block_cache_pinned_bytes", "Bytes of the block cache pinned by readers",
+                          Kind::kGauge, "", double(block_cache_->GetPinnedUsage())});
+    out.values.push_back({"rocksdb_block_cache_capacity_bytes", "Capacity of the block cache", Kind::kGauge, "",
+                          double(block_cache_->GetCapacity())});
+    if (statistics_) add_statistics(&out);
+    return out;
+  }
+
  private:
+  void add_statistics(JournalMetrics* out) const {
+    using Kind = JournalMetric::Kind;
+    struct Ticker {
+      uint32_t ticker;
+      const char* name;
+      const char* help;
+      double scale;
+    };
+    const Ticker tickers[] = {
+        {rocksdb::WAL_FILE_SYNCED, "rocksdb_wal_syncs_total", "WAL fsyncs", 1},
+        {rocksdb::WAL_FILE_BYTES, "rocksdb_wal_written_bytes_total", "Bytes written to the WAL", 1},
+        {rocksdb::STALL_MICROS, "rocksdb_write_stall_seconds_total", "Time writers waited on RocksDB stalls", 1e-6},
+        {rocksdb::BLOCK_CACHE_HIT, "rocksdb_block_cache_hits_total", "Block cache hits", 1},
+        {rocksdb::BLOCK_CACHE_MISS, "rocksdb_block_cache_misses_total", "Block cache misses", 1},
+        {rocksdb::FLUSH_WRITE_BYTES, "rocksdb_flush_written_bytes_total", "Bytes written by memtable flushes", 1},
+        {rocksdb::COMPACT_WRITE_BYTES, "rocksdb_compaction_written_bytes_total", "Bytes written by compactions", 1},
+    };
+    for (const Ticker& t : tickers) {
+      out->values.push_back({t.name, t.help, Kind::kCounter, "", double(statistics_->getTickerCount(t.ticker)) * t.scale});
+    }
+    struct Timing {
+      uint32_t histogram;
+      const char* name;
+      const char* help;
+    };
+    const Timing timings[] = {
+        {rocksdb::WAL_FILE_SYNC_MICROS, "rocksdb_wal_sync_seconds", "One WAL fsync (RocksDB's measure)"},
+        {rocksdb::DB_WRITE, "rocksdb_write_seconds", "One write batch into RocksDB, WAL sync included"},
+    };
+    for (const Timing& t : timings) {
+      rocksdb::HistogramData h;
+      statistics_->histogramData(t.histogram, &h);
+      out->timings.push_back({t.name, t.help, h.count, double(h.sum) * 1e-6, h.median * 1e-6, h.percentile99 * 1e-6,
+                              h.max * 1e-6});
+    }
+  }
+
   rocksdb::ColumnFamilyHandle* events_cf() const { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* cf(StateTable t) const { return handles_[2 + size_t(t)]; }
 
   RocksJournalOptions options_;
+  std::shared_ptr<rocksdb::Statistics> statistics_;  // null: options.statistics was off
+  std::shared_ptr<rocksdb::Cache> block_cache_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };

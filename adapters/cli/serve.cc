@@ -1,11 +1,15 @@
 // autoriza serve: the engine on the embedded store, answering HTTP/JSON.
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "cli_common.h"
 #include "key_admin.h"
 #include "commands.h"
 #include "kafka_cmd.h"
+#include "log_setup.h"
 #include "server.h"
 #include "service.h"
 #include "serve_options.h"  // the binary TCP adapter
@@ -38,6 +42,7 @@ struct ServeOptions {
   bool no_sync = false;
   bool allow_client_time = false;
   std::string auth = "on";
+  std::string log_format = "json";
   double rate_per_s = 20'000;
   tcp::TcpServeOptions tcp;
   KafkaServeOptions kafka;  // kafka.brokers set: cluster mode (kafka_cmd.cc)
@@ -52,15 +57,41 @@ bool prepare_keys(Engine& engine, const std::string& store) {
   Status s = auth::ensure_dev_keys(engine, csv, &keys);
   if (had_keys) return true;  // production stores have no dev-keys.csv: fine
   if (!s) {
-    std::cerr << "autoriza serve: cannot create development keys: " << s.to_string() << "\n";
+    spdlog::error("serve: cannot create development keys: {}", s.to_string());
     return false;
   }
   std::cout << "created " << keys.size() << " development API keys (one per provider, 'auditor', 'admin') in "
             << csv.string() << " (mode 0600); send them as 'Authorization: Bearer KEY'" << std::endl;
+  spdlog::info("serve: created {} development API keys in {}", keys.size(), csv.string());  // never the keys
   return true;
 }
 
-int serve(const ServeOptions& o) {
+// GET /metrics: access-log lines dropped because the log could not keep up.
+MetricsSources::Id add_log_metrics(Service& service, const LogSetup& logs) {
+  return service.metrics_sources().add("log", [&logs](PrometheusText& out) {
+    out.add("autoriza_log_dropped_lines_total", MetricType::kCounter,
+            "Access-log lines dropped because the logging thread fell behind", {}, double(logs.dropped_lines()));
+  });
+}
+
+int serve(const ServeOptions& o, const LogSetup& logs);
+
+// The logs first (stderr, --log-format), so that every later line, errors
+// included, is in that format.
+int serve_logged(const ServeOptions& o) {
+  LogFormat format = LogFormat::kJson;
+  if (Status s = parse_log_format(o.log_format, &format); !s) {
+    std::cerr << "autoriza serve: " << s.to_string() << "\n";
+    return 2;
+  }
+  LogSetup logs(format, /*capture_stderr=*/true);
+  spdlog::info("serve: starting (store {}, {} partition(s), log format {})", o.store, o.partitions, o.log_format);
+  const int code = serve(o, logs);
+  if (code != 0) spdlog::error("serve: exiting with status {}", code);
+  return code;
+}
+
+int serve(const ServeOptions& o, const LogSetup& logs) {
   if (!o.kafka.brokers.empty()) {
     KafkaServeOptions k = o.kafka;
     k.data = o.data;
@@ -76,7 +107,7 @@ int serve(const ServeOptions& o) {
   std::string host;
   uint16_t port = 0;
   if (!split_host_port(o.http, &host, &port)) {
-    std::cerr << "autoriza serve: --http must be HOST:PORT, got '" << o.http << "'\n";
+    spdlog::error("serve: --http must be HOST:PORT, got '{}'", o.http);
     return 2;
   }
   EngineOptions eo;
@@ -97,24 +128,30 @@ int serve(const ServeOptions& o) {
   }
   if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
   Service service(*engine);
+  add_log_metrics(service, logs);
   AccessOptions access;
   access.authentication = o.auth == "on";
   access.rate_per_s = o.rate_per_s;
   access.rate_burst = 2 * o.rate_per_s;
   service.set_access(access);
   if (!access.authentication) {
-    std::cerr << "autoriza serve: WARNING: --auth off: every request acts as ops; never do this outside a lab\n";
+    spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
   }
   HttpServer server(service, host, port, o.threads);
   server.set_allow_client_time(o.allow_client_time);
   if (Status s = server.start(); !s) {
-    std::cerr << "autoriza serve: cannot listen on " << o.http << ": " << s.to_string() << "\n";
+    spdlog::error("serve: cannot listen on {}: {}", o.http, s.to_string());
     return 1;
   }
+  // The line scripts and tests wait for (stdout); the log has its own.
   std::cout << "autoriza serving HTTP on " << host << ":" << server.port() << " (store " << o.store << ", "
             << o.partitions << " partition(s)); Ctrl-C stops" << std::endl;
   std::unique_ptr<tcp::TcpServer> tcp_server;
-  if (!tcp::start_tcp(service, o.tcp, o.allow_client_time, &tcp_server, std::cerr)) return 1;
+  std::ostringstream tcp_errors;
+  if (!tcp::start_tcp(service, o.tcp, o.allow_client_time, &tcp_server, tcp_errors)) {
+    spdlog::error("serve: {}", tcp_errors.str());
+    return 1;
+  }
   if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
   sigset_t signals;
   sigemptyset(&signals);
@@ -124,8 +161,10 @@ int serve(const ServeOptions& o) {
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
+  spdlog::info("serve: signal {}, draining and stopping", received);
   if (tcp_server) tcp_server->stop();
   server.stop();
+  spdlog::info("serve: stopped");
   return 0;
 }
 
@@ -147,6 +186,10 @@ Run add_serve(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--rate-limit", o->rate_per_s, "Requests per second per principal (burst: twice that); 0: none")
       ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--log-format", o->log_format,
+                 "Logs on stderr: json (one object per line) or text; one access line per command")
+      ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
   app.add_flag("--allow-client-time", o->allow_client_time,
                "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
@@ -170,7 +213,7 @@ Run add_serve(CLI::App& app) {
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    return serve(*o);
+    return serve_logged(*o);
   };
 }
 

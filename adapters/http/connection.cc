@@ -2,9 +2,11 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 #include <cctype>
@@ -62,7 +64,11 @@ struct PendingCall {
 
 }  // namespace
 
-Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {}
+Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
+  core_.counters().open.fetch_add(1, std::memory_order_relaxed);
+}
+
+Connection::~Connection() { core_.counters().open.fetch_sub(1, std::memory_order_relaxed); }
 
 void Connection::start() {
   // Start on the strand: the acceptor runs on a different one.
@@ -82,7 +88,31 @@ void Connection::read_request() {
   parser_.emplace();
   parser_->header_limit(kHeaderBytesMax);
   parser_->body_limit(kBodyMaxBytes);
-  stream_.expires_after(kIdleTimeout);
+  if (buffer_.size() > 0) return read_header();  // pipelined: the request has begun
+  // Idle until a request begins: only this wait may last idle_timeout.
+  stream_.expires_after(core_.timeouts().idle);
+  constexpr size_t kFirstRead = 4096;
+  stream_.async_read_some(buffer_.prepare(std::min(kFirstRead, buffer_.max_size() - buffer_.size())),
+                          beast::bind_front_handler(&Connection::on_first_byte, shared_from_this()));
+}
+
+void Connection::on_first_byte(beast::error_code ec, size_t bytes) {
+  if (ec) return close_now();  // idle timeout, peer gone, closed by stop(): nobody waits for an answer
+  buffer_.commit(bytes);
+  read_header();
+}
+
+void Connection::read_header() {
+  // From a request's first byte, its header must be complete within
+  // header_timeout however the client spreads its bytes (slowloris).
+  stream_.expires_after(core_.timeouts().header);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Connection::on_header, shared_from_this()));
+}
+
+void Connection::on_header(beast::error_code ec, size_t bytes) {
+  if (ec || parser_->is_done()) return on_read(ec, bytes);
+  stream_.expires_after(core_.timeouts().body);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
 }
 
@@ -100,12 +130,18 @@ void Connection::on_read(beast::error_code ec, size_t /*bytes*/) {
     if (ec == http::error::header_limit) {
       return send(error_reply(400, "INVALID_REQUEST", "header over " + std::to_string(kHeaderBytesMax) + " bytes"));
     }
+    if (ec == beast::error::timeout) {
+      // Started and not finished in time: a slow or stalled client. The
+      // stream closed the socket as its deadline passed: no answer can go.
+      core_.counters().header_timeouts.fetch_add(1, std::memory_order_relaxed);
+      return close_now();
+    }
     // end_of_stream: the client closed between requests; partial_message:
     // it closed inside one. Nobody is there to read an answer.
     if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
       return send(error_reply(400, "INVALID_REQUEST", "malformed HTTP request: " + ec.message()));
     }
-    return close_now();  // timeout, reset, aborted by close()
+    return close_now();  // reset, aborted by close()
   }
   request_ = parser_->release();
   parser_.reset();
@@ -208,7 +244,7 @@ void Connection::send(Reply reply, std::string_view allow) {
   response_.body() = std::move(reply.body);
   response_.prepare_payload();      // Content-Length of the body...
   if (head_) response_.body().clear();  // ...which a HEAD answer announces but does not carry
-  stream_.expires_after(kWriteTimeout);
+  stream_.expires_after(core_.timeouts().write);
   http::async_write(stream_, response_, beast::bind_front_handler(&Connection::on_write, shared_from_this()));
 }
 

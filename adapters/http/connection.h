@@ -33,8 +33,7 @@ namespace autoriza {
 inline constexpr size_t kHeaderBytesMax = 8 * 1024;
 // Holds one request's header and body chunks plus pipelined bytes.
 inline constexpr size_t kReadBufferBytesMax = 2 * (kHeaderBytesMax + kBodyMaxBytes);
-inline constexpr std::chrono::seconds kIdleTimeout{60};   // waiting for (the rest of) a request
-inline constexpr std::chrono::seconds kWriteTimeout{60};  // writing one answer
+// Idle, header, body and write timeouts: HttpTimeouts (server_core.h).
 inline constexpr std::chrono::seconds kLingerTimeout{2};  // draining before a close
 inline constexpr size_t kLingerBytesMax = 1024 * 1024;
 inline constexpr size_t kTargetInMessageMax = 200;  // characters of a target quoted in errors
@@ -43,6 +42,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   // socket's executor must be a strand; core must outlive every handler.
   Connection(boost::asio::ip::tcp::socket socket, ServerCore& core);
+  ~Connection();
 
   // Starts reading requests. Call once, right after construction.
   void start();
@@ -55,7 +55,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
+  // A request in three stages, each with its own deadline (HttpTimeouts):
+  // its first byte (idle), the rest of its header, its body.
   void read_request();
+  void on_first_byte(boost::beast::error_code ec, size_t bytes);
+  void read_header();
+  void on_header(boost::beast::error_code ec, size_t bytes);
   void on_read(boost::beast::error_code ec, size_t bytes);
   void handle();
   // Calls Service::post (command not empty) or Service::request; the answer

@@ -74,6 +74,7 @@ class HttpServer::Impl {
     work_.emplace(ioc_.get_executor());
     // Answers are encoded on these I/O threads, not on the engine's writers.
     core_.service().set_executor([this](std::function<void()> work) { net::post(ioc_, std::move(work)); });
+    source_ = core_.service().metrics_sources().add("http", [this](PrometheusText& out) { write_metrics(out); });
     accept();
     threads_.reserve(threads_count_);
     for (unsigned i = 0; i < threads_count_; ++i) threads_.emplace_back([this] { run(); });
@@ -91,6 +92,7 @@ class HttpServer::Impl {
       return;
     }
     state_ = State::kStopped;
+    core_.service().metrics_sources().remove(source_);  // it reads core_
     // Close the listener and every connection on their strands, and wait
     // until that is done: ioc_.stop() would drop handlers not yet run.
     const std::vector<std::shared_ptr<Connection>> live = take_connections();
@@ -114,6 +116,11 @@ class HttpServer::Impl {
   }
 
   void set_allow_client_time(bool allow) { core_.set_allow_client_time(allow); }
+  void set_timeouts(const HttpTimeouts& timeouts) {
+    std::lock_guard lock(lifecycle_mutex_);
+    AUTORIZA_CHECK(state_ == State::kNew);  // connections read them without a lock
+    core_.set_timeouts(timeouts);
+  }
 
  private:
   enum class State { kNew, kRunning, kStopped };
@@ -154,9 +161,26 @@ class HttpServer::Impl {
     socket.set_option(tcp::no_delay(true), ec);  // answers are small: no Nagle delay
     auto connection = std::make_shared<Connection>(std::move(socket), core_);
     if (!add_connection(connection)) {
+      core_.counters().refused.fetch_add(1, std::memory_order_relaxed);
       return;  // full or stopping: the socket closes with the connection
     }
+    core_.counters().accepted.fetch_add(1, std::memory_order_relaxed);
     connection->start();
+  }
+
+  void write_metrics(PrometheusText& out) {
+    const std::string port = std::to_string(port_);
+    auto& c = core_.counters();
+    out.add("autoriza_http_connections", MetricType::kGauge, "Connections open on an HTTP listener", {{"port", port}},
+            double(c.open.load(std::memory_order_relaxed)));
+    out.add("autoriza_http_connections_accepted_total", MetricType::kCounter, "Connections an HTTP listener accepted",
+            {{"port", port}}, double(c.accepted.load(std::memory_order_relaxed)));
+    out.add("autoriza_http_connections_refused_total", MetricType::kCounter,
+            "Connections closed at once: the listener held its maximum", {{"port", port}},
+            double(c.refused.load(std::memory_order_relaxed)));
+    out.add("autoriza_http_request_timeouts_total", MetricType::kCounter,
+            "Connections closed because a request's header or body came too slowly (slow clients)", {{"port", port}},
+            double(c.header_timeouts.load(std::memory_order_relaxed)));
   }
 
   // Registers a connection so stop() can close it; false when at the bound
@@ -191,6 +215,7 @@ class HttpServer::Impl {
   ServerCore core_;
   const std::string host_;
   uint16_t port_;
+  MetricsSources::Id source_ = 0;  // from start() to stop()
   const unsigned threads_count_;
   std::mutex lifecycle_mutex_;  // start() against stop()
   State state_ = State::kNew;
@@ -216,5 +241,6 @@ Status HttpServer::start() { return impl_->start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 void HttpServer::stop() { impl_->stop(); }
 void HttpServer::set_allow_client_time(bool allow) { impl_->set_allow_client_time(allow); }
+void HttpServer::set_timeouts(const HttpTimeouts& timeouts) { impl_->set_timeouts(timeouts); }
 
 }  // namespace autoriza

@@ -7,8 +7,10 @@
 // carry the reply's Content-Type (application/json unless the service says
 // otherwise) and Content-Length; errors carry the body of error_reply().
 // Connections are keep-alive and pipelining-safe (answers in request order);
-// an idle connection is closed after 60 s. Malformed HTTP, a header over
-// 8 KiB or a body over kBodyMaxBytes answers 400 and closes the connection.
+// an idle connection is closed after 60 s, a request whose header is not
+// complete 10 s after its first byte (a slow client) at once, its body 30 s
+// after the header (HttpTimeouts). Malformed HTTP, a header over 8 KiB or a
+// body over kBodyMaxBytes answers 400 and closes the connection.
 //
 // Time: commands are stamped with wall_clock_now(). A server built with
 // allow_client_time (tests, scenario runs over HTTP) takes the instant in the
@@ -21,6 +23,7 @@
 #include <memory>
 #include <string>
 
+#include "server_core.h"  // HttpTimeouts
 #include "service.h"
 #include "status.h"
 
@@ -55,6 +58,8 @@ class HttpServer {
   // Whether X-Autoriza-Time overrides the wall clock; takes effect for the
   // requests read after the call.
   void set_allow_client_time(bool allow);
+  // Idle, header (slow clients), body and write deadlines; before start().
+  void set_timeouts(const HttpTimeouts& timeouts);
 
  private:
   class Impl;

@@ -5,6 +5,7 @@
 // it tears down the io_context, because a done callback (on an engine
 // thread) posts its answer to that io_context.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -13,6 +14,17 @@
 
 namespace autoriza {
 
+// How long a connection may take at each stage of a request. A slow client
+// (slowloris: a header sent a byte at a time) is closed after header_timeout
+// however busy it keeps the socket, while a keep-alive connection with no
+// request started may wait idle_timeout.
+struct HttpTimeouts {
+  std::chrono::milliseconds idle{60'000};    // for the first byte of a request
+  std::chrono::milliseconds header{10'000};  // from that byte to the end of the header
+  std::chrono::milliseconds body{30'000};    // from the end of the header to the end of the body
+  std::chrono::milliseconds write{60'000};   // writing one answer
+};
+
 class ServerCore {
  public:
   explicit ServerCore(Service& service) : service_(service) {}
@@ -20,6 +32,19 @@ class ServerCore {
   ServerCore& operator=(const ServerCore&) = delete;
 
   Service& service() { return service_; }
+
+  // Set before the server starts; read by every connection.
+  const HttpTimeouts& timeouts() const { return timeouts_; }
+  void set_timeouts(const HttpTimeouts& timeouts) { timeouts_ = timeouts; }
+
+  // For GET /metrics (HttpServer registers them as a metrics source).
+  struct Counters {
+    std::atomic<int64_t> open{0};              // connection objects alive
+    std::atomic<uint64_t> accepted{0};         // connections taken
+    std::atomic<uint64_t> refused{0};          // over kConnectionsMax: closed at once
+    std::atomic<uint64_t> header_timeouts{0};  // requests whose header or body came too slowly: closed
+  };
+  Counters& counters() { return counters_; }
 
   // Whether a request's X-Autoriza-Time header replaces the wall clock.
   bool allow_client_time() const { return allow_client_time_.load(std::memory_order_relaxed); }
@@ -52,6 +77,8 @@ class ServerCore {
 
  private:
   Service& service_;
+  HttpTimeouts timeouts_;
+  Counters counters_;
   std::atomic<bool> allow_client_time_{false};
   std::mutex mutex_;
   std::condition_variable idle_;

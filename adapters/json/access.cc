@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "codec.h"
+#include "command_trace.h"  // command_provider
 #include "service.h"
 
 namespace autoriza {
@@ -65,7 +66,7 @@ Reply Service::get_transaction(const auth::Principal& principal, std::string_vie
   TransactionView view;
   Status s = engine_.transaction(id, &view);
   if (!s) return reply_for(s);
-  if (principal.role == auth::Role::kProvider && provider_of(view.event.command) != principal.provider) {
+  if (principal.role == auth::Role::kProvider && command_provider(view.event.command) != principal.provider) {
     // Answer as if unknown: a provider learns nothing of others' transactions.
     return reply_for(Status::not_found("no transaction " + std::string(id)));
   }

@@ -286,6 +286,7 @@ void Service::dispatch_request(const auth::Principal& principal, std::string_vie
   }
   if (is_get && p.size() == 3 && p[0] == "v1" && p[1] == "transactions") return done(get_transaction(principal, p[2]));
   if (auto r = admin_request(engine_, method, p, body, now)) return done(std::move(*r));
+  if (is_get && path == "/metrics") return done(Reply{200, metrics_page(), "text/plain; version=0.0.4; charset=utf-8"});
   if (is_get) {
     if (auto r = projection_request(engine_, *projections_, target)) return done(std::move(*r));
     return done(get(target));

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "access_log.h"
 #include "codec.h"
 #include "secrets.h"
 
@@ -22,7 +23,7 @@ Reply reply_for(const Status& s) {
   return error_reply(http_status(s.kind()), error_code_name(s.kind()), s.message(), s.field());
 }
 
-Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine) {
+Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine), access_log_(installed_access_log()) {
   if (outbox.empty()) outbox = engine.options().store / "outbox.jsonl";
   outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
   Status s;
@@ -71,20 +72,44 @@ Status Service::add_drawn_material(fb::CommandUnion& command) {
   return Status::ok();
 }
 
-void Service::submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, Callback done) {
+void Service::observe(const CommandTrace& trace, const CommandAnswer& answer) {
+  const auto latency = std::chrono::steady_clock::now() - trace.started;
+  metrics_.record(trace, answer, latency);
+  if (access_log_) access_log_->write(trace, answer, latency);
+}
+
+void Service::submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, std::string_view channel,
+                     Callback done) {
+  CommandTrace trace{channel, traced_command(command.type), {}, {}, principal.name};
+  trace.set_command(command);
   Status s = auth::permit_command(principal, command, *engine_.reference());
   if (s && (command.type == fb::Command::TokenIssueCmd || command.type == fb::Command::CardIssueCmd)) {
     s = add_drawn_material(command);
   }
-  if (!s) return done(Outcome{s, nullptr, false});
-  engine_.submit(std::move(command), now, std::move(done), channel_);
+  if (!s) {
+    observe(trace, refused(http_status(s.kind())));
+    return done(Outcome{s, nullptr, false});
+  }
+  engine_.submit(std::move(command), now, [this, trace = std::move(trace), done = std::move(done)](Outcome o) {
+    observe(trace, o.status ? answered(*o.result, o.replayed) : refused(http_status(o.status.kind())));
+    done(std::move(o));
+  }, std::string(channel));
 }
 
-void Service::submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done) {
+void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::function<void(Reply)> done) {
   const fb::Command type = command.type;
-  engine_.submit(std::move(command), now, [this, type, done = std::move(done)](Outcome o) mutable {
-    auto answer = [type, done = std::move(done), o = std::move(o)]() {
-      if (!o.status) return done(reply_for(o.status));
+  engine_.submit(std::move(command), now, [this, type, trace = std::move(trace), done = std::move(done)](Outcome o) mutable {
+    // Encoded, counted and logged on the adapter's threads, not the writer's.
+    auto answer = [this, type, trace = std::move(trace), done = std::move(done), o = std::move(o)]() {
+      if (!o.status) {
+        Reply r = reply_for(o.status);
+        // A full queue (or a stopping partition): back off a second, then
+        // retry with the same request_id.
+        if (o.status.kind() == StatusKind::kUnavailable) r.retry_after_s = 1;
+        observe(trace, refused(r.status));
+        return done(std::move(r));
+      }
+      observe(trace, answered(*o.result, o.replayed));
       done(Reply{200, encode_result(type, *o.result).dump()});
     };
     if (executor_) {
@@ -95,41 +120,46 @@ void Service::submit_json(fb::CommandUnion command, Millis now, std::function<vo
   }, channel_);
 }
 
+Status Service::prepare_command(const Caller& caller, std::string_view command, std::string_view body,
+                                CommandTrace& trace, fb::CommandUnion* cmd, int64_t* retry_after_s) {
+  auth::Principal principal;
+  if (Status s = admit(caller, false, &principal, retry_after_s); !s) return s;
+  trace.principal = principal.name;
+  if (!is_command_name(command)) return Status::invalid("unknown command '" + std::string(command) + "'", "command");
+  if (body.size() > kBodyMaxBytes) return Status::invalid("body over " + std::to_string(kBodyMaxBytes) + " bytes");
+  if (Status s = decode_command_text(command, body, cmd); !s) return s;
+  trace.set_command(*cmd);
+  if (Status s = auth::permit_command(principal, *cmd, *engine_.reference()); !s) return s;
+  if (cmd->type == fb::Command::TokenIssueCmd) {
+    if (!engine_.reference()->affiliate(cmd->AsTokenIssueCmd()->credential)) {
+      return Status::not_found("no affiliate with credential " + cmd->AsTokenIssueCmd()->credential);
+    }
+    return add_drawn_material(*cmd);
+  }
+  return Status::ok();
+}
+
 void Service::post(const Caller& caller, std::string_view command, std::string_view body, Millis now,
                    std::function<void(Reply)> done) {
-  auth::Principal principal;
+  CommandTrace trace{channel_, traced_command(command), {}, {}, {}};
+  fb::CommandUnion cmd;
   int64_t retry_after_s = 0;
-  if (Status s = admit(caller, false, &principal, &retry_after_s); !s) {
+  if (Status s = prepare_command(caller, command, body, trace, &cmd, &retry_after_s); !s) {
     Reply r = reply_for(s);
     r.retry_after_s = retry_after_s;
+    observe(trace, refused(r.status));
     return done(std::move(r));
   }
-  if (!is_command_name(command)) {
-    done(error_reply(400, "INVALID_REQUEST", "unknown command '" + std::string(command) + "'", "command"));
-    return;
-  }
-  if (body.size() > kBodyMaxBytes) {
-    done(error_reply(400, "INVALID_REQUEST", "body over " + std::to_string(kBodyMaxBytes) + " bytes", ""));
-    return;
-  }
-  fb::CommandUnion cmd;
-  Status s = decode_command_text(command, body, &cmd);
-  if (s) s = auth::permit_command(principal, cmd, *engine_.reference());
-  if (!s) {
-    done(reply_for(s));
-    return;
-  }
-  if (cmd.type == fb::Command::TokenIssueCmd) {
-    if (!engine_.reference()->affiliate(cmd.AsTokenIssueCmd()->credential)) {
-      done(error_reply(404, "NOT_FOUND", "no affiliate with credential " + cmd.AsTokenIssueCmd()->credential));
-      return;
-    }
-    if (Status drawn = add_drawn_material(cmd); !drawn) {
-      done(reply_for(drawn));
-      return;
-    }
-  }
-  submit_json(std::move(cmd), now, std::move(done));
+  submit_json(std::move(cmd), now, std::move(trace), std::move(done));
+}
+
+std::string Service::metrics_page() const {
+  PrometheusText out;
+  metrics_.write(out);
+  write_engine_metrics(out, engine_);
+  if (projections_) write_projection_metrics(out, *projections_);
+  sources_.write(out);
+  return out.text();
 }
 
 Reply Service::get(std::string_view target) {

@@ -4,7 +4,8 @@
 //
 // Status codes: 200 answer (business refusals included), 400 INVALID_REQUEST
 // (unknown commands too), 403 FORBIDDEN, 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED,
-// 409 REQUEST_ID_REUSED, 410 GONE, 500 INTERNAL, 503 UNAVAILABLE.
+// 409 REQUEST_ID_REUSED, 410 GONE, 500 INTERNAL, 503 UNAVAILABLE (a full
+// partition queue: with Retry-After: 1).
 // Error body: {"error":{"code":"...","message":"...","field":"items[0].qty"}}.
 #include <functional>
 #include <string>
@@ -13,11 +14,15 @@
 #include "auth.h"
 #include "rate_limiter.h"
 #include "clock.h"
+#include "command_trace.h"
 #include "engine.h"
+#include "metrics.h"
 #include "outbox.h"
 #include "projections.h"
 
 namespace autoriza {
+
+class AccessLog;
 
 struct Reply {
   int status = 200;
@@ -82,15 +87,26 @@ class Service {
 
   void set_access(const AccessOptions& options);
   const AccessOptions& access() const { return access_; }
+
+  // GET /metrics (role ops): the page, in the Prometheus text format.
+  std::string metrics_page() const;
+  // Where adapters and Kafka roles register what they add to the page.
+  MetricsSources& metrics_sources() { return sources_; }
+  // Counts a command an adapter answered itself, before it reached the
+  // service (the TCP adapter's shape errors and rate limits), in the
+  // metrics and the access log like every other.
+  void observe(const CommandTrace& trace, const CommandAnswer& answer);
   // The principal of trusted in-process calls: role ops.
   static const auth::Principal& internal_principal();
 
   // The command path of non-JSON adapters (binary TCP): kForbidden unless
   // principal may submit the command (auth::permit_command), then seals the
-  // random material it needs and submits it. done is called exactly once,
-  // after the event is durable, with the engine's outcome (possibly on an
-  // engine thread: hand heavy work to your own threads).
-  void submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, Callback done);
+  // random material it needs and submits it, recording channel ("tcp") in
+  // its event. done is called exactly once, after the event is durable, with
+  // the engine's outcome (possibly on an engine thread: hand heavy work to
+  // your own threads). Counted in the metrics and the access log.
+  void submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, std::string_view channel,
+              Callback done);
 
   Engine& engine() { return engine_; }
   OutboxProjection& outbox() { return *outbox_; }
@@ -104,14 +120,19 @@ class Service {
   using Executor = std::function<void(std::function<void()>)>;
   void set_executor(Executor executor) { executor_ = std::move(executor); }
 
-  // The channel recorded in events of commands this service submits.
+  // The channel recorded in events of commands that come through post()
+  // ("http"; the scenario runner's "scenario"). Set before serving.
   const std::string& channel() const { return channel_; }
   void set_channel(std::string channel) { channel_ = std::move(channel); }
 
  private:
   // Seals the random material a command needs (the validator draws none).
   Status add_drawn_material(fb::CommandUnion& command);
-  void submit_json(fb::CommandUnion command, Millis now, std::function<void(Reply)> done);
+  // The checks of post() before the engine: authentication, rate, name,
+  // size, decoding, permission, drawn material. Fills trace as it learns.
+  Status prepare_command(const Caller& caller, std::string_view command, std::string_view body, CommandTrace& trace,
+                         fb::CommandUnion* out, int64_t* retry_after_s);
+  void submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::function<void(Reply)> done);
   // Authenticates the caller (a principal of the anonymous role when the
   // route is open and no key was given) and applies its rate limit.
   Status admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s);
@@ -126,6 +147,9 @@ class Service {
   Executor executor_;
   AccessOptions access_;
   std::unique_ptr<auth::RateLimiter> limiter_;
+  ServiceMetrics metrics_;
+  MetricsSources sources_;
+  std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...

@@ -10,6 +10,7 @@
 #include "secrets.h"
 #include "service.h"
 #include "step.h"
+#include "step_keys.h"
 
 namespace autoriza {
 
@@ -29,10 +30,14 @@ struct TempStore {
   }
 };
 
-Reply run_step(Service& service, ScenarioTransport* transport, const std::string& command, const Json& body, Millis at) {
+// Sends one step with api_key through the service's authenticated path, as
+// the HTTP adapter does.
+Reply run_step(Service& service, ScenarioTransport* transport, const std::string& command, const Json& body, Millis at,
+               const std::string& api_key) {
   std::promise<Reply> promise;
   auto future = promise.get_future();
   auto done = [&promise](Reply r) { promise.set_value(std::move(r)); };
+  const Caller caller{api_key, nullptr};
   if (command == "query") {
     const Json* path = body.is_object() && body.contains("path") ? &body["path"] : nullptr;
     if (!path || !path->is_string()) return error_reply(400, "INVALID_REQUEST", "query needs body.path", "body.path");
@@ -40,9 +45,9 @@ Reply run_step(Service& service, ScenarioTransport* transport, const std::string
       if (Status s = transport->sync(); !s) return reply_for(s);
     }
     service.catch_up_projections();  // SPEC 9: projections are caught up first
-    service.request("GET", path->get<std::string>(), "", at, done);
+    service.request(caller, "GET", path->get<std::string>(), "", at, done);
   } else {
-    service.post(command, body.dump(), at, done);
+    service.post(caller, command, body.dump(), at, done);
   }
   return future.get();
 }
@@ -67,8 +72,9 @@ bool check(const Json& expect, const Reply& reply, const Json& answer, std::stri
 
 class FileRun {
  public:
-  FileRun(Service& service, ScenarioTransport* transport, std::ostream& out, const fs::path& file, bool verbose)
-      : service_(service), transport_(transport), out_(out), file_(file), verbose_(verbose) {}
+  FileRun(Service& service, ScenarioTransport* transport, StepKeys& keys, std::ostream& out, const fs::path& file,
+          bool verbose)
+      : service_(service), transport_(transport), keys_(keys), out_(out), file_(file), verbose_(verbose) {}
 
   void step(const std::string& line, int line_number, ScenarioTotals& totals) {
     const std::string where = file_.filename().string() + ":" + std::to_string(line_number);
@@ -81,7 +87,9 @@ class FileRun {
     if (!substitute(body, answers_, &why) || !substitute(expect, answers_, &why)) return fail(totals, where + " " + id, why);
     const std::string& command = step.command;
     const Millis at = step.at;
-    const Reply reply = run_step(service_, transport_, command, body, at);
+    std::string key;
+    if (Status st = keys_.key_for(command, body, &key); !st) return fail(totals, where + " " + id, st.to_string());
+    const Reply reply = run_step(service_, transport_, command, body, at, key);
     Json answer;
     if (!parse_json(reply.body, &answer)) answer = reply.body;
     answers_[id] = answer;
@@ -103,6 +111,7 @@ class FileRun {
 
   Service& service_;
   ScenarioTransport* transport_;
+  StepKeys& keys_;
   std::ostream& out_;
   fs::path file_;
   bool verbose_;
@@ -135,6 +144,8 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
   }
   ReferenceLoadStats stats;
   if (status) status = engine->load_reference(load.records, &stats);
+  StepKeys keys;
+  if (status) status = StepKeys::create(*engine, store.dir, &keys);
   if (!status) {
     out << "FAIL " << file.string() << ": " << status.to_string() << "\n";
     ++totals.failed;
@@ -151,7 +162,7 @@ void run_file(const ScenarioOptions& options, const fs::path& file, std::ostream
   }
   Service service(*engine, store.dir / "outbox.jsonl");
   service.set_channel("scenario");
-  FileRun run(service, transport.get(), out, file, options.verbose);
+  FileRun run(service, transport.get(), keys, out, file, options.verbose);
   std::string line;
   int number = 0;
   while (std::getline(in, line)) {

@@ -1,7 +1,9 @@
 #pragma once
 // `autoriza scenario`: conformance scenarios of SPEC section 9. Each file runs
-// in a fresh embedded store loaded with the reference data of --data; every
-// step goes through the same JSON service as HTTP, with the step's `at` as
+// in a fresh embedded store loaded with the reference data of --data and
+// given the development keys `serve` creates (STORE/dev-keys.csv); every step
+// goes through the same authenticated JSON service path as HTTP, with the
+// key of the principal it belongs to (step_keys.h) and the step's `at` as
 // the engine's clock. Prints failing steps (expected and actual) and, last,
 // one line "N passed, M failed".
 #include <filesystem>

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "codec.h"    // kIdMax, kTextMax, kItemsMax, kQtyMax
+#include "command_trace.h"
 #include "frame.h"
 #include "records.h"  // aligned_bytes
 #include "rules.h"    // diagnosis_well_formed
@@ -134,15 +135,8 @@ WireError wire_error(const Status& status, int64_t retry_after_s) {
 }
 
 const char* command_name_of(fb::Command type) {
-  switch (type) {
-    case fb::Command::EligibilityCmd: return "eligibility";
-    case fb::Command::AuthorizeCmd: return "authorize";
-    case fb::Command::ConsumeCmd: return "consume";
-    case fb::Command::AnnulCmd: return "annul";
-    case fb::Command::AuditVerdictCmd: return "audit_verdict";
-    case fb::Command::TokenIssueCmd: return "token_issue";
-    default: return "";
-  }
+  const std::string_view name = traced_command(type);  // a literal: null-terminated
+  return name == "other" ? "" : name.data();
 }
 
 Status check_command(const fb::CommandUnion& command) {

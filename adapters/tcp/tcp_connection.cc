@@ -17,6 +17,8 @@ using boost::system::error_code;
 constexpr size_t kReadBufferBytes = 2 * kFrameBytesMax;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr size_t kLingerBytesMax = 1024 * 1024;
+// Recorded in the events of the commands of this adapter (TLS or not).
+constexpr std::string_view kChannel = "tcp";
 
 // A service call whose callback has not run: the one callback that answers
 // releases the connection, on whatever thread it runs.
@@ -32,7 +34,11 @@ TcpConnection::TcpConnection(Transport transport, TcpCore& core)
       core_(core),
       in_(kReadBufferBytes),
       timer_(transport_.lowest().get_executor()),
-      write_timer_(transport_.lowest().get_executor()) {}
+      write_timer_(transport_.lowest().get_executor()) {
+  core_.counters().open.fetch_add(1, std::memory_order_relaxed);
+}
+
+TcpConnection::~TcpConnection() { core_.counters().open.fetch_sub(1, std::memory_order_relaxed); }
 
 void TcpConnection::start() {
   net::post(transport_.lowest().get_executor(), [self = shared_from_this()] {
@@ -56,6 +62,7 @@ void TcpConnection::close(std::function<void()> on_closed) {
 void TcpConnection::on_handshake(const error_code& ec) {
   if (phase_ != Phase::kHandshake) return;
   if (ec) {
+    core_.counters().handshake_failed.fetch_add(1, std::memory_order_relaxed);
     spdlog::info("tcp server: TLS handshake failed: {}", ec.message());
     return close_now();
   }
@@ -108,6 +115,7 @@ void TcpConnection::arm_timer() {
 
 void TcpConnection::on_timer(const error_code& ec) {
   if (ec == net::error::operation_aborted || phase_ == Phase::kClosed) return;  // re-armed or closed
+  if (phase_ == Phase::kHandshake) core_.counters().handshake_failed.fetch_add(1, std::memory_order_relaxed);
   if (phase_ == Phase::kHandshake || phase_ == Phase::kClosing) return close_now();
   // Waiting for the engine (answers owed, or no room to read) is not idleness.
   if (!reading_ || (in_size_ == 0 && !in_flight_.empty())) return arm_timer();
@@ -178,27 +186,35 @@ void TcpConnection::on_command(const Frame& frame) {
     return goaway(id, WireError{401, "UNAUTHENTICATED",
                                 "authenticate first: send AUTH with an API key or present a client certificate", "", 0});
   }
-  if (in_flight_.contains(id)) {
-    return reply_error(id, WireError{400, "INVALID_REQUEST",
-                                     "request id " + std::to_string(id) + " is already in flight on this connection",
-                                     "request_id", 0});
-  }
   fb::CommandUnion command;
   std::optional<Millis> client_now;
-  if (Status s = read_command(frame.payload, &command, &client_now); !s) return reply_error(id, wire_error(s));
+  Status s = in_flight_.contains(id) ? Status::invalid("request id " + std::to_string(id) +
+                                                           " is already in flight on this connection",
+                                                       "request_id")
+                                     : read_command(frame.payload, &command, &client_now);
   int64_t retry_after_s = 0;
-  if (!core_.limiter().admit(principal_->name, &retry_after_s)) {
-    return reply_error(id, wire_error(Status::rate_limited("over " + std::to_string(core_.limiter().rate_per_s()) +
-                                                           " commands/s for " + principal_->name),
-                                      retry_after_s));
+  if (s && !core_.limiter().admit(principal_->name, &retry_after_s)) {
+    s = Status::rate_limited("over " + std::to_string(core_.limiter().rate_per_s()) + " commands/s for " +
+                             principal_->name);
+  }
+  if (s && !core_.begin_call()) {
+    s = Status::unavailable("server stopping");
+    retry_after_s = 1;
+  }
+  if (!s) {
+    // Answered here, before the service: still one command in the metrics
+    // and the access log.
+    CommandTrace trace{kChannel, traced_command(command.type), {}, {}, principal_->name};
+    trace.set_command(command);
+    core_.service().observe(trace, refused(http_status(s.kind())));
+    return reply_error(id, wire_error(s, retry_after_s));
   }
   const Millis now = core_.options().allow_client_time && client_now ? *client_now : wall_clock_now();
-  if (!core_.begin_call()) return reply_error(id, wire_error(Status::unavailable("server stopping"), 1));
   in_flight_.insert(id);
   auto pending = std::make_shared<PendingCall>();
   pending->connection = shared_from_this();
   TcpCore* core = &core_;
-  core_.service().submit(*principal_, std::move(command), now, [pending, core, id](Outcome outcome) {
+  core_.service().submit(*principal_, std::move(command), now, kChannel, [pending, core, id](Outcome outcome) {
     if (pending->answered.exchange(true)) return;
     {
       std::shared_ptr<TcpConnection> self = std::move(pending->connection);
@@ -235,6 +251,9 @@ void TcpConnection::reply_error(uint64_t request_id, const WireError& error) {
 void TcpConnection::goaway(uint64_t request_id, const WireError& error) {
   if (phase_ != Phase::kOpen) return;
   spdlog::info("tcp server: GOAWAY {} {}: {}", error.status, error.code, error.message);
+  auto& counters = core_.counters();
+  (error.status == 401 ? counters.goaway_401 : error.status == 408 ? counters.goaway_408 : counters.goaway_400)
+      .fetch_add(1, std::memory_order_relaxed);
   send(encode_frame(FrameKind::kGoaway, request_id, error_payload(error)));
   phase_ = Phase::kClosing;  // after send: the frame is queued first
   linger_bytes_ = 0;

@@ -39,6 +39,16 @@ class TcpCore {
   const TcpServerOptions& options() const { return options_; }
   auth::RateLimiter& limiter() { return limiter_; }
 
+  // For GET /metrics (TcpServer registers them as a metrics source).
+  struct Counters {
+    std::atomic<int64_t> open{0};               // connection objects alive
+    std::atomic<uint64_t> accepted{0};          // connections taken
+    std::atomic<uint64_t> refused{0};           // over connections_max: closed at once
+    std::atomic<uint64_t> handshake_failed{0};  // TLS handshakes that failed or timed out
+    std::atomic<uint64_t> goaway_400{0}, goaway_401{0}, goaway_408{0};
+  };
+  Counters& counters() { return counters_; }
+
   bool begin_call() {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
@@ -60,6 +70,7 @@ class TcpCore {
   Service& service_;
   const TcpServerOptions& options_;
   auth::RateLimiter limiter_;
+  Counters counters_;
   std::mutex mutex_;
   std::condition_variable idle_;
   size_t calls_ = 0;  // bounded by connections x in_flight_max
@@ -70,6 +81,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
  public:
   // transport's socket executor must be a strand; core outlives handlers.
   TcpConnection(Transport transport, TcpCore& core);
+  ~TcpConnection();
   // Starts the TLS handshake (if any) and reading. Once, after construction.
   void start();
   // Thread-safe: closes from the strand, then calls on_closed there.

@@ -58,6 +58,7 @@ class TcpServer::Impl {
     port_ = acceptor_.local_endpoint(ec).port();
     if (ec) return Status::io_error("tcp server: local_endpoint: " + ec.message());
     work_.emplace(ioc_.get_executor());
+    source_ = core_.service().metrics_sources().add("tcp", [this](PrometheusText& out) { write_metrics(out); });
     accept();
     for (unsigned i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { run(); });
     state_ = State::kRunning;
@@ -75,6 +76,7 @@ class TcpServer::Impl {
       return;
     }
     state_ = State::kStopped;
+    core_.service().metrics_sources().remove(source_);  // it reads core_
     const std::vector<std::shared_ptr<TcpConnection>> live = take_connections();
     auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
     net::post(acceptor_.get_executor(), [this, latch] {
@@ -94,6 +96,28 @@ class TcpServer::Impl {
 
  private:
   enum class State { kNew, kRunning, kStopped };
+
+  void write_metrics(PrometheusText& out) {
+    const std::string port = std::to_string(port_);
+    const std::string_view tls = tls_ ? "true" : "false";
+    auto& c = core_.counters();
+    out.add("autoriza_tcp_connections", MetricType::kGauge, "Connections open on a binary TCP listener",
+            {{"port", port}, {"tls", tls}}, double(c.open.load(std::memory_order_relaxed)));
+    out.add("autoriza_tcp_connections_accepted_total", MetricType::kCounter, "Connections a TCP listener accepted",
+            {{"port", port}, {"tls", tls}}, double(c.accepted.load(std::memory_order_relaxed)));
+    out.add("autoriza_tcp_connections_refused_total", MetricType::kCounter,
+            "Connections closed at once: the listener held connections_max", {{"port", port}, {"tls", tls}},
+            double(c.refused.load(std::memory_order_relaxed)));
+    out.add("autoriza_tcp_tls_handshake_failures_total", MetricType::kCounter,
+            "TLS handshakes that failed or did not finish in time", {{"port", port}, {"tls", tls}},
+            double(c.handshake_failed.load(std::memory_order_relaxed)));
+    for (const auto& [status, counter] : {std::pair{"400", &c.goaway_400}, std::pair{"401", &c.goaway_401},
+                                          std::pair{"408", &c.goaway_408}}) {
+      out.add("autoriza_tcp_goaways_total", MetricType::kCounter,
+              "Connections closed with GOAWAY: 400 bad frame, 401 not authenticated, 408 idle or slow",
+              {{"port", port}, {"tls", tls}, {"status", status}}, double(counter->load(std::memory_order_relaxed)));
+    }
+  }
 
   void run() {
     for (;;) {
@@ -121,7 +145,12 @@ class TcpServer::Impl {
       socket.set_option(tcp::no_delay(true), ignored);
       auto connection = tls_ ? std::make_shared<TcpConnection>(Transport(std::move(socket), *tls_), core_)
                              : std::make_shared<TcpConnection>(Transport(std::move(socket)), core_);
-      if (add_connection(connection)) connection->start();
+      if (add_connection(connection)) {
+        core_.counters().accepted.fetch_add(1, std::memory_order_relaxed);
+        connection->start();
+      } else {
+        core_.counters().refused.fetch_add(1, std::memory_order_relaxed);
+      }
       accept();
     });
   }
@@ -156,6 +185,7 @@ class TcpServer::Impl {
   std::mutex lifecycle_mutex_;
   State state_ = State::kNew;
   uint16_t port_ = 0;
+  MetricsSources::Id source_ = 0;  // from start() to stop()
   std::shared_ptr<net::ssl::context> tls_;
   net::io_context ioc_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;

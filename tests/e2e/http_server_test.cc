@@ -4,7 +4,10 @@
 #include "server.h"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -495,6 +498,156 @@ TEST_F(HttpServerTest, OverTheRateLimitIs429WithRetryAfter) {
   ASSERT_TRUE(client.send(HttpRequest{.method = "GET", .target = "/v1/practices?q=tsh", .body = {}, .headers = {}}, &response));
   EXPECT_EQ(response.status, 429) << response.body;
   EXPECT_NE(response.body.find("RATE_LIMITED"), std::string::npos);
+}
+
+// The value of the sample whose line starts with series ("name{labels}"),
+// or -1 when the page has no such line.
+double sample_value(const std::string& page, const std::string& series) {
+  const size_t at = page.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(page.substr(at + 1 + series.size() + 1));
+}
+
+TEST_F(HttpServerTest, MetricsPageCountsCommandsByOutcomeAndShowsTheEngineForOpsOnly) {
+  HttpClient client;
+  connect(client);
+  ASSERT_EQ(post(client, "eligibility", eligibility_body("m1")).status, 200);
+  ASSERT_EQ(post(client, "eligibility", eligibility_body("m1")).status, 200);  // a retry: replayed
+  ASSERT_EQ(post(client, "eligibility", R"({"request_id":"m2","provider":"LAB127"})").status, 400);
+  const Answer rejected = post(client, "authorize", R"({"request_id":"m3","provider":"LAB127","credential":"110000783851",
+      "prescribed_on":"2026-11-01","prescriber":{"kind":"MD","license":"1234"},"items":[{"code":"999999"}]})");
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  ASSERT_EQ(rejected.body.value("status", ""), "REJECTED") << rejected.body;
+
+  std::string text;
+  int status = 0;
+  ASSERT_TRUE(client.request("GET", "/metrics", {}, &status, &text));
+  ASSERT_EQ(status, 200);
+  // Commands by channel, command, business status or error code, HTTP status.
+  EXPECT_EQ(sample_value(text, R"(autoriza_commands_total{channel="http",command="eligibility",outcome="ELIGIBLE",http_status="200"})"), 2) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_commands_total{channel="http",command="eligibility",outcome="INVALID_REQUEST",http_status="400"})"), 1) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_commands_total{channel="http",command="authorize",outcome="REJECTED",http_status="200"})"), 1) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_command_replays_total{channel="http",command="eligibility"})"), 1) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_command_latency_seconds_count{channel="http",command="eligibility"})"), 3) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_command_latency_seconds_bucket{channel="http",command="eligibility",le="+Inf"})"), 3) << text;
+  // The engine: partitions, queue, group commits, RocksDB, projections, connections.
+  EXPECT_EQ(sample_value(text, R"(autoriza_partition_queue_depth{partition="0"})"), 0) << text;
+  EXPECT_EQ(sample_value(text, R"(autoriza_partition_queue_capacity{partition="0"})"), 65536) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_partition_batch_commands_count{partition="0"})"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_partition_batch_commands_bucket{partition="0",le="+Inf"})"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_partition_commit_seconds_count{partition="0"})"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_rocksdb_estimate_keys{table="events"})"), 0) << text;
+  EXPECT_GT(sample_value(text, R"(autoriza_rocksdb_memtable_bytes{table="events"})"), 0) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_rocksdb_pending_compaction_bytes{table="orders"})"), 0) << text;
+  EXPECT_GT(sample_value(text, "autoriza_rocksdb_block_cache_capacity_bytes"), 0) << text;
+  EXPECT_GE(sample_value(text, "autoriza_rocksdb_wal_syncs_total"), 1) << text;  // the store syncs every commit
+  EXPECT_GE(sample_value(text, "autoriza_rocksdb_wal_sync_seconds_count"), 1) << text;
+  EXPECT_GE(sample_value(text, R"(autoriza_projection_lag_events{projection="register"})"), 0) << text;
+  EXPECT_EQ(sample_value(text, "autoriza_http_connections{port=\"" + std::to_string(server_->port()) + "\"}"), 1) << text;
+  // Every family once, with its type.
+  EXPECT_EQ(text.find("# TYPE autoriza_commands_total counter"), text.rfind("# TYPE autoriza_commands_total counter"));
+  EXPECT_NE(text.find("# TYPE autoriza_command_latency_seconds histogram"), std::string::npos);
+  // No id, credential or name in any label.
+  EXPECT_EQ(text.find("110000783851"), std::string::npos);
+  EXPECT_EQ(text.find("m1"), std::string::npos);
+
+  HttpClient provider;
+  connect(provider, &lab127_key_);
+  EXPECT_EQ(call(provider, "GET", "/metrics").status, 403);
+  HttpClient anonymous;
+  ASSERT_TRUE(anonymous.connect("127.0.0.1", server_->port()));
+  int anonymous_status = 0;
+  std::string ignored;
+  ASSERT_TRUE(anonymous.request("GET", "/metrics", {}, &anonymous_status, &ignored));
+  EXPECT_EQ(anonymous_status, 401);
+}
+
+// A raw client socket (no HTTP library): for byte-by-byte senders.
+class RawSocket {
+ public:
+  explicit RawSocket(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~RawSocket() { ::close(fd_); }
+  bool connected() const { return connected_; }
+  bool send(std::string_view bytes) { return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size()); }
+  // Whether the server closed its side: a read finds end of stream (or a reset).
+  bool closed_by_server() {
+    char c;
+    const ssize_t n = ::recv(fd_, &c, 1, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+  // Reads until the server closes or 10 s pass (a broken test must not hang).
+  std::string read_all() {
+    timeval timeout{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd_, buf, sizeof buf, 0)) > 0;) out.append(buf, size_t(n));
+    return out;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+class HttpSlowClientTest : public HttpServerTest {
+ protected:
+  // Replaces the fixture's server by one whose header deadline is short.
+  void restart_with_header_timeout(std::chrono::milliseconds header) {
+    server_.reset();
+    server_ = std::make_unique<HttpServer>(*service_, "127.0.0.1", 0, 2, true);
+    HttpTimeouts t;
+    t.header = header;
+    server_->set_timeouts(t);
+    ASSERT_TRUE(server_->start());
+  }
+};
+
+// Slowloris: a header dribbled a byte at a time keeps the socket busy but is
+// closed once header_timeout has passed since its first byte, long before
+// the idle timeout (60 s) or the dribble would end.
+TEST_F(HttpSlowClientTest, HeaderDribbledByteByByteIsClosedAtTheHeaderDeadline) {
+  restart_with_header_timeout(std::chrono::milliseconds(300));
+  RawSocket slow(server_->port());
+  ASSERT_TRUE(slow.connected());
+  ASSERT_TRUE(slow.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\nX-Slow: "));
+  constexpr int kDribbleBytes = 400;  // 20 s at one byte per 50 ms
+  int sent = 0;
+  bool closed = false;
+  while (sent < kDribbleBytes && !closed) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    closed = slow.closed_by_server() || !slow.send("a");
+    ++sent;
+  }
+  EXPECT_TRUE(closed) << "still open after " << sent << " bytes";
+  EXPECT_LT(sent, kDribbleBytes);
+  const std::string page = service_->metrics_page();
+  EXPECT_NE(page.find("autoriza_http_request_timeouts_total{port=\"" + std::to_string(server_->port()) + "\"} 1"),
+            std::string::npos)
+      << page;
+  // The server still serves others.
+  HttpClient client;
+  connect(client);
+  EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
+}
+
+// The header deadline starts with a request's first byte: a keep-alive
+// connection that waits longer than it between requests is not closed.
+TEST_F(HttpSlowClientTest, IdleConnectionOutlivesTheHeaderDeadline) {
+  restart_with_header_timeout(std::chrono::milliseconds(200));
+  RawSocket idle(server_->port());
+  ASSERT_TRUE(idle.connected());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // 5 header deadlines without a byte
+  ASSERT_FALSE(idle.closed_by_server());
+  ASSERT_TRUE(idle.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n\r\n"));
+  const std::string answer = idle.read_all();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
 }
 
 }  // namespace

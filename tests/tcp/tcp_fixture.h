@@ -73,8 +73,7 @@ class TcpFixture : public ::testing::Test {
     ASSERT_TRUE(load.ok());
     ReferenceLoadStats stats;
     ASSERT_TRUE(engine_->load_reference(load.records, &stats));
-    service_ = std::make_unique<Service>(*engine_);
-    service_->set_channel("tcp");
+    service_ = std::make_unique<Service>(*engine_);  // channel "http": the TCP adapter records its own
     key_ = add_key(auth::Principal{"provider-LAB127", auth::Role::kProvider, "LAB127", "", ""});
   }
 
