@@ -59,7 +59,7 @@ if(AUTORIZA_FUZZ)
     ${PROJECT_SOURCE_DIR}/engine/reference.cc ${PROJECT_SOURCE_DIR}/engine/reference_table.cc
     ${PROJECT_SOURCE_DIR}/engine/reference_rows.cc ${PROJECT_SOURCE_DIR}/engine/reference_loader.cc
     ${PROJECT_SOURCE_DIR}/adapters/json/parse.cc ${PROJECT_SOURCE_DIR}/adapters/json/decode.cc
-    ${PROJECT_SOURCE_DIR}/adapters/json/encode.cc
+    ${PROJECT_SOURCE_DIR}/adapters/json/encode.cc ${PROJECT_SOURCE_DIR}/adapters/json/command_trace.cc
     ${PROJECT_SOURCE_DIR}/adapters/scenario/step.cc ${PROJECT_SOURCE_DIR}/adapters/scenario/expect.cc
     ${PROJECT_SOURCE_DIR}/adapters/tcp/frame.cc ${PROJECT_SOURCE_DIR}/adapters/tcp/payload.cc)
   target_include_directories(autoriza_fuzz_core PUBLIC ${PROJECT_SOURCE_DIR}/engine
