@@ -4,6 +4,7 @@
 // (one escaped table) and PDF (fixed-width text, pdf.h).
 #include <nlohmann/json.hpp>
 
+#include "html_escape.h"
 #include "pdf.h"
 #include "projections.h"
 
@@ -49,32 +50,6 @@ std::string csv(const std::vector<const char*>& columns, const Json& rows) {
   for (const Json& row : rows) {
     for (size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_cell(field(row, columns[i]));
     out += "\r\n";
-  }
-  return out;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
   }
   return out;
 }

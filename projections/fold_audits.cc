@@ -1,118 +1,130 @@
 // Audit requests (SAPs): the record an auditor works from, with the
 // prescription, the items (pre-authorized, pending, rejected) and the
 // message history of verdicts.
-#include "clock.h"
 #include "fold.h"
 
 namespace autoriza::projections {
 
 namespace {
 
-void put_indexes(const Json& sap, FoldBatch& batch) {
-  const std::string number = sap["sap"].get<std::string>();
-  const std::string time = time_key(sap["time_ms"].get<int64_t>());
-  batch.put(Cf::kAudits, audit_time_prefix() + time + number, "");
-  batch.put(Cf::kAudits, audit_provider_prefix(sap["provider"].get<std::string>()) + time + number, "");
+void put_sap(Fold& f) {
+  f.batch.put(Cf::kAudits, sap_key(&f.key, f.sap.sap), f.writer.sap(f.sap));
+}
+
+// The queue's index keys: by time, and by provider then time.
+void put_indexes(Fold& f) {
+  f.key.assign(audit_time_prefix());
+  append_be64(&f.key, time_order(f.sap.time_ms));
+  f.key.append(f.sap.sap);
+  f.batch.append(Cf::kAudits, f.key, "");
+  f.key.assign(audit_provider_prefix(f.sap.provider));
+  append_be64(&f.key, time_order(f.sap.time_ms));
+  f.key.append(f.sap.sap);
+  f.batch.append(Cf::kAudits, f.key, "");
 }
 
 }  // namespace
 
-Status fold_audit_opened(const fb::EventT& event, FoldBatch& batch) {
-  const fb::ResultT* r = event.result.get();
-  const fb::AuthorizeCmdT* cmd = event.command.AsAuthorizeCmd();
+Status fold_audit_opened(const fb::Event& event, Fold& f) {
+  const fb::Result* r = event.result();
+  const fb::AuthorizeCmd* cmd = event.command_as_AuthorizeCmd();
   if (!r || !cmd) return Status::corruption("an audit request lacks its command or result");
-  AUTORIZA_CHECK(!r->sap.empty());
-  Json items = Json::array();
-  for (const auto& item : r->items) {
-    Json m = item_model(*item);
-    m["pre_authorized"] = item->status == fb::Status::AUTHORIZED;
-    items.push_back(std::move(m));
+  AUTORIZA_CHECK(!as_view(r->sap()).empty());
+  SapDraft& sap = f.sap;
+  sap.sap = as_view(r->sap());
+  sap.transaction = as_view(r->transaction());
+  sap.provider = as_view(cmd->provider());
+  sap.credential = as_view(cmd->credential());
+  sap.time_ms = event.command_time_ms();
+  sap.status = fb::Status::PENDING;
+  sap.diagnosis = as_view(cmd->diagnosis());
+  sap.note = as_view(cmd->note());
+  sap.prescribed_on_day =
+      cmd->prescribed_on_day() ? std::optional<int32_t>(*cmd->prescribed_on_day()) : std::nullopt;
+  sap.prescriber_kind =
+      cmd->prescriber() ? std::optional<fb::PrescriberKind>(cmd->prescriber()->kind()) : std::nullopt;
+  sap.prescriber_license = cmd->prescriber() ? as_view(cmd->prescriber()->license()) : std::string_view();
+  sap.channel = as_view(event.channel());
+  sap.items.clear();
+  if (r->items()) {
+    sap.items.resize(r->items()->size());
+    for (flatbuffers::uoffset_t i = 0; i < r->items()->size(); ++i) {
+      draft_item(*r->items()->Get(i), &sap.items[i]);
+      sap.items[i].pre_authorized = sap.items[i].status == fb::Status::AUTHORIZED;
+    }
   }
-  Json prescriber;
-  if (cmd->prescriber) {
-    prescriber = {{"kind", fb::EnumNamePrescriberKind(cmd->prescriber->kind)}, {"license", cmd->prescriber->license}};
-  }
-  const Json sap = {
-      {"sap", r->sap},
-      {"transaction", r->transaction},
-      {"provider", cmd->provider},
-      {"credential", cmd->credential},
-      {"time_ms", event.command_time_ms},
-      {"status", "PENDING"},
-      {"diagnosis", cmd->diagnosis},
-      {"note", cmd->note},
-      {"prescribed_on", cmd->prescribed_on_day ? Json(format_date(LocalDay{*cmd->prescribed_on_day})) : Json()},
-      {"prescriber", prescriber},
-      {"channel", event.channel},
-      {"items", std::move(items)},
-      {"order", nullptr},
-      {"messages", Json::array()},
-      {"annulment", nullptr}};
-  batch.put_json(Cf::kAudits, sap_key(r->sap), sap);
-  put_indexes(sap, batch);
+  sap.order = {};
+  sap.messages.clear();
+  sap.annulment.reset();
+  put_sap(f);
+  put_indexes(f);
   return Status::ok();
 }
 
-Status fold_audit_decided(const fb::EventT& event, FoldBatch& batch) {
-  const fb::ResultT* r = event.result.get();
-  const fb::AuditVerdictCmdT* cmd = event.command.AsAuditVerdictCmd();
+Status fold_audit_decided(const fb::Event& event, Fold& f) {
+  const fb::Result* r = event.result();
+  const fb::AuditVerdictCmd* cmd = event.command_as_AuditVerdictCmd();
   if (!r || !cmd) return Status::corruption("a verdict lacks its command or result");
-  if (r->status == fb::Status::REFUSED) return Status::ok();  // SAP unknown or already decided: nothing changes
-  Json sap;
-  if (Status s = batch.get_json(Cf::kAudits, sap_key(cmd->sap), &sap); !s) {
-    return s.kind() == StatusKind::kNotFound ? Status::corruption("verdict on unknown SAP " + cmd->sap) : s;
+  if (r->status() == fb::Status::REFUSED) return Status::ok();  // SAP unknown or already decided: nothing changes
+  const std::string_view number = as_view(cmd->sap());
+  const fbp::SapRecord* stored = nullptr;
+  if (Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, number), &f.sap_bytes, "audits", &stored); !s) {
+    return s.kind() == StatusKind::kNotFound ? Status::corruption("verdict on unknown SAP " + std::string(number)) : s;
   }
-  sap["messages"].push_back({{"transaction", r->transaction},
-                             {"time_ms", event.command_time_ms},
-                             {"auditor", cmd->auditor},
-                             {"verdict", fb::EnumNameVerdict(cmd->verdict)},
-                             {"message", cmd->message}});
-  sap["status"] = status_name(r->status);
-  if (cmd->verdict != fb::Verdict::REQUEST_DOCS) {
+  SapDraft& sap = f.sap;
+  draft_sap(*stored, &sap);
+  sap.messages.push_back({as_view(r->transaction()), as_view(cmd->auditor()), as_view(cmd->message()), event.command_time_ms(),
+                          cmd->verdict()});
+  sap.status = r->status();
+  if (cmd->verdict() != fb::Verdict::REQUEST_DOCS && r->items()) {
     // The result lists every item of the SAP with its status after the verdict.
-    for (const auto& decided : r->items) {
-      for (Json& item : sap["items"]) {
-        if (item["index"].get<int64_t>() == decided->index) item["status"] = status_name(decided->status);
+    for (const fb::ItemResult* decided : *r->items()) {
+      for (ItemDraft& item : sap.items) {
+        if (item.index == decided->index()) item.status = decided->status();
       }
     }
   }
-  if (!r->order.empty()) {
+  if (!as_view(r->order()).empty()) {
     // The order has the verdict's id and time, the SAP's provider and affiliate.
-    sap["order"] = r->order;
-    Json order =
-        new_order(r->order, sap["provider"].get<std::string>(), sap["credential"].get<std::string>(),
-                  event.command_time_ms, sap["channel"].get<std::string>(), "auditor:" + cmd->auditor, r->items);
-    order["sap"] = cmd->sap;
-    order["status"] = order_status(order);
-    write_order(order, batch);
-    index_order(order, batch);
+    sap.order = as_view(r->order());
+    f.text.assign("auditor:").append(as_view(cmd->auditor()));
+    new_order(sap.order, sap.provider, sap.credential, event.command_time_ms(), sap.channel, f.text, r->items(),
+              &f.order);
+    f.order.sap = number;
+    f.order.status = order_status(f.order);
+    write_order(f);
+    index_order(f);
   }
-  batch.put_json(Cf::kAudits, sap_key(cmd->sap), sap);
+  put_sap(f);
   return Status::ok();
 }
 
-Status update_sap_emitted(const Json& order, FoldBatch& batch) {
-  if (order["sap"].is_null() || order["status"] == "ANNULLED") return Status::ok();
-  Json sap;
-  if (Status s = batch.get_json(Cf::kAudits, sap_key(order["sap"].get<std::string>()), &sap); !s) return s;
-  if (order["status"] == "EMITTED") {
-    sap["status"] = "EMITTED";
-  } else if (sap["status"] == "EMITTED") {
+Status update_sap_emitted(Fold& f) {
+  const OrderDraft& order = f.order;
+  if (order.sap.empty() || order.status == fb::Status::ANNULLED) return Status::ok();
+  const fbp::SapRecord* stored = nullptr;
+  if (Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, order.sap), &f.sap_bytes, "audits", &stored); !s) {
+    return s;
+  }
+  draft_sap(*stored, &f.sap);
+  if (order.status == fb::Status::EMITTED) {
+    f.sap.status = fb::Status::EMITTED;
+  } else if (f.sap.status == fb::Status::EMITTED) {
     // Back from emitted: the verdict's own outcome.
     bool any_rejected = false;
-    for (const Json& item : order["items"]) any_rejected |= item["status"] == "REJECTED";
-    sap["status"] = any_rejected ? "PARTIALLY_AUTHORIZED" : "AUTHORIZED";
+    for (const ItemDraft& item : order.items) any_rejected |= item.status == fb::Status::REJECTED;
+    f.sap.status = any_rejected ? fb::Status::PARTIALLY_AUTHORIZED : fb::Status::AUTHORIZED;
   } else {
     return Status::ok();
   }
-  batch.put_json(Cf::kAudits, sap_key(order["sap"].get<std::string>()), sap);
+  put_sap(f);
   return Status::ok();
 }
 
-void annul_sap(Json& sap, const Json& annulment, FoldBatch& batch) {
-  sap["status"] = "ANNULLED";
-  sap["annulment"] = annulment;
-  batch.put_json(Cf::kAudits, sap_key(sap["sap"].get<std::string>()), sap);
+void annul_sap(const AnnulmentDraft& annulment, Fold& f) {
+  f.sap.status = fb::Status::ANNULLED;
+  f.sap.annulment = annulment;
+  put_sap(f);
 }
 
 }  // namespace autoriza::projections

@@ -3,133 +3,125 @@
 // and verdicts, consumptions, annulments, token issues and token uses — as it
 // happened; later events add entries, they never rewrite earlier ones.
 // Tokens themselves never appear (only their kind and outcome).
-#include "clock.h"
 #include "fold.h"
 
 namespace autoriza::projections {
 
 namespace {
 
-Json items_summary(const std::vector<std::unique_ptr<fb::ItemResultT>>& items) {
-  Json out = Json::array();
-  for (const auto& item : items) {
-    Json m = item_model(*item);
-    Json e = {{"index", m["index"]},   {"code", m["code"]},      {"description", m["description"]},
-              {"qty", m["qty"]},       {"tooth", m["tooth"]},    {"faces", m["faces"]},
-              {"status", m["status"]}, {"reasons", m["reasons"]}};
-    put_amounts(m, e);
-    out.push_back(std::move(e));
-  }
-  return out;
-}
+// What an entry holds besides the event's common fields; views into the
+// event or into f.other_bytes.
+struct EntryFields {
+  bool present = false;
+  fbp::HistoryKind kind = fbp::HistoryKind::AUTHORIZATION;
+  std::string_view credential, provider, order, sap, reason, month;
+  bool items = false;  // the result's items and totals
+  bool token = false;  // the token the command tried
+  int64_t performed_at_ms = 0;
+  fb::Verdict verdict = fb::Verdict::AUTHORIZE;
+  fb::TokenKind token_kind = fb::TokenKind::DYNAMIC;
+  uint32_t count = 0;
+};
 
-Json totals_json(const fb::ResultT& r) {
-  if (!r.totals) return nullptr;
-  return {{"total", money(r.totals->total_cents)},
-          {"copay", money(r.totals->copay_cents)},
-          {"covered", money(r.totals->covered_cents)}};
-}
-
-Json token_json(const fb::EventT& event) {
-  if (!event.token_use || event.token_use->outcome == fb::TokenOutcome::NONE) return nullptr;
-  return {{"kind", fb::EnumNameTokenKind(event.token_use->kind)},
-          {"outcome", fb::EnumNameTokenOutcome(event.token_use->outcome)}};
+bool tried_token(const fb::Event& event) {
+  return event.token_use() && event.token_use()->outcome() != fb::TokenOutcome::NONE;
 }
 
 // The affiliate an annulment concerns: the owner of its target.
-Status annulled_credential(const std::string& target, const FoldBatch& batch, std::string* credential) {
-  Json record;
-  Status s = batch.get_json(Cf::kAudits, sap_key(target), &record);
-  if (s.kind() == StatusKind::kNotFound) s = batch.get_json(Cf::kOrders, order_key(target), &record);
-  if (s.kind() == StatusKind::kNotFound) s = batch.get_json(Cf::kOrders, consumption_key(target), &record);
-  if (!s) return s;
-  *credential = record["credential"].get<std::string>();
-  return Status::ok();
+Status annulled_credential(std::string_view target, Fold& f, std::string_view* credential) {
+  const fbp::SapRecord* sap = nullptr;
+  Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, target), &f.other_bytes, "audits", &sap);
+  if (s) {
+    *credential = as_view(sap->credential());
+    return s;
+  }
+  if (s.kind() != StatusKind::kNotFound) return s;
+  const fbp::OrderModel* order = nullptr;
+  s = read_record(f.batch, Cf::kOrders, order_key(&f.key, target), &f.other_bytes, "order", &order);
+  if (s) {
+    *credential = as_view(order->credential());
+    return s;
+  }
+  if (s.kind() != StatusKind::kNotFound) return s;
+  const fbp::ConsumptionModel* consumption = nullptr;
+  s = read_record(f.batch, Cf::kOrders, consumption_key(&f.key, target), &f.other_bytes, "consumption", &consumption);
+  if (s) *credential = as_view(consumption->credential());
+  return s;
 }
 
-// The entry of an event and whose history it goes to; null entry: none.
-Status entry_of(const fb::EventT& event, const FoldBatch& batch, std::string* credential, Json* entry) {
-  const fb::ResultT* r = event.result.get();
-  if (!r) return Status::ok();
-  const Json reasons = reasons_json(r->reasons);
-  switch (event.type) {
+// The entry of an event and whose history it goes to; !present: none.
+Status entry_of(const fb::Event& event, Fold& f, EntryFields* e) {
+  const fb::Result& r = *event.result();
+  switch (event.type()) {
     case fb::EventType::AUTHORIZATION_DECIDED:
     case fb::EventType::AUDIT_OPENED: {
-      const fb::AuthorizeCmdT& cmd = *event.command.AsAuthorizeCmd();
-      *credential = cmd.credential;
-      *entry = Json{{"kind", event.type == fb::EventType::AUDIT_OPENED ? "audit_request" : "authorization"},
-                    {"provider", cmd.provider},
-                    {"status", status_name(r->status)},
-                    {"reasons", reasons},
-                    {"order", r->order.empty() ? Json() : Json(r->order)},
-                    {"sap", r->sap.empty() ? Json() : Json(r->sap)},
-                    {"items", items_summary(r->items)},
-                    {"totals", totals_json(*r)},
-                    {"token", token_json(event)}};
+      const fb::AuthorizeCmd& cmd = *event.command_as_AuthorizeCmd();
+      e->kind = event.type() == fb::EventType::AUDIT_OPENED ? fbp::HistoryKind::AUDIT_REQUEST
+                                                            : fbp::HistoryKind::AUTHORIZATION;
+      e->credential = as_view(cmd.credential());
+      e->provider = as_view(cmd.provider());
+      e->order = as_view(r.order());
+      e->sap = as_view(r.sap());
+      e->items = e->token = e->present = true;
       return Status::ok();
     }
     case fb::EventType::CONSUMPTION_RECORDED: {
-      const fb::ConsumeCmdT& cmd = *event.command.AsConsumeCmd();
-      *credential = cmd.credential;
-      const int64_t performed = cmd.performed_at_ms ? *cmd.performed_at_ms : event.command_time_ms;
-      *entry = Json{{"kind", "consumption"},
-                    {"provider", cmd.provider},
-                    {"status", status_name(r->status)},
-                    {"reasons", reasons},
-                    {"order", cmd.order},
-                    {"performed_at", format_instant(Millis{performed})},
-                    {"items", items_summary(r->items)},
-                    {"totals", totals_json(*r)},
-                    {"token", token_json(event)}};
+      const fb::ConsumeCmd& cmd = *event.command_as_ConsumeCmd();
+      e->kind = fbp::HistoryKind::CONSUMPTION;
+      e->credential = as_view(cmd.credential());
+      e->provider = as_view(cmd.provider());
+      e->order = as_view(cmd.order());
+      e->performed_at_ms = cmd.performed_at_ms() ? *cmd.performed_at_ms() : event.command_time_ms();
+      e->items = e->token = e->present = true;
       return Status::ok();
     }
     case fb::EventType::AUDIT_DECIDED: {
-      if (r->status == fb::Status::REFUSED) return Status::ok();
-      const fb::AuditVerdictCmdT& cmd = *event.command.AsAuditVerdictCmd();
-      Json sap;
-      if (Status s = batch.get_json(Cf::kAudits, sap_key(cmd.sap), &sap); !s) return s;
-      *credential = sap["credential"].get<std::string>();
-      *entry = Json{{"kind", "audit_verdict"},
-                    {"provider", sap["provider"]},
-                    {"status", status_name(r->status)},
-                    {"sap", cmd.sap},
-                    {"verdict", fb::EnumNameVerdict(cmd.verdict)},
-                    {"order", r->order.empty() ? Json() : Json(r->order)},
-                    {"items", items_summary(r->items)},
-                    {"totals", totals_json(*r)}};
+      if (r.status() == fb::Status::REFUSED) return Status::ok();
+      const fb::AuditVerdictCmd& cmd = *event.command_as_AuditVerdictCmd();
+      const fbp::SapRecord* sap = nullptr;
+      if (Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, as_view(cmd.sap())), &f.other_bytes, "audits",
+                                 &sap);
+          !s) {
+        return s;
+      }
+      e->kind = fbp::HistoryKind::AUDIT_VERDICT;
+      e->credential = as_view(sap->credential());
+      e->provider = as_view(sap->provider());
+      e->sap = as_view(cmd.sap());
+      e->verdict = cmd.verdict();
+      e->order = as_view(r.order());
+      e->items = e->present = true;
       return Status::ok();
     }
     case fb::EventType::ANNULMENT_RECORDED: {
-      if (r->status != fb::Status::ANNULLED || event.annulled.empty()) return Status::ok();
-      const fb::AnnulCmdT& cmd = *event.command.AsAnnulCmd();
-      if (Status s = annulled_credential(event.annulled.front(), batch, credential); !s) return s;
-      *entry = Json{{"kind", "annulment"},
-                    {"provider", cmd.provider},
-                    {"status", status_name(r->status)},
-                    {"target", event.annulled.front()},
-                    {"annulled", event.annulled},
-                    {"reason", cmd.reason}};
+      if (r.status() != fb::Status::ANNULLED || !event.annulled() || event.annulled()->size() == 0) {
+        return Status::ok();
+      }
+      const fb::AnnulCmd& cmd = *event.command_as_AnnulCmd();
+      if (Status s = annulled_credential(as_view(event.annulled()->Get(0)), f, &e->credential); !s) return s;
+      e->kind = fbp::HistoryKind::ANNULMENT;
+      e->provider = as_view(cmd.provider());
+      e->reason = as_view(cmd.reason());
+      e->present = true;
       return Status::ok();
     }
     case fb::EventType::ELIGIBILITY_CHECKED: {
-      const fb::EligibilityCmdT& cmd = *event.command.AsEligibilityCmd();
-      if (token_json(event).is_null()) return Status::ok();  // only checks that tried a token
-      *credential = cmd.credential;
-      *entry = Json{{"kind", "token_use"},
-                    {"provider", cmd.provider},
-                    {"status", status_name(r->status)},
-                    {"reasons", reasons},
-                    {"token", token_json(event)}};
+      if (!tried_token(event)) return Status::ok();  // only checks that tried a token
+      const fb::EligibilityCmd& cmd = *event.command_as_EligibilityCmd();
+      e->kind = fbp::HistoryKind::TOKEN_USE;
+      e->credential = as_view(cmd.credential());
+      e->provider = as_view(cmd.provider());
+      e->token = e->present = true;
       return Status::ok();
     }
     case fb::EventType::TOKENS_ISSUED: {
-      const fb::TokenIssueCmdT& cmd = *event.command.AsTokenIssueCmd();
-      *credential = cmd.credential;
-      *entry = Json{{"kind", "token_issue"},
-                    {"status", status_name(r->status)},
-                    {"token_kind", fb::EnumNameTokenKind(cmd.kind)},
-                    {"count", r->tokens.size()},
-                    {"month", cmd.month.empty() ? Json() : Json(cmd.month)}};
+      const fb::TokenIssueCmd& cmd = *event.command_as_TokenIssueCmd();
+      e->kind = fbp::HistoryKind::TOKEN_ISSUE;
+      e->credential = as_view(cmd.credential());
+      e->token_kind = cmd.kind();
+      e->count = r.tokens() ? r.tokens()->size() : 0;
+      e->month = as_view(cmd.month());
+      e->present = true;
       return Status::ok();
     }
     default:
@@ -137,41 +129,77 @@ Status entry_of(const fb::EventT& event, const FoldBatch& batch, std::string* cr
   }
 }
 
+fb::Command command_of(fb::EventType type) {
+  switch (type) {
+    case fb::EventType::AUTHORIZATION_DECIDED:
+    case fb::EventType::AUDIT_OPENED:
+      return fb::Command::AuthorizeCmd;
+    case fb::EventType::CONSUMPTION_RECORDED:
+      return fb::Command::ConsumeCmd;
+    case fb::EventType::AUDIT_DECIDED:
+      return fb::Command::AuditVerdictCmd;
+    case fb::EventType::ANNULMENT_RECORDED:
+      return fb::Command::AnnulCmd;
+    case fb::EventType::ELIGIBILITY_CHECKED:
+      return fb::Command::EligibilityCmd;
+    case fb::EventType::TOKENS_ISSUED:
+      return fb::Command::TokenIssueCmd;
+    default:
+      return fb::Command::NONE;
+  }
+}
+
+std::string_view write_entry(const fb::Event& event, const EntryFields& e, Fold& f) {
+  const fb::Result& r = *event.result();
+  flatbuffers::FlatBufferBuilder& b = f.writer.start();
+  const auto transaction = f.writer.string(as_view(r.transaction()));
+  const auto credential = f.writer.string(e.credential);
+  const auto channel = f.writer.string(as_view(event.channel()));
+  const auto provider = f.writer.string(e.provider);
+  const auto reasons = r.reasons() && r.reasons()->size() ? b.CreateVector(r.reasons()->data(), r.reasons()->size())
+                                                          : 0;
+  const auto order = f.writer.string(e.order);
+  const auto sap = f.writer.string(e.sap);
+  flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fbp::ModelItem>>> items = 0;
+  flatbuffers::Offset<fb::Totals> totals = 0;
+  if (e.items) {
+    f.items.clear();
+    if (r.items()) {
+      f.items.resize(r.items()->size());
+      for (flatbuffers::uoffset_t i = 0; i < r.items()->size(); ++i) draft_item(*r.items()->Get(i), &f.items[i]);
+    }
+    items = f.writer.items(f.items);
+    if (r.totals()) {
+      totals = fb::CreateTotals(b, r.totals()->total_cents(), r.totals()->copay_cents(), r.totals()->covered_cents());
+    }
+  }
+  const bool token = e.token && tried_token(event);
+  const auto annulled = e.kind == fbp::HistoryKind::ANNULMENT ? f.writer.strings(event.annulled()) : 0;
+  const auto reason = f.writer.string(e.reason);
+  const auto month = f.writer.string(e.month);
+  return f.writer.finished(fbp::CreateHistoryEntry(
+      b, e.kind, event.command_time_ms(), transaction, credential, channel, provider, r.status(), reasons, order, sap,
+      items, totals, token ? event.token_use()->outcome() : fb::TokenOutcome::NONE,
+      token ? event.token_use()->kind() : e.token_kind, e.performed_at_ms, e.verdict, annulled, reason, e.count,
+      month));
+}
+
 }  // namespace
 
-Status fold_history(const fb::EventT& event, FoldBatch& batch) {
-  if (event.type == fb::EventType::REFERENCE_UPSERTED || !event.result) return Status::ok();
-  if (event.result->transaction.empty()) return Status::ok();  // validate mode: not recorded
-  const fb::Command expected = [&] {
-    switch (event.type) {
-      case fb::EventType::AUTHORIZATION_DECIDED:
-      case fb::EventType::AUDIT_OPENED:
-        return fb::Command::AuthorizeCmd;
-      case fb::EventType::CONSUMPTION_RECORDED:
-        return fb::Command::ConsumeCmd;
-      case fb::EventType::AUDIT_DECIDED:
-        return fb::Command::AuditVerdictCmd;
-      case fb::EventType::ANNULMENT_RECORDED:
-        return fb::Command::AnnulCmd;
-      case fb::EventType::ELIGIBILITY_CHECKED:
-        return fb::Command::EligibilityCmd;
-      case fb::EventType::TOKENS_ISSUED:
-        return fb::Command::TokenIssueCmd;
-      default:
-        return fb::Command::NONE;
-    }
-  }();
+Status fold_history(const fb::Event& event, Fold& f) {
+  if (event.type() == fb::EventType::REFERENCE_UPSERTED || !event.result()) return Status::ok();
+  if (as_view(event.result()->transaction()).empty()) return Status::ok();  // validate mode: not recorded
+  const fb::Command expected = command_of(event.type());
   if (expected == fb::Command::NONE) return Status::ok();
-  if (event.command.type != expected) return Status::corruption("an event carries another command than its type's");
-  std::string credential;
-  Json entry;
-  if (Status s = entry_of(event, batch, &credential, &entry); !s) return s;
-  if (entry.is_null() || credential.empty()) return Status::ok();
-  entry["time"] = format_instant(Millis{event.command_time_ms});
-  entry["transaction"] = event.result->transaction;
-  entry["credential"] = credential;
-  entry["channel"] = event.channel;
-  batch.put_json(Cf::kHistory, history_key(credential, event.command_time_ms, event.partition, event.sequence), entry);
+  if (event.command_type() != expected || !event.command()) {
+    return Status::corruption("an event carries another command than its type's");
+  }
+  EntryFields e;
+  if (Status s = entry_of(event, f, &e); !s) return s;
+  if (!e.present || e.credential.empty()) return Status::ok();
+  // The key goes to other_key: f.key is the scratch of the reads above.
+  history_key(&f.other_key, e.credential, event.command_time_ms(), event.partition(), event.sequence());
+  f.batch.append(Cf::kHistory, f.other_key, write_entry(event, e, f));
   return Status::ok();
 }
 

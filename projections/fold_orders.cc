@@ -6,298 +6,290 @@
 // (no order: request-level refusal, nothing authorized, or a refused audit
 // request) is also listed, its items with status REJECTED (or NEEDS_AUDIT),
 // because a provider's register shows what was asked and refused too.
-#include "clock.h"
+#include <algorithm>
+
 #include "fold.h"
 
 namespace autoriza::projections {
 
 namespace {
 
-Json* find_item(Json& order, int64_t index) {
-  for (Json& item : order["items"]) {
-    if (item["index"].get<int64_t>() == index) return &item;
-  }
-  return nullptr;
+const std::string& model_key(std::string* out, const OrderDraft& order) {
+  return order.status == fb::Status::REJECTED ? refusal_key(out, order.transaction)
+                                              : order_key(out, order.transaction);
 }
 
-Json billing_item(const Json& order, const Json& item, const Json& consumption) {
-  Json b = {{"order", order["transaction"]},
-            {"consumption", consumption["transaction"]},
-            {"index", item["index"]},
-            {"performed_at_ms", consumption["performed_at_ms"]},
-            {"recorded_ms", consumption["time_ms"]},
-            {"credential", order["credential"]},
-            {"annulled_ms", nullptr},
-            {"annulment", nullptr}};
-  for (const char* field : {"code", "description", "qty", "tooth", "faces", "professional_cents", "expenses_cents",
-                            "total_cents", "copay_cents"}) {
-    b[field] = item[field];
-  }
-  return b;
+const std::string& billing_key_of(std::string* out, const ConsumptionDraft& c) {
+  return billing_key(out, c.provider, c.performed_at_ms, c.transaction);
 }
 
-std::string billing_key_of(const Json& consumption, int64_t index) {
-  return billing_key(consumption["provider"].get<std::string>(), consumption["performed_at_ms"].get<int64_t>(),
-                     consumption["transaction"].get<std::string>(), int32_t(index));
+void put_consumption(Fold& f) {
+  f.batch.put(Cf::kOrders, consumption_key(&f.key, f.consumption.transaction), f.writer.consumption(f.consumption));
 }
 
-// Marks the consumption's items CONSUMED and bills them.
-Status consume_items(Json& order, const Json& consumption, FoldBatch& batch) {
-  for (const Json& index : consumption["items"]) {
-    Json* item = find_item(order, index.get<int64_t>());
-    if (!item)
-      return Status::corruption("consumption " + consumption["transaction"].get<std::string>() +
-                                " names no item of its order");
-    (*item)["status"] = "CONSUMED";
-    (*item)["consumption"] = consumption["transaction"];
-    (*item)["performed_at_ms"] = consumption["performed_at_ms"];
-    (*item)["emitted_by"] = consumption["provider"];
-    batch.put_json(Cf::kBilling, billing_key_of(consumption, index.get<int64_t>()),
-                   billing_item(order, *item, consumption));
+// What a billing item keeps of the order's item: what it shows and sums.
+void billed_item(const ItemDraft& item, ItemDraft* out) {
+  *out = ItemDraft{};
+  out->index = item.index;
+  out->code = item.code;
+  out->description = item.description;
+  out->faces = item.faces;
+  out->qty = item.qty;
+  out->tooth = item.tooth;
+  out->professional_cents = item.professional_cents;
+  out->expenses_cents = item.expenses_cents;
+  out->total_cents = item.total_cents;
+  out->copay_cents = item.copay_cents;
+}
+
+// Marks f.consumption's items of f.order CONSUMED and bills them (one
+// billing record, its items by index).
+Status consume_items(Fold& f) {
+  const ConsumptionDraft& c = f.consumption;
+  BillingDraft& b = f.billing;
+  b.order = f.order.transaction;
+  b.consumption = c.transaction;
+  b.credential = f.order.credential;
+  b.annulment = {};
+  b.performed_at_ms = c.performed_at_ms;
+  b.recorded_ms = c.time_ms;
+  b.annulled_ms.reset();
+  b.items.resize(c.items.size());
+  for (size_t i = 0; i < c.items.size(); ++i) {
+    ItemDraft* item = f.order.find_item(c.items[i]);
+    if (!item) return Status::corruption("consumption " + std::string(c.transaction) + " names no item of its order");
+    item->status = fb::Status::CONSUMED;
+    item->consumption = c.transaction;
+    item->performed_at_ms = c.performed_at_ms;
+    item->emitted_by = c.provider;
+    billed_item(*item, &b.items[i]);
   }
+  // By index, once each (as the register lists them).
+  std::sort(b.items.begin(), b.items.end(), [](const ItemDraft& x, const ItemDraft& y) { return x.index < y.index; });
+  b.items.erase(std::unique(b.items.begin(), b.items.end(),
+                            [](const ItemDraft& x, const ItemDraft& y) { return x.index == y.index; }),
+                b.items.end());
+  f.batch.put(Cf::kBilling, billing_key_of(&f.key, c), f.writer.billing(b));
   return Status::ok();
 }
 
-// The consumption falls: its billing items stay, marked with the annulment
-// (a closed month keeps what it had when it was closed, see billing.cc).
-Status annul_consumption_record(Json& consumption, const Json& annulment, FoldBatch& batch) {
-  consumption["annulled"] = true;
-  for (const Json& index : consumption["items"]) {
-    const std::string key = billing_key_of(consumption, index.get<int64_t>());
-    Json item;
-    if (Status s = batch.get_json(Cf::kBilling, key, &item); !s) return s;
-    item["annulled_ms"] = annulment["time_ms"];
-    item["annulment"] = annulment["transaction"];
-    batch.put_json(Cf::kBilling, key, item);
-  }
-  batch.put_json(Cf::kOrders, consumption_key(consumption["transaction"].get<std::string>()), consumption);
+// f.consumption falls: its billing record stays, marked with the annulment
+// (a closed month keeps what it had when it was closed, see query_billing.cc).
+Status annul_consumption_record(const AnnulmentDraft& annulment, Fold& f) {
+  f.consumption.annulled = true;
+  const fbp::BillingRecord* stored = nullptr;
+  billing_key_of(&f.other_key, f.consumption);
+  if (Status s = read_record(f.batch, Cf::kBilling, f.other_key, &f.billing_bytes, "billing", &stored); !s) return s;
+  draft_billing(*stored, &f.billing);
+  f.billing.annulled_ms = annulment.time_ms;
+  f.billing.annulment = annulment.transaction;
+  f.batch.put(Cf::kBilling, f.other_key, f.writer.billing(f.billing));
+  put_consumption(f);
   return Status::ok();
 }
 
-Status annul_order(Json& order, const Json& annulment, FoldBatch& batch) {
-  order["annulment"] = annulment;
-  for (Json& item : order["items"]) item["status"] = "ANNULLED";
-  for (const Json& c : order["consumptions"]) {
-    Json consumption;
-    if (Status s = batch.get_json(Cf::kOrders, consumption_key(c.get<std::string>()), &consumption); !s) return s;
-    if (consumption["annulled"].get<bool>()) continue;
-    if (Status s = annul_consumption_record(consumption, annulment, batch); !s) return s;
+// Reads the consumption under consumption_key(transaction) into f.consumption.
+Status read_consumption(std::string_view transaction, Fold& f) {
+  const fbp::ConsumptionModel* stored = nullptr;
+  Status s = read_record(f.batch, Cf::kOrders, consumption_key(&f.key, transaction), &f.consumption_bytes,
+                         "consumption", &stored);
+  if (s) draft_consumption(*stored, &f.consumption);
+  return s;
+}
+
+// Reads the order under order_key(transaction) into f.order.
+Status read_order(std::string_view transaction, Fold& f) {
+  const fbp::OrderModel* stored = nullptr;
+  Status s = read_record(f.batch, Cf::kOrders, order_key(&f.key, transaction), &f.order_bytes, "order", &stored);
+  if (s) draft_order(*stored, &f.order);
+  return s;
+}
+
+// f.order falls with every consumption still standing.
+Status annul_order(const AnnulmentDraft& annulment, Fold& f) {
+  f.order.annulment = annulment;
+  for (ItemDraft& item : f.order.items) item.status = fb::Status::ANNULLED;
+  for (std::string_view c : f.order.consumptions) {
+    if (Status s = read_consumption(c, f); !s) return s;
+    if (f.consumption.annulled) continue;
+    if (Status s = annul_consumption_record(annulment, f); !s) return s;
   }
-  order["status"] = order_status(order);
-  write_order(order, batch);
+  f.order.status = order_status(f.order);
+  write_order(f);
   return Status::ok();
 }
 
-Status annul_consumption(Json& consumption, const Json& annulment, FoldBatch& batch) {
+// f.consumption falls; its order's items can be consumed again.
+Status annul_consumption(const AnnulmentDraft& annulment, Fold& f) {
   // Listed after its order in the same annulment: it already fell with it.
-  if (consumption["annulled"].get<bool>()) return Status::ok();
-  if (Status s = annul_consumption_record(consumption, annulment, batch); !s) return s;
-  Json order;
-  if (Status s = batch.get_json(Cf::kOrders, order_key(consumption["order"].get<std::string>()), &order); !s) return s;
-  if (order["status"] == "ANNULLED") return Status::ok();
-  for (const Json& index : consumption["items"]) {
-    Json* item = find_item(order, index.get<int64_t>());
+  if (f.consumption.annulled) return Status::ok();
+  if (Status s = annul_consumption_record(annulment, f); !s) return s;
+  if (Status s = read_order(f.consumption.order, f); !s) return s;
+  if (f.order.status == fb::Status::ANNULLED) return Status::ok();
+  for (int32_t index : f.consumption.items) {
+    ItemDraft* item = f.order.find_item(index);
     AUTORIZA_CHECK(item != nullptr);
-    (*item)["status"] = "AUTHORIZED";
-    (*item)["consumption"] = nullptr;
-    (*item)["performed_at_ms"] = nullptr;
-    (*item)["emitted_by"] = nullptr;
+    item->status = fb::Status::AUTHORIZED;
+    item->consumption = {};
+    item->performed_at_ms.reset();
+    item->emitted_by = {};
   }
-  order["status"] = order_status(order);
-  write_order(order, batch);
-  return update_sap_emitted(order, batch);
+  f.order.status = order_status(f.order);
+  write_order(f);
+  return update_sap_emitted(f);
 }
 
-Json new_consumption(const std::string& transaction, const std::string& order, const std::string& provider,
-                     const std::string& credential, int64_t time_ms, int64_t performed_ms) {
-  return Json{{"transaction", transaction}, {"order", order},     {"provider", provider},
-              {"credential", credential},   {"time_ms", time_ms}, {"performed_at_ms", performed_ms},
-              {"items", Json::array()},     {"annulled", false}};
+void new_consumption(std::string_view transaction, std::string_view order, std::string_view provider,
+                     std::string_view credential, int64_t time_ms, int64_t performed_ms, ConsumptionDraft* out) {
+  out->transaction = transaction;
+  out->order = order;
+  out->provider = provider;
+  out->credential = credential;
+  out->time_ms = time_ms;
+  out->performed_at_ms = performed_ms;
+  out->items.clear();
+  out->annulled = false;
 }
 
 }  // namespace
 
-std::string order_status(const Json& order) {
-  if (!order["annulment"].is_null()) return "ANNULLED";
+fb::Status order_status(const OrderDraft& order) {
+  if (order.annulment) return fb::Status::ANNULLED;
   bool authorized = false;
   bool consumed = false;
-  for (const Json& item : order["items"]) {
-    authorized |= item["status"] == "AUTHORIZED";
-    consumed |= item["status"] == "CONSUMED";
+  for (const ItemDraft& item : order.items) {
+    authorized |= item.status == fb::Status::AUTHORIZED;
+    consumed |= item.status == fb::Status::CONSUMED;
   }
-  return consumed && !authorized ? "EMITTED" : "AUTHORIZED";
+  return consumed && !authorized ? fb::Status::EMITTED : fb::Status::AUTHORIZED;
 }
 
-Json new_order(const std::string& transaction, const std::string& provider, const std::string& credential,
-               int64_t time_ms, const std::string& channel, const Json& authorized_by,
-               const std::vector<std::unique_ptr<fb::ItemResultT>>& items) {
+void new_order(std::string_view transaction, std::string_view provider, std::string_view credential, int64_t time_ms,
+               std::string_view channel, std::string_view authorized_by,
+               const flatbuffers::Vector<flatbuffers::Offset<fb::ItemResult>>* items, OrderDraft* order) {
   AUTORIZA_CHECK(!transaction.empty());
-  Json order = {{"transaction", transaction},
-                {"provider", provider},
-                {"credential", credential},
-                {"time_ms", time_ms},
-                {"channel", channel},
-                {"authorized_by", authorized_by},
-                {"sap", nullptr},
-                {"annulment", nullptr},
-                {"consumptions", Json::array()},
-                {"items", Json::array()},
-                {"status", "AUTHORIZED"}};
-  for (const auto& item : items) {
-    Json m = item_model(*item);
-    m["authorized"] = item->status == fb::Status::AUTHORIZED || item->status == fb::Status::CONSUMED;
-    m["consumption"] = nullptr;
-    m["performed_at_ms"] = nullptr;
-    m["emitted_by"] = nullptr;
-    order["items"].push_back(std::move(m));
-  }
-  return order;
-}
-
-std::string model_key(const Json& order) {
-  const std::string tx = order["transaction"].get<std::string>();
-  return order["status"] == "REJECTED" ? refusal_key(tx) : order_key(tx);
-}
-
-void write_order(const Json& order, FoldBatch& batch) {
-  batch.put_json(Cf::kOrders, model_key(order), order);
-}
-
-void index_order(const Json& order, FoldBatch& batch) {
-  const std::string tx = order["transaction"].get<std::string>();
-  const std::string provider = order["provider"].get<std::string>();
-  const int64_t time_ms = order["time_ms"].get<int64_t>();
-  const std::string model = model_key(order);
-  for (const Json& item : order["items"]) {
-    batch.put(Cf::kRegister, register_key(provider, time_ms, tx, int32_t(item["index"].get<int64_t>())), model);
+  order->transaction = transaction;
+  order->provider = provider;
+  order->credential = credential;
+  order->time_ms = time_ms;
+  order->channel = channel;
+  order->authorized_by = authorized_by;
+  order->sap = {};
+  order->annulment.reset();
+  order->consumptions.clear();
+  order->items.clear();
+  order->status = fb::Status::AUTHORIZED;
+  if (!items) return;
+  order->items.resize(items->size());
+  for (flatbuffers::uoffset_t i = 0; i < items->size(); ++i) {
+    ItemDraft& d = order->items[i];
+    draft_item(*items->Get(i), &d);
+    d.authorized = d.status == fb::Status::AUTHORIZED || d.status == fb::Status::CONSUMED;
   }
 }
 
-namespace {
-
-Json optional_instant(const Json& ms) {
-  return ms.is_null() ? Json() : Json(format_instant(Millis{ms.get<int64_t>()}));
+void write_order(Fold& f) {
+  f.batch.put(Cf::kOrders, model_key(&f.key, f.order), f.writer.order(f.order));
 }
 
-}  // namespace
-
-Json register_row(const Json& order, const Json& item) {
-  const bool refusal = order["status"] == "REJECTED";
-  const Json& annulment = order["annulment"];
-  Json row = {{"transaction", order["transaction"]},
-              {"order", refusal ? Json() : order["transaction"]},
-              {"sap", order["sap"]},
-              {"index", item["index"]},
-              {"time", format_instant(Millis{order["time_ms"].get<int64_t>()})},
-              {"credential", order["credential"]},
-              {"code", item["code"]},
-              {"description", item["description"]},
-              {"tooth", item["tooth"]},
-              {"faces", item["faces"]},
-              {"qty", item["qty"]},
-              {"status", item["status"]},
-              {"order_status", order["status"]},
-              {"reasons", item["reasons"]},
-              {"channel", order["channel"]},
-              {"registered_by", order["provider"]},
-              {"authorized_by", item["authorized"].get<bool>() ? order["authorized_by"] : Json()},
-              {"consumption", item["consumption"]},
-              {"performed_at", optional_instant(item["performed_at_ms"])},
-              {"emitted_by", item["emitted_by"]},
-              {"annulment", annulment.is_null() ? Json() : annulment["transaction"]},
-              {"annulled_by", annulment.is_null() ? Json() : annulment["provider"]},
-              {"annulled_at", annulment.is_null() ? Json() : optional_instant(annulment["time_ms"])},
-              {"annul_reason", annulment.is_null() ? Json() : annulment["reason"]}};
-  put_amounts(item, row);
-  return row;
+void index_order(Fold& f) {
+  if (f.order.items.empty()) return;  // no row to show
+  model_key(&f.other_key, f.order);
+  f.batch.append(Cf::kRegister, register_key(&f.key, f.order.provider, f.order.time_ms, f.order.transaction),
+                 f.other_key);
 }
 
-
-Status fold_authorization(const fb::EventT& event, FoldBatch& batch) {
-  const fb::ResultT* r = event.result.get();
-  const fb::AuthorizeCmdT* cmd = event.command.AsAuthorizeCmd();
+Status fold_authorization(const fb::Event& event, Fold& f) {
+  const fb::Result* r = event.result();
+  const fb::AuthorizeCmd* cmd = event.command_as_AuthorizeCmd();
   if (!r || !cmd) return Status::corruption("an authorization event lacks its command or result");
-  if (r->transaction.empty()) return Status::ok();  // validate mode: never recorded
-  const bool refused = r->order.empty();
-  Json order = new_order(refused ? r->transaction : r->order, cmd->provider, cmd->credential, event.command_time_ms,
-                         event.channel, refused ? Json() : Json("AUTOMATIC"), r->items);
+  if (as_view(r->transaction()).empty()) return Status::ok();  // validate mode: never recorded
+  const bool refused = as_view(r->order()).empty();
+  new_order(refused ? as_view(r->transaction()) : as_view(r->order()), as_view(cmd->provider()), as_view(cmd->credential()),
+            event.command_time_ms(), as_view(event.channel()), refused ? std::string_view() : "AUTOMATIC", r->items(),
+            &f.order);
   if (refused) {
-    order["status"] = "REJECTED";
-    write_order(order, batch);
-    index_order(order, batch);
+    f.order.status = fb::Status::REJECTED;
+    write_order(f);
+    index_order(f);
     return Status::ok();
   }
-  if (cmd->consume_now) {
+  if (cmd->consume_now()) {
     // Consumed at the counter: a consumption with the order's own id.
-    Json c = new_consumption(r->transaction, r->order, cmd->provider, cmd->credential, event.command_time_ms,
-                             event.command_time_ms);
-    for (const auto& item : r->items) {
-      if (item->status == fb::Status::CONSUMED) c["items"].push_back(item->index);
+    new_consumption(as_view(r->transaction()), as_view(r->order()), as_view(cmd->provider()), as_view(cmd->credential()),
+                    event.command_time_ms(), event.command_time_ms(), &f.consumption);
+    if (r->items()) {
+      for (const fb::ItemResult* item : *r->items()) {
+        if (item->status() == fb::Status::CONSUMED) f.consumption.items.push_back(item->index());
+      }
     }
-    if (!c["items"].empty()) {
-      if (Status s = consume_items(order, c, batch); !s) return s;
-      order["consumptions"].push_back(r->transaction);
-      batch.put_json(Cf::kOrders, consumption_key(r->transaction), c);
+    if (!f.consumption.items.empty()) {
+      if (Status s = consume_items(f); !s) return s;
+      f.order.consumptions.push_back(f.consumption.transaction);
+      put_consumption(f);
     }
   }
-  order["status"] = order_status(order);
-  write_order(order, batch);
-  index_order(order, batch);
+  f.order.status = order_status(f.order);
+  write_order(f);
+  index_order(f);
   return Status::ok();
 }
 
-Status fold_consumption(const fb::EventT& event, FoldBatch& batch) {
-  const fb::ResultT* r = event.result.get();
-  const fb::ConsumeCmdT* cmd = event.command.AsConsumeCmd();
+Status fold_consumption(const fb::Event& event, Fold& f) {
+  const fb::Result* r = event.result();
+  const fb::ConsumeCmd* cmd = event.command_as_ConsumeCmd();
   if (!r || !cmd) return Status::corruption("a consumption event lacks its command or result");
-  if (r->status != fb::Status::ACCEPTED) return Status::ok();  // refused: only history shows it
-  Json order;
-  if (Status s = batch.get_json(Cf::kOrders, order_key(cmd->order), &order); !s) {
-    return s.kind() == StatusKind::kNotFound ? Status::corruption("consumption of unknown order " + cmd->order) : s;
+  if (r->status() != fb::Status::ACCEPTED) return Status::ok();  // refused: only history shows it
+  const std::string_view order = as_view(cmd->order());
+  if (Status s = read_order(order, f); !s) {
+    return s.kind() == StatusKind::kNotFound ? Status::corruption("consumption of unknown order " + std::string(order))
+                                             : s;
   }
-  const int64_t performed_ms = cmd->performed_at_ms ? *cmd->performed_at_ms : event.command_time_ms;
-  Json c =
-      new_consumption(r->transaction, cmd->order, cmd->provider, cmd->credential, event.command_time_ms, performed_ms);
-  for (int32_t index : cmd->items) c["items"].push_back(index);
-  if (Status s = consume_items(order, c, batch); !s) return s;
-  order["consumptions"].push_back(r->transaction);
-  order["status"] = order_status(order);
-  write_order(order, batch);
-  batch.put_json(Cf::kOrders, consumption_key(r->transaction), c);
-  return update_sap_emitted(order, batch);
+  const int64_t performed_ms = cmd->performed_at_ms() ? *cmd->performed_at_ms() : event.command_time_ms();
+  new_consumption(as_view(r->transaction()), order, as_view(cmd->provider()), as_view(cmd->credential()),
+                  event.command_time_ms(), performed_ms, &f.consumption);
+  if (cmd->items()) f.consumption.items.assign(cmd->items()->begin(), cmd->items()->end());
+  if (Status s = consume_items(f); !s) return s;
+  f.order.consumptions.push_back(f.consumption.transaction);
+  f.order.status = order_status(f.order);
+  write_order(f);
+  put_consumption(f);
+  return update_sap_emitted(f);
 }
 
-Status fold_annulment(const fb::EventT& event, FoldBatch& batch) {
-  const fb::ResultT* r = event.result.get();
-  const fb::AnnulCmdT* cmd = event.command.AsAnnulCmd();
+Status fold_annulment(const fb::Event& event, Fold& f) {
+  const fb::Result* r = event.result();
+  const fb::AnnulCmd* cmd = event.command_as_AnnulCmd();
   if (!r || !cmd) return Status::corruption("an annulment event lacks its command or result");
-  if (r->status != fb::Status::ANNULLED) return Status::ok();
-  const Json annulment = {{"transaction", r->transaction},
-                          {"provider", cmd->provider},
-                          {"reason", cmd->reason},
-                          {"time_ms", event.command_time_ms}};
+  if (r->status() != fb::Status::ANNULLED) return Status::ok();
+  const AnnulmentDraft annulment{as_view(r->transaction()), as_view(cmd->provider()), as_view(cmd->reason()),
+                                 event.command_time_ms()};
+  if (!event.annulled()) return Status::ok();
   // The target first, then what fell with it (engine/decide_consume.cc).
-  for (const std::string& id : event.annulled) {
-    Json record;
-    Status s = batch.get_json(Cf::kAudits, sap_key(id), &record);
+  for (const flatbuffers::String* annulled : *event.annulled()) {
+    const std::string_view id = as_view(annulled);
+    const fbp::SapRecord* sap = nullptr;
+    Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, id), &f.sap_bytes, "audits", &sap);
     if (s) {
-      annul_sap(record, annulment, batch);
+      draft_sap(*sap, &f.sap);
+      annul_sap(annulment, f);
       continue;
     }
     if (s.kind() != StatusKind::kNotFound) return s;
-    s = batch.get_json(Cf::kOrders, order_key(id), &record);
+    s = read_order(id, f);
     if (s) {
-      if (s = annul_order(record, annulment, batch); !s) return s;
+      if (s = annul_order(annulment, f); !s) return s;
       continue;
     }
     if (s.kind() != StatusKind::kNotFound) return s;
-    s = batch.get_json(Cf::kOrders, consumption_key(id), &record);
+    s = read_consumption(id, f);
     if (s) {
-      if (s = annul_consumption(record, annulment, batch); !s) return s;
+      if (s = annul_consumption(annulment, f); !s) return s;
       continue;
     }
     if (s.kind() != StatusKind::kNotFound) return s;
-    return Status::corruption("annulment " + r->transaction + " names unknown record " + id);
+    return Status::corruption("annulment " + std::string(annulment.transaction) + " names unknown record " +
+                              std::string(id));
   }
   return Status::ok();
 }

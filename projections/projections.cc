@@ -1,24 +1,26 @@
 // Following the log: checkpoint, catch-up, the follower thread, positions.
 #include "projections.h"
 
+#include <rocksdb/perf_level.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "fold.h"
+#include "fold_pipeline.h"
 #include "queries.h"
-#include "state_store.h"
 #include "store.h"
 
 namespace autoriza {
 
 using projections::Cf;
-using projections::FoldBatch;
+using projections::Fold;
 using projections::Json;
 using projections::ProjectionStore;
 
@@ -28,10 +30,6 @@ constexpr size_t kFoldEventsMax = 1'000;   // events per WriteBatch
 constexpr size_t kFoldWritesMax = 20'000;  // rows per WriteBatch
 constexpr auto kFollowerPeriod = std::chrono::milliseconds(20);
 constexpr const char* kProjectionNames[] = {"register", "billing", "audits", "history"};
-
-std::string checkpoint_key(PartitionId stream) {
-  return "stream/" + std::to_string(stream);
-}
 
 // The last sequence of a stream, at or after `known` (which exists, or is 0):
 // sequences have no gaps, so gallop then bisect with point reads.
@@ -52,6 +50,19 @@ Sequence last_sequence(const Journal& log, PartitionId stream, Sequence known) {
   return lo;
 }
 
+// The command time of one event of the log (for lag_ms); nullopt when it
+// cannot be read.
+std::optional<int64_t> command_time_ms(const Journal& log, PartitionId stream, Sequence seq) {
+  std::string bytes;
+  if (!log.read_event(stream, seq, &bytes)) return std::nullopt;
+  std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
+  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  const auto* data = reinterpret_cast<const uint8_t*>(aligned.data());
+  flatbuffers::Verifier verifier(data, bytes.size());
+  if (!fb::VerifyEventBuffer(verifier)) return std::nullopt;
+  return fb::GetEvent(data)->command_time_ms();
+}
+
 }  // namespace
 
 struct Projections::Impl {
@@ -67,7 +78,11 @@ struct Projections::Impl {
   std::atomic<bool> notified{false};
   bool stop = false;  // guarded by wake_mutex
   std::thread follower;
-  std::string last_error;  // follower thread only
+  std::string last_error;         // follower thread only
+  std::vector<uint64_t> aligned;  // the event being folded; guarded by fold_mutex
+
+  std::mutex listener_mutex;
+  FoldListener fold_listener;  // guarded by listener_mutex
 
   Impl(const Journal& l, std::unique_ptr<ProjectionStore> s) : log(l), store(std::move(s)) {}
 
@@ -88,29 +103,36 @@ struct Projections::Impl {
     return s;
   }
 
-  // Commits the batch with the checkpoint of every stream it advanced.
-  Status commit(FoldBatch& batch, const std::map<PartitionId, Sequence>& folded) {
-    std::vector<std::tuple<Cf, std::string, std::string>> puts;
-    batch.drain(&puts);
-    std::map<PartitionId, Sequence> advanced;
+  // A batch with this checkpoint is in the store.
+  void written(const projections::Checkpoint& reached) {
     {
       std::lock_guard lock(checkpoint_mutex);
-      for (const auto& [stream, seq] : folded) {
-        auto it = checkpoint.find(stream);
-        if (it == checkpoint.end() || it->second != seq) advanced[stream] = seq;
-      }
+      checkpoint = reached;
     }
-    if (advanced.empty() && puts.empty()) return Status::ok();
-    for (const auto& [stream, seq] : advanced)
-      puts.emplace_back(Cf::kMeta, checkpoint_key(stream), std::to_string(seq));
-    if (Status s = store->write(puts); !s) return s;
-    std::lock_guard lock(checkpoint_mutex);
-    for (const auto& [stream, seq] : advanced) checkpoint[stream] = seq;
-    return Status::ok();
+    std::lock_guard lock(listener_mutex);
+    if (fold_listener) fold_listener(reached);
   }
 
-  Status fold_stream(PartitionId stream, std::map<PartitionId, Sequence>& folded, FoldBatch& batch, size_t& in_batch,
-                     size_t& applied) {
+  // One event: copied where FlatBuffers can read it (RocksDB's bytes need
+  // not be aligned), verified, folded in place.
+  Status fold_one(PartitionId stream, Sequence seq, std::string_view bytes, Fold& fold) {
+    aligned.resize((bytes.size() + 7) / 8);
+    std::memcpy(aligned.data(), bytes.data(), bytes.size());
+    const auto* data = reinterpret_cast<const uint8_t*>(aligned.data());
+    flatbuffers::Verifier verifier(data, bytes.size());
+    if (!fb::VerifyEventBuffer(verifier)) {
+      return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) + " does not verify");
+    }
+    const fb::Event& event = *fb::GetEvent(data);
+    if (event.partition() != stream || event.sequence() != seq) {
+      return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) +
+                                " names another position");
+    }
+    return projections::fold_event(event, fold);
+  }
+
+  Status fold_stream(PartitionId stream, projections::Checkpoint& folded, projections::BatchPipeline& pipeline,
+                     size_t& in_batch, size_t& applied) {
     Sequence& seen = folded[stream];
     Status result;
     Status scan = log.scan_events(stream, seen + 1, [&](Sequence seq, std::string_view bytes) {
@@ -119,18 +141,12 @@ struct Projections::Impl {
                                     " to " + std::to_string(seq));
         return false;
       }
-      fb::EventT event;
-      if (result = unpack_event(bytes, &event); !result) return false;
-      if (event.partition != stream || event.sequence != seq) {
-        result = Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) +
-                                    " names another position");
-        return false;
-      }
-      if (result = projections::fold_event(event, batch); !result) return false;
+      Fold& fold = pipeline.fold();
+      if (result = fold_one(stream, seq, bytes, fold); !result) return false;
       seen = seq;
       ++applied;
-      if (++in_batch >= kFoldEventsMax || batch.size() >= kFoldWritesMax) {
-        if (result = commit(batch, folded); !result) return false;
+      if (++in_batch >= kFoldEventsMax || fold.batch.size() >= kFoldWritesMax) {
+        if (result = pipeline.hand_over(folded); !result) return false;
         in_batch = 0;
       }
       return true;
@@ -140,20 +156,26 @@ struct Projections::Impl {
 
   Status catch_up(size_t* applied_out) {
     std::lock_guard lock(fold_mutex);
-    std::map<PartitionId, Sequence> folded;
+    // RocksDB counts every key comparison into a thread-local perf context
+    // unless told not to (a tenth of the fold's instructions went there);
+    // nothing here reads those counters. Per thread: this one only.
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+    projections::Checkpoint folded;
     {
       std::lock_guard c(checkpoint_mutex);
       folded = checkpoint;
     }
-    FoldBatch batch(*store);
+    // Full batches are written on a second thread while the next one folds.
+    // A failed fold drops the batch it was filling: the checkpoint stays at
+    // the last batch written and the next catch_up folds from there again.
+    projections::BatchPipeline pipeline(*store, folded,
+                                        [this](const projections::Checkpoint& reached) { written(reached); });
     size_t in_batch = 0;
     size_t applied = 0;
     for (PartitionId stream : log.streams()) {
-      // A failed fold leaves the batch unwritten: the checkpoint stays at the
-      // last commit and the next catch_up folds from there again.
-      if (Status s = fold_stream(stream, folded, batch, in_batch, applied); !s) return s;
+      if (Status s = fold_stream(stream, folded, pipeline, in_batch, applied); !s) return s;
     }
-    if (Status s = commit(batch, folded); !s) return s;
+    if (Status s = pipeline.finish(folded); !s) return s;
     if (applied_out) *applied_out = applied;
     return Status::ok();
   }
@@ -231,6 +253,11 @@ Status Projections::history(const std::vector<std::string>& credentials, const H
   return projections::query_history(*impl_->store, credentials, q, out);
 }
 
+void Projections::set_fold_listener(FoldListener listener) {
+  std::lock_guard lock(impl_->listener_mutex);
+  impl_->fold_listener = std::move(listener);
+}
+
 Json Projections::positions() const {
   std::map<PartitionId, Sequence> checkpoint;
   {
@@ -239,13 +266,22 @@ Json Projections::positions() const {
   }
   Json position = Json::object();
   uint64_t lag = 0;
+  std::optional<int64_t> oldest_ms;  // command time of the oldest event not folded
   for (PartitionId stream : impl_->log.streams()) {
     const Sequence folded = checkpoint.contains(stream) ? checkpoint[stream] : 0;
-    lag += last_sequence(impl_->log, stream, folded) - folded;
+    const Sequence last = last_sequence(impl_->log, stream, folded);
+    lag += last - folded;
     position[std::to_string(stream)] = folded;
+    if (last == folded) continue;
+    if (const std::optional<int64_t> t = command_time_ms(impl_->log, stream, folded + 1)) {
+      oldest_ms = oldest_ms ? std::min(*oldest_ms, *t) : *t;
+    }
   }
+  const int64_t lag_ms = oldest_ms ? std::max<int64_t>(0, wall_clock_now().value - *oldest_ms) : 0;
   Json out = Json::array();
-  for (const char* name : kProjectionNames) out.push_back({{"name", name}, {"position", position}, {"lag", lag}});
+  for (const char* name : kProjectionNames) {
+    out.push_back({{"name", name}, {"position", position}, {"lag", lag}, {"lag_ms", lag_ms}});
+  }
   return out;
 }
 

@@ -10,10 +10,14 @@
 // committed as soon as notify() says so, else every 20 ms; a fold commits
 // its rows and the checkpoint together, so a crash never half-applies an
 // event. All four projections share one checkpoint (they fold in one batch).
+// A long catch-up writes each full batch on a second thread while it folds
+// the next (fold_pipeline.h).
 //
 // Lists answer {"items": [...], "next": CURSOR_OR_NULL}; pass next back as
 // `after` for the following page. Cursors are opaque (base64url of a key).
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -85,9 +89,18 @@ class Projections {
   Status family(std::string_view credential, std::vector<std::string>* credentials) const;
   // Entries of these credentials (the caller expands a family group), newest first.
   Status history(const std::vector<std::string>& credentials, const HistoryQuery& query, nlohmann::json* out) const;
-  // [{"name":"register","position":{"0":123},"lag":0}, ...]; lag = events in
-  // the log not folded yet.
+  // [{"name":"register","position":{"0":123},"lag":0,"lag_ms":0}, ...]:
+  // position = last sequence folded per stream; lag = events in the log not
+  // folded yet; lag_ms = how long the oldest of them has waited (wall clock
+  // now minus its command time, which is the server's clock when the
+  // command arrived; 0 when lag is 0). All four share one checkpoint.
   nlohmann::json positions() const;
+  // Called after every batch of the fold is in the store, with the
+  // checkpoint (last sequence folded per stream) it reached, on the thread
+  // that wrote it. For measurements (bench_projections --follow-rate);
+  // keep it short.
+  using FoldListener = std::function<void(const std::map<PartitionId, Sequence>& checkpoint)>;
+  void set_fold_listener(FoldListener listener);
   // Hex SHA-256 of every projection's data (checkpoint excluded).
   Status digest(std::string* hex) const;
 

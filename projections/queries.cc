@@ -1,23 +1,79 @@
 #include "queries.h"
 
 #include "fold.h"
+#include "money.h"
+#include "reasons.h"
 
 namespace autoriza::projections {
 
+template <typename T>
 Json NameCache::lookup(const std::string& key) {
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
-  Json record;
-  Json name = view_.get_json(Cf::kReference, key, &record) ? record["name"] : Json();
+  Record<T> record;
+  Json name = record.read(view_, Cf::kReference, key) ? Json(text(record->name())) : Json();
   cache_.emplace(key, name);
   return name;
 }
 
-Json NameCache::affiliate(const std::string& credential) {
-  return lookup(affiliate_key(credential));
+Json NameCache::affiliate(std::string_view credential) {
+  return lookup<fbp::AffiliateName>(affiliate_key(credential));
 }
-Json NameCache::provider(const std::string& id) {
-  return lookup(provider_key(id));
+Json NameCache::provider(std::string_view id) {
+  return lookup<fbp::ProviderName>(provider_key(id));
+}
+
+std::string money(int64_t cents) {
+  return format_cents(Cents{cents});
+}
+
+std::string status_name(fb::Status status) {
+  return fb::EnumNameStatus(status);
+}
+
+std::string text(const flatbuffers::String* s) {
+  return std::string(as_view(s));
+}
+
+Json text_or_null(const flatbuffers::String* s) {
+  return s && s->size() > 0 ? Json(text(s)) : Json();
+}
+
+Json instant(int64_t ms) {
+  return format_instant(Millis{ms});
+}
+
+Json reasons_json(const flatbuffers::Vector<fb::ReasonCode>* reasons) {
+  Json out = Json::array();
+  if (!reasons) return out;
+  for (const fb::ReasonCode r : *reasons) {
+    out.push_back({{"code", std::string(reason_code_name(r))}, {"message", std::string(reason_message(r))}});
+  }
+  return out;
+}
+
+void put_amounts(const fbp::ModelItem& item, Json& out) {
+  const int64_t total = item.total_cents();
+  const int64_t copay = item.copay_cents();
+  AUTORIZA_CHECK(copay <= total);
+  out["professional"] = money(item.professional_cents());
+  out["expenses"] = money(item.expenses_cents());
+  out["total"] = money(total);
+  out["copay"] = money(copay);
+  out["covered"] = money(total - copay);
+}
+
+Json item_json(const fbp::ModelItem& item) {
+  Json out = {{"index", item.index()},
+              {"code", text(item.code())},
+              {"description", text(item.description())},
+              {"qty", item.qty()},
+              {"tooth", item.tooth() ? Json(*item.tooth()) : Json()},
+              {"faces", text_or_null(item.faces())},
+              {"status", status_name(item.status())},
+              {"reasons", reasons_json(item.reasons())}};
+  put_amounts(item, out);
+  return out;
 }
 
 int64_t day_start_ms(LocalDay day) {
@@ -49,11 +105,6 @@ Status decode_cursor(std::string_view after, char mode, std::string* key) {
   }
   *key = bytes.substr(1);
   return Status::ok();
-}
-
-Json parse_value(std::string_view value) {
-  Json j = Json::parse(value, nullptr, false);
-  return j.is_discarded() ? Json() : j;
 }
 
 Status scan_page(const ProjectionStore& store, const ReadView& view, Cf cf, const std::string& prefix,

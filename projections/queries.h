@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "models.h"
 #include "projections.h"
 #include "store.h"
 
@@ -21,19 +22,65 @@ Status query_history(const ProjectionStore& store, const std::vector<std::string
 
 // ---- shared by the queries (queries.cc) ------------------------------------
 
+// A record of the store, verified, for one query to read. The root stays
+// valid while the Record lives (it owns the bytes).
+template <typename T>
+class Record {
+ public:
+  Record() = default;
+  Record(const Record&) = delete;  // the root points into bytes_
+  Record& operator=(const Record&) = delete;
+  // kNotFound when absent, kCorruption when the bytes do not verify.
+  Status read(const ReadView& view, Cf cf, std::string_view key) {
+    root_ = nullptr;
+    if (Status s = view.get(cf, key, &bytes_); !s) return s;
+    return open_record(bytes_, &aligned_, cf_name(cf), &root_);
+  }
+  // From bytes a scan of cf handed over (copied: the scan moves on).
+  Status open(Cf cf, std::string_view bytes) {
+    root_ = nullptr;
+    bytes_.assign(bytes);
+    return open_record(bytes_, &aligned_, cf_name(cf), &root_);
+  }
+  const T& operator*() const { return *root_; }
+  const T* operator->() const { return root_; }
+
+ private:
+  std::string bytes_;
+  std::vector<uint64_t> aligned_;
+  const T* root_ = nullptr;
+};
+
 // Names from the projections' own copy of reference data, cached per query.
 class NameCache {
  public:
   explicit NameCache(const ReadView& view) : view_(view) {}
   // "LAST, FIRST", or null when the affiliate is unknown (yet).
-  Json affiliate(const std::string& credential);
-  Json provider(const std::string& id);
+  Json affiliate(std::string_view credential);
+  Json provider(std::string_view id);
 
  private:
+  template <typename T>
   Json lookup(const std::string& key);
   const ReadView& view_;
   std::map<std::string, Json> cache_;
 };
+
+// ---- answers' pieces (queries.cc) --------------------------------------------
+std::string money(int64_t cents);
+std::string status_name(fb::Status status);
+// The string, "" when absent.
+std::string text(const flatbuffers::String* s);
+// The string, null when absent.
+Json text_or_null(const flatbuffers::String* s);
+Json instant(int64_t ms);
+// [{code, message}] of reason codes.
+Json reasons_json(const flatbuffers::Vector<fb::ReasonCode>* reasons);
+// Professional, expenses, total, copay, covered of an item, formatted.
+void put_amounts(const fbp::ModelItem& item, Json& out);
+// The fields every listing of items shows: index, code, description, qty,
+// tooth, faces, status, reasons and the amounts.
+Json item_json(const fbp::ModelItem& item);
 
 // UTC milliseconds at which a local day starts.
 int64_t day_start_ms(LocalDay day);
@@ -58,6 +105,5 @@ using RowOf = std::function<Status(std::string_view key, std::string_view value,
 Status scan_page(const ProjectionStore& store, const ReadView& view, Cf cf, const std::string& prefix,
                  const std::string& start, const std::string& hi, size_t limit, const RowOf& row_of, Page* page);
 
-Json parse_value(std::string_view value);
 
 }  // namespace autoriza::projections

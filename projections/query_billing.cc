@@ -22,11 +22,11 @@ namespace {
 struct Sums {
   int64_t professional = 0, expenses = 0, total = 0, copay = 0;
   size_t items = 0;
-  void add(const Json& b) {
-    professional += b["professional_cents"].get<int64_t>();
-    expenses += b["expenses_cents"].get<int64_t>();
-    total += b["total_cents"].get<int64_t>();
-    copay += b["copay_cents"].get<int64_t>();
+  void add(const fbp::ModelItem& item) {
+    professional += item.professional_cents();
+    expenses += item.expenses_cents();
+    total += item.total_cents();
+    copay += item.copay_cents();
     ++items;
   }
   Json json() const {
@@ -40,19 +40,19 @@ struct Sums {
   }
 };
 
-Json present(const Json& b, NameCache& names) {
-  Json out = {{"order", b["order"]},
-              {"consumption", b["consumption"]},
-              {"index", b["index"]},
-              {"performed_at", format_instant(Millis{b["performed_at_ms"].get<int64_t>()})},
-              {"credential", b["credential"]},
-              {"affiliate", names.affiliate(b["credential"].get<std::string>())},
-              {"code", b["code"]},
-              {"description", b["description"]},
-              {"qty", b["qty"]},
-              {"tooth", b["tooth"]},
-              {"faces", b["faces"]}};
-  put_amounts(b, out);
+Json present(const fbp::BillingRecord& b, const fbp::ModelItem& item, NameCache& names) {
+  Json out = {{"order", text(b.order())},
+              {"consumption", text(b.consumption())},
+              {"index", item.index()},
+              {"performed_at", instant(b.performed_at_ms())},
+              {"credential", text(b.credential())},
+              {"affiliate", names.affiliate(as_view(b.credential()))},
+              {"code", text(item.code())},
+              {"description", text(item.description())},
+              {"qty", item.qty()},
+              {"tooth", item.tooth() ? Json(*item.tooth()) : Json()},
+              {"faces", text_or_null(item.faces())}};
+  put_amounts(item, out);
   return out;
 }
 
@@ -64,11 +64,11 @@ Status query_billing(const ProjectionStore& store, std::string_view provider, st
     return Status::invalid("month must be YYYY-MM", "month");
   }
   ReadView view(store);
-  Json closed;
-  Status cs = view.get_json(Cf::kBilling, closed_key(provider, month), &closed);
+  Record<fbp::ClosedMonth> closed;
+  Status cs = closed.read(view, Cf::kBilling, closed_key(provider, month));
   if (!cs && cs.kind() != StatusKind::kNotFound) return cs;
   const bool is_closed = cs.is_ok();
-  const int64_t cutoff_ms = is_closed ? closed["closed_at_ms"].get<int64_t>() : 0;
+  const int64_t cutoff_ms = is_closed ? closed->closed_at_ms() : 0;
   const bool by_time = is_closed && cutoff_ms != 0;
   NameCache names(view);
   Sums sums;
@@ -76,24 +76,27 @@ Status query_billing(const ProjectionStore& store, std::string_view provider, st
   Json late = Json::array();
   bool truncated = false;
   Status result;
+  Record<fbp::BillingRecord> b;
   Status s = store.scan(Cf::kBilling, billing_prefix(provider, month), "", view.snapshot(),
                         [&](std::string_view, std::string_view value) {
-                          const Json b = parse_value(value);
-                          if (b.is_null()) {
-                            result = Status::corruption("billing: an item is not JSON");
-                            return false;
-                          }
-                          const Json& annulled = b["annulled_ms"];
-                          if (by_time && b["recorded_ms"].get<int64_t>() > cutoff_ms) {
-                            if (annulled.is_null() && late.size() < kBillingItemsMax) late.push_back(present(b, names));
+                          if (result = b.open(Cf::kBilling, value); !result) return false;
+                          if (!b->items()) return true;
+                          const auto annulled = b->annulled_ms();
+                          if (by_time && b->recorded_ms() > cutoff_ms) {
+                            if (annulled) return true;
+                            for (const fbp::ModelItem* item : *b->items()) {
+                              if (late.size() < kBillingItemsMax) late.push_back(present(*b, *item, names));
+                            }
                             return true;
                           }
-                          if (!annulled.is_null() && (!by_time || annulled.get<int64_t>() <= cutoff_ms)) return true;
-                          sums.add(b);
-                          if (items.size() < kBillingItemsMax) {
-                            items.push_back(present(b, names));
-                          } else {
-                            truncated = true;
+                          if (annulled && (!by_time || *annulled <= cutoff_ms)) return true;
+                          for (const fbp::ModelItem* item : *b->items()) {
+                            sums.add(*item);
+                            if (items.size() < kBillingItemsMax) {
+                              items.push_back(present(*b, *item, names));
+                            } else {
+                              truncated = true;
+                            }
                           }
                           return true;
                         });

@@ -4,6 +4,7 @@
 // key range; other orders sort the filtered range in memory, at most
 // kSortRowsMax rows (beyond: kInvalidRequest, narrow the dates).
 #include <algorithm>
+#include <functional>
 
 #include "fold.h"
 #include "money.h"
@@ -13,38 +14,76 @@ namespace autoriza::projections {
 
 namespace {
 
-// Builds rows from register keys: the key's value names the order model;
-// items of one order are adjacent in key order, so one model is kept.
-class RowBuilder {
- public:
-  explicit RowBuilder(const ReadView& view) : view_(view) {}
+// The register row of one item, built from its order model when a query
+// answers (a consumption or annulment rewrites one model, not rows).
+Json register_row(const fbp::OrderModel& order, const fbp::ModelItem& item) {
+  const bool refusal = order.status() == fb::Status::REJECTED;
+  const fbp::Annulment* annulment = order.annulment();
+  Json row = {{"transaction", text(order.transaction())},
+              {"order", refusal ? Json() : Json(text(order.transaction()))},
+              {"sap", text_or_null(order.sap())},
+              {"index", item.index()},
+              {"time", instant(order.time_ms())},
+              {"credential", text(order.credential())},
+              {"code", text(item.code())},
+              {"description", text(item.description())},
+              {"tooth", item.tooth() ? Json(*item.tooth()) : Json()},
+              {"faces", text_or_null(item.faces())},
+              {"qty", item.qty()},
+              {"status", status_name(item.status())},
+              {"order_status", status_name(order.status())},
+              {"reasons", reasons_json(item.reasons())},
+              {"channel", text(order.channel())},
+              {"registered_by", text(order.provider())},
+              {"authorized_by", item.authorized() ? text_or_null(order.authorized_by()) : Json()},
+              {"consumption", text_or_null(item.consumption())},
+              {"performed_at", item.performed_at_ms() ? instant(*item.performed_at_ms()) : Json()},
+              {"emitted_by", text_or_null(item.emitted_by())},
+              {"annulment", annulment ? Json(text(annulment->transaction())) : Json()},
+              {"annulled_by", annulment ? Json(text(annulment->provider())) : Json()},
+              {"annulled_at", annulment ? instant(annulment->time_ms()) : Json()},
+              {"annul_reason", annulment ? Json(text(annulment->reason())) : Json()}};
+  put_amounts(item, row);
+  return row;
+}
 
-  Status row(std::string_view key, std::string_view model_key, Json* out) {
-    if (key.size() < 4) return Status::corruption("register: a short key");
-    uint32_t index = 0;  // the key ends with u32(index), big-endian
-    for (char c : key.substr(key.size() - 4)) index = (index << 8) | uint8_t(c);
-    if (model_key != last_key_) {
-      last_key_.assign(model_key);
-      if (Status s = view_.get_json(Cf::kOrders, last_key_, &model_); !s) {
-        last_key_.clear();
-        return s.kind() == StatusKind::kNotFound ? Status::corruption("register: no model " + std::string(model_key))
-                                                 : s;
-      }
+// The rows of the register keys in [start, hi) under prefix, in row-key
+// order (register_row_key: an order's key, then its items by index), each
+// built from the order model its key names (one read per order). Rows whose
+// row key is not after `after` are skipped (a cursor; empty: none).
+// visit(row_key, row) returns false to stop.
+using RowVisitor = std::function<bool(const std::string& row_key, Json row)>;
+Status scan_rows(const ProjectionStore& store, const ReadView& view, const std::string& prefix,
+                 const std::string& start, const std::string& hi, const std::string& after, const RowVisitor& visit) {
+  Record<fbp::OrderModel> model;
+  std::vector<const fbp::ModelItem*> items;
+  Status result;
+  Status s = store.scan(Cf::kRegister, prefix, start, view.snapshot(), [&](std::string_view key, std::string_view value) {
+    if (!hi.empty() && key >= std::string_view(hi)) return false;
+    if (result = model.read(view, Cf::kOrders, value); !result) {
+      if (result.kind() == StatusKind::kNotFound) result = Status::corruption("register: no model " + std::string(value));
+      return false;
     }
-    for (const Json& item : model_["items"]) {
-      if (item["index"].get<int64_t>() == int64_t(index)) {
-        *out = register_row(model_, item);
-        return Status::ok();
-      }
+    items.clear();
+    if (model->items()) items.assign(model->items()->begin(), model->items()->end());
+    std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->index() < b->index(); });
+    for (const fbp::ModelItem* item : items) {
+      std::string row_key = register_row_key(key, item->index());
+      if (!after.empty() && row_key <= after) continue;
+      if (!visit(row_key, register_row(*model, *item))) return false;
     }
-    return Status::corruption("register: " + last_key_ + " has no item " + std::to_string(index));
-  }
+    return true;
+  });
+  return s ? result : s;
+}
 
- private:
-  const ReadView& view_;
-  std::string last_key_;
-  Json model_;
-};
+// Where a scan resumes after a cursor (a row key): at its order's key.
+std::string resume_at(const std::string& lo, const std::string& cursor) {
+  if (cursor.empty()) return lo;
+  constexpr size_t kIndexBytes = 1 + 4;  // \0 u32(index)
+  const std::string order = cursor.size() > kIndexBytes ? cursor.substr(0, cursor.size() - kIndexBytes) : cursor;
+  return std::max(lo, order);
+}
 
 Status check_query(const RegisterQuery& q, char* mode) {
   if (q.provider.empty()) return Status::invalid("provider is required", "provider");
@@ -89,27 +128,47 @@ std::string sort_key(char mode, const Json& row, std::string_view key) {
   }
 }
 
+// order_by date: rows in key order, straight from the cursor; skips at
+// most kScanRowsMax filtered-out rows, then answers short with a cursor.
+Status date_page(const ProjectionStore& store, const ReadView& view, const RegisterQuery& q, const std::string& prefix,
+                 const std::string& lo, const std::string& hi, const std::string& cursor, Page* page) {
+  size_t scanned = 0;
+  std::string last_scanned, last_kept;
+  return scan_rows(store, view, prefix, resume_at(lo, cursor), hi, cursor, [&](const std::string& row_key, Json row) {
+    if (++scanned > kScanRowsMax) {
+      page->next = last_scanned;  // a short page: the caller goes on from here
+      return false;
+    }
+    if (keep(q, row)) {
+      if (page->rows.size() == q.limit) {  // one more exists: this page is full
+        page->next = last_kept;
+        return false;
+      }
+      page->rows.push_back(std::move(row));
+      last_kept = row_key;
+    }
+    last_scanned = row_key;
+    return true;
+  });
+}
+
+// Other orders: the filtered rows of the range sorted in memory (at most
+// kSortRowsMax), the page after the cursor (a sort key).
 Status sorted_page(const ProjectionStore& store, const ReadView& view, const RegisterQuery& q, char mode,
                    const std::string& prefix, const std::string& lo, const std::string& hi, const std::string& cursor,
                    Page* page) {
   std::vector<std::pair<std::string, Json>> rows;
   bool too_many = false;
-  Status built;
-  RowBuilder builder(view);
-  Status s = store.scan(Cf::kRegister, prefix, lo, view.snapshot(), [&](std::string_view key, std::string_view value) {
-    if (!hi.empty() && key >= std::string_view(hi)) return false;
-    Json row;
-    if (built = builder.row(key, value, &row); !built) return false;
+  Status s = scan_rows(store, view, prefix, lo, hi, "", [&](const std::string& row_key, Json row) {
     if (!keep(q, row)) return true;
     if (rows.size() == kSortRowsMax) {
       too_many = true;
       return false;
     }
-    rows.emplace_back(sort_key(mode, row, key), std::move(row));
+    rows.emplace_back(sort_key(mode, row, row_key), std::move(row));
     return true;
   });
   if (!s) return s;
-  if (!built) return built;
   if (too_many) {
     return Status::invalid(
         "more than " + std::to_string(kSortRowsMax) + " rows to sort: narrow from/to or order by date", "order_by");
@@ -138,18 +197,7 @@ Status query_register(const ProjectionStore& store, const RegisterQuery& q, Json
   ReadView view(store);
   Page page;
   if (mode == 'd') {
-    const std::string start = cursor.empty() ? lo : std::max(lo, cursor + '\0');
-    RowBuilder builder(view);
-    Status s = scan_page(
-        store, view, Cf::kRegister, prefix, start, hi, q.limit,
-        [&](std::string_view key, std::string_view value, Json* row) {
-          Json r;
-          if (Status b = builder.row(key, value, &r); !b) return b;
-          if (keep(q, r)) *row = std::move(r);
-          return Status::ok();
-        },
-        &page);
-    if (!s) return s;
+    if (Status s = date_page(store, view, q, prefix, lo, hi, cursor, &page); !s) return s;
   } else if (Status s = sorted_page(store, view, q, mode, prefix, lo, hi, cursor, &page); !s) {
     return s;
   }

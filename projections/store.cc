@@ -2,17 +2,24 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
 
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 
 namespace autoriza::projections {
 
 namespace {
+
+constexpr size_t kBlockCacheBytes = 256ull << 20;  // shared by every family
 
 constexpr Cf kAllCfs[] = {Cf::kMeta,    Cf::kReference, Cf::kOrders, Cf::kRegister,
                           Cf::kBilling, Cf::kAudits,    Cf::kHistory};
@@ -27,6 +34,35 @@ Status from_rocks(const rocksdb::Status& s, const std::string& what) {
 rocksdb::Slice slice(std::string_view s) {
   return rocksdb::Slice(s.data(), s.size());
 }
+
+// Where the memtable keeps an insert hint (memtable_insert_with_hint_prefix_extractor):
+// keys of one prefix arrive near the previous one (a provider's register and
+// billing by time, orders by sequence), so an insert starts from there
+// instead of searching the skiplist from the top. The prefix is the key up
+// to its first \0 (provider, provider-month, titular), else up to its last
+// '-' (order/T-3-), else up to its first '/' (affiliate/); other keys get no
+// hint. Not for history: a credential's entries are few and far between,
+// and every hint costs ~250 bytes of memtable.
+class InsertHintPrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "autoriza.InsertHintPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    const size_t end = prefix_end(key.ToStringView());
+    AUTORIZA_CHECK(end != std::string_view::npos);
+    return rocksdb::Slice(key.data(), end);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return prefix_end(key.ToStringView()) != std::string_view::npos;
+  }
+
+ private:
+  static size_t prefix_end(std::string_view key) {
+    if (size_t zero = key.find('\0'); zero != std::string_view::npos) return zero + 1;
+    if (size_t dash = key.rfind('-'); dash != std::string_view::npos) return dash + 1;
+    if (size_t slash = key.find('/'); slash != std::string_view::npos) return slash + 1;
+    return std::string_view::npos;
+  }
+};
 
 }  // namespace
 
@@ -55,14 +91,25 @@ std::unique_ptr<ProjectionStore> ProjectionStore::open(const std::filesystem::pa
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.max_background_jobs = 1;
-  // No WAL (see write()): every family flushes together, so what reaches
-  // disk is always one consistent point (rows and checkpoint together).
+  // No WAL (see FoldBatch::commit()): every family flushes together, so
+  // what reaches disk is always one consistent point (rows and checkpoint
+  // together).
   options.atomic_flush = true;
+  // One writer (the fold); insert hints need writes that are not concurrent.
+  options.allow_concurrent_memtable_write = false;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.write_buffer_size = 32ull << 20;
+  // The fold reads back models it wrote a while ago (a consumption's
+  // order): a block cache and bloom filters keep those reads off the disk.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::ColumnFamilyOptions hinted = cf_options;
+  hinted.memtable_insert_with_hint_prefix_extractor = std::make_shared<InsertHintPrefix>();
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (Cf cf : kAllCfs) families.emplace_back(cf_name(cf), cf_options);
+  for (Cf cf : kAllCfs) families.emplace_back(cf_name(cf), cf == Cf::kHistory ? cf_options : hinted);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -111,18 +158,6 @@ Status ProjectionStore::scan(Cf cf, std::string_view prefix, std::string_view st
   return from_rocks(it->status(), std::string("scanning ") + cf_name(cf));
 }
 
-Status ProjectionStore::write(const std::vector<std::tuple<Cf, std::string, std::string>>& puts) {
-  rocksdb::WriteBatch batch;
-  for (const auto& [cf, key, value] : puts) batch.Put(handles_[size_t(cf)], key, value);
-  rocksdb::WriteOptions wo;
-  // Rebuildable from the log, so no WAL: a crash loses the memtables, rows
-  // and checkpoint alike (atomic_flush), and the fold resumes from the
-  // checkpoint on disk. Close() flushes what is in memory.
-  wo.sync = false;
-  wo.disableWAL = true;
-  return from_rocks(db_->Write(wo, &batch), "writing projections");
-}
-
 Status ProjectionStore::digest(std::string* hex) const {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   AUTORIZA_CHECK(ctx != nullptr);
@@ -160,54 +195,104 @@ ReadView::~ReadView() {
   store_.db().ReleaseSnapshot(snapshot_);
 }
 
-Status ReadView::get_json(Cf cf, std::string_view key, Json* out) const {
-  std::string value;
-  if (Status s = store_.get(cf, key, &value, snapshot_); !s) return s;
-  *out = Json::parse(value, nullptr, false);
-  if (out->is_discarded()) return Status::corruption(std::string(cf_name(cf)) + ": a value is not JSON");
-  return Status::ok();
+Status ReadView::get(Cf cf, std::string_view key, std::string* value) const {
+  return store_.get(cf, key, value, snapshot_);
 }
 
-Status FoldBatch::get_json(Cf cf, const std::string& key, Json* out) const {
-  std::string value;
-  if (auto it = overlay_.find({cf, key}); it != overlay_.end()) {
-    value = it->second;
-  } else if (Status s = store_.get(cf, key, &value); !s) {
-    return s;
+FoldBatch::FoldBatch(ProjectionStore& store) : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+FoldBatch::~FoldBatch() = default;
+
+const std::string& FoldBatch::overlay_key(Cf cf, std::string_view key) const {
+  lookup_.clear();
+  lookup_.push_back(char(cf));
+  lookup_.append(key);
+  return lookup_;
+}
+
+Status FoldBatch::get(Cf cf, std::string_view key, std::string* value) const {
+  const std::string& k = overlay_key(cf, key);
+  for (const FoldBatch* b = this; b != nullptr; b = b == this ? previous_ : nullptr) {
+    if (auto it = b->overlay_.find(k); it != b->overlay_.end()) {
+      value->assign(it->second);
+      return Status::ok();
+    }
   }
-  *out = Json::parse(value, nullptr, false);
-  if (out->is_discarded()) return Status::corruption(std::string(cf_name(cf)) + ": a value is not JSON");
-  return Status::ok();
+  return store_.get(cf, key, value);
 }
 
-void FoldBatch::put_json(Cf cf, std::string key, const Json& value) {
-  put(cf, std::move(key), value.dump());
-}
-
-void FoldBatch::put(Cf cf, std::string key, std::string value) {
+void FoldBatch::put(Cf cf, std::string_view key, std::string_view value) {
   AUTORIZA_CHECK(!key.empty());
-  overlay_[{cf, std::move(key)}] = std::move(value);
+  auto [it, added] = overlay_.try_emplace(overlay_key(cf, key));
+  it->second.assign(value);
 }
 
-void FoldBatch::drain(std::vector<std::tuple<Cf, std::string, std::string>>* puts) {
-  puts->reserve(puts->size() + overlay_.size());
-  for (auto& [k, v] : overlay_) puts->emplace_back(k.first, k.second, std::move(v));
+void FoldBatch::append(Cf cf, std::string_view key, std::string_view value) {
+  AUTORIZA_CHECK(!key.empty());
+  AUTORIZA_CHECK(arena_.size() + key.size() + value.size() < (uint64_t(1) << 32));
+  appended_.push_back({cf, uint32_t(arena_.size()), uint32_t(key.size()), uint32_t(value.size())});
+  arena_.append(key).append(value);
+}
+
+Status FoldBatch::write() {
+  rows_.clear();
+  for (const Appended& a : appended_) {
+    const std::string_view bytes(arena_.data() + a.offset, a.key_bytes + a.value_bytes);
+    rows_.push_back({a.cf, bytes.substr(0, a.key_bytes), bytes.substr(a.key_bytes)});
+  }
+  for (const auto& [k, v] : overlay_) rows_.push_back({Cf(uint8_t(k[0])), std::string_view(k).substr(1), v});
+  // Stable: an appended key written twice keeps its last value last.
+  std::stable_sort(rows_.begin(), rows_.end(),
+                   [](const Row& a, const Row& b) { return a.cf != b.cf ? a.cf < b.cf : a.key < b.key; });
+  for (const Row& r : rows_) batch_->Put(store_.handles_[size_t(r.cf)], slice(r.key), slice(r.value));
+  rows_.clear();
+  if (batch_->Count() == 0) return Status::ok();
+  rocksdb::WriteOptions wo;
+  // Rebuildable from the log, so no WAL: a crash loses the memtables, rows
+  // and checkpoint alike (atomic_flush), and the fold resumes from the
+  // checkpoint on disk. Close() flushes what is in memory.
+  wo.sync = false;
+  wo.disableWAL = true;
+  Status s = from_rocks(store_.db_->Write(wo, batch_.get()), "writing projections");
+  batch_->Clear();
+  return s;
+}
+
+void FoldBatch::clear() {
+  rows_.clear();
+  batch_->Clear();
+  appended_.clear();
+  arena_.clear();
   overlay_.clear();
 }
 
+void append_be16(std::string* out, uint16_t v) {
+  out->push_back(char(v >> 8));
+  out->push_back(char(v & 0xFF));
+}
+
+void append_be32(std::string* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(char((v >> (24 - 8 * i)) & 0xFF));
+}
+
+void append_be64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(char((v >> (56 - 8 * i)) & 0xFF));
+}
+
 std::string be16(uint16_t v) {
-  return std::string{char(v >> 8), char(v & 0xFF)};
+  std::string out;
+  append_be16(&out, v);
+  return out;
 }
 
 std::string be32(uint32_t v) {
-  std::string out(4, '\0');
-  for (int i = 0; i < 4; ++i) out[i] = char((v >> (24 - 8 * i)) & 0xFF);
+  std::string out;
+  append_be32(&out, v);
   return out;
 }
 
 std::string be64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 0; i < 8; ++i) out[i] = char((v >> (56 - 8 * i)) & 0xFF);
+  std::string out;
+  append_be64(&out, v);
   return out;
 }
 
@@ -218,8 +303,12 @@ uint64_t read_be64(std::string_view bytes) {
   return v;
 }
 
+uint64_t time_order(int64_t ms) {
+  return uint64_t(ms) ^ (uint64_t(1) << 63);
+}
+
 std::string time_key(int64_t ms) {
-  return be64(uint64_t(ms) ^ (uint64_t(1) << 63));
+  return be64(time_order(ms));
 }
 
 namespace {

@@ -25,33 +25,6 @@ void field(std::string* out, const char* label, const std::string& value, const 
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string group_security_code(std::string_view code) {
   if (code.size() != 6 || !ascii::all_digits(code)) return std::string(code);
   return std::string(code.substr(0, 3)) + " " + std::string(code.substr(3));

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "html_escape.h"  // the pages of this folder escape with it
+
 namespace autoriza::card {
 
 // What the card shows, already formatted by the caller (dates as the
@@ -24,10 +26,6 @@ struct CardData {
   std::string qr_payload;     // signed payload the QR carries
   bool active = true;         // false draws the card as without coverage
 };
-
-// `text` with & < > " ' replaced by entities, safe inside element content and
-// inside single- or double-quoted attribute values. Never fails.
-std::string html_escape(std::string_view text);
 
 // "123456" -> "123 456" for reading aloud; anything else is returned as is.
 std::string group_security_code(std::string_view code);

@@ -34,6 +34,12 @@ std::string grouped(uint64_t n) {
   return out;
 }
 
+double cpu_clock_seconds(clockid_t clock) {
+  timespec t{};
+  clock_gettime(clock, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
 }  // namespace
 
 std::string progress_line(uint64_t done, uint64_t total, double rate_now, double rate_overall) {
@@ -65,15 +71,14 @@ Status measure_catch_up(const Journal& log, const std::filesystem::path& dir, st
   if (!p) return s;
   const uint64_t total = lag_of(*p);
   const auto began = Clock::now();
+  const double process_began = cpu_clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
   std::promise<Status> done;
   std::future<Status> result = done.get_future();
   size_t applied = 0;
   double cpu_seconds = 0;
   std::thread folder([&] {
     Status folded = p->catch_up(&applied);
-    timespec cpu{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
-    cpu_seconds = double(cpu.tv_sec) + double(cpu.tv_nsec) / 1e9;
+    cpu_seconds = cpu_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
     done.set_value(std::move(folded));
   });
   uint64_t last_done = 0;
@@ -93,6 +98,7 @@ Status measure_catch_up(const Journal& log, const std::filesystem::path& dir, st
   }
   folder.join();
   report->seconds = std::chrono::duration<double>(Clock::now() - began).count();
+  report->process_cpu_seconds = cpu_clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - process_began;
   if (s = result.get(); !s) return s;
   report->events = applied;
   report->cpu_seconds = cpu_seconds;

@@ -15,8 +15,15 @@ struct CatchUpReport {
   uint64_t events = 0;  // folded
   double seconds = 0;
   double cpu_seconds = 0;  // CPU time of the folding thread: stable on a shared machine
+  // CPU time of the whole process meanwhile: the folding thread, the one
+  // writing its batches (fold_pipeline.h) and RocksDB's flushes and
+  // compactions. What the catch-up costs in all.
+  double process_cpu_seconds = 0;
   double events_per_s() const { return seconds > 0 ? double(events) / seconds : 0; }
   double events_per_cpu_s() const { return cpu_seconds > 0 ? double(events) / cpu_seconds : 0; }
+  double events_per_process_cpu_s() const {
+    return process_cpu_seconds > 0 ? double(events) / process_cpu_seconds : 0;
+  }
 };
 
 // Removes dir, opens projections there over log and folds everything.

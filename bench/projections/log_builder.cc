@@ -14,8 +14,6 @@ namespace autoriza::bench {
 
 namespace {
 
-constexpr size_t kLoadChunkRecords = 100'000;
-constexpr size_t kWindow = 8'192;
 
 nlohmann::json describe(const LogOptions& o) {
   return {{"affiliates", o.affiliates}, {"providers", o.providers}, {"prescribers", o.prescribers},

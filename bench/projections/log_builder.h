@@ -21,6 +21,11 @@
 namespace autoriza::bench {
 
 inline constexpr uint64_t kLogEventsMax = 100'000'000;
+// How the benchmark drives its engine: padron records per load chunk, commands in flight.
+inline constexpr size_t kLoadChunkRecords = 100'000;
+inline constexpr size_t kWindow = 8'192;
+// Nanoseconds as milliseconds, for reports.
+inline double ms(uint64_t ns) { return double(ns) / 1e6; }
 
 struct LogOptions {
   std::filesystem::path data = "ops/sample-data";  // nomenclator of the padrón

@@ -4,6 +4,8 @@
 //   2. folds it from scratch into fresh projections: catch-up rate (events/s)
 //      with a progress bar;
 //   3. times register, billing and history queries (p50/p99/max).
+// With --follow-rate R1,R2,... it measures instead how far the projections
+// trail a durable engine taking commands at those rates (follow.h).
 // Prints a table; --json and --csv write the same figures. Not a test.
 #include <CLI/CLI.hpp>
 #include <fstream>
@@ -12,6 +14,7 @@
 
 #include "catch_up.h"
 #include "driver.h"
+#include "follow.h"
 #include "log_builder.h"
 #include "padron.h"
 #include "query_bench.h"
@@ -22,8 +25,34 @@ namespace {
 struct Options {
   LogOptions log;
   size_t queries = 2'000;
+  FollowOptions follow;  // rates empty: the catch-up and query benchmark
   std::string json_file, csv_file;
 };
+
+void write_outputs(const Options& o, const nlohmann::json& r, const std::string& csv) {
+  if (!o.json_file.empty()) {
+    std::ofstream f(o.json_file, std::ios::trunc);
+    f << r.dump(2) << "\n";
+    if (!f) std::cerr << "bench_projections: cannot write " << o.json_file << "\n";
+  }
+  if (!o.csv_file.empty()) {
+    std::ofstream f(o.csv_file, std::ios::trunc | std::ios::binary);
+    f << csv;
+    if (!f) std::cerr << "bench_projections: cannot write " << o.csv_file << "\n";
+  }
+}
+
+int run_follow(const Options& o) {
+  std::vector<FollowReport> reports;
+  if (Status s = measure_follow(o.follow, std::cerr, &reports); !s) {
+    std::cerr << "bench_projections: follow: " << s.to_string() << "\n";
+    return 1;
+  }
+  const nlohmann::json r = follow_json(o.follow, reports);
+  print_follow(std::cout, r);
+  write_outputs(o, r, follow_csv(r));
+  return 0;
+}
 
 std::vector<std::string> months_spanned(const LogOptions& o, uint64_t commands) {
   const Millis start = *parse_instant(o.start);
@@ -38,7 +67,6 @@ std::vector<std::string> months_spanned(const LogOptions& o, uint64_t commands) 
   return months;
 }
 
-double ms(uint64_t ns) { return double(ns) / 1e6; }
 
 nlohmann::json results_json(const Options& o, const LogReport& log, const CatchUpReport& c,
                             const std::vector<QueryStats>& queries, const std::vector<std::string>& months) {
@@ -65,18 +93,23 @@ nlohmann::json results_json(const Options& o, const LogReport& log, const CatchU
             {"seconds", c.seconds},
             {"events_per_s", c.events_per_s()},
             {"cpu_seconds", c.cpu_seconds},
-            {"events_per_cpu_s", c.events_per_cpu_s()}}},
+            {"events_per_cpu_s", c.events_per_cpu_s()},
+            {"process_cpu_seconds", c.process_cpu_seconds},
+            {"events_per_process_cpu_s", c.events_per_process_cpu_s()}}},
           {"queries", q},
           {"load_average_1m", load_average_1m()}};
 }
 
 std::string results_csv(const nlohmann::json& r) {
-  std::string out = "metric,count,seconds,rate_per_s,cpu_seconds,rate_per_cpu_s,p50_ms,p99_ms,max_ms,mean_ms,errors\r\n";
+  std::string out =
+      "metric,count,seconds,rate_per_s,cpu_seconds,rate_per_cpu_s,process_cpu_seconds,rate_per_process_cpu_s,"
+      "p50_ms,p99_ms,max_ms,mean_ms,errors\r\n";
   const auto& c = r["catch_up"];
   out += "catch_up," + c["events"].dump() + "," + c["seconds"].dump() + "," + c["events_per_s"].dump() + "," +
-         c["cpu_seconds"].dump() + "," + c["events_per_cpu_s"].dump() + ",,,,,0\r\n";
+         c["cpu_seconds"].dump() + "," + c["events_per_cpu_s"].dump() + "," + c["process_cpu_seconds"].dump() + "," +
+         c["events_per_process_cpu_s"].dump() + ",,,,,0\r\n";
   for (const auto& q : r["queries"]) {
-    out += q["query"].get<std::string>() + "," + q["calls"].dump() + ",,,,," + q["p50_ms"].dump() + "," +
+    out += q["query"].get<std::string>() + "," + q["calls"].dump() + ",,,,,,," + q["p50_ms"].dump() + "," +
            q["p99_ms"].dump() + "," + q["max_ms"].dump() + "," + q["mean_ms"].dump() + "," + q["errors"].dump() +
            "\r\n";
   }
@@ -96,13 +129,15 @@ void print_table(std::ostream& out, const nlohmann::json& r) {
                 r["config"]["months"].dump().c_str(), std::thread::hardware_concurrency(),
                 r["load_average_1m"].get<double>());
   out << line;
-  std::snprintf(line, sizeof line, "%-16s %12s %9s %12s %11s %14s\n", "catch-up", "events", "seconds", "events/s",
-                "cpu seconds", "events/cpu-s");
+  std::snprintf(line, sizeof line, "%-16s %12s %9s %12s %11s %14s %12s %14s\n", "catch-up", "events", "seconds",
+                "events/s", "cpu seconds", "events/cpu-s", "process cpu", "events/proc-s");
   out << line;
-  std::snprintf(line, sizeof line, "%-16s %12llu %9.1f %12.0f %11.1f %14.0f\n\n", "from scratch",
+  std::snprintf(line, sizeof line, "%-16s %12llu %9.1f %12.0f %11.1f %14.0f %12.1f %14.0f\n", "from scratch",
                 (unsigned long long)c["events"].get<uint64_t>(), c["seconds"].get<double>(),
-                c["events_per_s"].get<double>(), c["cpu_seconds"].get<double>(), c["events_per_cpu_s"].get<double>());
+                c["events_per_s"].get<double>(), c["cpu_seconds"].get<double>(), c["events_per_cpu_s"].get<double>(),
+                c["process_cpu_seconds"].get<double>(), c["events_per_process_cpu_s"].get<double>());
   out << line;
+  out << "(cpu seconds: the folding thread; process cpu: it, the batch writer and RocksDB's flushes/compactions)\n\n";
   std::snprintf(line, sizeof line, "%-16s %7s %9s %8s %8s %8s %8s %6s\n", "query", "calls", "rows/call", "p50 ms",
                 "p99 ms", "max ms", "mean ms", "errors");
   out << line;
@@ -151,16 +186,7 @@ int run(const Options& o) {
   }
   const nlohmann::json r = results_json(o, log, catch_up, queries, plan.months);
   print_table(std::cout, r);
-  if (!o.json_file.empty()) {
-    std::ofstream f(o.json_file, std::ios::trunc);
-    f << r.dump(2) << "\n";
-    if (!f) std::cerr << "bench_projections: cannot write " << o.json_file << "\n";
-  }
-  if (!o.csv_file.empty()) {
-    std::ofstream f(o.csv_file, std::ios::trunc | std::ios::binary);
-    f << results_csv(r);
-    if (!f) std::cerr << "bench_projections: cannot write " << o.csv_file << "\n";
-  }
+  write_outputs(o, r, results_csv(r));
   return 0;
 }
 
@@ -195,11 +221,27 @@ int main(int argc, char** argv) {
   app.add_option("--queries", o.queries, "Calls per query kind")
       ->check(CLI::Range(size_t(1), size_t(10'000'000)))
       ->capture_default_str();
+  app.add_option("--follow-rate", o.follow.rates,
+                 "Instead: lag of the projections behind a durable engine at these commands/s (e.g. 1000,5000,10000)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  app.add_option("--follow-seconds", o.follow.seconds, "Seconds per rate of --follow-rate")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   app.add_option("--json", o.json_file, "Write the results as JSON into this file");
   app.add_option("--csv", o.csv_file, "Write the results as CSV into this file");
   CLI11_PARSE(app, argc, argv);
   o.log.dir = dir;
   o.log.data = data;
   o.log.affiliates = affiliates ? affiliates : std::clamp<size_t>(size_t(o.log.events / 10), 1, 1'000'000);
+  if (!o.follow.rates.empty()) {
+    o.follow.data = o.log.data;
+    o.follow.dir = o.log.dir / "follow";
+    o.follow.affiliates = affiliates ? affiliates : 100'000;
+    o.follow.providers = o.log.providers;
+    o.follow.seed = o.log.seed;
+    o.follow.start = o.log.start;
+    return run_follow(o);
+  }
   return run(o);
 }
