@@ -14,6 +14,9 @@ namespace autoriza {
 struct Partition::Pending {
   Callback done;
   Outcome outcome;
+  // Index in the commit's events of the event this answer recorded, whose
+  // bytes the outcome carries once durable; npos: none.
+  size_t event_index = std::string::npos;
 };
 
 // One batch on its way to the disk, with the answers it releases.
@@ -54,6 +57,19 @@ bool strip_drawn_material(fb::CommandUnion& c) {
   }
 }
 
+// SHA-256 with the algorithm fetched once and one context per thread:
+// OpenSSL 3's one-shot EVP_Digest(EVP_sha256()) fetches the implementation
+// and allocates a context on every call (callgrind: command_digest took
+// ~9,000 instructions per command with it, ~6,200 now, nearly all hashing).
+void sha256(const uint8_t* data, size_t size, unsigned char* md, unsigned* len) {
+  static EVP_MD* const algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  AUTORIZA_CHECK(algorithm != nullptr && ctx != nullptr);
+  const bool ok = EVP_DigestInit_ex(ctx.get(), algorithm, nullptr) == 1 && EVP_DigestUpdate(ctx.get(), data, size) == 1 &&
+                  EVP_DigestFinal_ex(ctx.get(), md, len) == 1;
+  AUTORIZA_CHECK(ok);
+}
+
 }  // namespace
 
 Digest command_digest(const fb::CommandUnion& original) {
@@ -71,7 +87,7 @@ Digest command_digest(const fb::CommandUnion& original) {
   builder.Finish(command->Pack(builder));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  EVP_Digest(builder.GetBufferPointer(), builder.GetSize(), md, &len, EVP_sha256(), nullptr);
+  sha256(builder.GetBufferPointer(), builder.GetSize(), md, &len);
   Digest d;
   std::copy(md, md + d.size(), d.begin());
   return d;
@@ -103,8 +119,15 @@ Partition::~Partition() {
 }
 
 void Partition::start() {
-  committer_ = std::thread([this] { run_committer(); });
-  writer_ = std::thread([this] { run(); });
+  // Named for profiles and debuggers (at most 15 characters).
+  committer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), ("az-commit-" + std::to_string(state_->partition())).c_str());
+    run_committer();
+  });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), ("az-writer-" + std::to_string(state_->partition())).c_str());
+    run();
+  });
 }
 
 void Partition::submit(Submission submission) {
@@ -257,7 +280,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
   batch_.events.push_back({state_->partition(), sequence, pack_event(event)});
   std::shared_ptr<const fb::ResultT> result(d.answer ? std::move(d.answer) : std::move(event.result));
   uncommitted_[sequence] = result;
-  answers.push_back({std::move(s.done), {Status::ok(), std::move(result), false, sequence}});
+  answers.push_back({std::move(s.done), {Status::ok(), std::move(result), false, sequence}, batch_.events.size() - 1});
 }
 
 void Partition::process(std::vector<Submission>& batch) {
@@ -334,7 +357,13 @@ void Partition::commit(CommitJob& job) {
     stats_.retries += job.retries;
   }
   batch_commands_.observe(double(job.commands));
-  for (Pending& p : job.answers) p.done(std::move(p.outcome));
+  for (Pending& p : job.answers) {
+    if (p.event_index != std::string::npos && p.outcome.status.is_ok()) {
+      AUTORIZA_CHECK(p.event_index < job.batch.events.size());
+      p.outcome.event = std::move(job.batch.events[p.event_index].bytes);
+    }
+    p.done(std::move(p.outcome));
+  }
 }
 
 }  // namespace autoriza

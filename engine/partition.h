@@ -28,6 +28,14 @@ struct Outcome {
   std::shared_ptr<const fb::ResultT> result;   // the answer when ok
   bool replayed = false;                       // an idempotent retry answered from the log
   Sequence recorded_sequence = 0;              // > 0: the new event of this partition that answered
+  // recorded_sequence > 0: that event's bytes as journaled (Kafka mode
+  // publishes them without reading them back); empty otherwise.
+  std::string event = {};
+  // Kafka gateway: the answer as the validator rendered it (JSON text), set
+  // instead of result, so the gateway answers from the reply's bytes.
+  std::string answer_json = {};
+  fb::Status answer_status = fb::Status::NONE;  // Kafka gateway: the business status of answer_json
+  bool recorded = false;  // Kafka gateway: the answer recorded a new event (recorded_sequence is the validator's)
 };
 using Callback = std::function<void(Outcome)>;
 
@@ -40,7 +48,7 @@ struct Submission {
   // Non-empty: not a command but an event of this partition decided elsewhere
   // (a Kafka topic): applied when its sequence is the next one, acknowledged
   // as replayed (and not applied) when already applied, refused on a gap.
-  std::string event;
+  std::string event = {};
 };
 
 struct PartitionStats {

@@ -1,12 +1,16 @@
 // autoriza kafka-bench: throughput and latency through gateway -> Kafka (dev
 // broker) -> validator -> answer, in one process, with producer batch/linger
 // knobs. Eligibility checks (each records an event) over the affiliates and
-// providers of --data, a window of requests in flight (closed loop).
+// providers of --data: a warm-up, then a window of requests in flight
+// (closed loop) or a fixed rate (--rate, open loop). Reports CPU time per
+// transaction too: on a shared machine it varies far less than tx/s.
 #include <algorithm>
 #include <fstream>
 #include <future>
 #include <iostream>
 #include <random>
+#include <sys/resource.h>
+#include <thread>
 
 #include "commands.h"
 #include "dev_cluster.h"
@@ -28,6 +32,9 @@ struct KafkaBenchOptions {
   int validators = 2;
   int linger_ms = 2;
   int batch_messages = 10'000;
+  int fetch_wait_ms = 5;
+  size_t warmup = 5'000;       // commands sent (and answered) before measuring
+  int64_t rate_per_s = 0;      // > 0: open loop at this rate
   std::string json;
 };
 
@@ -41,6 +48,73 @@ std::vector<std::string> first_column(const fs::path& csv) {
   }
   return out;
 }
+
+struct CpuSeconds {
+  double user = 0, system = 0;
+  CpuSeconds operator-(const CpuSeconds& b) const { return {user - b.user, system - b.system}; }
+};
+
+// CPU time of the whole process (every thread: bench, gateway, validators, broker).
+CpuSeconds process_cpu() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return {secs(u.ru_utime), secs(u.ru_stime)};
+}
+
+// Sends eligibility checks through the JSON service: at most `window` in
+// flight; with rate_per_s > 0 also paced at that rate (open loop, latency
+// counted from the planned send time, so a stall is not hidden).
+struct Driver {
+  Service& service;
+  const std::vector<std::string>& credentials;
+  const std::vector<std::string>& providers;
+  std::vector<int64_t> latencies_us = {};
+  size_t errors = 0;
+
+  void run(size_t first, size_t count, size_t window, int64_t rate_per_s, bool record) {
+    std::mutex m;
+    std::condition_variable cv;
+    size_t in_flight = 0, done = 0;
+    if (record) latencies_us.assign(count, 0);
+    const Millis now{1'762'084'800'000};  // 2025-11-02T12:00:00Z: fixed, so runs are comparable
+    const auto start = std::chrono::steady_clock::now();
+    auto last_report = start;
+    for (size_t k = 0; k < count; ++k) {
+      const size_t i = first + k;
+      auto planned = std::chrono::steady_clock::now();
+      if (rate_per_s > 0) {
+        planned = start + std::chrono::nanoseconds(int64_t(k) * 1'000'000'000 / rate_per_s);
+        std::this_thread::sleep_until(planned);
+      }
+      {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return in_flight < window; });
+        ++in_flight;
+      }
+      const std::string body = "{\"request_id\":\"kb-" + std::to_string(i) + "\",\"provider\":\"" +
+                               providers[i % providers.size()] + "\",\"credential\":\"" +
+                               credentials[(i * 7) % credentials.size()] + "\"}";
+      service.post("eligibility", body, now, [&, k, planned, record](Reply r) {
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - planned);
+        std::lock_guard lock(m);
+        if (record) latencies_us[k] = us.count();
+        if (r.status != 200) ++errors;
+        --in_flight;
+        ++done;
+        cv.notify_all();
+      });
+      const auto t = std::chrono::steady_clock::now();
+      if (t - last_report > std::chrono::seconds(2)) {
+        last_report = t;
+        const double s_elapsed = std::chrono::duration<double>(t - start).count();
+        std::cerr << "  " << k << "/" << count << " sent, " << size_t(double(k) / s_elapsed) << "/s\n";
+      }
+    }
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return done == count; });
+  }
+};
 
 int run_bench(const KafkaBenchOptions& o) {
   std::random_device rd;
@@ -68,6 +142,7 @@ int run_bench(const KafkaBenchOptions& o) {
   kafka::DevClusterOptions co;
   co.validators = o.validators;
   co.producer = {{"linger.ms", std::to_string(o.linger_ms)}, {"batch.num.messages", std::to_string(o.batch_messages)}};
+  co.consumer = {{"fetch.wait.max.ms", std::to_string(o.fetch_wait_ms)}};
   co.timeout_ms = 30'000;
   auto cluster = kafka::DevCluster::start(*engine, dir / "cluster", load.records, co, &s);
   if (!cluster) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
@@ -76,58 +151,35 @@ int run_bench(const KafkaBenchOptions& o) {
   const auto providers = first_column(fs::path(o.data) / "providers.csv");
   if (credentials.empty() || providers.empty()) return std::cerr << "kafka-bench: no affiliates or providers\n", 1;
 
-  std::mutex m;
-  std::condition_variable cv;
-  size_t in_flight = 0, done = 0, errors = 0;
-  std::vector<int64_t> latencies_us(o.commands, 0);
-  const Millis now{1'762'084'800'000};  // 2025-11-02T12:00:00Z: fixed, so runs are comparable
+  Driver driver{service, credentials, providers};
+  // Warm-up (not measured): consumers positioned, batches and caches primed.
+  const size_t warmup = std::min<size_t>(o.warmup, 100'000);
+  driver.run(0, warmup, o.window, 0, false);
+  const CpuSeconds cpu_before = process_cpu();
   const auto start = std::chrono::steady_clock::now();
-  auto last_report = start;
-  for (size_t i = 0; i < o.commands; ++i) {
-    {
-      std::unique_lock lock(m);
-      cv.wait(lock, [&] { return in_flight < o.window; });
-      ++in_flight;
-    }
-    const std::string body = "{\"request_id\":\"kb-" + std::to_string(i) + "\",\"provider\":\"" +
-                             providers[i % providers.size()] + "\",\"credential\":\"" +
-                             credentials[(i * 7) % credentials.size()] + "\"}";
-    const auto sent = std::chrono::steady_clock::now();
-    service.post("eligibility", body, now, [&, i, sent](Reply r) {
-      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - sent);
-      std::lock_guard lock(m);
-      latencies_us[i] = us.count();
-      if (r.status != 200) ++errors;
-      --in_flight;
-      ++done;
-      cv.notify_all();
-    });
-    const auto t = std::chrono::steady_clock::now();
-    if (t - last_report > std::chrono::seconds(2)) {
-      last_report = t;
-      const double s_elapsed = std::chrono::duration<double>(t - start).count();
-      std::cerr << "  " << i << "/" << o.commands << " sent, " << size_t(double(i) / s_elapsed) << "/s\n";
-    }
-  }
-  {
-    std::unique_lock lock(m);
-    cv.wait(lock, [&] { return done == o.commands; });
-  }
+  driver.run(warmup, o.commands, o.window, o.rate_per_s, true);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const CpuSeconds cpu = process_cpu() - cpu_before;
+  std::vector<int64_t>& latencies_us = driver.latencies_us;
   std::sort(latencies_us.begin(), latencies_us.end());
   auto pct = [&](double q) { return latencies_us[std::min(latencies_us.size() - 1, size_t(q * double(latencies_us.size())))]; };
   const double rate = double(o.commands) / seconds;
-  std::cout << "| commands | window | partitions | validators | linger_ms | batch | tx/s | p50 ms | p99 ms | errors |\n"
-            << "|---|---|---|---|---|---|---|---|---|---|\n"
-            << "| " << o.commands << " | " << o.window << " | " << o.partitions << " | " << o.validators << " | "
-            << o.linger_ms << " | " << o.batch_messages << " | " << size_t(rate) << " | " << double(pct(0.5)) / 1000.0
-            << " | " << double(pct(0.99)) / 1000.0 << " | " << errors << " |\n";
+  const double cpu_us_per_tx = (cpu.user + cpu.system) * 1e6 / double(o.commands);
+  const size_t errors = driver.errors;
+  std::cout << "| commands | window | rate/s | partitions | validators | linger_ms | fetch_wait_ms | tx/s | p50 ms | p99 ms | "
+               "CPU us/tx | errors |\n"
+            << "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+            << "| " << o.commands << " | " << o.window << " | " << (o.rate_per_s > 0 ? std::to_string(o.rate_per_s) : "closed")
+            << " | " << o.partitions << " | " << o.validators << " | " << o.linger_ms << " | " << o.fetch_wait_ms << " | "
+            << size_t(rate) << " | " << double(pct(0.5)) / 1000.0 << " | " << double(pct(0.99)) / 1000.0 << " | "
+            << size_t(cpu_us_per_tx) << " | " << errors << " |\n";
   if (!o.json.empty()) {
     std::ofstream out(o.json);
-    out << "{\"commands\":" << o.commands << ",\"window\":" << o.window << ",\"partitions\":" << o.partitions
-        << ",\"validators\":" << o.validators << ",\"linger_ms\":" << o.linger_ms
-        << ",\"batch_messages\":" << o.batch_messages << ",\"tx_per_s\":" << rate
-        << ",\"p50_ms\":" << double(pct(0.5)) / 1000.0 << ",\"p99_ms\":" << double(pct(0.99)) / 1000.0
+    out << "{\"commands\":" << o.commands << ",\"window\":" << o.window << ",\"rate_per_s\":" << o.rate_per_s
+        << ",\"partitions\":" << o.partitions << ",\"validators\":" << o.validators << ",\"linger_ms\":" << o.linger_ms
+        << ",\"fetch_wait_ms\":" << o.fetch_wait_ms << ",\"batch_messages\":" << o.batch_messages
+        << ",\"tx_per_s\":" << rate << ",\"p50_ms\":" << double(pct(0.5)) / 1000.0
+        << ",\"p99_ms\":" << double(pct(0.99)) / 1000.0 << ",\"cpu_us_per_tx\":" << cpu_us_per_tx
         << ",\"errors\":" << errors << "}\n";
   }
   return errors == 0 ? 0 : 1;
@@ -146,6 +198,11 @@ Run add_kafka_bench(CLI::App& app) {
   app.add_option("--validators", o->validators, "Validator workers")->check(CLI::Range(1, 16))->capture_default_str();
   app.add_option("--linger-ms", o->linger_ms, "Producer linger.ms (gateway and validators)")->capture_default_str();
   app.add_option("--batch", o->batch_messages, "Producer batch.num.messages")->capture_default_str();
+  app.add_option("--fetch-wait-ms", o->fetch_wait_ms, "Consumer fetch.wait.max.ms (gateway replies and validators)")->capture_default_str();
+  app.add_option("--warmup", o->warmup, "Commands sent before measuring (not counted)")->capture_default_str();
+  app.add_option("--rate", o->rate_per_s, "Open loop: send at this many commands/s (0: closed loop of --window)")
+      ->check(CLI::Range(int64_t(0), int64_t(10'000'000)))
+      ->capture_default_str();
   app.add_option("--json", o->json, "Also write the figures to this JSON file");
   return [o] { return run_bench(*o); };
 }

@@ -135,16 +135,24 @@ int serve_kafka(const KafkaServeOptions& in) {
     return rc != 0 || !worker.failure() ? 1 : 0;
   }
   Service service(*engine);
-  kafka::EventFollower follower(*engine, o.brokers);
-  if (Status s = follower.start(); !s) {
-    std::cerr << "autoriza " << o.role << ": " << s.to_string() << "\n";
-    return 1;
+  // The projections role folds the events topic into its store; so does a
+  // gateway unless --no-mirror (folding every event costs as much CPU as
+  // deciding it: a gateway that only forwards commands leaves reads to a
+  // projections worker).
+  std::unique_ptr<kafka::EventFollower> follower;
+  if (o.role == "projections" || o.mirror) {
+    follower = std::make_unique<kafka::EventFollower>(*engine, o.brokers);
+    if (Status s = follower->start(); !s) {
+      std::cerr << "autoriza " << o.role << ": " << s.to_string() << "\n";
+      return 1;
+    }
   }
+  auto failed = [&] { return follower ? follower->failure() : Status::ok(); };
   if (o.role == "projections") {
     engine->set_command_sink([](PartitionId, Submission s) {
       s.done({Status::unavailable("this process serves reads (projections); send commands to a gateway"), nullptr, false});
     });
-    return serve_http(service, o, [&] { return follower.failure(); });
+    return serve_http(service, o, failed);
   }
   kafka::GatewayOptions go;
   go.brokers = o.brokers;
@@ -156,7 +164,7 @@ int serve_kafka(const KafkaServeOptions& in) {
     std::cerr << "autoriza gateway: " << s.to_string() << "\n";
     return 1;
   }
-  return serve_http(service, o, [&] { return follower.failure(); });
+  return serve_http(service, o, failed);
 }
 
 Run add_devbroker(CLI::App& app) {

@@ -18,6 +18,7 @@ struct KafkaServeOptions {
   std::vector<int> own;      // validator: own these partitions (no group)
   std::string group = "autoriza-validators";
   int instance = 0;          // gateway: picks its partition of autoriza.replies
+  bool mirror = true;        // gateway: also fold autoriza.events into its store to answer reads (off: reads go to a projections worker)
   int64_t timeout_ms = 5000; // gateway: 504 after this
   int linger_ms = 1;
   int session_timeout_ms = 10000;  // validator: group session (a dead worker's partitions move after this)

@@ -202,6 +202,9 @@ Run add_serve(CLI::App& app) {
   app.add_option("--instance", o->kafka.instance, "Gateway: instance number (its partition of autoriza.replies)")
       ->check(CLI::Range(0, 65535));
   app.add_option("--timeout-ms", o->kafka.timeout_ms, "Gateway: answer 504 after this")->capture_default_str();
+  app.add_flag("--mirror,!--no-mirror", o->kafka.mirror,
+               "Gateway: fold autoriza.events into --store to answer reads (default); --no-mirror: commands only, "
+               "reads go to a projections worker");
   app.add_option("--session-timeout-ms", o->kafka.session_timeout_ms, "Validator: consumer group session timeout")
       ->check(CLI::Range(1000, 300000))
       ->capture_default_str();

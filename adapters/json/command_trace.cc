@@ -43,6 +43,11 @@ CommandAnswer answered(const fb::ResultT& result, bool replayed) {
   return CommandAnswer{200, fb::EnumNameStatus(result.status), replayed};
 }
 
+CommandAnswer answered(const Outcome& outcome) {
+  if (outcome.result) return answered(*outcome.result, outcome.replayed);
+  return CommandAnswer{200, fb::EnumNameStatus(outcome.answer_status), outcome.replayed};
+}
+
 CommandAnswer refused(int http_status) {
   // The adapters' error codes map one to one onto HTTP statuses (service.h).
   switch (http_status) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "commands_generated.h"
+#include "partition.h"
 #include "results_generated.h"
 
 namespace autoriza {
@@ -51,6 +52,8 @@ struct CommandAnswer {
 
 // The answer of an engine result (status 200, the result's business status).
 CommandAnswer answered(const fb::ResultT& result, bool replayed);
+// Of an ok outcome: from its result, or (Kafka gateway) from answer_status.
+CommandAnswer answered(const Outcome& outcome);
 // The answer of an error reply: its code ("INVALID_REQUEST"...) from the HTTP status.
 CommandAnswer refused(int http_status);
 

@@ -91,7 +91,7 @@ void Service::submit(const auth::Principal& principal, fb::CommandUnion command,
     return done(Outcome{s, nullptr, false});
   }
   engine_.submit(std::move(command), now, [this, trace = std::move(trace), done = std::move(done)](Outcome o) {
-    observe(trace, o.status ? answered(*o.result, o.replayed) : refused(http_status(o.status.kind())));
+    observe(trace, o.status ? answered(o) : refused(http_status(o.status.kind())));
     done(std::move(o));
   }, std::string(channel));
 }
@@ -109,7 +109,8 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
         observe(trace, refused(r.status));
         return done(std::move(r));
       }
-      observe(trace, answered(*o.result, o.replayed));
+      observe(trace, answered(o));
+      if (!o.answer_json.empty()) return done(Reply{200, o.answer_json});  // Kafka gateway: rendered by the validator
       done(Reply{200, encode_result(type, *o.result).dump()});
     };
     if (executor_) {

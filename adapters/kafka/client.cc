@@ -131,4 +131,25 @@ Status partition_count(rd_kafka_t* rk, const char* topic, int32_t* count, std::c
   return s;
 }
 
+size_t MessageBatch::poll(rd_kafka_t* consumer, std::chrono::milliseconds timeout) {
+  clear();
+  rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer, int(timeout.count()));
+  if (!first) return 0;
+  messages_[0] = first;
+  size_ = 1;
+  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(consumer);
+  if (!queue) return size_;
+  // timeout 0: what is queued now, never waiting for a fuller batch.
+  const ssize_t more = rd_kafka_consume_batch_queue(queue, 0, messages_ + 1, kMessagesMax - 1);
+  rd_kafka_queue_destroy(queue);
+  if (more > 0) size_ += size_t(more);
+  AUTORIZA_CHECK(size_ <= kMessagesMax);
+  return size_;
+}
+
+void MessageBatch::clear() {
+  for (size_t i = 0; i < size_; ++i) rd_kafka_message_destroy(messages_[i]);
+  size_ = 0;
+}
+
 }  // namespace autoriza::kafka

@@ -65,4 +65,27 @@ Status partition_count(rd_kafka_t* rk, const char* topic, int32_t* count,
 
 Status status_of(rd_kafka_resp_err_t err, const std::string& what);
 
+// Messages taken from a consumer in one go, destroyed together. Taking many
+// messages per call is what keeps librdkafka's per-message cost low (one
+// queue lock and one wake-up per batch instead of per message).
+class MessageBatch {
+ public:
+  static constexpr size_t kMessagesMax = 1024;
+  MessageBatch() = default;
+  MessageBatch(const MessageBatch&) = delete;
+  MessageBatch& operator=(const MessageBatch&) = delete;
+  ~MessageBatch() { clear(); }
+  // Waits up to timeout for a first message, then takes without waiting
+  // whatever else is queued, at most kMessagesMax in all (serves the
+  // consumer's callbacks too, e.g. rebalances). Returns how many it holds.
+  size_t poll(rd_kafka_t* consumer, std::chrono::milliseconds timeout);
+  size_t size() const { return size_; }
+  const rd_kafka_message_t* operator[](size_t i) const { return messages_[i]; }
+  void clear();
+
+ private:
+  rd_kafka_message_t* messages_[kMessagesMax] = {};
+  size_t size_ = 0;
+};
+
 }  // namespace autoriza::kafka

@@ -38,9 +38,12 @@ std::unique_ptr<DevCluster> DevCluster::start(Engine& gateway_engine, const std:
   go.brokers = c->broker_->bootstrap();
   go.timeout_ms = options.timeout_ms;
   go.producer = options.producer;
+  go.consumer = options.consumer;
   c->gateway_ = std::make_unique<KafkaGateway>(gateway_engine, go);
   if (*status = c->gateway_->start(); !*status) return nullptr;
-  c->follower_ = std::make_unique<EventFollower>(gateway_engine, c->broker_->bootstrap());
+  FollowerOptions fo;
+  fo.on_demand = true;  // the mirror folds when sync() asks (queries, tests), not on the command path
+  c->follower_ = std::make_unique<EventFollower>(gateway_engine, c->broker_->bootstrap(), fo);
   if (*status = c->follower_->start(); !*status) return nullptr;
   return c;
 }
@@ -55,7 +58,9 @@ Status DevCluster::start_worker(size_t i) {
   wo.brokers = broker_->bootstrap();
   wo.producer = options_.producer;
   wo.manual = !options_.group;
-  wo.consumer = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+  wo.consumer = options_.consumer;
+  wo.consumer["session.timeout.ms"] = "6000";
+  wo.consumer["heartbeat.interval.ms"] = "500";
   for (int32_t p = 0; p < int32_t(gateway_engine_->options().partitions); ++p) {
     if (size_t(p) % size_t(options_.validators) == i) wo.partitions.push_back(p);
   }

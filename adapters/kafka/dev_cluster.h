@@ -4,7 +4,7 @@
 //   dev broker (mock, 3 brokers) + N validator workers (each its own engine
 //   and store under dir/validator-<i>, the same reference data and keys) +
 //   a gateway on the caller's engine, whose store becomes the mirror of
-//   autoriza.events (reads, projections).
+//   autoriza.events (reads, projections), folded when sync() is called.
 // FOR DEVELOPMENT AND TESTS: production runs each role as its own process
 // against a real cluster (ops/kafka.md).
 #include <filesystem>
@@ -23,6 +23,7 @@ struct DevClusterOptions {
   int validators = 2;
   bool group = false;         // consumer group (rebalances) instead of partitions split i % validators
   Properties producer;        // gateway and validators (linger.ms, batch.num.messages...)
+  Properties consumer;        // gateway replies and validators (fetch.wait.max.ms...)
   int64_t timeout_ms = 10'000;
 };
 

@@ -4,8 +4,8 @@
 
 namespace autoriza::kafka {
 
-EventFollower::EventFollower(Engine& mirror, std::string brokers, Properties extra)
-    : mirror_(mirror), brokers_(std::move(brokers)), extra_(std::move(extra)) {}
+EventFollower::EventFollower(Engine& mirror, std::string brokers, FollowerOptions options)
+    : mirror_(mirror), brokers_(std::move(brokers)), options_(std::move(options)) {}
 
 EventFollower::~EventFollower() {
   stop_ = true;
@@ -17,7 +17,7 @@ EventFollower::~EventFollower() {
 
 Status EventFollower::start() {
   Status s;
-  consumer_ = make_consumer(brokers_, "", extra_, nullptr, nullptr, &s);
+  consumer_ = make_consumer(brokers_, "", options_.consumer, nullptr, nullptr, &s);
   if (!consumer_) return s;
   if (s = partition_count(consumer_.get(), kEventsTopic, &partitions_); !s) return s;
   if (partitions_ != int32_t(mirror_.options().partitions)) {
@@ -33,50 +33,85 @@ Status EventFollower::start() {
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return status_of(err, "assign autoriza.events");
-  thread_ = std::thread([this] { run(); });
+  if (options_.on_demand) set_paused(true);
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "az-follower");
+    run();
+  });
   return Status::ok();
 }
 
+void EventFollower::set_paused(bool paused) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions_);
+  for (int32_t p = 0; p < partitions_; ++p) rd_kafka_topic_partition_list_add(list, kEventsTopic, p);
+  const rd_kafka_resp_err_t err =
+      paused ? rd_kafka_pause_partitions(consumer_.get(), list) : rd_kafka_resume_partitions(consumer_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) spdlog::warn("event follower: {} partitions: {}", paused ? "pause" : "resume", rd_kafka_err2str(err));
+}
+
 void EventFollower::run() {
+  MessageBatch batch;
+  bool paused = options_.on_demand;
   while (!stop_.load()) {
+    if (options_.on_demand) {
+      const bool wanted = demand_.load() > 0;
+      if (wanted == paused) {
+        set_paused(!wanted);
+        paused = !wanted;
+      }
+      if (!wanted) {
+        std::unique_lock lock(mutex_);
+        progress_.wait_for(lock, std::chrono::milliseconds(100), [&] { return demand_.load() > 0 || stop_.load(); });
+        continue;
+      }
+    }
     {
       std::unique_lock lock(mutex_);
       if (!progress_.wait_for(lock, std::chrono::milliseconds(100), [&] { return in_flight_ < kInFlightMax; })) continue;
     }
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 50);
-    if (!m) continue;
-    if (m->err) {
-      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        spdlog::warn("event follower: {} ({})", rd_kafka_message_errstr(m), error_class_name(classify(m->err)));
-      }
-      rd_kafka_message_destroy(m);
-      continue;
-    }
-    const auto partition = size_t(m->partition);
-    const int64_t next = m->offset + 1;
-    std::string bytes(static_cast<const char*>(m->payload), m->len);
-    rd_kafka_message_destroy(m);
-    {
-      std::lock_guard lock(mutex_);
-      ++in_flight_;
-    }
-    mirror_.apply_event(std::move(bytes), [this, partition, next](Outcome o) {
-      std::lock_guard lock(mutex_);
-      --in_flight_;
-      if (!o.status) {
-        spdlog::critical("event follower: {}", o.status.to_string());
-        if (failure_) failure_ = o.status;
-      } else {
-        (o.replayed ? duplicates_ : applied_).fetch_add(1);
-      }
-      // Callbacks of one partition come in order from its writer.
-      if (partition < next_offset_.size()) next_offset_[partition] = std::max(next_offset_[partition], next);
-      progress_.notify_all();
-    });
+    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(50));
+    for (size_t i = 0; i < n; ++i) apply(batch[i]);
+    batch.clear();
   }
 }
 
+void EventFollower::apply(const rd_kafka_message_t* m) {
+  if (m->err) {
+    if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      spdlog::warn("event follower: {} ({})", rd_kafka_message_errstr(m), error_class_name(classify(m->err)));
+    }
+    return;
+  }
+  const auto partition = size_t(m->partition);
+  const int64_t next = m->offset + 1;
+  std::string bytes(static_cast<const char*>(m->payload), m->len);
+  {
+    std::lock_guard lock(mutex_);
+    ++in_flight_;
+  }
+  mirror_.apply_event(std::move(bytes), [this, partition, next](Outcome o) {
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+    if (!o.status) {
+      spdlog::critical("event follower: {}", o.status.to_string());
+      if (failure_) failure_ = o.status;
+    } else {
+      (o.replayed ? duplicates_ : applied_).fetch_add(1);
+    }
+    // Callbacks of one partition come in order from its writer.
+    if (partition < next_offset_.size()) next_offset_[partition] = std::max(next_offset_[partition], next);
+    progress_.notify_all();
+  });
+}
+
 Status EventFollower::sync(std::chrono::milliseconds timeout) {
+  demand_.fetch_add(1);
+  struct Release {
+    std::atomic<int>& demand;
+    ~Release() { demand.fetch_sub(1); }
+  } release{demand_};
+  progress_.notify_all();
   std::vector<int64_t> high(size_t(partitions_), 0);
   for (int32_t p = 0; p < partitions_; ++p) {
     int64_t low = 0;

@@ -16,9 +16,18 @@
 
 namespace autoriza::kafka {
 
+struct FollowerOptions {
+  // false: folds continuously (the projections role). true: folds only while
+  // a sync() waits, its partitions paused otherwise: a mirror nobody reads
+  // between syncs costs nothing (the dev cluster's gateway: scenario queries
+  // and tests sync before they read).
+  bool on_demand = false;
+  Properties consumer;
+};
+
 class EventFollower {
  public:
-  EventFollower(Engine& mirror, std::string brokers, Properties extra = {});
+  EventFollower(Engine& mirror, std::string brokers, FollowerOptions options = {});
   ~EventFollower();  // stops the thread
   Status start();
   // Blocks until every event written before the call is applied to the
@@ -34,11 +43,14 @@ class EventFollower {
 
  private:
   void run();
+  void apply(const rd_kafka_message_t* m);
+  void set_paused(bool paused);
   static constexpr size_t kInFlightMax = 8192;  // apply_event calls not yet answered
 
   Engine& mirror_;
   std::string brokers_;
-  Properties extra_;
+  FollowerOptions options_;
+  std::atomic<int> demand_{0};  // sync() calls waiting (on_demand mode)
   Handle consumer_;
   int32_t partitions_ = 0;
   std::thread thread_;

@@ -45,7 +45,7 @@ Status KafkaGateway::start() {
   Status s;
   producer_ = make_producer(options_.brokers, options_.producer, &KafkaGateway::on_delivery, this, &s);
   if (!producer_) return s;
-  consumer_ = make_consumer(options_.brokers, "", {}, nullptr, nullptr, &s);
+  consumer_ = make_consumer(options_.brokers, "", options_.consumer, nullptr, nullptr, &s);
   if (!consumer_) return s;
   int32_t count = 0;
   if (s = partition_count(consumer_.get(), kRepliesTopic, &count); !s) return s;
@@ -64,9 +64,16 @@ Status KafkaGateway::start() {
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return status_of(err, "assign autoriza.replies");
-  replies_ = std::thread([this] { run_replies(); });
-  timer_ = std::thread([this] { run_timeouts(); });
+  replies_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "az-gw-replies");
+    run_replies();
+  });
+  timer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "az-gw-timer");
+    run_timeouts();
+  });
   poller_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "az-gw-poll");
     while (!stop_.load()) rd_kafka_poll(producer_.get(), 50);
   });
   engine_.set_command_sink([this](PartitionId p, Submission sub) { submit(p, std::move(sub)); });
@@ -124,22 +131,27 @@ void KafkaGateway::finish(uint64_t correlation, Outcome outcome) {
 }
 
 void KafkaGateway::run_replies() {
+  MessageBatch batch;
   while (!stop_.load()) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 50);
-    if (!m) continue;
-    if (m->err) {
-      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) spdlog::warn("gateway replies: {}", rd_kafka_message_errstr(m));
-      rd_kafka_message_destroy(m);
-      continue;
+    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(50));
+    for (size_t i = 0; i < n; ++i) {
+      const rd_kafka_message_t* m = batch[i];
+      if (m->err) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) spdlog::warn("gateway replies: {}", rd_kafka_message_errstr(m));
+        continue;
+      }
+      const Status framing = visit_replies(
+          std::string_view(static_cast<const char*>(m->payload), m->len), [this](std::string_view bytes) {
+            ReplyMessage r;
+            if (Status s = decode_reply(bytes, &r); !s) {
+              spdlog::error("gateway replies: skipping a reply: {}", s.to_string());
+              return;
+            }
+            finish(r.correlation, std::move(r.outcome));
+          });
+      if (!framing) spdlog::error("gateway replies: {} (the rest of that message is skipped)", framing.to_string());
     }
-    ReplyMessage r;
-    Status s = decode_reply(std::string_view(static_cast<const char*>(m->payload), m->len), &r);
-    rd_kafka_message_destroy(m);
-    if (!s) {
-      spdlog::error("gateway replies: skipping a reply: {}", s.to_string());
-      continue;
-    }
-    finish(r.correlation, std::move(r.outcome));
+    batch.clear();
   }
 }
 

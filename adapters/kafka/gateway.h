@@ -26,6 +26,7 @@ struct GatewayOptions {
   int64_t timeout_ms = 5'000;       // no reply by then: 504
   size_t pending_max = 100'000;     // answers awaited at once; beyond: 503
   Properties producer;              // e.g. linger.ms, batch.num.messages
+  Properties consumer;              // of the replies consumer, e.g. fetch.wait.max.ms
 };
 
 class KafkaGateway {

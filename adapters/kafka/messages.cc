@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "codec.h"  // encode_result: the answer as JSON
 #include "records.h"
 #include "state_store.h"
 
@@ -10,7 +11,7 @@ namespace autoriza::kafka {
 namespace {
 
 constexpr size_t kCommandHeaderBytes = 14;
-constexpr size_t kReplyHeaderBytes = 14;
+constexpr size_t kReplyHeaderBytes = 15;
 
 template <typename T>
 void put(std::string& out, T v) {
@@ -28,15 +29,24 @@ T get(std::string_view bytes, size_t at) {
 
 }  // namespace
 
+// The header, then an fb::Event packed straight from the parts (no copy of
+// the command into an EventT first).
 std::string encode_command(const CommandMessage& m) {
-  fb::EventT envelope;
-  envelope.command = m.command;
-  envelope.command_time_ms = m.now.value;
-  envelope.channel = m.channel;
-  std::string out = "AZC1";
+  flatbuffers::FlatBufferBuilder b(512);
+  const auto command = m.command.Pack(b);
+  const auto channel = b.CreateString(m.channel);
+  fb::EventBuilder event(b);
+  event.add_command_type(m.command.type);
+  event.add_command(command);
+  event.add_command_time_ms(m.now.value);
+  event.add_channel(channel);
+  fb::FinishEventBuffer(b, event.Finish());
+  std::string out;
+  out.reserve(kCommandHeaderBytes + b.GetSize());
+  out = "AZC1";
   put<uint64_t>(out, m.correlation);
   put<uint16_t>(out, m.reply_partition);
-  out += pack_event(envelope);
+  out.append(reinterpret_cast<const char*>(b.GetBufferPointer()), b.GetSize());
   return out;
 }
 
@@ -57,32 +67,73 @@ Status decode_command(std::string_view bytes, CommandMessage* out) {
   return Status::ok();
 }
 
-std::string encode_reply(uint64_t correlation, const Outcome& outcome) {
-  std::string out = "AZR1";
+std::string encode_reply(uint64_t correlation, fb::Command type, const Outcome& outcome) {
+  std::string out = "AZR2";
   put<uint64_t>(out, correlation);
   put<uint8_t>(out, uint8_t(outcome.status.kind()));
-  put<uint8_t>(out, outcome.replayed ? 1 : 0);
+  const bool recorded = outcome.recorded_sequence > 0 && !outcome.replayed;
+  put<uint8_t>(out, uint8_t((outcome.replayed ? 1 : 0) | (recorded ? 2 : 0)));
+  put<uint8_t>(out, uint8_t(outcome.status.is_ok() && outcome.result ? outcome.result->status : fb::Status::NONE));
   const std::string& message = outcome.status.message();
   const std::string& field = outcome.status.field();
   put<uint16_t>(out, uint16_t(std::min<size_t>(message.size(), 0xffff)));
   out.append(message.data(), std::min<size_t>(message.size(), 0xffff));
   put<uint16_t>(out, uint16_t(std::min<size_t>(field.size(), 0xffff)));
   out.append(field.data(), std::min<size_t>(field.size(), 0xffff));
-  if (outcome.status.is_ok() && outcome.result) {
-    fb::EventT envelope;
-    envelope.result = std::make_unique<fb::ResultT>(*outcome.result);
-    out += pack_event(envelope);
+  if (outcome.status.is_ok()) {
+    AUTORIZA_CHECK(outcome.result != nullptr);  // the engine answers ok with a result
+    out += encode_result(type, *outcome.result).dump();
   }
   return out;
 }
 
+void append_reply(std::string* batch, std::string_view reply) {
+  if (batch->empty()) {
+    *batch = "AZB1";
+    put<uint16_t>(*batch, 0);
+  }
+  const size_t n = replies_in(*batch) + 1;
+  AUTORIZA_CHECK(n <= kRepliesPerMessageMax);
+  (*batch)[4] = char(n & 0xff);
+  (*batch)[5] = char(n >> 8);
+  put<uint32_t>(*batch, uint32_t(reply.size()));
+  batch->append(reply);
+}
+
+size_t replies_in(std::string_view batch) { return batch.size() < 6 ? 0 : get<uint16_t>(batch, 4); }
+
+Status visit_replies(std::string_view batch, const std::function<void(std::string_view)>& visit) {
+  if (batch.size() < 6 || batch.substr(0, 4) != "AZB1") {
+    return Status::corruption("reply batch: no AZB1 header (" + std::to_string(batch.size()) + " bytes)");
+  }
+  const size_t n = get<uint16_t>(batch, 4);
+  if (n > kRepliesPerMessageMax) return Status::corruption("reply batch: " + std::to_string(n) + " replies");
+  size_t at = 6;
+  for (size_t i = 0; i < n; ++i) {
+    if (at + 4 > batch.size()) return Status::corruption("reply batch: truncated at reply " + std::to_string(i));
+    const size_t len = get<uint32_t>(batch, at);
+    at += 4;
+    if (len > batch.size() - at) return Status::corruption("reply batch: reply " + std::to_string(i) + " overruns");
+    visit(batch.substr(at, len));
+    at += len;
+  }
+  return at == batch.size() ? Status::ok() : Status::corruption("reply batch: trailing bytes");
+}
+
 Status decode_reply(std::string_view bytes, ReplyMessage* out) {
-  if (bytes.size() < kReplyHeaderBytes + 2 || bytes.substr(0, 4) != "AZR1") {
-    return Status::corruption("reply message: no AZR1 header (" + std::to_string(bytes.size()) + " bytes)");
+  if (bytes.size() < kReplyHeaderBytes + 2 || bytes.substr(0, 4) != "AZR2") {
+    return Status::corruption("reply message: no AZR2 header (" + std::to_string(bytes.size()) + " bytes)");
   }
   out->correlation = get<uint64_t>(bytes, 4);
   const auto kind = StatusKind(get<uint8_t>(bytes, 12));
-  out->outcome.replayed = get<uint8_t>(bytes, 13) != 0;
+  const auto flags = get<uint8_t>(bytes, 13);
+  out->outcome.replayed = (flags & 1) != 0;
+  out->outcome.recorded = (flags & 2) != 0;
+  const auto business = get<uint8_t>(bytes, 14);
+  if (business > uint8_t(fb::Status::MAX)) {
+    return Status::corruption("reply message: unknown business status " + std::to_string(int(business)));
+  }
+  out->outcome.answer_status = fb::Status(business);
   size_t at = kReplyHeaderBytes;
   const size_t n = get<uint16_t>(bytes, at);
   at += 2;
@@ -95,14 +146,11 @@ Status decode_reply(std::string_view bytes, ReplyMessage* out) {
   std::string field(bytes.substr(at, m));
   at += m;
   switch (kind) {
-    case StatusKind::kOk: {
-      fb::EventT envelope;
-      if (Status s = unpack_event(bytes.substr(at), &envelope); !s) return Status::corruption("reply message: " + s.message());
-      if (!envelope.result) return Status::corruption("reply message: ok without a result");
-      out->outcome.result = std::shared_ptr<const fb::ResultT>(std::move(envelope.result));
+    case StatusKind::kOk:
+      if (at >= bytes.size()) return Status::corruption("reply message: ok without an answer");
+      out->outcome.answer_json.assign(bytes.substr(at));
       out->outcome.status = Status::ok();
       return Status::ok();
-    }
     case StatusKind::kInvalidRequest: out->outcome.status = Status::invalid(message, field); break;
     case StatusKind::kNotFound: out->outcome.status = Status::not_found(message); break;
     case StatusKind::kConflict: out->outcome.status = Status::conflict(message); break;

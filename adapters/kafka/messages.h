@@ -14,16 +14,24 @@
 // autoriza.events, key = the command's key, value = the packed fb::Event as
 // journaled by the validator (partition, sequence, command_offset inside).
 //
-// autoriza.replies, key = none, partition = the gateway's reply partition:
-//   [0..4)   "AZR1"
+// autoriza.replies, key = none, partition = the gateway's reply partition;
+// value = a batch of replies (the validator sends together the replies that
+// one round of delivery reports released, so a message carries many):
+//   [0..4)   "AZB1"
+//   [4..6)   u16 n (1..kRepliesPerMessageMax), then n times: u32 length, one reply:
+//   [0..4)   "AZR2"
 //   [4..12)  u64 correlation id
-//   [12]     u8 StatusKind;  [13] u8 replayed
-//   [14..16) u16 n, then n bytes: status message
+//   [12]     u8 StatusKind;  [13] u8 flags: bit 0 replayed, bit 1 recorded a new event
+//   [14]     u8 fb::Status of the answer (NONE when not ok): counted by the gateway's metrics
+//   [15..17) u16 n, then n bytes: status message
 //   u16 m, then m bytes: status field
-//   rest:    packed fb::Event with only `result` set (when the status is ok)
+//   rest:    the answer as JSON text (when the status is ok), rendered by the
+//            validator exactly as the embedded service renders it, so the
+//            gateway answers with these bytes (no decode, no re-encoding)
 // A reply is produced only after the event that answered it (if any) was
 // acknowledged by Kafka (acks=all), so an answered transaction is durable.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -43,9 +51,20 @@ Status decode_command(std::string_view bytes, CommandMessage* out);
 
 struct ReplyMessage {
   uint64_t correlation = 0;
-  Outcome outcome;
+  Outcome outcome;  // status, replayed, recorded, answer_json and answer_status (result stays null)
 };
-std::string encode_reply(uint64_t correlation, const Outcome& outcome);
+// type: the command answered (how its result renders as JSON).
+std::string encode_reply(uint64_t correlation, fb::Command type, const Outcome& outcome);
 Status decode_reply(std::string_view bytes, ReplyMessage* out);
+
+inline constexpr size_t kRepliesPerMessageMax = 1024;
+inline constexpr size_t kReplyBatchBytesMax = 512 * 1024;  // well under Kafka's message.max.bytes (1 MB)
+// Appends one encoded reply to a batch value (started when empty). The
+// caller keeps a batch within kRepliesPerMessageMax and kReplyBatchBytesMax.
+void append_reply(std::string* batch, std::string_view reply);
+size_t replies_in(std::string_view batch);
+// Calls visit(reply bytes) for each reply of a batch value, in order;
+// kCorruption when the framing is broken (replies before it were visited).
+Status visit_replies(std::string_view batch, const std::function<void(std::string_view)>& visit);
 
 }  // namespace autoriza::kafka

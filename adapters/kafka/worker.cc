@@ -16,7 +16,7 @@ namespace autoriza::kafka {
 struct ValidatorWorker::Lane {
   std::mutex mutex;
   Sequence produced = 0, delivered = 0;
-  std::deque<std::pair<Sequence, std::pair<uint16_t, std::string>>> waiting;  // (needed, (reply partition, value))
+  std::deque<std::pair<Sequence, PendingReply>> waiting;  // (event sequence it needs acknowledged, reply)
 };
 
 // What a delivery report is about (the message's opaque).
@@ -24,8 +24,7 @@ struct ValidatorWorker::Tag {
   enum Kind { kEvent, kReply, kReproduced } kind = kEvent;
   int32_t partition = 0;
   Sequence sequence = 0;
-  uint16_t reply_partition = 0;
-  std::string reply;  // kEvent: the reply released by this event's acknowledgement
+  PendingReply reply;  // kEvent: the reply released by this event's acknowledgement
 };
 
 ValidatorWorker::ValidatorWorker(Engine& engine, WorkerOptions options) : engine_(engine), options_(std::move(options)) {
@@ -52,9 +51,11 @@ Status ValidatorWorker::start() {
                            "--partitions");
   }
   poller_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "az-val-poll");
     char reason[512];
     while (!stop_.load()) {
       rd_kafka_poll(producer_.get(), 20);
+      flush_replies();
       if (rd_kafka_resp_err_t e = rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) {
         fail(Status::unavailable(std::string("fatal producer error: ") + rd_kafka_err2name(e) + ": " + reason));
         return;
@@ -81,7 +82,10 @@ Status ValidatorWorker::start() {
     rd_kafka_topic_partition_list_destroy(topics);
     if (err) return status_of(err, "subscribe to autoriza.commands");
   }
-  loop_ = std::thread([this] { run(); });
+  loop_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "az-val-loop");
+    run();
+  });
   return Status::ok();
 }
 
@@ -93,7 +97,11 @@ void ValidatorWorker::stop() {
   // Answers still inside the engine produce events and replies: let them out.
   for (int i = 0; i < 500 && in_flight_.load() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (producer_) {
-    for (int i = 0; i < 100 && rd_kafka_outq_len(producer_.get()) > 0; ++i) rd_kafka_poll(producer_.get(), 50);
+    flush_replies();
+    for (int i = 0; i < 100 && rd_kafka_outq_len(producer_.get()) > 0; ++i) {
+      rd_kafka_poll(producer_.get(), 50);
+      flush_replies();  // replies released by these reports
+    }
   }
   if (poller_.joinable()) poller_.join();
 }
@@ -263,6 +271,7 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
 }
 
 void ValidatorWorker::run() {
+  MessageBatch batch;
   while (!stop_.load()) {
     if (rewind_.exchange(false)) {
       // Re-run the assignment steps for what we own (re-produces what failed).
@@ -280,16 +289,17 @@ void ValidatorWorker::run() {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
       continue;
     }
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), 50);
-    if (!m) continue;
-    if (m->err) {
-      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    // A batch may overshoot in_flight_max by MessageBatch::kMessagesMax: the bound is their sum.
+    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(50));
+    for (size_t i = 0; i < n; ++i) {
+      const rd_kafka_message_t* m = batch[i];
+      if (!m->err) {
+        on_command(m);
+      } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         spdlog::warn("validator: {} ({})", rd_kafka_message_errstr(m), error_class_name(classify(m->err)));
       }
-    } else {
-      on_command(m);
     }
-    rd_kafka_message_destroy(m);
+    batch.clear();
   }
 }
 
@@ -302,9 +312,10 @@ void ValidatorWorker::on_command(const rd_kafka_message_t* m) {
     return;
   }
   const int32_t p = m->partition;
+  const fb::Command type = c.command.type;
   std::string key(m->key ? static_cast<const char*>(m->key) : "", m->key_len);
   if (engine_.route(c.command) != PartitionId(p)) {
-    answer(p, key, c.correlation, c.reply_partition,
+    answer(p, type, key, c.correlation, c.reply_partition,
            {Status::invalid("command routed to partition " + std::to_string(p) + " but it belongs to " +
                             std::to_string(engine_.route(c.command)) + " (gateway and validator disagree on --partitions?)"),
             nullptr, false});
@@ -317,36 +328,40 @@ void ValidatorWorker::on_command(const rd_kafka_message_t* m) {
   }
   engine_.submit(
       std::move(c.command), c.now,
-      [this, p, key = std::move(key), correlation = c.correlation, reply = c.reply_partition](Outcome o) mutable {
-        answer(p, std::move(key), correlation, reply, std::move(o));
+      [this, p, type, key = std::move(key), correlation = c.correlation, reply = c.reply_partition](Outcome o) mutable {
+        answer(p, type, std::move(key), correlation, reply, std::move(o));
         in_flight_.fetch_sub(1);
       },
       c.channel, m->offset);
 }
 
-// From the engine's committer thread, in commit order per partition.
-void ValidatorWorker::answer(int32_t p, std::string key, uint64_t correlation, uint16_t reply_partition, Outcome o) {
-  const std::string reply = encode_reply(correlation, o);
+// From the engine's committer thread, in commit order per partition. Only
+// produces the event: the reply is rendered on the poll thread once Kafka
+// acknowledged it (the committer is its partition's serial stage).
+void ValidatorWorker::answer(int32_t p, fb::Command type, std::string key, uint64_t correlation,
+                             uint16_t reply_partition, Outcome o) {
   Lane& lane = *lanes_[size_t(p)];
   if (o.status && o.recorded_sequence > 0 && !o.replayed) {
-    std::string bytes;
-    if (Status s = engine_.journal().read_event(PartitionId(p), o.recorded_sequence, &bytes); !s) return fail(s);
+    std::string bytes = std::move(o.event);  // as journaled; read back only if the engine did not hand it over
+    if (bytes.empty()) {
+      if (Status s = engine_.journal().read_event(PartitionId(p), o.recorded_sequence, &bytes); !s) return fail(s);
+    }
     auto tag = std::make_unique<Tag>();
     tag->kind = Tag::kEvent;
     tag->partition = p;
     tag->sequence = o.recorded_sequence;
-    tag->reply_partition = reply_partition;
-    tag->reply = reply;
+    const Sequence sequence = o.recorded_sequence;
+    tag->reply = PendingReply{reply_partition, correlation, type, std::move(o)};
     {
       std::lock_guard lock(lane.mutex);
-      lane.produced = std::max(lane.produced, o.recorded_sequence);
+      lane.produced = std::max(lane.produced, sequence);
     }
     rd_kafka_resp_err_t err = rd_kafka_producev(
         producer_.get(), RD_KAFKA_V_TOPIC(kEventsTopic), RD_KAFKA_V_PARTITION(p), RD_KAFKA_V_KEY(key.data(), key.size()),
         RD_KAFKA_V_VALUE(bytes.data(), bytes.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY | RD_KAFKA_MSG_F_BLOCK),
         RD_KAFKA_V_OPAQUE(tag.get()), RD_KAFKA_V_END);
     if (err) {
-      spdlog::error("validator: produce event {}/{}: {} (rewind)", p, o.recorded_sequence, rd_kafka_err2str(err));
+      spdlog::error("validator: produce event {}/{}: {} (rewind)", p, sequence, rd_kafka_err2str(err));
       rewind_ = true;
       return;
     }
@@ -356,14 +371,17 @@ void ValidatorWorker::answer(int32_t p, std::string key, uint64_t correlation, u
   {
     std::lock_guard lock(lane.mutex);
     if (lane.delivered < lane.produced) {
-      lane.waiting.emplace_back(lane.produced, std::make_pair(reply_partition, reply));
+      lane.waiting.emplace_back(lane.produced, PendingReply{reply_partition, correlation, type, std::move(o)});
       return;
     }
   }
-  produce_reply(reply_partition, reply);
+  // Nothing before it awaits Kafka (errors, retries): answer now.
+  std::string single;
+  append_reply(&single, encode_reply(correlation, type, o));
+  produce_reply(reply_partition, single, 1);
 }
 
-void ValidatorWorker::produce_reply(uint16_t reply_partition, const std::string& value) {
+void ValidatorWorker::produce_reply(uint16_t reply_partition, const std::string& value, size_t replies) {
   rd_kafka_resp_err_t err = rd_kafka_producev(
       producer_.get(), RD_KAFKA_V_TOPIC(kRepliesTopic), RD_KAFKA_V_PARTITION(int32_t(reply_partition)),
       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
@@ -374,7 +392,7 @@ void ValidatorWorker::produce_reply(uint16_t reply_partition, const std::string&
     return;
   }
   std::lock_guard lock(mutex_);
-  ++stats_.replies;
+  stats_.replies += replies;
 }
 
 void ValidatorWorker::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
@@ -399,11 +417,11 @@ void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err) {
     rewind_ = true;
     return;
   }
-  std::vector<std::pair<uint16_t, std::string>> release;
+  std::vector<PendingReply> release;
   {
     std::lock_guard lock(lane.mutex);
     lane.delivered = std::max(lane.delivered, tag.sequence);
-    if (tag.kind == Tag::kEvent) release.emplace_back(tag.reply_partition, std::move(tag.reply));
+    if (tag.kind == Tag::kEvent) release.push_back(std::move(tag.reply));
     while (!lane.waiting.empty() && lane.waiting.front().first <= lane.delivered) {
       release.push_back(std::move(lane.waiting.front().second));
       lane.waiting.pop_front();
@@ -413,7 +431,11 @@ void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err) {
     std::lock_guard lock(mutex_);
     if (tag.kind == Tag::kEvent) ++stats_.events_produced;
   }
-  for (auto& [partition, value] : release) produce_reply(partition, value);
+  for (PendingReply& r : release) replies_.add(std::move(r));  // rendered and produced after this round of reports
+}
+
+void ValidatorWorker::flush_replies() {
+  for (auto& [partition, value] : replies_.take()) produce_reply(partition, value, replies_in(value));
 }
 
 }  // namespace autoriza::kafka

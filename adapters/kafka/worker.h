@@ -33,6 +33,7 @@
 
 #include "client.h"
 #include "engine.h"
+#include "reply_batcher.h"
 
 namespace autoriza::kafka {
 
@@ -67,8 +68,11 @@ class ValidatorWorker {
   Status take(int32_t partition, int64_t* resume_offset);
   Status assign(rd_kafka_topic_partition_list_t* partitions);
   void on_command(const rd_kafka_message_t* m);
-  void answer(int32_t partition, std::string key, uint64_t correlation, uint16_t reply_partition, Outcome o);
-  void produce_reply(uint16_t reply_partition, const std::string& value);
+  void answer(int32_t partition, fb::Command type, std::string key, uint64_t correlation, uint16_t reply_partition,
+              Outcome o);
+  // value: a reply batch (messages.h) holding `replies` replies.
+  void produce_reply(uint16_t reply_partition, const std::string& value, size_t replies);
+  void flush_replies();
   void delivered(Tag& tag, rd_kafka_resp_err_t err);
   void fail(Status s);
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
@@ -79,6 +83,7 @@ class ValidatorWorker {
   WorkerOptions options_;
   Handle producer_, consumer_, reader_;
   std::vector<std::unique_ptr<Lane>> lanes_;
+  ReplyBatcher replies_;  // released by delivery reports, produced by the poll thread after each round
   std::thread loop_, poller_;
   std::atomic<bool> stop_{false}, rewind_{false};
   std::atomic<size_t> in_flight_{0};

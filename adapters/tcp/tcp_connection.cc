@@ -233,6 +233,10 @@ void TcpConnection::on_outcome(uint64_t request_id, Outcome outcome) {
   if (!outcome.status) {
     const int64_t retry = outcome.status.kind() == StatusKind::kUnavailable ? 1 : 0;
     reply_error(request_id, wire_error(outcome.status, retry));
+  } else if (!outcome.result) {
+    // A Kafka gateway's answers come as JSON text only (partition.h); the
+    // binary adapter is not started there, this keeps it from crashing if it were.
+    reply_error(request_id, WireError{500, "INTERNAL", "no binary result for this answer", "", 0});
   } else {
     std::string payload = result_payload(*outcome.result, outcome.replayed);
     if (payload.size() > kPayloadBytesMax) {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "card_view.h"  // card::html_escape: the one escaper of markup we have
+#include "html_escape.h"
 
 namespace autoriza::bench {
 namespace {
@@ -38,7 +38,7 @@ std::string ms_label(double ms) {
 
 std::string text(double x, double y, const std::string& s, const char* anchor = "middle", int size = 12) {
   return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\" font-size=\"" +
-         std::to_string(size) + "\">" + card::html_escape(s) + "</text>\n";
+         std::to_string(size) + "\">" + html_escape(s) + "</text>\n";
 }
 
 std::string line(double x1, double y1, double x2, double y2, const char* stroke, double width = 1) {

@@ -1,6 +1,7 @@
 #include "messages.h"
 
 #include "client.h"
+#include "codec.h"
 
 #include <gtest/gtest.h>
 
@@ -29,25 +30,55 @@ TEST(KafkaMessages, CommandRoundTrip) {
   EXPECT_EQ(back.command.AsEligibilityCmd()->credential, "110000783851");
 }
 
-TEST(KafkaMessages, ReplyRoundTripKeepsStatusAndResult) {
+TEST(KafkaMessages, ReplyRoundTripKeepsStatusAndTheAnswerAsJson) {
   Outcome ok;
   auto result = std::make_shared<fb::ResultT>();
   result->transaction = "T-0-7";
+  result->status = fb::Status::ELIGIBLE;
   ok.result = result;
   ok.replayed = true;
+  ok.recorded_sequence = 7;
   ReplyMessage back;
-  ASSERT_TRUE(decode_reply(encode_reply(42, ok), &back).is_ok());
+  ASSERT_TRUE(decode_reply(encode_reply(42, fb::Command::EligibilityCmd, ok), &back).is_ok());
   EXPECT_EQ(back.correlation, 42u);
   EXPECT_TRUE(back.outcome.status.is_ok());
   EXPECT_TRUE(back.outcome.replayed);
-  ASSERT_TRUE(back.outcome.result);
-  EXPECT_EQ(back.outcome.result->transaction, "T-0-7");
+  EXPECT_FALSE(back.outcome.recorded);  // a replayed answer recorded nothing new
+  EXPECT_EQ(back.outcome.result, nullptr);
+  EXPECT_EQ(back.outcome.answer_status, fb::Status::ELIGIBLE);  // what the gateway's metrics count
+  // The very bytes the embedded service answers with.
+  EXPECT_EQ(back.outcome.answer_json, encode_result(fb::Command::EligibilityCmd, *result).dump());
+
+  ok.replayed = false;
+  ASSERT_TRUE(decode_reply(encode_reply(44, fb::Command::EligibilityCmd, ok), &back).is_ok());
+  EXPECT_TRUE(back.outcome.recorded);
 
   Outcome bad{Status::invalid("qty over 1000", "items[0].qty"), nullptr, false};
-  ASSERT_TRUE(decode_reply(encode_reply(43, bad), &back).is_ok());
+  ASSERT_TRUE(decode_reply(encode_reply(43, fb::Command::AuthorizeCmd, bad), &back).is_ok());
   EXPECT_EQ(back.outcome.status.kind(), StatusKind::kInvalidRequest);
   EXPECT_EQ(back.outcome.status.field(), "items[0].qty");
   EXPECT_EQ(back.outcome.status.message(), "qty over 1000");
+  EXPECT_EQ(back.outcome.answer_status, fb::Status::NONE);
+}
+
+TEST(KafkaMessages, ReplyBatchesFrameManyReplies) {
+  std::string batch;
+  for (uint64_t c = 1; c <= 3; ++c) {
+    append_reply(&batch, encode_reply(c, fb::Command::AnnulCmd, Outcome{Status::conflict("reused"), nullptr, false}));
+  }
+  EXPECT_EQ(replies_in(batch), 3u);
+  std::vector<uint64_t> seen;
+  ASSERT_TRUE(visit_replies(batch, [&](std::string_view bytes) {
+                ReplyMessage r;
+                ASSERT_TRUE(decode_reply(bytes, &r).is_ok());
+                EXPECT_EQ(r.outcome.status.kind(), StatusKind::kConflict);
+                seen.push_back(r.correlation);
+              }).is_ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3}));
+  std::string cut = batch.substr(0, batch.size() - 3);
+  seen.clear();
+  EXPECT_EQ(visit_replies(cut, [&](std::string_view) { seen.push_back(0); }).kind(), StatusKind::kCorruption);
+  EXPECT_EQ(seen.size(), 2u);  // the whole replies before the cut are still delivered
 }
 
 TEST(KafkaMessages, GarbageIsCorruptionNotACrash) {
@@ -56,7 +87,7 @@ TEST(KafkaMessages, GarbageIsCorruptionNotACrash) {
   EXPECT_EQ(decode_command(std::string("AZC1") + std::string(40, '\x7f'), &c).kind(), StatusKind::kCorruption);
   ReplyMessage r;
   EXPECT_EQ(decode_reply("nope", &r).kind(), StatusKind::kCorruption);
-  std::string truncated = encode_reply(1, Outcome{Status::conflict("reused"), nullptr, false});
+  std::string truncated = encode_reply(1, fb::Command::AnnulCmd, Outcome{Status::conflict("reused"), nullptr, false});
   truncated.resize(16);
   EXPECT_EQ(decode_reply(truncated, &r).kind(), StatusKind::kCorruption);
 }
