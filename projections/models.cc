@@ -37,10 +37,10 @@ void draft_items(const flatbuffers::Vector<flatbuffers::Offset<Table>>* items, s
   for (flatbuffers::uoffset_t i = 0; i < items->size(); ++i) draft_item(*items->Get(i), &(*out)[i]);
 }
 
-}  // namespace
-
-void draft_item(const fb::ItemResult& item, ItemDraft* out) {
-  *out = ItemDraft{};
+// The fields an answer's item (fb::ItemResult) and a stored model item
+// (fbp::ModelItem) share.
+template <class Item>
+void draft_item_fields(const Item& item, ItemDraft* out) {
   out->index = item.index();
   out->code = as_view(item.code());
   out->description = as_view(item.description());
@@ -55,19 +55,15 @@ void draft_item(const fb::ItemResult& item, ItemDraft* out) {
   out->copay_cents = item.copay_cents();
 }
 
+}  // namespace
+
+void draft_item(const fb::ItemResult& item, ItemDraft* out) {
+  *out = ItemDraft{};
+  draft_item_fields(item, out);
+}
+
 void draft_item(const fbp::ModelItem& item, ItemDraft* out) {
-  out->index = item.index();
-  out->code = as_view(item.code());
-  out->description = as_view(item.description());
-  out->faces = as_view(item.faces());
-  out->qty = item.qty();
-  out->tooth = optional_int(item.tooth());
-  out->status = item.status();
-  out->reasons = nonempty(item.reasons());
-  out->professional_cents = item.professional_cents();
-  out->expenses_cents = item.expenses_cents();
-  out->total_cents = item.total_cents();
-  out->copay_cents = item.copay_cents();
+  draft_item_fields(item, out);
   out->authorized = item.authorized();
   out->pre_authorized = item.pre_authorized();
   out->consumption = as_view(item.consumption());

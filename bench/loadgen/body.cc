@@ -140,19 +140,6 @@ void verdict_body(const fb::AuditVerdictCmdT& c, Writer& w) {
 
 }  // namespace
 
-std::string_view command_name(fb::Command type) {
-  switch (type) {
-    case fb::Command::EligibilityCmd: return "eligibility";
-    case fb::Command::AuthorizeCmd: return "authorize";
-    case fb::Command::ConsumeCmd: return "consume";
-    case fb::Command::AnnulCmd: return "annul";
-    case fb::Command::AuditVerdictCmd: return "audit_verdict";
-    case fb::Command::TokenIssueCmd: return "token_issue";
-    default: break;  // the mix sends no other command
-  }
-  return {};
-}
-
 void encode_body(const fb::CommandUnion& command, std::string* out) {
   AUTORIZA_CHECK(out != nullptr && command.type != fb::Command::NONE);
   Writer w(out);

@@ -9,9 +9,6 @@
 
 namespace autoriza::bench {
 
-// "authorize" for an AuthorizeCmd...; empty for NONE.
-std::string_view command_name(fb::Command type);
-
 // Replaces *out with the body of command. Needs command.type != NONE.
 void encode_body(const fb::CommandUnion& command, std::string* out);
 

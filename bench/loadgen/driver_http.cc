@@ -14,6 +14,7 @@
 
 #include "body.h"
 #include "client.h"
+#include "command_trace.h"
 #include "driver.h"
 
 namespace autoriza::bench {
@@ -108,7 +109,7 @@ class HttpDriver {
       for (size_t i = 0; i < k; ++i) {
         HttpRequest& r = requests[i];
         r.target = "/v1/";
-        r.target += command_name(planned[i].command.type);
+        r.target += traced_command(planned[i].command.type);  // POST /v1/<name>: the mix sends only named commands
         encode_body(planned[i].command, &r.body);
         r.headers.assign({{std::string(kClientTimeHeader), format_instant(planned[i].at)}});
         if (!options_.api_key.empty()) r.headers.emplace_back("Authorization", "Bearer " + options_.api_key);

@@ -96,16 +96,11 @@ Status measure_follow(const FollowOptions& o, std::ostream& progress, std::vecto
       !s) {
     return s;
   }
-  EngineOptions eo;
-  eo.store = o.dir / "store";
-  eo.sync = true;  // as serve runs it: durable answers
-  eo.queue_max = std::max(eo.queue_max, kWindow);
-  Status s;
-  std::unique_ptr<Engine> engine = Engine::open(eo, &s);
-  if (!engine) return s;
-  spdlog::set_level(spdlog::level::warn);
+  std::unique_ptr<Engine> engine;
   LoadReport load;
-  if (s = load_padron(*engine, padron, kLoadChunkRecords, progress, &load); !s) return s;
+  // Synced, as serve runs it: durable answers.
+  Status s = open_loaded_engine(o.dir / "store", true, padron, progress, &engine, &load);
+  if (!s) return s;
 
   double commands_total = 0;
   for (double rate : o.rates) commands_total += rate * o.seconds;

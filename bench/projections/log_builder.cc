@@ -51,6 +51,19 @@ Status write_manifest(const LogOptions& o, const LogReport& r) {
 
 }  // namespace
 
+Status open_loaded_engine(const std::filesystem::path& store, bool sync, const Padron& padron, std::ostream& progress,
+                          std::unique_ptr<Engine>* engine, LoadReport* load) {
+  EngineOptions eo;
+  eo.store = store;
+  eo.sync = sync;
+  eo.queue_max = std::max(eo.queue_max, kWindow);
+  Status s;
+  *engine = Engine::open(eo, &s);
+  if (!*engine) return s;
+  spdlog::set_level(spdlog::level::warn);
+  return load_padron(**engine, padron, kLoadChunkRecords, progress, load);
+}
+
 std::filesystem::path log_store(const std::filesystem::path& dir) { return dir / "log"; }
 
 uint64_t count_events(const Journal& log) {
@@ -104,16 +117,11 @@ Status build_log(const LogOptions& o, std::ostream& progress, LogReport* report)
                                std::to_string(records) + " records: ask for more events or fewer affiliates",
                            "events");
   }
-  EngineOptions eo;
-  eo.store = log_store(o.dir);
-  eo.sync = false;  // a fixture: durability is not what this benchmark measures
-  eo.queue_max = std::max(eo.queue_max, kWindow);
-  Status s;
-  std::unique_ptr<Engine> engine = Engine::open(eo, &s);
-  if (!engine) return s;
-  spdlog::set_level(spdlog::level::warn);
+  std::unique_ptr<Engine> engine;
   LoadReport load;
-  if (s = load_padron(*engine, padron, kLoadChunkRecords, progress, &load); !s) return s;
+  // Not synced: the log is a fixture, durability is not what this benchmark measures.
+  Status s = open_loaded_engine(log_store(o.dir), false, padron, progress, &engine, &load);
+  if (!s) return s;
   report->reference_events = count_events(engine->journal());
 
   MixOptions mo;

@@ -13,9 +13,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
+#include "engine.h"
 #include "journal.h"
+#include "padron.h"
 #include "status.h"
 
 namespace autoriza::bench {
@@ -51,6 +54,11 @@ struct LogReport {
 // kInvalidRequest when the options cannot make `events` events (fewer
 // events than the padrón has records).
 Status build_log(const LogOptions& options, std::ostream& progress, LogReport* report);
+
+// Opens an engine on `store` (WAL synced per group commit when `sync`) with
+// room for kWindow commands in flight, and loads the padron into it.
+Status open_loaded_engine(const std::filesystem::path& store, bool sync, const Padron& padron, std::ostream& progress,
+                          std::unique_ptr<Engine>* engine, LoadReport* load);
 
 // Path of the engine store (the journal) under dir.
 std::filesystem::path log_store(const std::filesystem::path& dir);
