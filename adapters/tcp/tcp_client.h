@@ -32,7 +32,7 @@ struct ClientOptions {
   uint16_t port = 0;
   std::string api_key;         // empty: the client certificate authenticates
   bool tls = false;
-  TlsClientFiles tls_files;    // CA of the server, optional client certificate
+  TlsClientFiles tls_files = {};  // CA of the server, optional client certificate
   std::chrono::milliseconds connect_timeout{5'000};   // TCP + TLS + AUTH
   std::chrono::milliseconds request_timeout{30'000};  // per command, retries included
   std::chrono::milliseconds ping_interval{20'000};    // keep-alive while idle

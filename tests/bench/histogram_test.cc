@@ -50,7 +50,9 @@ TEST(Histogram, EveryValueFallsInABucketWhoseUpperEdgeHoldsIt) {
     const size_t b = Histogram::bucket_of(v);
     ASSERT_LT(b, Histogram::kBuckets) << v;
     EXPECT_GE(Histogram::bucket_upper(b), v) << v;
-    if (b > 0) EXPECT_LT(Histogram::bucket_upper(b - 1), v) << v;
+    if (b > 0) {
+      EXPECT_LT(Histogram::bucket_upper(b - 1), v) << v;
+    }
   }
 }
 
