@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "auth.h"
+#include "crash_process.h"  // crash::TempDir
 #include "engine.h"
 #include "reference_loader.h"
 
@@ -17,9 +18,6 @@ namespace {
 class ScenarioKeysTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir = (std::filesystem::temp_directory_path() / "autoriza-step-keys-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir.data()), nullptr);
-    dir_ = dir;
     Status st;
     EngineOptions options;
     options.store = dir_;
@@ -35,7 +33,6 @@ class ScenarioKeysTest : public ::testing::Test {
   }
   void TearDown() override {
     engine_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // The principal of the key the step goes with ("" when it goes without one).
@@ -50,7 +47,8 @@ class ScenarioKeysTest : public ::testing::Test {
     return p;
   }
 
-  std::filesystem::path dir_;
+  crash::TempDir tmp_{"step-keys"};  // removed after the fixture (TearDown closed the engine)
+  const std::filesystem::path& dir_ = tmp_.path();
   std::unique_ptr<Engine> engine_;
   StepKeys keys_;
 };

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "client.h"
+#include "crash_process.h"  // crash::TempDir
 #include "engine.h"
 #include "key_admin.h"
 #include "reference_loader.h"
@@ -58,9 +59,6 @@ std::string http_exchange(uint16_t port, const std::string& request) {
 class BackpressureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir = (std::filesystem::temp_directory_path() / "autoriza-backpressure-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir.data()), nullptr);
-    dir_ = dir;
     Status st;
     EngineOptions options;
     options.store = dir_;
@@ -86,7 +84,6 @@ class BackpressureTest : public ::testing::Test {
     http_.reset();
     service_.reset();
     engine_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   std::string eligibility(const std::string& request_id, size_t i) const {
@@ -97,7 +94,8 @@ class BackpressureTest : public ::testing::Test {
     return engine_->find_request("provider:LAB127", request_id).has_value();
   }
 
-  std::filesystem::path dir_;
+  crash::TempDir tmp_{"backpressure"};  // removed after the fixture (TearDown closed the engine)
+  const std::filesystem::path& dir_ = tmp_.path();
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<HttpServer> http_;

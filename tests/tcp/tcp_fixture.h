@@ -16,6 +16,7 @@
 #include <string>
 
 #include "auth.h"
+#include "crash_process.h"  // crash::TempDir
 #include "engine.h"
 #include "frame.h"
 #include "payload.h"
@@ -61,9 +62,6 @@ inline uint64_t engine_commands(const Engine& engine) {
 class TcpFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir_template = (std::filesystem::temp_directory_path() / "autoriza-tcp-XXXXXX").string();
-    ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
-    dir_ = dir_template;
     Status st;
     EngineOptions options;
     options.store = dir_ / "store";
@@ -81,7 +79,6 @@ class TcpFixture : public ::testing::Test {
     server_.reset();
     service_.reset();
     engine_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   // Starts the server; call from the test with the options it needs.
@@ -108,7 +105,8 @@ class TcpFixture : public ::testing::Test {
     ASSERT_TRUE(st) << st.to_string();
   }
 
-  std::filesystem::path dir_;
+  crash::TempDir tmp_{"tcp"};  // removed after the fixture (TearDown closed the engine)
+  const std::filesystem::path& dir_ = tmp_.path();
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<TcpServer> server_;
