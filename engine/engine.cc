@@ -116,7 +116,7 @@ void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::st
   partitions_[p]->submit(std::move(s));
 }
 
-void Engine::apply_event(std::string event_bytes, Callback done) {
+void Engine::apply_event(std::string event_bytes, Callback done, int64_t source_offset) {
   std::vector<uint64_t> storage;
   const std::string_view bytes = aligned_bytes(event_bytes, &storage);
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
@@ -132,6 +132,7 @@ void Engine::apply_event(std::string event_bytes, Callback done) {
   Submission s;
   s.done = std::move(done);
   s.event = std::move(event_bytes);
+  s.source_offset = source_offset;
   partitions_[p]->submit(std::move(s));
 }
 

@@ -67,7 +67,9 @@ class Engine {
   // partition it names, through that partition's writer: duplicates (sequence
   // already applied) are answered replayed=true and change nothing; a gap is
   // kCorruption. done is called once, after the event is durable.
-  void apply_event(std::string event_bytes, Callback done);
+  // source_offset >= 0: the event's offset in its topic partition; the store
+  // records the cursor after it with the event (read_topic_cursor).
+  void apply_event(std::string event_bytes, Callback done, int64_t source_offset = -1);
   // Last sequence of a partition durable in the journal.
   Sequence committed_sequence(PartitionId partition) const { return partitions_.at(partition)->committed_sequence(); }
   // Blocking form of submit.

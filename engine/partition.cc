@@ -221,9 +221,11 @@ void Partition::apply_replicated(Submission& s, std::vector<Pending>& answers) {
                             std::to_string(event.sequence) + " arrived after " + std::to_string(last) + " (a gap)");
   }
   if (!st) {
+    cursor_.next_offset = kCursorBroken;  // no cursor may step over a message that was refused
     answers.push_back({std::move(s.done), {st, nullptr, false}});
     return;
   }
+  if (s.source_offset >= 0 && cursor_.next_offset != kCursorBroken) cursor_ = {s.source_offset + 1, event.sequence};
   if (event.sequence <= last) {  // seen before: applied once, acknowledged again
     answers.push_back({std::move(s.done), {Status::ok(), nullptr, true}});
     return;
@@ -289,6 +291,7 @@ void Partition::process(std::vector<Submission>& batch) {
   job->answers.reserve(batch.size());
   batch_.clear();
   dirty_.clear();
+  cursor_ = {};
   // Answers of batches already durable are read back from the journal.
   const Sequence committed = committed_sequence_.load(std::memory_order_acquire);
   std::erase_if(uncommitted_, [committed](const auto& e) { return e.first <= committed; });
@@ -300,7 +303,10 @@ void Partition::process(std::vector<Submission>& batch) {
     }
     handle(s, *ref, job->answers);
   }
-  if (!batch_.events.empty()) write_dirty(*state_, dirty_, batch_);
+  if (!batch_.events.empty()) {
+    write_dirty(*state_, dirty_, batch_);
+    if (cursor_.next_offset >= 0) write_topic_cursor(state_->partition(), cursor_, batch_);
+  }
   job->batch = std::move(batch_);
   job->commands = batch.size();
   job->retries = retries_in_batch_;

@@ -16,6 +16,7 @@
 #include "commands_generated.h"
 #include "histogram.h"
 #include "journal.h"
+#include "state_store.h"
 #include "results_generated.h"
 #include "state.h"
 
@@ -49,6 +50,10 @@ struct Submission {
   // (a Kafka topic): applied when its sequence is the next one, acknowledged
   // as replayed (and not applied) when already applied, refused on a gap.
   std::string event = {};
+  // With event: its offset in the topic it was read from (-1: none); the
+  // partition records the cursor after it (state_store.h: TopicCursor) in
+  // the same commit.
+  int64_t source_offset = -1;
 };
 
 struct PartitionStats {
@@ -119,6 +124,8 @@ class Partition {
   // Writer-thread only.
   CommitBatch batch_;
   DirtySet dirty_;
+  TopicCursor cursor_;  // of this batch's replicated events; recorded with them
+  static constexpr int64_t kCursorBroken = -2;
   // Answers of batches not yet durable (unredacted), for retries meanwhile.
   std::unordered_map<Sequence, std::shared_ptr<const fb::ResultT>> uncommitted_;
   uint64_t retries_in_batch_ = 0;

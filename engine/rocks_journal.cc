@@ -5,7 +5,8 @@
 //   consumptions  transaction id                   -> packed fb::ConsumptionState
 //   saps          SAP number                       -> packed fb::SapState
 //   idempotency   scope 0x00 request_id            -> packed fb::IdempotencyEntry
-//   meta          "stream/<n>" -> packed fb::PartitionMeta; "partitions" -> decimal count
+//   meta          "stream/<n>" -> packed fb::PartitionMeta; "partitions" -> decimal count;
+//                 "cursor/<n>" -> packed fb::TopicCursor (Kafka mode: where to resume autoriza.events[n])
 //   tokens        credential                       -> packed fb::TokenState
 //   accounts      titular credential               -> packed fb::AccountState
 //   shares        hex keyed hash of the link id    -> packed fb::ShareState

@@ -6,6 +6,26 @@ namespace autoriza {
 
 std::string stream_meta_key(PartitionId stream) { return "stream/" + std::to_string(stream); }
 
+void write_topic_cursor(PartitionId stream, TopicCursor cursor, CommitBatch& batch) {
+  fb::TopicCursorT record;
+  record.partition = stream;
+  record.next_offset = cursor.next_offset;
+  record.sequence = cursor.sequence;
+  batch.writes.push_back({StateTable::kMeta, "cursor/" + std::to_string(stream), pack_record(record)});
+}
+
+Status read_topic_cursor(const Journal& journal, PartitionId stream, TopicCursor* cursor) {
+  *cursor = {};
+  std::string value;
+  Status s = journal.read_state(StateTable::kMeta, "cursor/" + std::to_string(stream), &value);
+  if (s.kind() == StatusKind::kNotFound) return Status::ok();
+  if (!s) return s;
+  fb::TopicCursorT record;
+  if (Status u = unpack_record(value, &record); !u) return u;
+  *cursor = {record.next_offset, record.sequence};
+  return Status::ok();
+}
+
 namespace {
 
 void write_meta(PartitionId stream, Sequence last, CommitBatch& batch) {
@@ -65,13 +85,37 @@ void write_dirty(const PartitionState& state, const DirtySet& dirty, CommitBatch
   write_meta(state.partition(), state.last_sequence(), batch);
 }
 
-void write_reference(const fb::ReferenceRecordUnion& record, int64_t at_ms, Sequence sequence, CommitBatch& batch) {
+std::string encode_reference_value(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
   flatbuffers::FlatBufferBuilder builder(256);
   builder.Finish(record.Pack(builder));
   std::string value(1, char(record.type));
   for (int i = 0; i < 8; ++i) value.push_back(char((uint64_t(at_ms) >> (8 * i)) & 0xFF));
   value.append(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
-  batch.writes.push_back({StateTable::kReference, Reference::record_key(record), std::move(value)});
+  return value;
+}
+
+Status decode_reference_value(std::string_view key, std::string_view value, fb::ReferenceRecordUnion* record,
+                              int64_t* at_ms) {
+  if (value.size() < 9) return Status::corruption("reference: short record " + std::string(key));
+  const auto type = fb::ReferenceRecord(uint8_t(value[0]));
+  uint64_t at = 0;
+  for (int i = 7; i >= 0; --i) at = (at << 8) | uint8_t(value[1 + i]);
+  std::vector<uint64_t> storage;
+  const std::string_view bytes = aligned_bytes(value.substr(9), &storage);
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (bytes.size() < 8 || type == fb::ReferenceRecord::NONE ||
+      !fb::VerifyReferenceRecord(verifier, flatbuffers::GetRoot<flatbuffers::Table>(bytes.data()), type)) {
+    return Status::corruption("reference: record " + std::string(key) + " does not verify");
+  }
+  record->Reset();
+  record->type = type;
+  record->value = fb::ReferenceRecordUnion::UnPack(flatbuffers::GetRoot<flatbuffers::Table>(bytes.data()), type, nullptr);
+  *at_ms = int64_t(at);
+  return Status::ok();
+}
+
+void write_reference(const fb::ReferenceRecordUnion& record, int64_t at_ms, Sequence sequence, CommitBatch& batch) {
+  batch.writes.push_back({StateTable::kReference, Reference::record_key(record), encode_reference_value(record, at_ms)});
   write_meta(kReferenceStream, sequence, batch);
 }
 
@@ -92,25 +136,10 @@ Status read_stream_meta(const Journal& journal, PartitionId stream, Sequence* la
 Status restore_reference(const Journal& journal, Reference* reference) {
   Status result;
   Status scan = journal.scan_state(StateTable::kReference, [&](std::string_view key, std::string_view value) {
-    if (value.size() < 9) {
-      result = Status::corruption("reference: short record " + std::string(key));
-      return false;
-    }
-    const auto type = fb::ReferenceRecord(uint8_t(value[0]));
-    uint64_t at_ms = 0;
-    for (int i = 7; i >= 0; --i) at_ms = (at_ms << 8) | uint8_t(value[1 + i]);
-    std::vector<uint64_t> storage;
-    const std::string_view bytes = aligned_bytes(value.substr(9), &storage);
-    flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-    const void* root = flatbuffers::GetRoot<flatbuffers::Table>(bytes.data());
-    if (bytes.size() < 8 || !fb::VerifyReferenceRecord(verifier, root, type)) {
-      result = Status::corruption("reference: record " + std::string(key) + " does not verify");
-      return false;
-    }
     fb::ReferenceRecordUnion record;
-    record.type = type;
-    record.value = fb::ReferenceRecordUnion::UnPack(root, type, nullptr);
-    reference->upsert(record, int64_t(at_ms));
+    int64_t at_ms = 0;
+    if (result = decode_reference_value(key, value, &record, &at_ms); !result) return false;
+    reference->upsert(record, at_ms);
     return true;
   });
   return scan ? result : scan;

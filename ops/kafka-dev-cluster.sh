@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a development cluster on one machine: `autoriza devbroker` (the
 # librdkafka MOCK cluster: development and tests only, data in memory), then,
-# reading the bootstrap list it writes, a gateway (HTTP 127.0.0.1:8080), two
+# reading the bootstrap list it writes, loads the reference data into
+# autoriza.reference and starts a gateway (HTTP 127.0.0.1:8080), two
 # validator workers (consumer group) and a projections worker (HTTP :8081,
 # reads only). Ctrl-C stops them all. Production: run each role with
 # `autoriza serve --kafka HOST:PORT,... --role ROLE` on its own machine
@@ -35,20 +36,23 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$BOOT" ] && break; sleep 0.1; done
 [ -s "$BOOT" ] || { echo "devbroker did not write $BOOT; see $RUN/devbroker.log" >&2; exit 1; }
 echo "dev broker: $(cat "$BOOT")"
+# Reference data into autoriza.reference; every role reads it from there.
+"$BIN" load --kafka "$BOOT" --data "$DATA"
 for i in 0 1; do
-  "$BIN" serve --kafka "$BOOT" --role validator --partitions "$PARTITIONS" --data "$DATA" \
+  "$BIN" serve --kafka "$BOOT" --role validator --partitions "$PARTITIONS" \
     --store "$RUN/validator-$i" > "$RUN/validator-$i.log" 2>&1 &
   pids+=($!)
   echo "validator $i: pid $! log $RUN/validator-$i.log"
 done
-"$BIN" serve --kafka "$BOOT" --role projections --partitions "$PARTITIONS" --data "$DATA" \
+"$BIN" serve --kafka "$BOOT" --role projections --partitions "$PARTITIONS" \
   --store "$RUN/projections" --http 127.0.0.1:8081 > "$RUN/projections.log" 2>&1 &
 pids+=($!)
 echo "projections: pid $! http://127.0.0.1:8081 log $RUN/projections.log"
-"$BIN" serve --kafka "$BOOT" --role gateway --partitions "$PARTITIONS" --data "$DATA" \
+"$BIN" serve --kafka "$BOOT" --role gateway --partitions "$PARTITIONS" \
   --store "$RUN/gateway" --http 127.0.0.1:8080 > "$RUN/gateway.log" 2>&1 &
 pids+=($!)
 echo "gateway: pid $! http://127.0.0.1:8080 log $RUN/gateway.log"
+echo "API keys (Authorization: Bearer KEY): $RUN/gateway/dev-keys.csv and $RUN/projections/dev-keys.csv"
 echo "running; Ctrl-C stops the cluster"
 wait -n "${pids[@]}" || true
 echo "a process exited; stopping the cluster (logs in $RUN)" >&2

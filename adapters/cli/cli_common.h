@@ -24,6 +24,11 @@ int load_and_report(Engine& engine, const std::filesystem::path& data, std::ostr
 // Splits "HOST:PORT"; false when malformed.
 bool split_host_port(const std::string& text, std::string* host, uint16_t* port);
 
+// On a store without API keys, creates the development keys (one per
+// provider, an auditor, an admin) in STORE/dev-keys.csv and says where they
+// are; false when they cannot be made.
+bool prepare_keys(Engine& engine, const std::string& store);
+
 }  // namespace autoriza::cli
 
 namespace autoriza::cli {

@@ -2,13 +2,17 @@
 // autoriza devbroker (development and tests only).
 #include "kafka_cmd.h"
 
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <iostream>
+#include <sstream>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "dev_cluster.h"
 #include "reference_loader.h"
+#include "reference_topic.h"
 #include "server.h"
 #include "service.h"
 
@@ -68,7 +72,16 @@ int load_reference_for_role(Engine& engine, const std::string& data) {
   return 0;
 }
 
+// The gateway and projections roles answer HTTP (and binary TCP with
+// --tcp-port) with the same authentication and limits as the embedded serve.
 int serve_http(Service& service, const KafkaServeOptions& o, const std::function<Status()>& failed) {
+  if (o.auth && !prepare_keys(service.engine(), o.store)) return 1;
+  AccessOptions access;
+  access.authentication = o.auth;
+  access.rate_per_s = o.rate_per_s;
+  access.rate_burst = 2 * o.rate_per_s;
+  service.set_access(access);
+  if (!o.auth) spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
   std::string host;
   uint16_t port = 0;
   if (!split_host_port(o.http, &host, &port)) {
@@ -81,9 +94,19 @@ int serve_http(Service& service, const KafkaServeOptions& o, const std::function
     std::cerr << "autoriza serve: cannot listen on " << o.http << ": " << s.to_string() << "\n";
     return 1;
   }
-  std::cout << "autoriza " << o.role << " serving HTTP on " << host << ":" << server.port() << " (kafka "
-            << o.brokers << "); Ctrl-C stops" << std::endl;
+  // The same ready line as the embedded serve (scripts and tests wait for it).
+  std::cout << "autoriza serving HTTP on " << host << ":" << server.port() << " (" << o.role << ", kafka " << o.brokers
+            << ", store " << o.store << "); Ctrl-C stops" << std::endl;
+  std::unique_ptr<tcp::TcpServer> tcp_server;
+  std::ostringstream tcp_errors;
+  if (!tcp::start_tcp(service, o.tcp, o.allow_client_time, &tcp_server, tcp_errors)) {
+    std::cerr << "autoriza serve: " << tcp_errors.str() << "\n";
+    server.stop();
+    return 1;
+  }
+  if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
   const int rc = wait_for_stop(failed);
+  if (tcp_server) tcp_server->stop();
   server.stop();
   return rc;
 }
@@ -111,7 +134,23 @@ int serve_kafka(const KafkaServeOptions& in) {
   if (!eo.keys) return 1;
   auto engine = open_engine(eo);
   if (!engine) return 1;
-  if (load_reference_for_role(*engine, o.data) != 0) return 1;
+  // Reference data: the files of --data (every role the same files), or
+  // autoriza.reference (read to its end now, then followed).
+  std::unique_ptr<kafka::ReferenceFollower> reference;
+  if (!o.data.empty()) {
+    if (load_reference_for_role(*engine, o.data) != 0) return 1;
+  } else {
+    reference = std::make_unique<kafka::ReferenceFollower>(*engine, o.brokers);
+    if (Status s = reference->start(); !s) {
+      std::cerr << "autoriza " << o.role << ": reference data from " << kafka::kReferenceTopic << ": " << s.to_string()
+                << "\n";
+      return 1;
+    }
+    if (engine->reference()->affiliates.empty()) {
+      spdlog::warn("{}: {} holds no affiliates yet (autoriza load --kafka BROKERS --data DIR publishes them)", o.role,
+                   kafka::kReferenceTopic);
+    }
+  }
   const kafka::Properties producer = {{"linger.ms", std::to_string(o.linger_ms)}};
 
   if (o.role == "validator") {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "serve_options.h"  // the binary TCP adapter
+
 namespace autoriza::cli {
 
 struct KafkaServeOptions {
@@ -15,6 +17,9 @@ struct KafkaServeOptions {
   unsigned threads = 2;
   bool no_sync = false;
   bool allow_client_time = false;
+  bool auth = true;          // gateway, projections: API keys on every request (serve --auth)
+  double rate_per_s = 20'000;
+  tcp::TcpServeOptions tcp;  // gateway, projections: the binary TCP adapter when tcp.port is set
   std::vector<int> own;      // validator: own these partitions (no group)
   std::string group = "autoriza-validators";
   int instance = 0;          // gateway: picks its partition of autoriza.replies

@@ -30,6 +30,22 @@ bool split_host_port(const std::string& text, std::string* host, uint16_t* port)
   return true;
 }
 
+bool prepare_keys(Engine& engine, const std::string& store) {
+  const bool had_keys = !engine.reference()->api_keys.empty();
+  const std::filesystem::path csv = std::filesystem::path(store) / "dev-keys.csv";
+  std::vector<auth::DevKey> keys;
+  Status s = auth::ensure_dev_keys(engine, csv, &keys);
+  if (had_keys) return true;  // production stores have no dev-keys.csv: fine
+  if (!s) {
+    spdlog::error("serve: cannot create development keys: {}", s.to_string());
+    return false;
+  }
+  std::cout << "created " << keys.size() << " development API keys (one per provider, 'auditor', 'admin') in "
+            << csv.string() << " (mode 0600); send them as 'Authorization: Bearer KEY'" << std::endl;
+  spdlog::info("serve: created {} development API keys in {}", keys.size(), csv.string());  // never the keys
+  return true;
+}
+
 namespace {
 
 struct ServeOptions {
@@ -47,24 +63,6 @@ struct ServeOptions {
   tcp::TcpServeOptions tcp;
   KafkaServeOptions kafka;  // kafka.brokers set: cluster mode (kafka_cmd.cc)
 };
-
-// On a store without keys, creates the development keys (one per provider,
-// an auditor, an admin) and says where they are.
-bool prepare_keys(Engine& engine, const std::string& store) {
-  const bool had_keys = !engine.reference()->api_keys.empty();
-  const std::filesystem::path csv = std::filesystem::path(store) / "dev-keys.csv";
-  std::vector<auth::DevKey> keys;
-  Status s = auth::ensure_dev_keys(engine, csv, &keys);
-  if (had_keys) return true;  // production stores have no dev-keys.csv: fine
-  if (!s) {
-    spdlog::error("serve: cannot create development keys: {}", s.to_string());
-    return false;
-  }
-  std::cout << "created " << keys.size() << " development API keys (one per provider, 'auditor', 'admin') in "
-            << csv.string() << " (mode 0600); send them as 'Authorization: Bearer KEY'" << std::endl;
-  spdlog::info("serve: created {} development API keys in {}", keys.size(), csv.string());  // never the keys
-  return true;
-}
 
 // GET /metrics: access-log lines dropped because the log could not keep up.
 MetricsSources::Id add_log_metrics(Service& service, const LogSetup& logs) {
@@ -102,6 +100,9 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
     k.threads = o.threads;
     k.no_sync = o.no_sync;
     k.allow_client_time = o.allow_client_time;
+    k.auth = o.auth == "on";
+    k.rate_per_s = o.rate_per_s;
+    k.tcp = o.tcp;
     return serve_kafka(k);
   }
   std::string host;
@@ -172,7 +173,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
 
 Run add_serve(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
-  app.add_option("--data", o->data, "Reference data folder, loaded when the store is empty")->check(CLI::ExistingDirectory);
+  app.add_option("--data", o->data, "Reference data folder, loaded when the store is empty (with --kafka: without it, roles read autoriza.reference)")->check(CLI::ExistingDirectory);
   app.add_option("--store", o->store, "RocksDB store directory")->capture_default_str();
   app.add_option("--http", o->http, "HTTP listen address HOST:PORT")->capture_default_str();
   app.add_option("--partitions", o->partitions, "Partitions (writer threads); fixed when the store is created")

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-#include "client.h"
+#include "kafka_client.h"
 
 namespace autoriza::kafka {
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "events_cursor.h"
+
 namespace autoriza::kafka {
 
 EventFollower::EventFollower(Engine& mirror, std::string brokers, FollowerOptions options)
@@ -26,10 +28,19 @@ Status EventFollower::start() {
                            "--partitions");
   }
   next_offset_.assign(size_t(partitions_), 0);
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions_);
+  std::vector<int64_t> start(size_t(partitions_), 0);
+  int resumed = 0;
   for (int32_t p = 0; p < partitions_; ++p) {
-    rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    int64_t low = 0, high = 0;
+    if (s = watermarks(consumer_.get(), kEventsTopic, p, &low, &high); !s) return s;
+    EventsStart from;
+    if (s = events_start(mirror_.journal(), consumer_.get(), p, low, high, &from); !s) return s;
+    start[size_t(p)] = next_offset_[size_t(p)] = from.offset;
+    resumed += from.from_cursor ? 1 : 0;
   }
+  if (resumed > 0) spdlog::info("event follower: {} of {} partitions resume at their stored cursor", resumed, partitions_);
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions_);
+  for (int32_t p = 0; p < partitions_; ++p) rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = start[size_t(p)];
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return status_of(err, "assign autoriza.events");
@@ -90,7 +101,9 @@ void EventFollower::apply(const rd_kafka_message_t* m) {
     std::lock_guard lock(mutex_);
     ++in_flight_;
   }
-  mirror_.apply_event(std::move(bytes), [this, partition, next](Outcome o) {
+  mirror_.apply_event(
+      std::move(bytes),
+      [this, partition, next](Outcome o) {
     std::lock_guard lock(mutex_);
     --in_flight_;
     if (!o.status) {
@@ -102,7 +115,8 @@ void EventFollower::apply(const rd_kafka_message_t* m) {
     // Callbacks of one partition come in order from its writer.
     if (partition < next_offset_.size()) next_offset_[partition] = std::max(next_offset_[partition], next);
     progress_.notify_all();
-  });
+      },
+      m->offset);
 }
 
 Status EventFollower::sync(std::chrono::milliseconds timeout) {

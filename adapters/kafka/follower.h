@@ -3,15 +3,17 @@
 // through Engine::apply_event, so a gateway or a projections worker can
 // answer reads, and projections fold from the mirror's journal as in the
 // embedded mode. Duplicates (a sequence already applied) change nothing.
-// Reads every partition from the beginning of the topic: the mirror's
-// dedup by sequence makes that idempotent (see ops/kafka.md on retention).
+// Each partition is read from the cursor the mirror stored with the last
+// events it applied (events_cursor.h), or from the beginning of the topic
+// for a new mirror; re-reading is harmless: the mirror's dedup by sequence
+// makes it idempotent (see ops/kafka.md on retention).
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "client.h"
+#include "kafka_client.h"
 #include "engine.h"
 
 namespace autoriza::kafka {

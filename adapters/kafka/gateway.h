@@ -15,7 +15,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "client.h"
+#include "kafka_client.h"
 #include "engine.h"
 
 namespace autoriza::kafka {

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 
+#include "events_cursor.h"
 #include "messages.h"
 #include "records.h"
 #include "state.h"
@@ -16,6 +17,12 @@ namespace autoriza::kafka {
 struct ValidatorWorker::Lane {
   std::mutex mutex;
   Sequence produced = 0, delivered = 0;
+  // Where the local store may resume autoriza.events[p] (events_cursor.h),
+  // advanced by deliveries of consecutive sequences after the last catch-up
+  // (a sequence that failed and was re-produced later stops it: the cursor
+  // never steps over a hole), stored by the run loop every second.
+  TopicCursor cursor;
+  bool cursor_dirty = false;
   std::deque<std::pair<Sequence, PendingReply>> waiting;  // (event sequence it needs acknowledged, reply)
 };
 
@@ -103,6 +110,7 @@ void ValidatorWorker::stop() {
       flush_replies();  // replies released by these reports
     }
   }
+  store_cursors();
   if (poller_.joinable()) poller_.join();
 }
 
@@ -157,11 +165,9 @@ Status ValidatorWorker::assign(rd_kafka_topic_partition_list_t* list) {
   return Status::ok();
 }
 
-Status ValidatorWorker::take(int32_t p, int64_t* resume) {
-  const auto partition = PartitionId(p);
-  int64_t low = 0, high = 0;
-  if (Status s = watermarks(reader_.get(), kEventsTopic, p, &low, &high); !s) return s;
-  Sequence kafka_last = 0;
+// Step 1 from offset `from` to high: applies what the store lacks and
+// returns the highest sequence read (and how many events were read).
+Status ValidatorWorker::fold(int32_t p, int64_t from, int64_t high, Sequence* kafka_last, uint64_t* read_count) {
   // Shared with the apply callbacks, which may outlive an early return.
   struct Progress {
     std::mutex m;
@@ -175,52 +181,76 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
     progress->cv.wait(lock, [&] { return progress->answered == progress->submitted; });
     return progress->failed;
   };
-  if (high > low) {
-    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = low;
-    rd_kafka_resp_err_t err = rd_kafka_assign(reader_.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
-    if (err) return status_of(err, "assign autoriza.events for catch-up");
-    int64_t next = low;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    Status read;
-    while (next < high && read) {
-      if (std::chrono::steady_clock::now() > deadline || stop_.load()) {
-        read = Status::unavailable("catch-up of autoriza.events[" + std::to_string(p) + "] did not finish");
-        break;
-      }
-      rd_kafka_message_t* msg = rd_kafka_consumer_poll(reader_.get(), 100);
-      if (!msg) continue;
-      if (msg->err) {
-        rd_kafka_message_destroy(msg);
-        continue;
-      }
-      next = msg->offset + 1;
-      std::string bytes(static_cast<const char*>(msg->payload), msg->len);
-      rd_kafka_message_destroy(msg);
-      fb::EventT probe;
-      if (Status s = unpack_event(bytes, &probe); !s) {
-        read = Status::corruption("autoriza.events[" + std::to_string(p) + "]@" + std::to_string(next - 1) + ": " +
-                                  s.message());
-        break;
-      }
-      kafka_last = std::max<Sequence>(kafka_last, probe.sequence);
-      {
-        std::unique_lock lock(progress->m);
-        progress->cv.wait(lock, [&] { return progress->submitted - progress->answered < 8192; });
-        ++progress->submitted;
-      }
-      engine_.apply_event(std::move(bytes), [progress](Outcome o) {
-        std::lock_guard lock(progress->m);
-        if (!o.status && progress->failed) progress->failed = o.status;
-        ++progress->answered;
-        progress->cv.notify_all();
-      });
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = from;
+  rd_kafka_resp_err_t err = rd_kafka_assign(reader_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) return status_of(err, "assign autoriza.events for catch-up");
+  int64_t next = from;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  Status read;
+  while (next < high && read) {
+    if (std::chrono::steady_clock::now() > deadline || stop_.load()) {
+      read = Status::unavailable("catch-up of autoriza.events[" + std::to_string(p) + "] did not finish");
+      break;
     }
-    rd_kafka_assign(reader_.get(), nullptr);
-    Status applied = drain();
-    if (!read) return read;
-    if (!applied) return applied;
+    rd_kafka_message_t* msg = rd_kafka_consumer_poll(reader_.get(), 100);
+    if (!msg) continue;
+    if (msg->err) {
+      rd_kafka_message_destroy(msg);
+      continue;
+    }
+    const int64_t offset = msg->offset;
+    next = offset + 1;
+    std::string bytes(static_cast<const char*>(msg->payload), msg->len);
+    rd_kafka_message_destroy(msg);
+    fb::EventT probe;
+    if (Status s = unpack_event(bytes, &probe); !s) {
+      read = Status::corruption("autoriza.events[" + std::to_string(p) + "]@" + std::to_string(offset) + ": " + s.message());
+      break;
+    }
+    *kafka_last = std::max<Sequence>(*kafka_last, probe.sequence);
+    {
+      std::unique_lock lock(progress->m);
+      progress->cv.wait(lock, [&] { return progress->submitted - progress->answered < 8192; });
+      ++progress->submitted;
+    }
+    engine_.apply_event(
+        std::move(bytes),
+        [progress](Outcome o) {
+          std::lock_guard lock(progress->m);
+          if (!o.status && progress->failed) progress->failed = o.status;
+          ++progress->answered;
+          progress->cv.notify_all();
+        },
+        offset);
+  }
+  rd_kafka_assign(reader_.get(), nullptr);
+  Status applied = drain();
+  *read_count = progress->submitted;
+  if (!read) return read;
+  return applied;
+}
+
+Status ValidatorWorker::take(int32_t p, int64_t* resume) {
+  const auto partition = PartitionId(p);
+  int64_t low = 0, high = 0;
+  if (Status s = watermarks(reader_.get(), kEventsTopic, p, &low, &high); !s) return s;
+  // 1. From the stored cursor when the topic still matches it, else from the start.
+  EventsStart from;
+  if (Status s = events_start(engine_.journal(), reader_.get(), p, low, high, &from); !s) return s;
+  Sequence kafka_last = from.sequence;
+  uint64_t folded = 0;
+  if (high > from.offset) {
+    Status s = fold(p, from.offset, high, &kafka_last, &folded);
+    if (!s && from.from_cursor && s.kind() == StatusKind::kCorruption) {
+      // Another writer's events before the cursor (two owners for a moment):
+      // the cursor skipped some; read the whole partition instead.
+      spdlog::warn("validator: partition {}: {} after the stored cursor; folding from offset {}", p, s.to_string(), low);
+      kafka_last = 0;
+      s = fold(p, low, high, &kafka_last, &folded);
+    }
+    if (!s) return s;
   }
   // 2. Local events the topic lacks.
   const Sequence local = engine_.committed_sequence(partition);
@@ -246,6 +276,8 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
   {
     Lane& lane = *lanes_[partition];
     std::lock_guard lock(lane.mutex);
+    lane.cursor = {-1, kafka_last};  // the topic holds 1..kafka_last; what follows is delivered in order
+    lane.cursor_dirty = false;
     lane.produced = std::max(lane.produced, local);
     if (reproduced == 0) lane.delivered = std::max(lane.delivered, local);
   }
@@ -263,16 +295,35 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
     if (event.command_offset >= 0) *resume = event.command_offset + 1;
   }
   std::lock_guard lock(mutex_);
-  stats_.caught_up += progress->submitted;
+  stats_.caught_up += folded;
   stats_.reproduced += reproduced;
-  spdlog::info("validator: partition {}: {} events folded (last {}), {} re-produced, commands from offset {}", p,
-               progress->submitted, local, reproduced, *resume);
+  spdlog::info("validator: partition {}: {} events read from offset {}{} (last {}), {} re-produced, commands from offset {}",
+               p, folded, from.offset, from.from_cursor ? " (stored cursor)" : "", local, reproduced, *resume);
   return Status::ok();
+}
+
+void ValidatorWorker::store_cursors() {
+  for (PartitionId p = 0; p < lanes_.size(); ++p) {
+    Lane& lane = *lanes_[p];
+    CommitBatch batch;
+    {
+      std::lock_guard lock(lane.mutex);
+      if (!lane.cursor_dirty) continue;
+      write_topic_cursor(p, lane.cursor, batch);
+      lane.cursor_dirty = false;
+    }
+    if (Status s = engine_.journal().commit(batch); !s) spdlog::warn("validator: storing the cursor of {}: {}", p, s.to_string());
+  }
 }
 
 void ValidatorWorker::run() {
   MessageBatch batch;
+  auto cursors_stored = std::chrono::steady_clock::now();
   while (!stop_.load()) {
+    if (const auto now = std::chrono::steady_clock::now(); now - cursors_stored > std::chrono::seconds(1)) {
+      store_cursors();
+      cursors_stored = now;
+    }
     if (rewind_.exchange(false)) {
       // Re-run the assignment steps for what we own (re-produces what failed).
       rd_kafka_topic_partition_list_t* list = nullptr;
@@ -402,10 +453,10 @@ void ValidatorWorker::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void
     return;
   }
   std::unique_ptr<Tag> tag(static_cast<Tag*>(m->_private));
-  self->delivered(*tag, m->err);
+  self->delivered(*tag, m->err, m->offset);
 }
 
-void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err) {
+void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offset) {
   Lane& lane = *lanes_[size_t(tag.partition)];
   if (err) {
     const ErrorClass c = classify(err, err == RD_KAFKA_RESP_ERR__FATAL);
@@ -421,6 +472,10 @@ void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err) {
   {
     std::lock_guard lock(lane.mutex);
     lane.delivered = std::max(lane.delivered, tag.sequence);
+    if (tag.kind != Tag::kReply && offset >= 0 && tag.sequence == lane.cursor.sequence + 1) {
+      lane.cursor = {offset + 1, tag.sequence};
+      lane.cursor_dirty = true;
+    }
     if (tag.kind == Tag::kEvent) release.push_back(std::move(tag.reply));
     while (!lane.waiting.empty() && lane.waiting.front().first <= lane.delivered) {
       release.push_back(std::move(lane.waiting.front().second));

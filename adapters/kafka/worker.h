@@ -12,7 +12,8 @@
 //   behind every event of their partition produced before them.
 // On assignment of p (group rebalance or manual):
 //   1. fold autoriza.events[p] into the local store (duplicates by sequence
-//      are ignored; an empty disk is rebuilt from the topic);
+//      are ignored; an empty disk is rebuilt from the topic), from the cursor
+//      the store recorded (events_cursor.h) when the topic still matches it;
 //   2. re-produce local events the topic does not have (a crash between the
 //      local commit and the produce); decisions are deterministic, so another
 //      worker that decided the same commands wrote the same events;
@@ -31,7 +32,7 @@
 #include <thread>
 #include <vector>
 
-#include "client.h"
+#include "kafka_client.h"
 #include "engine.h"
 #include "reply_batcher.h"
 
@@ -66,6 +67,7 @@ class ValidatorWorker {
   struct Tag;
   void run();
   Status take(int32_t partition, int64_t* resume_offset);
+  Status fold(int32_t partition, int64_t from, int64_t high, Sequence* kafka_last, uint64_t* read_count);
   Status assign(rd_kafka_topic_partition_list_t* partitions);
   void on_command(const rd_kafka_message_t* m);
   void answer(int32_t partition, fb::Command type, std::string key, uint64_t correlation, uint16_t reply_partition,
@@ -73,7 +75,8 @@ class ValidatorWorker {
   // value: a reply batch (messages.h) holding `replies` replies.
   void produce_reply(uint16_t reply_partition, const std::string& value, size_t replies);
   void flush_replies();
-  void delivered(Tag& tag, rd_kafka_resp_err_t err);
+  void delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offset);
+  void store_cursors();  // the lanes' cursors that moved, one small commit each
   void fail(Status s);
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,

@@ -1,6 +1,6 @@
 #include "messages.h"
 
-#include "client.h"
+#include "kafka_client.h"
 #include "codec.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "client.h"
+#include "kafka_client.h"
 
 namespace autoriza::kafka {
 

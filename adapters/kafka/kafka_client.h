@@ -10,7 +10,8 @@
 //                      validator journaled it (partition, sequence and the
 //                      offset of the command it answers are inside)
 //   autoriza.replies   one partition per gateway instance; see messages.h
-//   autoriza.reference compacted; reserved for reference data (see ops/kafka.md)
+//   autoriza.reference compacted, one partition; key = the record's key (see
+//                      reference_topic.h)
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
