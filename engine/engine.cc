@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "command_fields.h"
 #include "records.h"
 #include "state_store.h"
 
@@ -111,8 +112,20 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
 
 void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::string channel, int64_t command_offset) {
   const PartitionId p = route(command);
+  if (sink_) {
+    // Kafka gateway: the index is the mirror's, folded from every partition,
+    // so a request id already used with another body is refused here even
+    // when its first use went to a partition another validator owns. A retry
+    // with the same body goes on: its partition's owner answers it.
+    if (const std::string scope = idempotency_scope(command); !scope.empty()) {
+      const auto entry = idempotency_.find(idempotency_key(scope, request_id_of(command)));
+      if (entry && entry->digest != command_digest(command)) {
+        return done({reused_request_id(request_id_of(command)), nullptr, false});
+      }
+    }
+    return sink_(p, Submission{std::move(command), now, std::move(done), std::move(channel), command_offset, {}});
+  }
   Submission s{std::move(command), now, std::move(done), std::move(channel), command_offset, {}};
-  if (sink_) return sink_(p, std::move(s));
   partitions_[p]->submit(std::move(s));
 }
 

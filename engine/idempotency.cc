@@ -2,6 +2,10 @@
 
 namespace autoriza {
 
+Status reused_request_id(std::string_view request_id) {
+  return Status::conflict("request_id '" + std::string(request_id) + "' was already used with another body");
+}
+
 std::string idempotency_key(std::string_view scope, std::string_view request_id) {
   std::string key;
   key.reserve(scope.size() + 1 + request_id.size());

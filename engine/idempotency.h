@@ -11,6 +11,7 @@
 
 #include "ids.h"
 #include "reference.h"
+#include "status.h"
 
 namespace autoriza {
 
@@ -23,6 +24,9 @@ struct IdempotencyEntry {
 
 // "provider:LAB127\0req-1"
 std::string idempotency_key(std::string_view scope, std::string_view request_id);
+
+// The answer to a request id already used with another body (HTTP 409).
+Status reused_request_id(std::string_view request_id);
 
 class IdempotencyIndex {
  public:

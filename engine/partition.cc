@@ -243,10 +243,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
     digest = command_digest(s.command);
     if (auto entry = state_->idempotency().find(idempotency_key(scope, request_id_of(s.command)))) {
       if (entry->digest != digest) {
-        answers.push_back({std::move(s.done),
-                           {Status::conflict("request_id '" + request_id_of(s.command) +
-                                             "' was already used with another body"),
-                            nullptr, false}});
+        answers.push_back({std::move(s.done), {reused_request_id(request_id_of(s.command)), nullptr, false}});
         return;
       }
       ++retries_in_batch_;

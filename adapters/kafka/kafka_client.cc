@@ -1,5 +1,9 @@
 #include "kafka_client.h"
 
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
 namespace autoriza::kafka {
 
 ErrorClass classify(rd_kafka_resp_err_t err, bool is_fatal_flag) {
@@ -50,8 +54,22 @@ Status status_of(rd_kafka_resp_err_t err, const std::string& what) {
 
 namespace {
 
+// librdkafka's own log lines go through spdlog (the process's format: JSON
+// lines by default), never raw to stderr. Levels are syslog's.
+void log_line(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+  // Said once per producer and known (ops/kafka.md): not worth a warning.
+  if (std::strcmp(facility, "CONFWARN") == 0 && std::strstr(text, "enable.gapless.guarantee") != nullptr) level = 7;
+  const spdlog::level::level_enum to = level <= 2   ? spdlog::level::critical
+                                       : level == 3 ? spdlog::level::err
+                                       : level == 4 ? spdlog::level::warn
+                                       : level <= 6 ? spdlog::level::info
+                                                    : spdlog::level::debug;
+  spdlog::log(to, "kafka {} {}: {}", rd_kafka_name(rk), facility, text);
+}
+
 rd_kafka_conf_t* make_conf(const std::string& brokers, const Properties& props, Status* status) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_log_cb(conf, &log_line);
   char err[512];
   auto set = [&](const std::string& k, const std::string& v) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {

@@ -42,7 +42,13 @@ ValidatorWorker::~ValidatorWorker() { stop(); }
 
 Status ValidatorWorker::start() {
   Status s;
-  producer_ = make_producer(options_.brokers, options_.producer, &ValidatorWorker::on_delivery, this, &s);
+  // An event is never given up on: retried until the cluster takes it (no
+  // local timeout), and an error that could leave a hole in the sequence is
+  // fatal (the worker stops; a restart re-produces in order). A hole would
+  // stop every follower at the gap. Overridable (tests, experiments).
+  Properties producer = {{"message.timeout.ms", "0"}, {"enable.gapless.guarantee", "true"}};
+  for (const auto& [k, v] : options_.producer) producer[k] = v;
+  producer_ = make_producer(options_.brokers, producer, &ValidatorWorker::on_delivery, this, &s);
   if (!producer_) return s;
   const bool manual = options_.manual;
   consumer_ = make_consumer(options_.brokers, manual ? "" : options_.group, options_.consumer,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "kafka_rig.h"
+#include "ids.h"
 #include "state_store.h"
 
 namespace autoriza::testing {
@@ -28,6 +29,40 @@ TEST(KafkaCluster, RetryOfAnsweredRequestGetsOriginalAnswer) {
   Json reused = rig.gateway().run(command, body, at);
   EXPECT_EQ(rig.gateway().last_status(), 409) << reused.dump();
   rig.expect_same_state(0);
+}
+
+TEST(KafkaCluster, RequestIdReusedOnAPartitionOfAnotherValidatorIs409) {
+  KafkaRig rig({}, /*partitions=*/2);  // validator 0 owns partition 0, validator 1 partition 1
+  const char* credentials[] = {"110000783851", "110000783852", "110000783853", "110000783854", "220000100001"};
+  std::string first, other;
+  for (const char* c : credentials) {
+    if (first.empty()) {
+      first = c;
+    } else if (partition_of_credential(c, 2) != partition_of_credential(first, 2)) {
+      other = c;
+      break;
+    }
+  }
+  ASSERT_FALSE(other.empty());
+  Json body{{"request_id", "reused-1"}, {"provider", "LAB127"}, {"credential", first}};
+  EXPECT_EQ(rig.gateway().run("eligibility", body, kAt), rig.embedded().run("eligibility", body, kAt));
+  ASSERT_TRUE(rig.cluster().sync().is_ok());  // the first use is in the gateway's mirror
+  body["credential"] = other;                  // routed to the other validator's partition
+  const Json embedded = rig.embedded().run("eligibility", body, kAt);
+  EXPECT_EQ(rig.embedded().last_status(), 409) << embedded.dump();
+  EXPECT_EQ(rig.gateway().run("eligibility", body, kAt), embedded);
+  EXPECT_EQ(rig.gateway().last_status(), 409);
+  // Nothing was recorded for the refused reuse: the mirror equals the embedded twin.
+  ASSERT_TRUE(rig.cluster().sync().is_ok());
+  for (StateTable t : {StateTable::kIdempotency, StateTable::kOrders}) {
+    std::string want, mirror;
+    ASSERT_TRUE(rig.embedded().engine().journal().digest(t, &want).is_ok());
+    ASSERT_TRUE(rig.gateway().engine().journal().digest(t, &mirror).is_ok());
+    EXPECT_EQ(mirror, want) << state_table_name(t);
+  }
+  for (PartitionId p = 0; p < 2; ++p) {
+    EXPECT_EQ(rig.gateway().engine().committed_sequence(p), rig.embedded().engine().committed_sequence(p));
+  }
 }
 
 TEST(KafkaCluster, DuplicateEventMessagesAreAppliedOnce) {
