@@ -35,6 +35,7 @@ struct KafkaBenchOptions {
   int fetch_wait_ms = 5;
   size_t warmup = 5'000;       // commands sent (and answered) before measuring
   int64_t rate_per_s = 0;      // > 0: open loop at this rate
+  bool mirror = true;          // the gateway also folds autoriza.events (as serve --role gateway does by default)
   std::string json;
 };
 
@@ -144,6 +145,7 @@ int run_bench(const KafkaBenchOptions& o) {
   co.producer = {{"linger.ms", std::to_string(o.linger_ms)}, {"batch.num.messages", std::to_string(o.batch_messages)}};
   co.consumer = {{"fetch.wait.max.ms", std::to_string(o.fetch_wait_ms)}};
   co.timeout_ms = 30'000;
+  co.mirror = o.mirror;
   auto cluster = kafka::DevCluster::start(*engine, dir / "cluster", load.records, co, &s);
   if (!cluster) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
   Service service(*engine, dir / "outbox.jsonl");
@@ -166,17 +168,19 @@ int run_bench(const KafkaBenchOptions& o) {
   const double rate = double(o.commands) / seconds;
   const double cpu_us_per_tx = (cpu.user + cpu.system) * 1e6 / double(o.commands);
   const size_t errors = driver.errors;
-  std::cout << "| commands | window | rate/s | partitions | validators | linger_ms | fetch_wait_ms | tx/s | p50 ms | p99 ms | "
-               "CPU us/tx | errors |\n"
-            << "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+  std::cout << "| commands | window | rate/s | partitions | validators | mirror | linger_ms | fetch_wait_ms | tx/s | p50 ms | "
+               "p99 ms | CPU us/tx | errors |\n"
+            << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
             << "| " << o.commands << " | " << o.window << " | " << (o.rate_per_s > 0 ? std::to_string(o.rate_per_s) : "closed")
-            << " | " << o.partitions << " | " << o.validators << " | " << o.linger_ms << " | " << o.fetch_wait_ms << " | "
+            << " | " << o.partitions << " | " << o.validators << " | " << (o.mirror ? "yes" : "no") << " | " << o.linger_ms
+            << " | " << o.fetch_wait_ms << " | "
             << size_t(rate) << " | " << double(pct(0.5)) / 1000.0 << " | " << double(pct(0.99)) / 1000.0 << " | "
             << size_t(cpu_us_per_tx) << " | " << errors << " |\n";
   if (!o.json.empty()) {
     std::ofstream out(o.json);
     out << "{\"commands\":" << o.commands << ",\"window\":" << o.window << ",\"rate_per_s\":" << o.rate_per_s
-        << ",\"partitions\":" << o.partitions << ",\"validators\":" << o.validators << ",\"linger_ms\":" << o.linger_ms
+        << ",\"partitions\":" << o.partitions << ",\"validators\":" << o.validators
+        << ",\"mirror\":" << (o.mirror ? "true" : "false") << ",\"linger_ms\":" << o.linger_ms
         << ",\"fetch_wait_ms\":" << o.fetch_wait_ms << ",\"batch_messages\":" << o.batch_messages
         << ",\"tx_per_s\":" << rate << ",\"p50_ms\":" << double(pct(0.5)) / 1000.0
         << ",\"p99_ms\":" << double(pct(0.99)) / 1000.0 << ",\"cpu_us_per_tx\":" << cpu_us_per_tx
@@ -203,6 +207,9 @@ Run add_kafka_bench(CLI::App& app) {
   app.add_option("--rate", o->rate_per_s, "Open loop: send at this many commands/s (0: closed loop of --window)")
       ->check(CLI::Range(int64_t(0), int64_t(10'000'000)))
       ->capture_default_str();
+  app.add_flag("--mirror,!--no-mirror", o->mirror,
+               "The gateway also folds autoriza.events into its read mirror (default; --no-mirror: a forwarding "
+               "gateway, reads left to a projections worker)");
   app.add_option("--json", o->json, "Also write the figures to this JSON file");
   return [o] { return run_bench(*o); };
 }

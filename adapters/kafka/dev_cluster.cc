@@ -41,6 +41,7 @@ std::unique_ptr<DevCluster> DevCluster::start(Engine& gateway_engine, const std:
   go.consumer = options.consumer;
   c->gateway_ = std::make_unique<KafkaGateway>(gateway_engine, go);
   if (*status = c->gateway_->start(); !*status) return nullptr;
+  if (!options.mirror) return c;
   FollowerOptions fo;
   // Continuous: folding only on sync() made sync fail after a broker came back
   // (KafkaCluster.LeaderBrokerDownAndUp failed 2 runs in 3); on demand is
@@ -88,6 +89,9 @@ DevCluster::~DevCluster() {
   broker_.reset();
 }
 
-Status DevCluster::sync() { return follower_->sync(); }
+Status DevCluster::sync() {
+  if (!follower_) return Status::unavailable("this dev cluster's gateway keeps no mirror of autoriza.events");
+  return follower_->sync();
+}
 
 }  // namespace autoriza::kafka

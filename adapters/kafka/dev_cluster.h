@@ -25,6 +25,7 @@ struct DevClusterOptions {
   Properties producer;        // gateway and validators (linger.ms, batch.num.messages...)
   Properties consumer;        // gateway replies and validators (fetch.wait.max.ms...)
   int64_t timeout_ms = 10'000;
+  bool mirror = true;         // the gateway folds autoriza.events (reads, sync()); false: a forwarding gateway
 };
 
 class DevCluster : public ScenarioTransport {
@@ -33,7 +34,7 @@ class DevCluster : public ScenarioTransport {
                                            const std::vector<fb::ReferenceRecordUnion>& reference,
                                            const DevClusterOptions& options, Status* status);
   ~DevCluster() override;
-  Status sync() override;  // the mirror holds every event written so far
+  Status sync() override;  // the mirror holds every event written so far (kUnavailable without a mirror)
 
   DevBroker& broker() { return *broker_; }
   KafkaGateway& gateway() { return *gateway_; }
