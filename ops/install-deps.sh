@@ -10,7 +10,7 @@ PKGS=(
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
-  libqrencode-dev zlib1g-dev
+  libqrencode-dev zlib1g-dev libjemalloc-dev
   chromium
   clang-14 libclang-rt-14-dev
 )

@@ -42,12 +42,7 @@ std::unique_ptr<DevCluster> DevCluster::start(Engine& gateway_engine, const std:
   c->gateway_ = std::make_unique<KafkaGateway>(gateway_engine, go);
   if (*status = c->gateway_->start(); !*status) return nullptr;
   if (!options.mirror) return c;
-  FollowerOptions fo;
-  // Continuous: folding only on sync() made sync fail after a broker came back
-  // (KafkaCluster.LeaderBrokerDownAndUp failed 2 runs in 3); on demand is
-  // faster (kafka-bench) but must first resume reliably after an outage.
-  fo.on_demand = false;
-  c->follower_ = std::make_unique<EventFollower>(gateway_engine, c->broker_->bootstrap(), fo);
+  c->follower_ = std::make_unique<EventFollower>(gateway_engine, c->broker_->bootstrap());
   if (*status = c->follower_->start(); !*status) return nullptr;
   return c;
 }

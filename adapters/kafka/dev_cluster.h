@@ -4,7 +4,8 @@
 //   dev broker (mock, 3 brokers) + N validator workers (each its own engine
 //   and store under dir/validator-<i>, the same reference data and keys) +
 //   a gateway on the caller's engine, whose store becomes the mirror of
-//   autoriza.events (reads, projections), folded when sync() is called.
+//   autoriza.events (reads, projections), folded continuously; sync() waits
+//   until it holds every event written so far.
 // FOR DEVELOPMENT AND TESTS: production runs each role as its own process
 // against a real cluster (ops/kafka.md).
 #include <filesystem>

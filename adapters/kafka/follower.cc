@@ -44,7 +44,6 @@ Status EventFollower::start() {
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return status_of(err, "assign autoriza.events");
-  if (options_.on_demand) set_paused(true);
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "az-follower");
     run();
@@ -52,31 +51,9 @@ Status EventFollower::start() {
   return Status::ok();
 }
 
-void EventFollower::set_paused(bool paused) {
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions_);
-  for (int32_t p = 0; p < partitions_; ++p) rd_kafka_topic_partition_list_add(list, kEventsTopic, p);
-  const rd_kafka_resp_err_t err =
-      paused ? rd_kafka_pause_partitions(consumer_.get(), list) : rd_kafka_resume_partitions(consumer_.get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err) spdlog::warn("event follower: {} partitions: {}", paused ? "pause" : "resume", rd_kafka_err2str(err));
-}
-
 void EventFollower::run() {
   MessageBatch batch;
-  bool paused = options_.on_demand;
   while (!stop_.load()) {
-    if (options_.on_demand) {
-      const bool wanted = demand_.load() > 0;
-      if (wanted == paused) {
-        set_paused(!wanted);
-        paused = !wanted;
-      }
-      if (!wanted) {
-        std::unique_lock lock(mutex_);
-        progress_.wait_for(lock, std::chrono::milliseconds(100), [&] { return demand_.load() > 0 || stop_.load(); });
-        continue;
-      }
-    }
     {
       std::unique_lock lock(mutex_);
       if (!progress_.wait_for(lock, std::chrono::milliseconds(100), [&] { return in_flight_ < kInFlightMax; })) continue;
@@ -120,12 +97,6 @@ void EventFollower::apply(const rd_kafka_message_t* m) {
 }
 
 Status EventFollower::sync(std::chrono::milliseconds timeout) {
-  demand_.fetch_add(1);
-  struct Release {
-    std::atomic<int>& demand;
-    ~Release() { demand.fetch_sub(1); }
-  } release{demand_};
-  progress_.notify_all();
   std::vector<int64_t> high(size_t(partitions_), 0);
   for (int32_t p = 0; p < partitions_; ++p) {
     int64_t low = 0;

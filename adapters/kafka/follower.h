@@ -19,11 +19,6 @@
 namespace autoriza::kafka {
 
 struct FollowerOptions {
-  // false: folds continuously (the projections role). true: folds only while
-  // a sync() waits, its partitions paused otherwise: a mirror nobody reads
-  // between syncs costs nothing (the dev cluster's gateway: scenario queries
-  // and tests sync before they read).
-  bool on_demand = false;
   Properties consumer;
 };
 
@@ -46,13 +41,11 @@ class EventFollower {
  private:
   void run();
   void apply(const rd_kafka_message_t* m);
-  void set_paused(bool paused);
   static constexpr size_t kInFlightMax = 8192;  // apply_event calls not yet answered
 
   Engine& mirror_;
   std::string brokers_;
   FollowerOptions options_;
-  std::atomic<int> demand_{0};  // sync() calls waiting (on_demand mode)
   Handle consumer_;
   int32_t partitions_ = 0;
   std::thread thread_;
