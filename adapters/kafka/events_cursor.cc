@@ -10,11 +10,7 @@ namespace autoriza::kafka {
 
 Status read_message_at(rd_kafka_t* reader, const char* topic, int32_t partition, int64_t offset, std::string* value,
                        std::chrono::milliseconds timeout) {
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, topic, partition)->offset = offset;
-  rd_kafka_resp_err_t err = rd_kafka_assign(reader, list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err) return status_of(err, std::string("assign ") + topic);
+  if (Status s = assign_one(reader, topic, partition, offset); !s) return s;
   const std::string where = std::string(topic) + "[" + std::to_string(partition) + "]@" + std::to_string(offset);
   Status result = Status::unavailable("no message read at " + where + " in time");
   const auto deadline = std::chrono::steady_clock::now() + timeout;

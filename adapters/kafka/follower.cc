@@ -44,10 +44,7 @@ Status EventFollower::start() {
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return status_of(err, "assign autoriza.events");
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-follower");
-    run();
-  });
+  thread_ = named_thread("az-follower", [this] { run(); });
   return Status::ok();
 }
 

@@ -59,21 +59,10 @@ Status KafkaGateway::start() {
   reply_partition_ = int32_t(options_.instance % uint16_t(count));
   int64_t low = 0, high = 0;
   if (s = watermarks(consumer_.get(), kRepliesTopic, reply_partition_, &low, &high); !s) return s;
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, kRepliesTopic, reply_partition_)->offset = high;
-  rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err) return status_of(err, "assign autoriza.replies");
-  replies_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-gw-replies");
-    run_replies();
-  });
-  timer_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-gw-timer");
-    run_timeouts();
-  });
-  poller_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-gw-poll");
+  if (s = assign_one(consumer_.get(), kRepliesTopic, reply_partition_, high); !s) return s;
+  replies_ = named_thread("az-gw-replies", [this] { run_replies(); });
+  timer_ = named_thread("az-gw-timer", [this] { run_timeouts(); });
+  poller_ = named_thread("az-gw-poll", [this] {
     while (!stop_.load()) rd_kafka_poll(producer_.get(), 50);
   });
   engine_.set_command_sink([this](PartitionId p, Submission sub) { submit(p, std::move(sub)); });

@@ -52,6 +52,14 @@ Status status_of(rd_kafka_resp_err_t err, const std::string& what) {
   return Status::unavailable(what + ": " + rd_kafka_err2str(err) + " (" + error_class_name(classify(err)) + ")");
 }
 
+Status assign_one(rd_kafka_t* consumer, const char* topic, int32_t partition, int64_t offset) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, topic, partition)->offset = offset;
+  const rd_kafka_resp_err_t err = rd_kafka_assign(consumer, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  return status_of(err, std::string("assign ") + topic + "[" + std::to_string(partition) + "]");
+}
+
 namespace {
 
 // librdkafka's own log lines go through spdlog (the process's format: JSON

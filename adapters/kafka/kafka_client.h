@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "status.h"
 
@@ -65,6 +66,18 @@ Status partition_count(rd_kafka_t* rk, const char* topic, int32_t* count,
                        std::chrono::milliseconds timeout = std::chrono::milliseconds(10'000));
 
 Status status_of(rd_kafka_resp_err_t err, const std::string& what);
+
+// Replaces a consumer's assignment with one partition, read from offset.
+Status assign_one(rd_kafka_t* consumer, const char* topic, int32_t partition, int64_t offset);
+
+// A thread named for top and perf (at most 15 characters) running body.
+template <typename Body>
+std::thread named_thread(const char* name, Body body) {
+  return std::thread([name, body = std::move(body)]() mutable {
+    pthread_setname_np(pthread_self(), name);
+    body();
+  });
+}
 
 // Messages taken from a consumer in one go, destroyed together. Taking many
 // messages per call is what keeps librdkafka's per-message cost low (one

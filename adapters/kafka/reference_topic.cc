@@ -32,11 +32,7 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
   if (Status s = watermarks(reader, kReferenceTopic, 0, &low, &high); !s) return s;
   *next_offset = low;
   if (high <= low) return Status::ok();
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, kReferenceTopic, 0)->offset = low;
-  rd_kafka_resp_err_t err = rd_kafka_assign(reader, list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err) return status_of(err, "assign autoriza.reference");
+  if (Status s = assign_one(reader, kReferenceTopic, 0, low); !s) return s;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   MessageBatch batch;
   // Compaction leaves holes in the offsets: done when the next offset reaches high.
@@ -137,15 +133,8 @@ Status ReferenceFollower::start() {
   if (s = load(entries); !s) return s;
   spdlog::info("reference: {} records read from {} (to offset {}), {} new or changed in the store", records.size(),
                kReferenceTopic, next, loaded_.load());
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, kReferenceTopic, 0)->offset = next;
-  rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err) return status_of(err, "assign autoriza.reference");
-  thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-reference");
-    run();
-  });
+  if (s = assign_one(consumer_.get(), kReferenceTopic, 0, next); !s) return s;
+  thread_ = named_thread("az-reference", [this] { run(); });
   return Status::ok();
 }
 

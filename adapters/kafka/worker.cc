@@ -63,8 +63,7 @@ Status ValidatorWorker::start() {
                                " partitions but --partitions is " + std::to_string(engine_.options().partitions),
                            "--partitions");
   }
-  poller_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-val-poll");
+  poller_ = named_thread("az-val-poll", [this] {
     char reason[512];
     while (!stop_.load()) {
       rd_kafka_poll(producer_.get(), 20);
@@ -95,10 +94,7 @@ Status ValidatorWorker::start() {
     rd_kafka_topic_partition_list_destroy(topics);
     if (err) return status_of(err, "subscribe to autoriza.commands");
   }
-  loop_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "az-val-loop");
-    run();
-  });
+  loop_ = named_thread("az-val-loop", [this] { run(); });
   return Status::ok();
 }
 
@@ -187,11 +183,7 @@ Status ValidatorWorker::fold(int32_t p, int64_t from, int64_t high, Sequence* ka
     progress->cv.wait(lock, [&] { return progress->answered == progress->submitted; });
     return progress->failed;
   };
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = from;
-  rd_kafka_resp_err_t err = rd_kafka_assign(reader_.get(), list);
-  rd_kafka_topic_partition_list_destroy(list);
-  if (err) return status_of(err, "assign autoriza.events for catch-up");
+  if (Status s = assign_one(reader_.get(), kEventsTopic, p, from); !s) return s;
   int64_t next = from;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   Status read;

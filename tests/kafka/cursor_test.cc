@@ -17,17 +17,6 @@ std::unique_ptr<Engine> open_store(KafkaRig& rig, const std::filesystem::path& d
   return engine;
 }
 
-TEST(KafkaCursor, RestartedValidatorReadsOnlyWhatFollowsItsCursor) {
-  KafkaRig rig;
-  for (int i = 0; i < 50; ++i) rig.run(i);
-  rig.cluster().kill_worker(0, /*lose_disk=*/false);
-  ASSERT_TRUE(rig.cluster().start_worker(0).is_ok());
-  // Its own events were acknowledged before it stopped: nothing to read again.
-  EXPECT_EQ(rig.cluster().worker(0).stats().caught_up, 0u);
-  for (int i = 50; i < 80; ++i) rig.run(i);
-  rig.expect_same_state(0);
-}
-
 TEST(KafkaCursor, ValidatorDistrustsACursorTheTopicDoesNotMatch) {
   KafkaRig rig;
   for (int i = 0; i < 30; ++i) rig.run(i);
