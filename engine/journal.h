@@ -79,7 +79,8 @@ class Journal {
   virtual Status read_state(StateTable table, std::string_view key, std::string* value) const = 0;
   virtual Status scan_state(StateTable table,
                             const std::function<bool(std::string_view, std::string_view)>& visit) const = 0;
-  // Hex SHA-256 over every (key, value) of the table, in key order.
+  // Hex SHA-256 over every (key, value) of the table, in key order; the
+  // meta table's topic cursors ("cursor/<n>", Kafka mode) are left out.
   virtual Status digest(StateTable table, std::string* hex) const = 0;
   // Streams that hold at least one event, ascending.
   virtual std::vector<PartitionId> streams() const = 0;

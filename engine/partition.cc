@@ -221,11 +221,11 @@ void Partition::apply_replicated(Submission& s, std::vector<Pending>& answers) {
                             std::to_string(event.sequence) + " arrived after " + std::to_string(last) + " (a gap)");
   }
   if (!st) {
-    cursor_.next_offset = kCursorBroken;  // no cursor may step over a message that was refused
+    cursor_refused_ = true;  // no cursor may step over a message that was refused (until a restart re-reads it)
     answers.push_back({std::move(s.done), {st, nullptr, false}});
     return;
   }
-  if (s.source_offset >= 0 && cursor_.next_offset != kCursorBroken) cursor_ = {s.source_offset + 1, event.sequence};
+  if (s.source_offset >= 0 && !cursor_refused_) cursor_ = {s.source_offset + 1, event.sequence};
   if (event.sequence <= last) {  // seen before: applied once, acknowledged again
     answers.push_back({std::move(s.done), {Status::ok(), nullptr, true}});
     return;

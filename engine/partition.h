@@ -125,7 +125,7 @@ class Partition {
   CommitBatch batch_;
   DirtySet dirty_;
   TopicCursor cursor_;  // of this batch's replicated events; recorded with them
-  static constexpr int64_t kCursorBroken = -2;
+  bool cursor_refused_ = false;  // a replicated event was refused: no cursor is recorded any more
   // Answers of batches not yet durable (unredacted), for retries meanwhile.
   std::unordered_map<Sequence, std::shared_ptr<const fb::ResultT>> uncommitted_;
   uint64_t retries_in_batch_ = 0;

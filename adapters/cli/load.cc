@@ -45,7 +45,7 @@ int load_to_kafka(std::string brokers, const std::filesystem::path& data, std::o
     }
   }
   Status s;
-  kafka::Handle reader = kafka::make_consumer(brokers, "", {}, nullptr, nullptr, &s);
+  kafka::Handle reader = kafka::reference_reader(brokers, &s);
   std::map<std::string, kafka::ReferenceEntry> current;
   int64_t next = 0;
   if (reader) s = kafka::read_reference_topic(reader.get(), &current, &next);

@@ -35,8 +35,11 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
   if (Status s = assign_one(reader, kReferenceTopic, 0, low); !s) return s;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   MessageBatch batch;
-  // Compaction leaves holes in the offsets: done when the next offset reaches high.
-  while (*next_offset < high) {
+  // Compaction leaves holes in the offsets (the last ones too): done when the
+  // next offset reaches high or the consumer reports the partition's end
+  // (readers are made with enable.partition.eof, reference_reader()).
+  bool end = false;
+  while (*next_offset < high && !end) {
     if (std::chrono::steady_clock::now() > deadline) {
       rd_kafka_assign(reader, nullptr);
       return Status::unavailable("autoriza.reference was not read to its end (offset " + std::to_string(high) +
@@ -45,6 +48,11 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
     const size_t n = batch.poll(reader, std::chrono::milliseconds(100));
     for (size_t i = 0; i < n; ++i) {
       const rd_kafka_message_t* m = batch[i];
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        *next_offset = std::max(*next_offset, m->offset);
+        end = true;
+        continue;
+      }
       if (m->err) continue;
       *next_offset = std::max(*next_offset, m->offset + 1);
       std::string key;
@@ -63,16 +71,33 @@ Reference reference_of(const std::map<std::string, ReferenceEntry>& records) {
   return ref;
 }
 
+Handle reference_reader(const std::string& brokers, Status* status) {
+  return make_consumer(brokers, "", {{"enable.partition.eof", "true"}}, nullptr, nullptr, status);
+}
+
+namespace {
+
+// Delivery reports of a reference publish: how many records Kafka refused.
+void count_refused(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  if (m->err) {
+    spdlog::error("{}: a record was not written: {}", kReferenceTopic, rd_kafka_err2str(m->err));
+    static_cast<std::atomic<size_t>*>(opaque)->fetch_add(1);
+  }
+}
+
+}  // namespace
+
 Status publish_reference(const std::string& brokers, const std::vector<fb::ReferenceRecordUnion>& records, int64_t at_ms,
                          ReferenceLoadStats* stats) {
   Status s;
-  Handle reader = make_consumer(brokers, "", {}, nullptr, nullptr, &s);
+  Handle reader = reference_reader(brokers, &s);
   if (!reader) return s;
   std::map<std::string, ReferenceEntry> current;
   int64_t next = 0;
   if (s = read_reference_topic(reader.get(), &current, &next); !s) return s;
   const Reference published = reference_of(current);
-  Handle producer = make_producer(brokers, {{"linger.ms", "5"}}, nullptr, nullptr, &s);
+  std::atomic<size_t> refused{0};
+  Handle producer = make_producer(brokers, {{"linger.ms", "5"}}, &count_refused, &refused, &s);
   if (!producer) return s;
   for (const fb::ReferenceRecordUnion& record : records) {
     if (published.contains_equal(record)) {
@@ -92,6 +117,10 @@ Status publish_reference(const std::string& brokers, const std::vector<fb::Refer
   if (rd_kafka_resp_err_t err = rd_kafka_flush(producer.get(), 60'000)) return status_of(err, "flush autoriza.reference");
   if (const int left = rd_kafka_outq_len(producer.get()); left > 0) {
     return Status::unavailable(std::to_string(left) + " reference records were not acknowledged by Kafka");
+  }
+  rd_kafka_poll(producer.get(), 0);  // the last delivery reports
+  if (refused.load() > 0) {
+    return Status::unavailable(std::to_string(refused.load()) + " reference records were refused by Kafka (see the log)");
   }
   return Status::ok();
 }
@@ -119,7 +148,7 @@ Status ReferenceFollower::load(const std::vector<ReferenceEntry>& entries) {
 
 Status ReferenceFollower::start() {
   Status s;
-  consumer_ = make_consumer(brokers_, "", {}, nullptr, nullptr, &s);
+  consumer_ = reference_reader(brokers_, &s);
   if (!consumer_) return s;
   std::map<std::string, ReferenceEntry> records;
   int64_t next = 0;

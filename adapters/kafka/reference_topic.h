@@ -21,8 +21,12 @@ struct ReferenceEntry {
   int64_t at_ms = 0;
 };
 
+// A consumer to read autoriza.reference with (no group; it reports the end
+// of the partition, which compaction may leave below the high watermark).
+Handle reference_reader(const std::string& brokers, Status* status);
+
 // Every record of the topic, the last message of each key winning, and the
-// offset after the last message read.
+// offset after the last message read. reader: from reference_reader().
 Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceEntry>* records, int64_t* next_offset,
                             std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
 

@@ -18,9 +18,11 @@ struct ValidatorWorker::Lane {
   std::mutex mutex;
   Sequence produced = 0, delivered = 0;
   // Where the local store may resume autoriza.events[p] (events_cursor.h),
-  // advanced by deliveries of consecutive sequences after the last catch-up
-  // (a sequence that failed and was re-produced later stops it: the cursor
-  // never steps over a hole), stored by the run loop every second.
+  // advanced by deliveries at consecutive offsets with consecutive sequences
+  // after the last catch-up (another writer's message in between, or a
+  // sequence that failed and was re-produced later, stops it: the cursor never
+  // steps over a message the store lacks), stored by the run loop every
+  // second; stopped when the partition is revoked.
   TopicCursor cursor;
   bool cursor_dirty = false;
   std::deque<std::pair<Sequence, PendingReply>> waiting;  // (event sequence it needs acknowledged, reply)
@@ -147,6 +149,13 @@ void ValidatorWorker::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_k
     if (Status s = self->assign(list); !s) self->fail(s);
   } else {
     rd_kafka_assign(rk, nullptr);
+    for (int i = 0; i < list->cnt; ++i) {
+      const int32_t p = list->elems[i].partition;
+      if (p < 0 || size_t(p) >= self->lanes_.size()) continue;
+      Lane& lane = *self->lanes_[size_t(p)];
+      std::lock_guard lock(lane.mutex);
+      lane.cursor.next_offset = -1;  // another owner writes now: no more advancing
+    }
     std::lock_guard lock(self->mutex_);
     self->owned_.clear();
   }
@@ -250,6 +259,15 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
     }
     if (!s) return s;
   }
+  {
+    // The topic held 1..kafka_last below high: the lane's cursor advances from
+    // there, one offset and one sequence at a time (set before anything is
+    // re-produced, so the first re-produced event can advance it).
+    Lane& lane = *lanes_[partition];
+    std::lock_guard lock(lane.mutex);
+    lane.cursor = {high, kafka_last};
+    lane.cursor_dirty = false;
+  }
   // 2. Local events the topic lacks.
   const Sequence local = engine_.committed_sequence(partition);
   uint64_t reproduced = 0;
@@ -274,8 +292,6 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
   {
     Lane& lane = *lanes_[partition];
     std::lock_guard lock(lane.mutex);
-    lane.cursor = {-1, kafka_last};  // the topic holds 1..kafka_last; what follows is delivered in order
-    lane.cursor_dirty = false;
     lane.produced = std::max(lane.produced, local);
     if (reproduced == 0) lane.delivered = std::max(lane.delivered, local);
   }
@@ -301,16 +317,24 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
 }
 
 void ValidatorWorker::store_cursors() {
+  CommitBatch batch;
+  std::vector<PartitionId> stored;
   for (PartitionId p = 0; p < lanes_.size(); ++p) {
     Lane& lane = *lanes_[p];
-    CommitBatch batch;
-    {
-      std::lock_guard lock(lane.mutex);
-      if (!lane.cursor_dirty) continue;
-      write_topic_cursor(p, lane.cursor, batch);
-      lane.cursor_dirty = false;
+    std::lock_guard lock(lane.mutex);
+    if (!lane.cursor_dirty) continue;
+    write_topic_cursor(p, lane.cursor, batch);
+    lane.cursor_dirty = false;
+    stored.push_back(p);
+  }
+  if (batch.writes.empty()) return;
+  if (Status s = engine_.journal().commit(batch); !s) {
+    // An older cursor stays, which is safe; try again next time.
+    spdlog::warn("validator: storing {} cursors: {}", stored.size(), s.to_string());
+    for (PartitionId p : stored) {
+      std::lock_guard lock(lanes_[p]->mutex);
+      lanes_[p]->cursor_dirty = true;
     }
-    if (Status s = engine_.journal().commit(batch); !s) spdlog::warn("validator: storing the cursor of {}: {}", p, s.to_string());
   }
 }
 
@@ -470,7 +494,8 @@ void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offse
   {
     std::lock_guard lock(lane.mutex);
     lane.delivered = std::max(lane.delivered, tag.sequence);
-    if (tag.kind != Tag::kReply && offset >= 0 && tag.sequence == lane.cursor.sequence + 1) {
+    // Consecutive offsets and sequences: nobody else wrote in between.
+    if (offset >= 0 && offset == lane.cursor.next_offset && tag.sequence == lane.cursor.sequence + 1) {
       lane.cursor = {offset + 1, tag.sequence};
       lane.cursor_dirty = true;
     }

@@ -76,7 +76,7 @@ class ValidatorWorker {
   void produce_reply(uint16_t reply_partition, const std::string& value, size_t replies);
   void flush_replies();
   void delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offset);
-  void store_cursors();  // the lanes' cursors that moved, one small commit each
+  void store_cursors();  // the lanes' cursors that moved, in one small commit
   void fail(Status s);
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,

@@ -17,6 +17,26 @@ std::unique_ptr<Engine> open_store(KafkaRig& rig, const std::filesystem::path& d
   return engine;
 }
 
+TEST(KafkaCursor, CursorsAreNotStateAndStayOutOfDigests) {
+  // A store's cursor says where it read a topic, not what the events led to:
+  // a replay of its log (or an embedded twin) has none and must still match.
+  KafkaRig rig;
+  auto store = open_store(rig, rig.gateway().dir() / "plain");  // no worker writes to it
+  ASSERT_TRUE(store);
+  Engine& worker = *store;
+  std::string before, after;
+  ASSERT_TRUE(worker.journal().digest(StateTable::kMeta, &before).is_ok());
+  CommitBatch batch;
+  write_topic_cursor(0, {12345, 99}, batch);
+  ASSERT_TRUE(worker.journal().commit(batch).is_ok());
+  ASSERT_TRUE(worker.journal().digest(StateTable::kMeta, &after).is_ok());
+  EXPECT_EQ(after, before);
+  TopicCursor read;
+  ASSERT_TRUE(read_topic_cursor(worker.journal(), 0, &read).is_ok());
+  EXPECT_EQ(read.next_offset, 12345);
+  EXPECT_EQ(read.sequence, 99u);
+}
+
 TEST(KafkaCursor, ValidatorDistrustsACursorTheTopicDoesNotMatch) {
   KafkaRig rig;
   for (int i = 0; i < 30; ++i) rig.run(i);

@@ -71,7 +71,7 @@ TEST_F(ReferenceTopic, PublishesOnlyWhatIsNewOrChanged) {
   EXPECT_EQ(update.updated, 1u);
 
   Status s;
-  kafka::Handle reader = kafka::make_consumer(broker_->bootstrap(), "", {}, nullptr, nullptr, &s);
+  kafka::Handle reader = kafka::reference_reader(broker_->bootstrap(), &s);
   ASSERT_TRUE(reader) << s.to_string();
   std::map<std::string, kafka::ReferenceEntry> read;
   int64_t next = 0;
