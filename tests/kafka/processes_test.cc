@@ -106,7 +106,9 @@ class KafkaProcesses : public ::testing::Test {
     client.set_api_key(key);
     std::string text;
     for (int attempt = 0; attempt < 20; ++attempt) {
-      if (!client.connected()) EXPECT_TRUE(client.connect("127.0.0.1", gateway_.port()).is_ok());
+      if (!client.connected()) {
+        EXPECT_TRUE(client.connect("127.0.0.1", gateway_.port()).is_ok());
+      }
       text.clear();
       Status s = client.request("POST", "/v1/" + command, body.dump(), status, &text, kClientTimeHeader, at);
       if (s && *status != 503 && *status != 504) break;
