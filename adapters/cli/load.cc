@@ -53,10 +53,11 @@ int load_to_kafka(std::string brokers, const std::filesystem::path& data, std::o
     out << "error: cannot read " << kafka::kReferenceTopic << ": " << s.to_string() << "\n";
     return 1;
   }
-  ReferenceLoad load = load_reference_dir(data, kafka::reference_of(current));
+  const Reference published = kafka::reference_of(current);
+  ReferenceLoad load = load_reference_dir(data, published);
   print_file_reports(load, out);
   ReferenceLoadStats stats;
-  if (s = kafka::publish_reference(brokers, load.records, wall_clock_now().value, &stats); !s) {
+  if (s = kafka::publish_reference(brokers, load.records, wall_clock_now().value, &stats, &published); !s) {
     out << "error: " << s.to_string() << "\n";
     return 1;
   }

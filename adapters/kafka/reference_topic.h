@@ -32,9 +32,10 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
 
 // Publishes the records that are not in the topic as they are (stats count
 // added / updated / unchanged, as Engine::load_reference does), marked
-// updated at at_ms; returns once Kafka acknowledged all of them.
+// updated at at_ms; returns once Kafka acknowledged all of them. published:
+// what the topic holds, when the caller has just read it (else read here).
 Status publish_reference(const std::string& brokers, const std::vector<fb::ReferenceRecordUnion>& records, int64_t at_ms,
-                         ReferenceLoadStats* stats);
+                         ReferenceLoadStats* stats, const Reference* published = nullptr);
 
 // The topic's records as a Reference (what a load validates new files against).
 Reference reference_of(const std::map<std::string, ReferenceEntry>& records);
