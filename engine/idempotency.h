@@ -4,10 +4,12 @@
 // to another partition is still caught. Sharded locks; bounded by the number
 // of recorded commands (pruning keys older than 7 days is left for later).
 #include <array>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ids.h"
 #include "reference.h"
@@ -36,12 +38,31 @@ class IdempotencyIndex {
   size_t size() const;
 
  private:
+  // Each shard is an open-addressing table of (hash, entry number) slots
+  // over a vector of entries: a lookup of a new request id (nearly every
+  // command) touches one cache line of slots and no key, where a node-based
+  // map walked a bucket and its nodes (three cache misses per command once
+  // the index outgrows the cache). The whole 64-bit hash is kept, so a key is
+  // compared only when the hashes are equal, and growing never rehashes keys.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t entry = 0;  // entry number + 1; 0 = empty
+  };
+  struct Stored {
+    std::string key;
+    IdempotencyEntry value;
+  };
   static constexpr size_t kShards = 64;
   struct Shard {
     mutable std::mutex mutex;
-    StringMap<IdempotencyEntry> map;
+    std::vector<Slot> slots;  // a power of two in size, at most half full
+    std::deque<Stored> entries;  // stable: growing moves no key
+    const Stored* find(uint64_t hash, std::string_view key) const;
+    void insert(uint64_t hash, std::string_view key, const IdempotencyEntry& entry);
+    void grow();
   };
-  Shard& shard(std::string_view key) const;
+  static uint64_t hash(std::string_view key);
+  Shard& shard(uint64_t hash) const { return shards_[hash % kShards]; }
   mutable std::array<Shard, kShards> shards_;
 };
 

@@ -46,6 +46,12 @@ Status decode_command_text(std::string_view name, std::string_view text, fb::Com
 
 // The answer of a command (SPEC sections 3-4).
 Json encode_result(fb::Command type, const fb::ResultT& result);
+// The same answer as text, byte for byte encode_result(...).dump(), written
+// directly (render.cc): what HTTP answers and Kafka replies carry. Strings are
+// written as they are (the engine's strings are UTF-8: requests and reference
+// data are checked on the way in).
+std::string render_result(fb::Command type, const fb::ResultT& result);
+void render_result(fb::Command type, const fb::ResultT& result, std::string* out);  // appends
 // A command as received (normalized), for transaction views.
 Json encode_command(const fb::CommandUnion& command);
 // GET /v1/transactions/{id}.

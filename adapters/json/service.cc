@@ -111,7 +111,7 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
       }
       observe(trace, answered(o));
       if (!o.answer_json.empty()) return done(Reply{200, o.answer_json});  // Kafka gateway: rendered by the validator
-      done(Reply{200, encode_result(type, *o.result).dump()});
+      done(Reply{200, render_result(type, *o.result)});
     };
     if (executor_) {
       executor_(std::move(answer));

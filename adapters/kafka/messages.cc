@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "codec.h"  // encode_result: the answer as JSON
+#include "codec.h"  // render_result: the answer as JSON
 #include "records.h"
 #include "state_store.h"
 
@@ -82,7 +82,7 @@ std::string encode_reply(uint64_t correlation, fb::Command type, const Outcome& 
   out.append(field.data(), std::min<size_t>(field.size(), 0xffff));
   if (outcome.status.is_ok()) {
     AUTORIZA_CHECK(outcome.result != nullptr);  // the engine answers ok with a result
-    out += encode_result(type, *outcome.result).dump();
+    render_result(type, *outcome.result, &out);
   }
   return out;
 }

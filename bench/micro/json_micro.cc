@@ -1,6 +1,6 @@
 // Micro-benchmarks of the JSON face: decoding an authorize body (what an
-// HTTP server thread does per request), encoding its answer (what the
-// engine's writer thread does per HTTP answer, see README) and money
+// HTTP server thread does per request), encoding its answer (DOM, and the
+// direct rendering HTTP answers use, see README) and money
 // formatting; plus the load generator's own answer scanner.
 #include <benchmark/benchmark.h>
 
@@ -39,6 +39,19 @@ void BM_EncodeAuthorizeResult(benchmark::State& st) {
   }
 }
 BENCHMARK(BM_EncodeAuthorizeResult);
+
+// The same text written directly (what HTTP answers and Kafka replies use):
+// read against BM_EncodeAuthorizeResult of the same run.
+void BM_RenderAuthorizeResult(benchmark::State& st) {
+  const World& w = World::get();
+  size_t i = 0;
+  for (auto _ : st) {
+    const fb::EventT& e = w.authorize_events[i++ % w.authorize_events.size()];
+    std::string text = render_result(fb::Command::AuthorizeCmd, *e.result);
+    benchmark::DoNotOptimize(text);
+  }
+}
+BENCHMARK(BM_RenderAuthorizeResult);
 
 bool same_answer(const Answer& a, const Answer& b) {
   if (a.status != b.status || a.transaction != b.transaction || a.order != b.order || a.sap != b.sap ||

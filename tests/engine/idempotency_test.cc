@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.h"
+#include "idempotency.h"
 
 namespace autoriza::testing {
 namespace {
@@ -99,6 +100,35 @@ TEST(Idempotency, RetriesInsideOneBatchAnswerOnce) {
   }
   EXPECT_EQ(transactions.size(), 1u);
   EXPECT_EQ(replayed, 63);
+}
+
+// The index itself, past many growths of its tables: every key found with
+// its own entry, absent keys (including prefixes and extensions of present
+// ones) not found, the first insert of a key kept.
+TEST(IdempotencyIndex, FindsEveryKeyAcrossGrowthAndKeepsTheFirst) {
+  IdempotencyIndex index;
+  constexpr uint64_t kKeys = 50'000;
+  auto entry = [](uint64_t i, uint8_t tag) {
+    IdempotencyEntry e;
+    e.digest.fill(tag);
+    e.position = {PartitionId(i % 7), Sequence(i + 1)};
+    return e;
+  };
+  for (uint64_t i = 0; i < kKeys; ++i) index.insert(idempotency_key("provider:LAB127", "r-" + std::to_string(i)), entry(i, 1));
+  for (uint64_t i = 0; i < kKeys; i += 3) index.insert(idempotency_key("provider:LAB127", "r-" + std::to_string(i)), entry(i, 2));
+  EXPECT_EQ(index.size(), kKeys);
+  for (uint64_t i = 0; i < kKeys; ++i) {
+    auto found = index.find(idempotency_key("provider:LAB127", "r-" + std::to_string(i)));
+    ASSERT_TRUE(found) << i;
+    EXPECT_EQ(found->digest, entry(i, 1).digest) << i;
+    EXPECT_EQ(found->position.partition, PartitionId(i % 7));
+    EXPECT_EQ(found->position.sequence, Sequence(i + 1));
+  }
+  EXPECT_FALSE(index.find(idempotency_key("provider:LAB127", "r-")));
+  EXPECT_FALSE(index.find(idempotency_key("provider:LAB127", "r-" + std::to_string(kKeys))));
+  EXPECT_FALSE(index.find(idempotency_key("provider:LAB128", "r-1")));
+  EXPECT_FALSE(index.find(idempotency_key("provider:LAB127", "r-10x")));
+  EXPECT_FALSE(index.find(""));
 }
 
 }  // namespace
