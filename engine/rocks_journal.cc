@@ -23,7 +23,8 @@
 // - both need memtable inserts from one thread at a time (the write group's
 //   leader does them; commits still group across partitions);
 // - levels 0 and 1 are not compressed (they are rewritten soon: compressing
-//   them was a good part of the flush and compaction CPU), deeper levels LZ4.
+//   them was a good part of the flush and compaction CPU), deeper levels LZ4;
+// - compaction threads run at low CPU priority (nice 19).
 #include <openssl/evp.h>
 
 #include <array>
@@ -31,6 +32,7 @@
 
 #include "journal.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
 #include "rocksdb/memtablerep.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
@@ -90,6 +92,16 @@ class RocksJournal final : public Journal {
     db_options.enable_pipelined_write = true;
     db_options.max_total_wal_size = 512ull << 20;
     db_options.allow_concurrent_memtable_write = false;  // the vector memtable and insert hints need it
+    // Compactions run at the lowest CPU priority: on a small machine a
+    // compaction taking a core for seconds otherwise delays every request
+    // (the open loop's p99); they catch up when the load leaves room, and
+    // writes slow down by RocksDB's own rules if they fall far behind.
+    static const bool lowered = [] {
+      return rocksdb::Env::Default()
+          ->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW, rocksdb::CpuPriority::kLow)
+          .ok();
+    }();
+    (void)lowered;
     rocksdb::ColumnFamilyOptions cf_options;
     cf_options.write_buffer_size = 64ull << 20;
     cf_options.max_write_buffer_number = 4;
