@@ -29,10 +29,24 @@ std::unique_ptr<DevBroker> DevBroker::start(const DevBrokerOptions& o, Status* s
     int32_t partitions;
   } topics[] = {{kCommandsTopic, o.partitions}, {kEventsTopic, o.partitions},
                 {kRepliesTopic, o.reply_partitions}, {kReferenceTopic, 1}};
-  for (const auto& t : topics) {
+  // Leaders are placed, not left to the mock's random choice: the partition
+  // of a credential has its commands, events and replies led by different
+  // brokers, as a real controller spreads leaders. With all three on one
+  // mock broker (which the random choice gave about one run in three) the
+  // mock serves that broker's held fetches and produces in turn: measured
+  // p50 40 ms / CPU 35 us per transaction at 50,000/s, against 8-10 ms / 24-28 us.
+  for (int32_t topic = 0; topic < int32_t(std::size(topics)); ++topic) {
+    const auto& t = topics[topic];
     if (rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(b->cluster_, t.name, t.partitions, rf)) {
       *status = status_of(e, std::string("dev broker: create topic ") + t.name);
       return nullptr;
+    }
+    for (int32_t p = 0; p < t.partitions; ++p) {
+      const int32_t leader = 1 + (p + topic) % o.brokers;  // mock broker ids are 1..brokers
+      if (rd_kafka_resp_err_t e = rd_kafka_mock_partition_set_leader(b->cluster_, t.name, p, leader)) {
+        *status = status_of(e, std::string("dev broker: place the leader of ") + t.name);
+        return nullptr;
+      }
     }
   }
   *status = Status::ok();
