@@ -15,6 +15,10 @@ std::string idempotency_key(std::string_view scope, std::string_view request_id)
   return key;
 }
 
+IdempotencyIndex::IdempotencyIndex() {
+  for (size_t i = 0; i < kShards; ++i) shards_[i].max_load_percent = uint32_t(50 + i * 20 / kShards);
+}
+
 uint64_t IdempotencyIndex::hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 // Slots are probed linearly from the hash's bits above the shard's.
@@ -43,7 +47,7 @@ void IdempotencyIndex::Shard::grow() {
 void IdempotencyIndex::Shard::insert(uint64_t hash, std::string_view key, const IdempotencyEntry& entry) {
   if (find(hash, key)) return;
   AUTORIZA_CHECK(entries.size() < UINT32_MAX - 1);
-  if ((entries.size() + 1) * 2 > slots.size()) grow();
+  if ((entries.size() + 1) * 100 > slots.size() * max_load_percent) grow();
   entries.push_back({std::string(key), entry});
   const size_t mask = slots.size() - 1;
   size_t i = (hash / kShards) & mask;

@@ -32,6 +32,7 @@ Status reused_request_id(std::string_view request_id);
 
 class IdempotencyIndex {
  public:
+  IdempotencyIndex();
   std::optional<IdempotencyEntry> find(std::string_view key) const;
   // Inserts; an existing key is never overwritten (the first answer wins).
   void insert(std::string_view key, const IdempotencyEntry& entry);
@@ -44,6 +45,10 @@ class IdempotencyIndex {
   // map walked a bucket and its nodes (three cache misses per command once
   // the index outgrows the cache). The whole 64-bit hash is kept, so a key is
   // compared only when the hashes are equal, and growing never rehashes keys.
+  // Shards grow at different loads (50% to 69%): keys spread evenly, so with
+  // one threshold all 64 would double at the same count, copying every slot
+  // of the index in one go on the writer's thread (16 MiB at 262,144
+  // entries), instead of one shard at a time spread over the doubling.
   struct Slot {
     uint64_t hash = 0;
     uint32_t entry = 0;  // entry number + 1; 0 = empty
@@ -55,8 +60,9 @@ class IdempotencyIndex {
   static constexpr size_t kShards = 64;
   struct Shard {
     mutable std::mutex mutex;
-    std::vector<Slot> slots;  // a power of two in size, at most half full
+    std::vector<Slot> slots;  // a power of two in size, at most max_load_percent full
     std::deque<Stored> entries;  // stable: growing moves no key
+    uint32_t max_load_percent = 50;
     const Stored* find(uint64_t hash, std::string_view key) const;
     void insert(uint64_t hash, std::string_view key, const IdempotencyEntry& entry);
     void grow();
