@@ -43,6 +43,14 @@ class JsonText {
     value();
     out_.append("null");
   }
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    string(v);
+  }
+  void field(std::string_view k, int64_t v) {
+    key(k);
+    integer(v);
+  }
 
  private:
   static constexpr int kDepthMax = 8;  // answers nest four deep
@@ -109,13 +117,16 @@ void reasons(JsonText& j, const std::vector<fb::ReasonCode>& codes) {
   j.open_array();
   for (fb::ReasonCode r : codes) {
     j.open_object();
-    j.key("code");
-    j.string(reason_code_name(r));
-    j.key("message");
-    j.string(reason_message(r));
+    j.field("code", reason_code_name(r));
+    j.field("message", reason_message(r));
     j.close_object();
   }
   j.close_array();
+}
+
+// Absent when empty, as encode_result leaves such keys out.
+void field_if_set(JsonText& j, std::string_view key, const std::string& value) {
+  if (!value.empty()) j.field(key, value);
 }
 
 void money(JsonText& j, std::string_view key, int64_t cents) {
@@ -125,28 +136,19 @@ void money(JsonText& j, std::string_view key, int64_t cents) {
 
 void item(JsonText& j, const fb::ItemResultT& it) {
   j.open_object();
-  j.key("code");
-  j.string(it.code);
+  j.field("code", it.code);
   money(j, "copay", it.copay_cents);
-  j.key("description");
-  j.string(it.description);
+  j.field("description", it.description);
   money(j, "expenses", it.expenses_cents);
-  if (!it.faces.empty()) {
-    j.key("faces");
-    j.string(it.faces);
-  }
-  j.key("index");
-  j.integer(it.index);
+  field_if_set(j, "faces", it.faces);
+  j.field("index", it.index);
   money(j, "professional", it.professional_cents);
-  j.key("qty");
-  j.integer(it.qty);
+  j.field("qty", it.qty);
   j.key("reasons");
   reasons(j, it.reasons);
-  j.key("status");
-  j.string(status_name(it.status));
+  j.field("status", status_name(it.status));
   if (it.tooth) {
-    j.key("tooth");
-    j.integer(*it.tooth);
+    j.field("tooth", *it.tooth);
   }
   money(j, "total", it.total_cents);
   j.close_object();
@@ -173,8 +175,7 @@ void totals(JsonText& j, const fb::TotalsT* t) {
 void status_and_reasons(JsonText& j, const fb::ResultT& r) {
   j.key("reasons");
   reasons(j, r.reasons);
-  j.key("status");
-  j.string(status_name(r.status));
+  j.field("status", status_name(r.status));
 }
 
 void transaction(JsonText& j, const std::string& id) {
@@ -190,20 +191,13 @@ void affiliate(JsonText& j, const fb::AffiliateViewT* a) {
   j.key("affiliate");
   if (!a) return j.null();
   j.open_object();
-  j.key("age");
-  j.integer(a->age);
-  j.key("credential");
-  j.string(a->credential);
-  j.key("cuil");
-  j.string(a->cuil);
-  j.key("name");
-  j.string(a->name);
-  j.key("plan");
-  j.string(a->plan);
-  j.key("sex");
-  j.string(a->sex);
-  j.key("titular");
-  j.string(a->titular);
+  j.field("age", a->age);
+  j.field("credential", a->credential);
+  j.field("cuil", a->cuil);
+  j.field("name", a->name);
+  j.field("plan", a->plan);
+  j.field("sex", a->sex);
+  j.field("titular", a->titular);
   j.close_object();
 }
 
@@ -212,12 +206,9 @@ void tokens(JsonText& j, const std::vector<std::unique_ptr<fb::TokenViewT>>& all
   j.open_array();
   for (const auto& t : all) {
     j.open_object();
-    j.key("token");
-    j.string(t->token);
-    j.key("valid_from");
-    j.string(format_instant(Millis{t->valid_from_ms}));
-    j.key("valid_until");
-    j.string(format_instant(Millis{t->valid_until_ms}));
+    j.field("token", t->token);
+    j.field("valid_from", format_instant(Millis{t->valid_from_ms}));
+    j.field("valid_until", format_instant(Millis{t->valid_until_ms}));
     j.close_object();
   }
   j.close_array();
@@ -241,35 +232,17 @@ void render_result(fb::Command type, const fb::ResultT& r, std::string* out) {
     case fb::Command::TokenIssueCmd:
       tokens(j, r.tokens);
       break;
-    case fb::Command::AuditVerdictCmd:
+    default:  // authorize, consume, audit verdicts; account commands' routes encode their own answers
       items(j, r.items);
-      if (!r.order.empty()) {
-        j.key("order");
-        j.string(r.order);
-      }
+      field_if_set(j, "order", r.order);
       j.key("reasons");
       reasons(j, r.reasons);
-      j.key("sap");
-      j.string(r.sap);
-      j.key("status");
-      j.string(status_name(r.status));
-      totals(j, r.totals.get());
-      transaction(j, r.transaction);
-      break;
-    default:  // authorize, consume, and account commands (their routes encode their own answers)
-      items(j, r.items);
-      if (!r.order.empty()) {
-        j.key("order");
-        j.string(r.order);
+      if (type == fb::Command::AuditVerdictCmd) {
+        j.field("sap", r.sap);  // a verdict always names its SAP
+      } else {
+        field_if_set(j, "sap", r.sap);
       }
-      j.key("reasons");
-      reasons(j, r.reasons);
-      if (!r.sap.empty()) {
-        j.key("sap");
-        j.string(r.sap);
-      }
-      j.key("status");
-      j.string(status_name(r.status));
+      j.field("status", status_name(r.status));
       totals(j, r.totals.get());
       transaction(j, r.transaction);
       break;
