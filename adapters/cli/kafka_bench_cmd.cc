@@ -127,6 +127,11 @@ struct Driver {
   }
 };
 
+// The q-quantile of sorted latencies (µs), in ms.
+double quantile_ms(const std::vector<int64_t>& sorted_us, double q) {
+  return double(sorted_us[std::min(sorted_us.size() - 1, size_t(q * double(sorted_us.size())))]) / 1000.0;
+}
+
 // Where a tail comes from: per 100 ms of planned send time, how many
 // commands were due and their latency p50 / p99 / max.
 bool write_timeline(const std::string& path, const std::vector<int64_t>& planned_us, const std::vector<int64_t>& latencies_us) {
@@ -139,9 +144,8 @@ bool write_timeline(const std::string& path, const std::vector<int64_t>& planned
     const int64_t slice = entry.first;
     std::vector<int64_t>& l = entry.second;
     std::sort(l.begin(), l.end());
-    auto at = [&](double q) { return double(l[std::min(l.size() - 1, size_t(q * double(l.size())))]) / 1000.0; };
-    out << slice * kSliceUs / 1000 << "," << l.size() << "," << at(0.5) << "," << at(0.99) << "," << double(l.back()) / 1000.0
-        << "\n";
+    out << slice * kSliceUs / 1000 << "," << l.size() << "," << quantile_ms(l, 0.5) << "," << quantile_ms(l, 0.99) << ","
+        << double(l.back()) / 1000.0 << "\n";
   }
   return bool(out);
 }
@@ -200,7 +204,7 @@ int run_bench(const KafkaBenchOptions& o) {
     std::cerr << "kafka-bench: cannot write " << o.timeline << "\n";
   }
   std::sort(latencies_us.begin(), latencies_us.end());
-  auto pct = [&](double q) { return latencies_us[std::min(latencies_us.size() - 1, size_t(q * double(latencies_us.size())))]; };
+  const double p50_ms = quantile_ms(latencies_us, 0.5), p99_ms = quantile_ms(latencies_us, 0.99);
   const double rate = double(o.commands) / seconds;
   const double cpu_us_per_tx = (cpu.user + cpu.system) * 1e6 / double(o.commands);
   const size_t errors = driver.errors;
@@ -210,7 +214,7 @@ int run_bench(const KafkaBenchOptions& o) {
             << "| " << o.commands << " | " << o.window << " | " << (o.rate_per_s > 0 ? std::to_string(o.rate_per_s) : "closed")
             << " | " << o.partitions << " | " << o.validators << " | " << (o.mirror ? "yes" : "no") << " | " << o.linger_ms
             << " | " << o.fetch_wait_ms << " | "
-            << size_t(rate) << " | " << double(pct(0.5)) / 1000.0 << " | " << double(pct(0.99)) / 1000.0 << " | "
+            << size_t(rate) << " | " << p50_ms << " | " << p99_ms << " | "
             << size_t(cpu_us_per_tx) << " | " << errors << " |\n";
   // Where a tail comes from: the validators' journal commits slower than
   // 25 ms (RocksDB stalls) against the latency windows that were slow.
@@ -231,8 +235,8 @@ int run_bench(const KafkaBenchOptions& o) {
         << ",\"partitions\":" << o.partitions << ",\"validators\":" << o.validators
         << ",\"mirror\":" << (o.mirror ? "true" : "false") << ",\"linger_ms\":" << o.linger_ms
         << ",\"fetch_wait_ms\":" << o.fetch_wait_ms << ",\"batch_messages\":" << o.batch_messages
-        << ",\"tx_per_s\":" << rate << ",\"p50_ms\":" << double(pct(0.5)) / 1000.0
-        << ",\"p99_ms\":" << double(pct(0.99)) / 1000.0 << ",\"cpu_us_per_tx\":" << cpu_us_per_tx
+        << ",\"tx_per_s\":" << rate << ",\"p50_ms\":" << p50_ms
+        << ",\"p99_ms\":" << p99_ms << ",\"cpu_us_per_tx\":" << cpu_us_per_tx
         << ",\"errors\":" << errors << "}\n";
   }
   return errors == 0 ? 0 : 1;
