@@ -37,6 +37,7 @@ struct KafkaBenchOptions {
   size_t warmup = 5'000;       // commands sent (and answered) before measuring
   int64_t rate_per_s = 0;      // > 0: open loop at this rate
   bool mirror = true;          // the gateway also folds autoriza.events (as serve --role gateway does by default)
+  bool local_sync = false;     // fsync the local stores' WAL too (serve --kafka --local-sync)
   std::string json;
   std::string timeline;  // CSV: per 100 ms of planned send time, count and latency percentiles
 };
@@ -164,7 +165,7 @@ int run_bench(const KafkaBenchOptions& o) {
   EngineOptions eo;
   eo.store = dir / "gateway";
   eo.partitions = PartitionId(o.partitions);
-  eo.sync = false;
+  eo.sync = o.local_sync;  // the validators' stores follow (open_worker_engine), as serve --kafka does
   eo.keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());
   Status s;
   auto engine = Engine::open(eo, &s);
@@ -263,6 +264,9 @@ Run add_kafka_bench(CLI::App& app) {
   app.add_flag("--mirror,!--no-mirror", o->mirror,
                "The gateway also folds autoriza.events into its read mirror (default; --no-mirror: a forwarding "
                "gateway, reads left to a projections worker)");
+  app.add_flag("--local-sync", o->local_sync,
+               "Also fsync the local stores' WAL per batch, as serve --kafka --local-sync does (default: not, "
+               "Kafka's acknowledgement of the event is what makes an answer durable)");
   app.add_option("--json", o->json, "Also write the figures to this JSON file");
   app.add_option("--timeline", o->timeline,
                  "Also write a CSV of latency over the run: per 100 ms of send time, commands, p50, p99 and max (ms)");

@@ -129,7 +129,7 @@ int serve_kafka(const KafkaServeOptions& in) {
   eo.store = o.store;
   eo.partitions = PartitionId(o.partitions);
   eo.batch_max = o.batch_max;
-  eo.sync = !o.no_sync;
+  eo.sync = o.local_sync;
   eo.keys = load_keys(o.store);
   if (!eo.keys) return 1;
   auto engine = open_engine(eo);

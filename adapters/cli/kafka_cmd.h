@@ -15,7 +15,11 @@ struct KafkaServeOptions {
   int partitions = 1;
   size_t batch_max = 4096;
   unsigned threads = 2;
-  bool no_sync = false;
+  // Every role's store is derived from Kafka (validators rebuild theirs from
+  // autoriza.events, a mirror or projections store is a fold of it): an
+  // answer is durable once Kafka acknowledged its event (acks=all), so the
+  // local WAL is not fsynced unless asked (ops/kafka.md, "Durability").
+  bool local_sync = false;
   bool allow_client_time = false;
   bool auth = true;          // gateway, projections: API keys on every request (serve --auth)
   double rate_per_s = 20'000;

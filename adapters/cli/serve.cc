@@ -98,7 +98,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
     k.partitions = o.partitions;
     k.batch_max = o.batch_max;
     k.threads = o.threads;
-    k.no_sync = o.no_sync;
+    if (o.no_sync) spdlog::info("serve: --no-sync is the default with --kafka (--local-sync fsyncs the local store)");
     k.allow_client_time = o.allow_client_time;
     k.auth = o.auth == "on";
     k.rate_per_s = o.rate_per_s;
@@ -209,6 +209,9 @@ Run add_serve(CLI::App& app) {
   app.add_option("--session-timeout-ms", o->kafka.session_timeout_ms, "Validator: consumer group session timeout")
       ->check(CLI::Range(1000, 300000))
       ->capture_default_str();
+  app.add_flag("--local-sync", o->kafka.local_sync,
+               "With --kafka: also fsync the local store's WAL per batch (off by default: the store is rebuilt from "
+               "autoriza.events, an answer is durable once Kafka acknowledged its event)");
   app.add_option("--linger-ms", o->kafka.linger_ms, "Kafka producer linger.ms")->capture_default_str();
   return [o] {
     // Block the stop signals before any thread starts, so sigwait gets them.
