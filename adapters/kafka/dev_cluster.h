@@ -25,7 +25,8 @@ struct DevClusterOptions {
   bool group = false;         // consumer group (rebalances) instead of partitions split i % validators
   Properties producer;        // gateway and validators (linger.ms, batch.num.messages...)
   Properties consumer;        // gateway replies and validators (fetch.wait.max.ms...)
-  int64_t timeout_ms = 10'000;
+  int64_t timeout_ms = 10'000;      // the gateway answers 504 after this
+  int64_t reply_timeout_ms = 10'000;  // a validator drops a reply Kafka has not taken by then
   bool mirror = true;         // the gateway folds autoriza.events (reads, sync()); false: a forwarding gateway
 };
 

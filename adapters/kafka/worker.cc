@@ -52,6 +52,13 @@ Status ValidatorWorker::start() {
   for (const auto& [k, v] : options_.producer) producer[k] = v;
   producer_ = make_producer(options_.brokers, producer, &ValidatorWorker::on_delivery, this, &s);
   if (!producer_) return s;
+  // Replies: a lost or doubled one costs a 504 and a retry, never an effect;
+  // so no idempotence, the leader's ack only, and a finite timeout.
+  Properties replier = {{"enable.idempotence", "false"}, {"acks", "1"}};
+  for (const auto& [k, v] : options_.producer) replier[k] = v;
+  replier["message.timeout.ms"] = std::to_string(options_.reply_timeout_ms);
+  replier_ = make_producer(options_.brokers, replier, &ValidatorWorker::on_reply_delivery, this, &s);
+  if (!replier_) return s;
   const bool manual = options_.manual;
   consumer_ = make_consumer(options_.brokers, manual ? "" : options_.group, options_.consumer,
                             manual ? nullptr : &ValidatorWorker::on_rebalance, this, &s);
@@ -70,6 +77,7 @@ Status ValidatorWorker::start() {
     while (!stop_.load()) {
       rd_kafka_poll(producer_.get(), 20);
       flush_replies();
+      rd_kafka_poll(replier_.get(), 0);
       if (rd_kafka_resp_err_t e = rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) {
         fail(Status::unavailable(std::string("fatal producer error: ") + rd_kafka_err2name(e) + ": " + reason));
         return;
@@ -114,6 +122,7 @@ void ValidatorWorker::stop() {
       flush_replies();  // replies released by these reports
     }
   }
+  if (replier_) rd_kafka_flush(replier_.get(), int(std::min<int64_t>(options_.reply_timeout_ms, 5'000)));
   store_cursors();
   if (poller_.joinable()) poller_.join();
 }
@@ -456,7 +465,7 @@ void ValidatorWorker::answer(int32_t p, fb::Command type, std::string key, uint6
 
 void ValidatorWorker::produce_reply(uint16_t reply_partition, const std::string& value, size_t replies) {
   rd_kafka_resp_err_t err = rd_kafka_producev(
-      producer_.get(), RD_KAFKA_V_TOPIC(kRepliesTopic), RD_KAFKA_V_PARTITION(int32_t(reply_partition)),
+      replier_.get(), RD_KAFKA_V_TOPIC(kRepliesTopic), RD_KAFKA_V_PARTITION(int32_t(reply_partition)),
       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
       // No F_BLOCK: this runs inside delivery reports too, on the poll thread.
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
@@ -470,12 +479,26 @@ void ValidatorWorker::produce_reply(uint16_t reply_partition, const std::string&
 
 void ValidatorWorker::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* self = static_cast<ValidatorWorker*>(opaque);
-  if (!m->_private) {
-    if (m->err) spdlog::warn("validator: reply not delivered: {}", rd_kafka_err2str(m->err));
-    return;
-  }
+  AUTORIZA_CHECK(m->_private != nullptr);  // every event carries its tag (replies go through replier_)
   std::unique_ptr<Tag> tag(static_cast<Tag*>(m->_private));
   self->delivered(*tag, m->err, m->offset);
+}
+
+void ValidatorWorker::on_reply_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  if (!m->err) return;
+  auto* self = static_cast<ValidatorWorker*>(opaque);
+  uint64_t lost = 0;
+  {
+    std::lock_guard lock(self->mutex_);
+    lost = ++self->stats_.replies_lost;
+  }
+  // One line for the first and then one per 1,000: an outage of a replies
+  // partition drops a message per batch of replies.
+  if (lost == 1 || lost % 1000 == 0) {
+    spdlog::warn("validator: {} reply message(s) not delivered so far, latest: {} (their gateways answered 504; "
+                 "clients retry and get the original answers)",
+                 lost, rd_kafka_err2str(m->err));
+  }
 }
 
 void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offset) {

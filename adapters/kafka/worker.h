@@ -43,12 +43,16 @@ struct WorkerOptions {
   std::string group = "autoriza-validators";  // consumer group; ignored with manual partitions
   bool manual = false;                        // own `partitions` (no group, no rebalance)
   std::vector<int32_t> partitions;
-  Properties producer, consumer;
+  Properties producer, consumer;              // producer: the events' and the replies' producers alike
   size_t in_flight_max = 16'384;              // commands submitted and not yet answered
+  // A reply not delivered within this is dropped: the gateway has answered
+  // 504 by then and the client retries (answered from the idempotency index).
+  int64_t reply_timeout_ms = 10'000;
 };
 
 struct WorkerStats {
   uint64_t commands = 0, events_produced = 0, replies = 0, caught_up = 0, reproduced = 0, rewinds = 0;
+  uint64_t replies_lost = 0;  // reply messages Kafka did not take within reply_timeout_ms
 };
 
 class ValidatorWorker {
@@ -79,12 +83,16 @@ class ValidatorWorker {
   void store_cursors();  // the lanes' cursors that moved, in one small commit
   void fail(Status s);
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
+  static void on_reply_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                            void* opaque);
 
   Engine& engine_;
   WorkerOptions options_;
-  Handle producer_, consumer_, reader_;
+  // Events never expire (producer_); replies have a producer of their own
+  // whose messages do (replier_): a reply partition's outage fills only the
+  // replies' queue, never blocks the next event, and lets a stop finish.
+  Handle producer_, replier_, consumer_, reader_;
   std::vector<std::unique_ptr<Lane>> lanes_;
   ReplyBatcher replies_;  // released by delivery reports, produced by the poll thread after each round
   std::thread loop_, poller_;

@@ -3,6 +3,9 @@
 // no effect applied twice, nothing acknowledged lost.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "kafka_rig.h"
 #include "ids.h"
 #include "state_store.h"
@@ -182,6 +185,45 @@ TEST(KafkaCluster, LeaderBrokerDownAndUp) {
   rd_kafka_mock_broker_set_up(mock, 1);
   for (int i = 50; i < 70; ++i) rig.run(i);
   rig.expect_same_state(0);
+}
+
+// The broker leading autoriza.replies goes down while commands and events
+// flow: the validator goes on deciding and producing events (replies have a
+// producer of their own), drops the replies Kafka does not take within its
+// reply timeout, and the switches' retries after the outage get the original
+// answers.
+TEST(KafkaCluster, RepliesBrokerDownDropsRepliesNotEvents) {
+  kafka::DevClusterOptions options;
+  options.timeout_ms = 1'500;
+  options.reply_timeout_ms = 1'000;
+  KafkaRig rig(options);
+  for (int i = 0; i < 20; ++i) rig.run(i);
+  rd_kafka_mock_cluster_t* mock = rig.cluster().broker().cluster();
+  rd_kafka_mock_partition_set_leader(mock, kafka::kCommandsTopic, 0, 2);
+  rd_kafka_mock_partition_set_leader(mock, kafka::kEventsTopic, 0, 2);
+  for (int32_t p = 0; p < kafka::DevBrokerOptions{}.reply_partitions; ++p) {
+    rd_kafka_mock_partition_set_leader(mock, kafka::kRepliesTopic, p, 3);
+  }
+  const uint64_t events_before = rig.cluster().worker(0).stats().events_produced;
+  const Sequence sequence_before = rig.cluster().worker_engine(0).committed_sequence(0);
+  rd_kafka_mock_broker_set_down(mock, 3);
+  for (int i = 20; i < 23; ++i) {
+    auto [command, body, at] = command_at(i);
+    const Json got = rig.gateway().run(command, body, at);
+    EXPECT_EQ(rig.gateway().last_status(), 504) << got.dump();
+  }
+  // Their events were decided, committed and acknowledged during the outage...
+  const Sequence recorded = rig.cluster().worker_engine(0).committed_sequence(0) - sequence_before;
+  EXPECT_GT(recorded, 0u);
+  EXPECT_EQ(rig.cluster().worker(0).stats().events_produced, events_before + recorded);
+  // ... and their replies are given up after the reply timeout.
+  for (int t = 0; t < 100 && rig.cluster().worker(0).stats().replies_lost == 0; ++t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(rig.cluster().worker(0).stats().replies_lost, 1u);
+  rd_kafka_mock_broker_set_up(mock, 3);
+  for (int i = 20; i < 40; ++i) rig.run(i);  // 20-22: retries, answered from the idempotency index
+  rig.expect_same_state(0);  // the retries recorded nothing twice
 }
 
 }  // namespace
