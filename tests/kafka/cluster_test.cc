@@ -168,6 +168,16 @@ TEST(KafkaCluster, InjectedProduceErrorsLoseNothingAndApplyNothingTwice) {
   rig.expect_same_state(0);
 }
 
+// Partition 0 of commands and events led by mock broker 2, every replies
+// partition by broker 3 (broker 1 leads nothing).
+void lead_commands_and_events_on_2_replies_on_3(rd_kafka_mock_cluster_t* mock) {
+  rd_kafka_mock_partition_set_leader(mock, kafka::kCommandsTopic, 0, 2);
+  rd_kafka_mock_partition_set_leader(mock, kafka::kEventsTopic, 0, 2);
+  for (int32_t p = 0; p < kafka::DevBrokerOptions{}.reply_partitions; ++p) {
+    rd_kafka_mock_partition_set_leader(mock, kafka::kRepliesTopic, p, 3);
+  }
+}
+
 TEST(KafkaCluster, LeaderBrokerDownAndUp) {
   kafka::DevClusterOptions options;
   options.timeout_ms = 3'000;
@@ -175,11 +185,7 @@ TEST(KafkaCluster, LeaderBrokerDownAndUp) {
   for (int i = 0; i < 20; ++i) rig.run(i);
   rd_kafka_mock_cluster_t* mock = rig.cluster().broker().cluster();
   // Move the leaders away from broker 1, take it down, work, bring it back.
-  rd_kafka_mock_partition_set_leader(mock, kafka::kCommandsTopic, 0, 2);
-  rd_kafka_mock_partition_set_leader(mock, kafka::kEventsTopic, 0, 2);
-  for (int32_t p = 0; p < kafka::DevBrokerOptions{}.reply_partitions; ++p) {
-    rd_kafka_mock_partition_set_leader(mock, kafka::kRepliesTopic, p, 3);
-  }
+  lead_commands_and_events_on_2_replies_on_3(mock);
   rd_kafka_mock_broker_set_down(mock, 1);
   for (int i = 20; i < 50; ++i) rig.run(i);
   rd_kafka_mock_broker_set_up(mock, 1);
@@ -199,11 +205,7 @@ TEST(KafkaCluster, RepliesBrokerDownDropsRepliesNotEvents) {
   KafkaRig rig(options);
   for (int i = 0; i < 20; ++i) rig.run(i);
   rd_kafka_mock_cluster_t* mock = rig.cluster().broker().cluster();
-  rd_kafka_mock_partition_set_leader(mock, kafka::kCommandsTopic, 0, 2);
-  rd_kafka_mock_partition_set_leader(mock, kafka::kEventsTopic, 0, 2);
-  for (int32_t p = 0; p < kafka::DevBrokerOptions{}.reply_partitions; ++p) {
-    rd_kafka_mock_partition_set_leader(mock, kafka::kRepliesTopic, p, 3);
-  }
+  lead_commands_and_events_on_2_replies_on_3(mock);
   const uint64_t events_before = rig.cluster().worker(0).stats().events_produced;
   const Sequence sequence_before = rig.cluster().worker_engine(0).committed_sequence(0);
   rd_kafka_mock_broker_set_down(mock, 3);
