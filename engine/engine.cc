@@ -131,12 +131,12 @@ void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::st
 
 void Engine::apply_event(std::string event_bytes, Callback done, int64_t source_offset) {
   std::vector<uint64_t> storage;
-  const std::string_view bytes = aligned_bytes(event_bytes, &storage);
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (!verifier.VerifyBuffer<fb::Event>(nullptr)) {
-    return done({Status::corruption("event bytes do not verify (" + std::to_string(bytes.size()) + " bytes)"), nullptr, false});
+  const fb::Event* event = verified_root<fb::Event>(event_bytes, &storage);
+  if (!event) {
+    return done({Status::corruption("event bytes do not verify (" + std::to_string(event_bytes.size()) + " bytes)"),
+                 nullptr, false});
   }
-  const PartitionId p = flatbuffers::GetRoot<fb::Event>(bytes.data())->partition();
+  const PartitionId p = event->partition();
   if (p >= partitions_.size()) {
     return done({Status::corruption("event of partition " + std::to_string(p) + " but this store has " +
                                     std::to_string(partitions_.size())),

@@ -32,16 +32,23 @@ inline std::string_view aligned_bytes(std::string_view bytes, std::vector<uint64
   return std::string_view(reinterpret_cast<const char*>(storage->data()), bytes.size());
 }
 
+// The root table of bytes that verify as a Table (read from *storage when
+// they had to be aligned: it must outlive the result), or nullptr when they
+// do not verify. Bytes from a store, a topic or a socket go through here.
+template <typename Table>
+const Table* verified_root(std::string_view original, std::vector<uint64_t>* storage) {
+  const std::string_view bytes = aligned_bytes(original, storage);
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!verifier.VerifyBuffer<Table>(nullptr)) return nullptr;
+  return flatbuffers::GetRoot<Table>(bytes.data());
+}
+
 template <typename NativeT>
 Status unpack_record(std::string_view original, NativeT* out) {
   std::vector<uint64_t> storage;
-  const std::string_view bytes = aligned_bytes(original, &storage);
-  using Table = typename NativeT::TableType;
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (!verifier.VerifyBuffer<Table>(nullptr)) {
-    return Status::corruption("stored record does not verify (" + std::to_string(bytes.size()) + " bytes)");
-  }
-  flatbuffers::GetRoot<Table>(bytes.data())->UnPackTo(out);
+  const auto* root = verified_root<typename NativeT::TableType>(original, &storage);
+  if (!root) return Status::corruption("stored record does not verify (" + std::to_string(original.size()) + " bytes)");
+  root->UnPackTo(out);
   return Status::ok();
 }
 

@@ -206,10 +206,9 @@ std::string pack_event(const fb::EventT& event) {
 
 Status unpack_event(std::string_view original, fb::EventT* event) {
   std::vector<uint64_t> storage;
-  const std::string_view bytes = aligned_bytes(original, &storage);
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (!fb::VerifyEventBuffer(verifier)) return Status::corruption("stored event does not verify");
-  fb::GetEvent(bytes.data())->UnPackTo(event);
+  const fb::Event* root = verified_root<fb::Event>(original, &storage);
+  if (!root) return Status::corruption("stored event does not verify");
+  root->UnPackTo(event);
   return Status::ok();
 }
 

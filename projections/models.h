@@ -17,6 +17,7 @@
 
 #include "events_generated.h"
 #include "projections_generated.h"
+#include "records.h"  // verified_root
 #include "status.h"
 
 namespace autoriza::projections {
@@ -31,15 +32,8 @@ inline std::string_view as_view(const flatbuffers::String* s) {
 // storage: where misaligned bytes are copied (RocksDB's need not be aligned).
 template <typename T>
 Status open_record(std::string_view bytes, std::vector<uint64_t>* storage, const char* what, const T** out) {
-  std::string_view aligned = bytes;
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0) {
-    storage->assign((bytes.size() + 7) / 8, 0);
-    std::memcpy(storage->data(), bytes.data(), bytes.size());
-    aligned = std::string_view(reinterpret_cast<const char*>(storage->data()), bytes.size());
-  }
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(aligned.data()), aligned.size());
-  if (!verifier.VerifyBuffer<T>(nullptr)) return Status::corruption(std::string(what) + ": a record does not verify");
-  *out = flatbuffers::GetRoot<T>(aligned.data());
+  *out = verified_root<T>(bytes, storage);
+  if (!*out) return Status::corruption(std::string(what) + ": a record does not verify");
   return Status::ok();
 }
 

@@ -55,12 +55,10 @@ Sequence last_sequence(const Journal& log, PartitionId stream, Sequence known) {
 std::optional<int64_t> command_time_ms(const Journal& log, PartitionId stream, Sequence seq) {
   std::string bytes;
   if (!log.read_event(stream, seq, &bytes)) return std::nullopt;
-  std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
-  std::memcpy(aligned.data(), bytes.data(), bytes.size());
-  const auto* data = reinterpret_cast<const uint8_t*>(aligned.data());
-  flatbuffers::Verifier verifier(data, bytes.size());
-  if (!fb::VerifyEventBuffer(verifier)) return std::nullopt;
-  return fb::GetEvent(data)->command_time_ms();
+  std::vector<uint64_t> storage;
+  const fb::Event* event = verified_root<fb::Event>(bytes, &storage);
+  if (!event) return std::nullopt;
+  return event->command_time_ms();
 }
 
 }  // namespace
@@ -113,17 +111,14 @@ struct Projections::Impl {
     if (fold_listener) fold_listener(reached);
   }
 
-  // One event: copied where FlatBuffers can read it (RocksDB's bytes need
-  // not be aligned), verified, folded in place.
+  // One event: verified (copied into `aligned` first when RocksDB's bytes
+  // are misaligned), folded in place.
   Status fold_one(PartitionId stream, Sequence seq, std::string_view bytes, Fold& fold) {
-    aligned.resize((bytes.size() + 7) / 8);
-    std::memcpy(aligned.data(), bytes.data(), bytes.size());
-    const auto* data = reinterpret_cast<const uint8_t*>(aligned.data());
-    flatbuffers::Verifier verifier(data, bytes.size());
-    if (!fb::VerifyEventBuffer(verifier)) {
+    const fb::Event* root = verified_root<fb::Event>(bytes, &aligned);
+    if (!root) {
       return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) + " does not verify");
     }
-    const fb::Event& event = *fb::GetEvent(data);
+    const fb::Event& event = *root;
     if (event.partition() != stream || event.sequence() != seq) {
       return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) +
                                 " names another position");

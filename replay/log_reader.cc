@@ -15,12 +15,11 @@ constexpr size_t kChunkEventsMin = 64;
 
 Status verify_event(std::string_view original, PartitionId stream, Sequence sequence) {
   std::vector<uint64_t> storage;
-  const std::string_view bytes = aligned_bytes(original, &storage);
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (!fb::VerifyEventBuffer(verifier)) {
+  const fb::Event* root = verified_root<fb::Event>(original, &storage);
+  if (!root) {
     return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(sequence) + " does not verify");
   }
-  const fb::Event& e = *fb::GetEvent(bytes.data());
+  const fb::Event& e = *root;
   if (e.partition() != stream || e.sequence() != sequence) {
     return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(sequence) +
                               " names another position");

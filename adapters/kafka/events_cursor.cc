@@ -60,9 +60,7 @@ Status events_start(const Journal& journal, rd_kafka_t* reader, int32_t partitio
     return Status::ok();
   }
   std::vector<uint64_t> storage;
-  const std::string_view aligned = aligned_bytes(bytes, &storage);
-  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t*>(aligned.data()), aligned.size());
-  const fb::Event* event = verifier.VerifyBuffer<fb::Event>(nullptr) ? flatbuffers::GetRoot<fb::Event>(aligned.data()) : nullptr;
+  const fb::Event* event = verified_root<fb::Event>(bytes, &storage);
   if (!event || event->partition() != partition || event->sequence() != cursor.sequence) {
     spdlog::warn("{}@{} is not the event {} the store recorded there (a recreated topic?): reading from {}", where, before,
                  cursor.sequence, low);
