@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "event_bytes.h"
 #include "fold.h"
 #include "fold_pipeline.h"
 #include "queries.h"
@@ -114,15 +115,9 @@ struct Projections::Impl {
   // One event: verified (copied into `aligned` first when RocksDB's bytes
   // are misaligned), folded in place.
   Status fold_one(PartitionId stream, Sequence seq, std::string_view bytes, Fold& fold) {
-    const fb::Event* root = verified_root<fb::Event>(bytes, &aligned);
-    if (!root) {
-      return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) + " does not verify");
-    }
+    const fb::Event* root = nullptr;
+    if (Status s = open_event(bytes, stream, seq, &aligned, &root); !s) return s;
     const fb::Event& event = *root;
-    if (event.partition() != stream || event.sequence() != seq) {
-      return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) +
-                                " names another position");
-    }
     return projections::fold_event(event, fold);
   }
 

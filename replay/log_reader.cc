@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "records.h"
+#include "event_bytes.h"
 
 namespace autoriza {
 
@@ -15,16 +15,8 @@ constexpr size_t kChunkEventsMin = 64;
 
 Status verify_event(std::string_view original, PartitionId stream, Sequence sequence) {
   std::vector<uint64_t> storage;
-  const fb::Event* root = verified_root<fb::Event>(original, &storage);
-  if (!root) {
-    return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(sequence) + " does not verify");
-  }
-  const fb::Event& e = *root;
-  if (e.partition() != stream || e.sequence() != sequence) {
-    return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(sequence) +
-                              " names another position");
-  }
-  return Status::ok();
+  const fb::Event* event = nullptr;
+  return open_event(original, stream, sequence, &storage, &event);
 }
 
 MergedLog::MergedLog(const Journal& journal, const std::vector<PartitionId>& streams,

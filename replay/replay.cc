@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "committer.h"
+#include "event_bytes.h"
 #include "state_store.h"
 
 namespace autoriza {
@@ -39,12 +40,11 @@ class Replayer {
 
  private:
   Status apply_one(PartitionId stream, Sequence seq, std::string_view bytes, StreamCut& cut, PartitionState* state) {
+    std::vector<uint64_t> storage;
+    const fb::Event* root = nullptr;
+    if (Status s = open_event(bytes, stream, seq, &storage, &root); !s) return s;
     fb::EventT event;
-    if (Status s = unpack_event(bytes, &event); !s) return s;
-    if (event.sequence != seq || event.partition != stream) {
-      return Status::corruption("event " + std::to_string(stream) + "/" + std::to_string(seq) +
-                                " names another position");
-    }
+    root->UnPackTo(&event);
     if (cut.classify(seq, event.command_time_ms) == Where::kAfter) {
       past_range_ = true;
       return Status::ok();
