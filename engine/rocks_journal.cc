@@ -96,7 +96,7 @@ class RocksJournal final : public Journal {
     db_options.enable_pipelined_write = true;
     db_options.max_total_wal_size = 512ull << 20;
     // Flushes and compactions write through a rate limiter: unpaced, a
-    // flush's 64 MiB burst stalled the next WAL fsync behind its writeback
+    // flush's 64 MiB burst stalled the next WAL write behind its writeback
     // (one ~100 ms stall per flush: the open loop's p99 at 50,000/s was
     // 42-124 ms with spikes exactly at the flushes, 15-23 ms paced at 64 MiB/s;
     // the closed loop's 100,000+/s kept its pace). RocksDB's auto-tuning of
