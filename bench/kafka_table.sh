@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 OUT=${2:-kafka-table.csv}
-BIN=build/release/adapters/autoriza
+BIN=build/release/autoriza
 [ -x "$BIN" ] || { echo "kafka_table: $BIN is missing (cmake --build build/release --target autoriza)" >&2; exit 1; }
 ONE="--validators 1 --partitions 1"
 OPEN="--rate 50000 --linger-ms 1 --fetch-wait-ms 1"

@@ -1,10 +1,10 @@
-#include "engine.h"
+#include "engine/engine.h"
 
 #include <spdlog/spdlog.h>
 
-#include "command_fields.h"
-#include "records.h"
-#include "state_store.h"
+#include "engine/core/command_fields.h"
+#include "engine/records.h"
+#include "engine/state_store.h"
 
 namespace autoriza {
 

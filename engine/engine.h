@@ -13,9 +13,9 @@
 #include <mutex>
 #include <vector>
 
-#include "journal.h"
-#include "partition.h"
-#include "reference.h"
+#include "engine/journal.h"
+#include "engine/partition.h"
+#include "engine/core/reference.h"
 
 namespace autoriza {
 

@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "events_generated.h"
-#include "ids.h"
-#include "records.h"
-#include "status.h"
+#include "schemas/events_generated.h"
+#include "engine/core/ids.h"
+#include "engine/records.h"
+#include "engine/core/status.h"
 
 namespace autoriza {
 

@@ -1,8 +1,8 @@
-#include "histogram.h"
+#include "engine/histogram.h"
 
 #include <numeric>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace autoriza {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ids.h"
-#include "status.h"
+#include "engine/core/ids.h"
+#include "engine/core/status.h"
 
 namespace autoriza {
 

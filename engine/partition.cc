@@ -1,13 +1,13 @@
-#include "partition.h"
+#include "engine/partition.h"
 
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
-#include "records.h"
-#include "state_store.h"
-#include "validator.h"
+#include "engine/records.h"
+#include "engine/state_store.h"
+#include "engine/core/validator.h"
 
 namespace autoriza {
 

@@ -13,12 +13,12 @@
 #include <mutex>
 #include <thread>
 
-#include "commands_generated.h"
-#include "histogram.h"
-#include "journal.h"
-#include "state_store.h"
-#include "results_generated.h"
-#include "state.h"
+#include "schemas/commands_generated.h"
+#include "engine/histogram.h"
+#include "engine/journal.h"
+#include "engine/state_store.h"
+#include "schemas/results_generated.h"
+#include "engine/core/state.h"
 
 namespace autoriza { class KeyRing; }
 

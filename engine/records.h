@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "flatbuffers/flatbuffers.h"
-#include "status.h"
+#include <flatbuffers/flatbuffers.h>
+#include "engine/core/status.h"
 
 namespace autoriza {
 

@@ -31,17 +31,17 @@
 #include <array>
 #include <cstdio>
 
-#include "journal.h"
-#include "rocksdb/db.h"
-#include "rocksdb/env.h"
-#include "rocksdb/memtablerep.h"
-#include "rocksdb/options.h"
-#include "rocksdb/rate_limiter.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/statistics.h"
-#include "rocksdb/write_batch.h"
+#include "engine/journal.h"
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/options.h>
+#include <rocksdb/rate_limiter.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/statistics.h>
+#include <rocksdb/write_batch.h>
 
 namespace autoriza {
 

@@ -1,6 +1,6 @@
-#include "state_store.h"
+#include "engine/state_store.h"
 
-#include "records.h"
+#include "engine/records.h"
 
 namespace autoriza {
 

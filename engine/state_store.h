@@ -5,9 +5,9 @@
 #include <memory>
 #include <vector>
 
-#include "journal.h"
-#include "reference.h"
-#include "state.h"
+#include "engine/journal.h"
+#include "engine/core/reference.h"
+#include "engine/core/state.h"
 
 namespace autoriza {
 

@@ -11,7 +11,7 @@
 # Usage: ops/kafka-dev-cluster.sh [BUILD_DIR] [DATA_DIR] [PARTITIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="${1:-build/release}/adapters/autoriza"
+BIN="${1:-build/release}/autoriza"
 DATA="${2:-ops/sample-data}"
 PARTITIONS="${3:-2}"
 RUN="${AUTORIZA_CLUSTER_DIR:-./autoriza-cluster}"

@@ -59,7 +59,7 @@ count_ctest "$LOGS/ctest-ci.log"
 
 if [ -d "$ROOT/../shared/scenarios" ]; then
   stage "Conformance scenarios of ../shared"
-  "$BUILD/adapters/autoriza" scenario --data "$ROOT/../shared/fixtures" "$ROOT"/../shared/scenarios/*.jsonl 2>&1 | tee "$LOGS/shared-scenarios.log"
+  "$BUILD/autoriza" scenario --data "$ROOT/../shared/fixtures" "$ROOT"/../shared/scenarios/*.jsonl 2>&1 | tee "$LOGS/shared-scenarios.log"
   count_scenarios "$LOGS/shared-scenarios.log"
 fi
 

@@ -4,9 +4,9 @@
 // (one escaped table) and PDF (fixed-width text, pdf.h).
 #include <nlohmann/json.hpp>
 
-#include "html_escape.h"
-#include "pdf.h"
-#include "projections.h"
+#include "adapters/codec/html_escape.h"
+#include "projections/pdf.h"
+#include "projections/projections.h"
 
 namespace autoriza {
 

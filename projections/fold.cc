@@ -1,6 +1,6 @@
-#include "fold.h"
+#include "projections/fold.h"
 
-#include "clock.h"
+#include "engine/core/clock.h"
 
 namespace autoriza::projections {
 

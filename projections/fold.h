@@ -18,8 +18,8 @@
 #include <string>
 #include <string_view>
 
-#include "models.h"
-#include "store.h"
+#include "projections/models.h"
+#include "projections/store.h"
 
 namespace autoriza::projections {
 

@@ -1,7 +1,7 @@
 // Audit requests (SAPs): the record an auditor works from, with the
 // prescription, the items (pre-authorized, pending, rejected) and the
 // message history of verdicts.
-#include "fold.h"
+#include "projections/fold.h"
 
 namespace autoriza::projections {
 

@@ -3,7 +3,7 @@
 // and verdicts, consumptions, annulments, token issues and token uses — as it
 // happened; later events add entries, they never rewrite earlier ones.
 // Tokens themselves never appear (only their kind and outcome).
-#include "fold.h"
+#include "projections/fold.h"
 
 namespace autoriza::projections {
 

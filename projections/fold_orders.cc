@@ -8,7 +8,7 @@
 // because a provider's register shows what was asked and refused too.
 #include <algorithm>
 
-#include "fold.h"
+#include "projections/fold.h"
 
 namespace autoriza::projections {
 

@@ -1,4 +1,4 @@
-#include "fold_pipeline.h"
+#include "projections/fold_pipeline.h"
 
 #include <rocksdb/perf_level.h>
 

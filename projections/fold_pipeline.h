@@ -15,8 +15,8 @@
 #include <mutex>
 #include <thread>
 
-#include "fold.h"
-#include "ids.h"
+#include "projections/fold.h"
+#include "engine/core/ids.h"
 
 namespace autoriza::projections {
 

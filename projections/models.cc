@@ -1,4 +1,4 @@
-#include "models.h"
+#include "projections/models.h"
 
 namespace autoriza::projections {
 

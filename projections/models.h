@@ -15,10 +15,10 @@
 #include <string_view>
 #include <vector>
 
-#include "events_generated.h"
-#include "projections_generated.h"
-#include "records.h"  // verified_root
-#include "status.h"
+#include "schemas/events_generated.h"
+#include "schemas/projections_generated.h"
+#include "engine/records.h"  // verified_root
+#include "engine/core/status.h"
 
 namespace autoriza::projections {
 

@@ -1,4 +1,4 @@
-#include "outbox.h"
+#include "projections/outbox.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "secrets.h"
-#include "state_store.h"
+#include "engine/core/secrets.h"
+#include "engine/state_store.h"
 
 namespace autoriza {
 

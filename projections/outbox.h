@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 
-#include "journal.h"
+#include "engine/journal.h"
 
 namespace autoriza {
 

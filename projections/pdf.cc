@@ -1,4 +1,4 @@
-#include "pdf.h"
+#include "projections/pdf.h"
 
 #include <cassert>
 #include <cstdio>

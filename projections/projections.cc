@@ -1,5 +1,5 @@
 // Following the log: checkpoint, catch-up, the follower thread, positions.
-#include "projections.h"
+#include "projections/projections.h"
 
 #include <rocksdb/perf_level.h>
 #include <spdlog/spdlog.h>
@@ -12,11 +12,11 @@
 #include <mutex>
 #include <thread>
 
-#include "event_bytes.h"
-#include "fold.h"
-#include "fold_pipeline.h"
-#include "queries.h"
-#include "store.h"
+#include "engine/event_bytes.h"
+#include "projections/fold.h"
+#include "projections/fold_pipeline.h"
+#include "projections/queries.h"
+#include "projections/store.h"
 
 namespace autoriza {
 

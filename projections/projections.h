@@ -25,8 +25,8 @@
 #include <string_view>
 #include <vector>
 
-#include "clock.h"
-#include "journal.h"
+#include "engine/core/clock.h"
+#include "engine/journal.h"
 
 namespace autoriza {
 

@@ -1,8 +1,8 @@
-#include "queries.h"
+#include "projections/queries.h"
 
-#include "fold.h"
-#include "money.h"
-#include "reasons.h"
+#include "projections/fold.h"
+#include "engine/core/money.h"
+#include "engine/core/reasons.h"
 
 namespace autoriza::projections {
 

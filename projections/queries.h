@@ -4,9 +4,9 @@
 #include <functional>
 #include <map>
 
-#include "models.h"
-#include "projections.h"
-#include "store.h"
+#include "projections/models.h"
+#include "projections/projections.h"
+#include "projections/store.h"
 
 namespace autoriza::projections {
 

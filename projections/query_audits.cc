@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
-#include "clock.h"
-#include "fold.h"
-#include "queries.h"
+#include "engine/core/clock.h"
+#include "projections/fold.h"
+#include "projections/queries.h"
 
 namespace autoriza::projections {
 

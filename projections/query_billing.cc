@@ -11,9 +11,9 @@
 // arrived, keeps a rebuild byte-identical to the live projection whatever the
 // order streams are folded in. A close recorded without a time (C = 0)
 // freezes nothing by time: it only marks the month closed.
-#include "clock.h"
-#include "fold.h"
-#include "queries.h"
+#include "engine/core/clock.h"
+#include "projections/fold.h"
+#include "projections/queries.h"
 
 namespace autoriza::projections {
 

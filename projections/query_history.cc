@@ -12,8 +12,8 @@
 #include <algorithm>
 #include <set>
 
-#include "fold.h"
-#include "queries.h"
+#include "projections/fold.h"
+#include "projections/queries.h"
 
 namespace autoriza::projections {
 

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <functional>
 
-#include "fold.h"
-#include "money.h"
-#include "queries.h"
+#include "projections/fold.h"
+#include "engine/core/money.h"
+#include "projections/queries.h"
 
 namespace autoriza::projections {
 

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "projections/store.h"
 
 #include <openssl/evp.h>
 
@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <cstring>
 
-#include "rocksdb/cache.h"
-#include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/options.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
-#include "rocksdb/write_batch.h"
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
 
 namespace autoriza::projections {
 

@@ -37,7 +37,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace rocksdb {
 class DB;

@@ -1,4 +1,4 @@
-#include "committer.h"
+#include "replay/committer.h"
 
 #include <cassert>
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <thread>
 
-#include "journal.h"
+#include "engine/journal.h"
 
 namespace autoriza {
 

@@ -1,6 +1,6 @@
-#include "event_text.h"
+#include "replay/event_text.h"
 
-#include "state.h"
+#include "engine/core/state.h"
 
 namespace autoriza {
 

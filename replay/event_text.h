@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "command_fields.h"  // provider_of, credential_of
-#include "commands_generated.h"
-#include "events_generated.h"
+#include "engine/core/command_fields.h"  // provider_of, credential_of
+#include "schemas/commands_generated.h"
+#include "schemas/events_generated.h"
 
 namespace autoriza {
 

@@ -1,14 +1,14 @@
-#include "export.h"
+#include "replay/export.h"
 
 #include <chrono>
 #include <unordered_set>
 
-#include "codec.h"
-#include "event_text.h"
-#include "log_reader.h"
-#include "money.h"
-#include "reasons.h"
-#include "replay.h"
+#include "adapters/codec/codec.h"
+#include "replay/event_text.h"
+#include "replay/log_reader.h"
+#include "engine/core/money.h"
+#include "engine/core/reasons.h"
+#include "replay/replay.h"
 
 namespace autoriza {
 

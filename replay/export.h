@@ -24,9 +24,9 @@
 #include <set>
 #include <string>
 
-#include "journal.h"
-#include "log_range.h"
-#include "progress.h"
+#include "engine/journal.h"
+#include "replay/log_range.h"
+#include "replay/progress.h"
 
 namespace autoriza {
 

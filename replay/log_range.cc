@@ -1,4 +1,4 @@
-#include "log_range.h"
+#include "replay/log_range.h"
 
 #include <charconv>
 

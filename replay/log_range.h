@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "clock.h"
-#include "ids.h"
-#include "status.h"
+#include "engine/core/clock.h"
+#include "engine/core/ids.h"
+#include "engine/core/status.h"
 
 namespace autoriza {
 

@@ -1,9 +1,9 @@
-#include "log_reader.h"
+#include "replay/log_reader.h"
 
 #include <algorithm>
 #include <cassert>
 
-#include "event_bytes.h"
+#include "engine/event_bytes.h"
 
 namespace autoriza {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "events_generated.h"
-#include "journal.h"
+#include "schemas/events_generated.h"
+#include "engine/journal.h"
 
 namespace autoriza {
 

@@ -1,4 +1,4 @@
-#include "progress.h"
+#include "replay/progress.h"
 
 #include <unistd.h>
 

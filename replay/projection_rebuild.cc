@@ -1,8 +1,8 @@
-#include "projection_rebuild.h"
+#include "replay/projection_rebuild.h"
 
 #include <chrono>
 
-#include "projections.h"
+#include "projections/projections.h"
 
 namespace autoriza {
 

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <string>
 
-#include "journal.h"
-#include "progress.h"
+#include "engine/journal.h"
+#include "replay/progress.h"
 
 namespace autoriza {
 

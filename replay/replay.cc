@@ -1,10 +1,10 @@
-#include "replay.h"
+#include "replay/replay.h"
 
 #include <chrono>
 
-#include "committer.h"
-#include "event_bytes.h"
-#include "state_store.h"
+#include "replay/committer.h"
+#include "engine/event_bytes.h"
+#include "engine/state_store.h"
 
 namespace autoriza {
 

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "journal.h"
-#include "log_range.h"
-#include "progress.h"
-#include "projection_rebuild.h"
+#include "engine/journal.h"
+#include "replay/log_range.h"
+#include "replay/progress.h"
+#include "replay/projection_rebuild.h"
 
 namespace autoriza {
 

@@ -1,14 +1,15 @@
-#include "whatif.h"
+#include "replay/whatif.h"
 
 #include <cassert>
 #include <chrono>
 #include <unordered_set>
 
-#include "event_text.h"
-#include "log_reader.h"
-#include "reference_loader.h"
-#include "replay.h"
-#include "validator.h"
+#include "adapters/codec/error_codes.h"
+#include "replay/event_text.h"
+#include "replay/log_reader.h"
+#include "engine/core/reference_loader.h"
+#include "replay/replay.h"
+#include "engine/core/validator.h"
 
 namespace autoriza {
 

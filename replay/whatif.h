@@ -40,11 +40,11 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
-#include "journal.h"
-#include "log_range.h"
-#include "progress.h"
-#include "results_generated.h"
+#include "engine/engine.h"
+#include "engine/journal.h"
+#include "replay/log_range.h"
+#include "replay/progress.h"
+#include "schemas/results_generated.h"
 
 namespace autoriza {
 

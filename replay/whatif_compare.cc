@@ -1,9 +1,9 @@
 // diff_answers: what a what-if changes in one answer, as a person reads it.
 #include <algorithm>
 
-#include "money.h"
-#include "reasons.h"
-#include "whatif.h"
+#include "engine/core/money.h"
+#include "engine/core/reasons.h"
+#include "replay/whatif.h"
 
 namespace autoriza {
 

@@ -5,10 +5,10 @@
 // (amounts "180.00"; details as diff_answers() writes them).
 #include <iomanip>
 
-#include "event_text.h"
-#include "money.h"
-#include "progress.h"
-#include "whatif.h"
+#include "replay/event_text.h"
+#include "engine/core/money.h"
+#include "replay/progress.h"
+#include "replay/whatif.h"
 
 namespace autoriza {
 

@@ -1,9 +1,8 @@
-#include "page.h"
+#include "adapters/auditor/page.h"
 
 #include <cassert>
-#include <string>
 
-#include "page_assets.h"
+#include "adapters/auditor/web_assets.h"  // generated from web/ (adapters/embed.cmake)
 
 namespace autoriza {
 namespace {
@@ -13,22 +12,22 @@ constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kJsType = "application/javascript; charset=utf-8";
 constexpr std::string_view kCssType = "text/css; charset=utf-8";
 
-Reply asset(std::string_view body, std::string_view content_type) {
+StaticAsset asset(std::string_view body, std::string_view content_type) {
   assert(!body.empty());
-  return Reply{200, std::string(body), std::string(content_type)};
+  return StaticAsset{body, content_type};
 }
 
 }  // namespace
 
-std::optional<Reply> auditor_page(std::string_view path) {
+std::optional<StaticAsset> auditor_page(std::string_view path) {
   path = path.substr(0, path.find('?'));
   // index.html refers to its script and style sheet by absolute paths, so
   // "/audit" without the slash can serve it too.
   if (path == "/audit/" || path == "/audit" || path == "/audit/index.html") {
-    return asset(auditor_assets::kIndexHtml, kHtmlType);
+    return asset(auditor_web::index_html(), kHtmlType);
   }
-  if (path == "/audit/app.js") return asset(auditor_assets::kAppJs, kJsType);
-  if (path == "/audit/app.css") return asset(auditor_assets::kAppCss, kCssType);
+  if (path == "/audit/app.js") return asset(auditor_web::app_js(), kJsType);
+  if (path == "/audit/app.css") return asset(auditor_web::app_css(), kCssType);
   return std::nullopt;
 }
 

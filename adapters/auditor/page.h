@@ -6,23 +6,28 @@
 // state of its own and reaches nothing outside the same origin (no CDN, no
 // web fonts): the network of an insurer's auditors is closed.
 //
-//   /audit/ (and /audit)  index.html  text/html; charset=utf-8
-//   /audit/app.js         the page's script (vanilla JS, no build step)
-//   /audit/app.css        its style sheet
+//   /audit/ (and /audit)  web/index.html  text/html; charset=utf-8
+//   /audit/app.js         web/app.js      the page's script (vanilla JS, no build step)
+//   /audit/app.css        web/app.css     its style sheet
 //
-// Element ids and data-testid attributes of the markup are a contract with
-// tests/e2e/auditor_page_test.cc, which drives the page in headless Chromium.
+// The three files are real files of this folder, embedded into the binary at
+// build time (adapters/embed.cmake). Element ids and data-testid attributes
+// of the markup are a contract with tests/e2e/auditor_page_test.cc, which
+// drives the page in headless Chromium.
 #include <optional>
 #include <string_view>
 
-#include "service.h"  // Reply
-
 namespace autoriza {
 
+// One compiled-in file of a page: its bytes and the Content-Type to serve.
+struct StaticAsset {
+  std::string_view body;
+  std::string_view content_type;
+};
+
 // path: the request's path; a query string ("?sap=...") is ignored. Returns
-// the asset with status 200 and its content type, or nullopt when path is no
-// asset of the page (the caller answers 404 or routes it elsewhere). Pure: no
-// I/O, the assets are compiled in.
-std::optional<Reply> auditor_page(std::string_view path);
+// the asset, or nullopt when path is no asset of the page (the caller answers
+// 404 or routes it elsewhere). Pure: no I/O, the assets are compiled in.
+std::optional<StaticAsset> auditor_page(std::string_view path);
 
 }  // namespace autoriza

@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
-#include "commands_generated.h"
-#include "reference.h"
-#include "status.h"
+#include "schemas/commands_generated.h"
+#include "engine/core/reference.h"
+#include "engine/core/status.h"
 
 namespace autoriza::auth {
 

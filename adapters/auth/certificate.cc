@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "auth.h"
+#include "adapters/auth/auth.h"
 
 namespace autoriza::auth {
 

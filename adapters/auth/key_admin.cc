@@ -1,4 +1,4 @@
-#include "key_admin.h"
+#include "adapters/auth/key_admin.h"
 
 #include <sys/stat.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 namespace autoriza::auth {
 

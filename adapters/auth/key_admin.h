@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "auth.h"
-#include "clock.h"
+#include "adapters/auth/auth.h"
+#include "engine/core/clock.h"
 
 namespace autoriza {
 class Engine;

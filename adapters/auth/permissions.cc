@@ -4,7 +4,7 @@
 #include <cassert>
 #include <vector>
 
-#include "auth.h"
+#include "adapters/auth/auth.h"
 
 namespace autoriza::auth {
 

@@ -3,8 +3,8 @@
 
 #include <cassert>
 
-#include "auth.h"
-#include "secrets.h"
+#include "adapters/auth/auth.h"
+#include "engine/core/secrets.h"
 
 namespace autoriza::auth {
 

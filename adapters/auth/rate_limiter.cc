@@ -1,4 +1,4 @@
-#include "rate_limiter.h"
+#include "adapters/auth/rate_limiter.h"
 
 #include <algorithm>
 #include <cassert>

@@ -2,12 +2,12 @@
 // coloured header band with the insurer, the affiliate's name large, the
 // identifying fields in a two-column grid, and a footer with the security
 // code (large, for reading to a receptionist) next to the QR (for scanning).
-#include "card_view.h"
+#include "adapters/card/card_view.h"
 
 #include <cassert>
 #include <cctype>
 
-#include "ascii.h"
+#include "engine/core/ascii.h"
 
 namespace autoriza::card {
 namespace {

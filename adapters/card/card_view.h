@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "html_escape.h"  // the pages of this folder escape with it
+#include "adapters/codec/html_escape.h"  // the pages of this folder escape with it
 
 namespace autoriza::card {
 

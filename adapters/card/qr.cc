@@ -1,7 +1,7 @@
 // QR encoding (libqrencode) and drawing (SVG text, PNG via zlib). The PNG is
 // written by hand rather than through libpng: the image is one grayscale
 // IDAT, and this avoids libpng's setjmp/longjmp error path in C++ code.
-#include "qr.h"
+#include "adapters/card/qr.h"
 
 #include <qrencode.h>
 #include <zlib.h>

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace autoriza::card {
 

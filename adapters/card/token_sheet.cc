@@ -1,12 +1,12 @@
 // Token sheet as printable HTML. Print styling forces background colours on
 // (print-color-adjust) so the card's header band survives "print to PDF".
-#include "token_sheet.h"
+#include "adapters/card/token_sheet.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cctype>
 
-#include "qr.h"
+#include "adapters/card/qr.h"
 
 namespace autoriza::card {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "card_view.h"
+#include "adapters/card/card_view.h"
 
 namespace autoriza::card {
 

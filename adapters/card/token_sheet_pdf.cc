@@ -14,8 +14,8 @@
 #include <charconv>
 #include <cstdint>
 
-#include "qr.h"
-#include "token_sheet.h"
+#include "adapters/card/qr.h"
+#include "adapters/card/token_sheet.h"
 
 namespace autoriza::card {
 namespace {

@@ -1,4 +1,4 @@
-#include "client.h"
+#include "adapters/http/client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

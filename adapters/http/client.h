@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "routes.h"
-#include "status.h"
+#include "adapters/http/routes.h"
+#include "engine/core/status.h"
 
 namespace autoriza {
 

@@ -1,4 +1,4 @@
-#include "connection.h"
+#include "adapters/http/connection.h"
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -14,8 +14,8 @@
 #include <string>
 #include <utility>
 
-#include "clock.h"
-#include "routes.h"
+#include "engine/core/clock.h"
+#include "adapters/http/routes.h"
 
 namespace autoriza {
 namespace {

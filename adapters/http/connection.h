@@ -25,8 +25,8 @@
 #include <optional>
 #include <string_view>
 
-#include "server_core.h"
-#include "service.h"
+#include "adapters/http/server_core.h"
+#include "adapters/service/service.h"
 
 namespace autoriza {
 

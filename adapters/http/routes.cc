@@ -1,8 +1,8 @@
-#include "routes.h"
+#include "adapters/http/routes.h"
 
 #include <cassert>
 
-#include "codec.h"  // is_command_name
+#include "adapters/codec/codec.h"  // is_command_name
 
 namespace autoriza {
 namespace {

@@ -1,4 +1,4 @@
-#include "server.h"
+#include "adapters/http/server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "connection.h"
-#include "server_core.h"
+#include "adapters/http/connection.h"
+#include "adapters/http/server_core.h"
 
 namespace autoriza {
 namespace {

@@ -23,9 +23,9 @@
 #include <memory>
 #include <string>
 
-#include "server_core.h"  // HttpTimeouts
-#include "service.h"
-#include "status.h"
+#include "adapters/http/server_core.h"  // HttpTimeouts
+#include "adapters/service/service.h"
+#include "engine/core/status.h"
 
 namespace autoriza {
 

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <mutex>
 
-#include "service.h"
+#include "adapters/service/service.h"
 
 namespace autoriza {
 

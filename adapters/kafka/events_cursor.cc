@@ -1,10 +1,10 @@
-#include "events_cursor.h"
+#include "adapters/kafka/events_cursor.h"
 
 #include <spdlog/spdlog.h>
 
-#include "events_generated.h"
-#include "records.h"
-#include "state_store.h"
+#include "schemas/events_generated.h"
+#include "engine/records.h"
+#include "engine/state_store.h"
 
 namespace autoriza::kafka {
 

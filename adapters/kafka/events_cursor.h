@@ -5,9 +5,9 @@
 // TopicCursor), when the topic still holds the message before the cursor
 // with the recorded sequence; otherwise at the partition's first offset
 // (a lost store, a recreated topic, a cursor the retention overtook).
-#include "kafka_client.h"
-#include "ids.h"
-#include "journal.h"
+#include "adapters/kafka/kafka_client.h"
+#include "engine/core/ids.h"
+#include "engine/journal.h"
 
 namespace autoriza::kafka {
 

@@ -1,8 +1,8 @@
-#include "follower.h"
+#include "adapters/kafka/follower.h"
 
 #include <spdlog/spdlog.h>
 
-#include "events_cursor.h"
+#include "adapters/kafka/events_cursor.h"
 
 namespace autoriza::kafka {
 

@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "kafka_client.h"
-#include "engine.h"
+#include "adapters/kafka/kafka_client.h"
+#include "engine/engine.h"
 
 namespace autoriza::kafka {
 

@@ -1,12 +1,12 @@
-#include "gateway.h"
+#include "adapters/kafka/gateway.h"
 
 #include <spdlog/spdlog.h>
 
 #include <random>
 
-#include "messages.h"
-#include "state.h"
-#include "validator.h"  // engine: request_id_of
+#include "adapters/kafka/messages.h"
+#include "engine/core/state.h"
+#include "engine/core/validator.h"  // engine: request_id_of
 
 namespace autoriza::kafka {
 

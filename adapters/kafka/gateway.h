@@ -15,8 +15,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "kafka_client.h"
-#include "engine.h"
+#include "adapters/kafka/kafka_client.h"
+#include "engine/engine.h"
 
 namespace autoriza::kafka {
 

@@ -1,4 +1,4 @@
-#include "kafka_client.h"
+#include "adapters/kafka/kafka_client.h"
 
 #include <spdlog/spdlog.h>
 

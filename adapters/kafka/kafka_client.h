@@ -20,7 +20,7 @@
 #include <string>
 #include <thread>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace autoriza::kafka {
 

@@ -1,10 +1,10 @@
-#include "messages.h"
+#include "adapters/kafka/messages.h"
 
 #include <cstring>
 
-#include "codec.h"  // render_result: the answer as JSON
-#include "records.h"
-#include "state_store.h"
+#include "adapters/codec/codec.h"  // render_result: the answer as JSON
+#include "engine/records.h"
+#include "engine/state_store.h"
 
 namespace autoriza::kafka {
 

@@ -35,7 +35,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 namespace autoriza::kafka {
 

@@ -1,8 +1,8 @@
-#include "reference_topic.h"
+#include "adapters/kafka/reference_topic.h"
 
 #include <spdlog/spdlog.h>
 
-#include "state_store.h"
+#include "engine/state_store.h"
 
 namespace autoriza::kafka {
 

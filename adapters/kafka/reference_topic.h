@@ -11,8 +11,8 @@
 #include <map>
 #include <thread>
 
-#include "kafka_client.h"
-#include "engine.h"
+#include "adapters/kafka/kafka_client.h"
+#include "engine/engine.h"
 
 namespace autoriza::kafka {
 

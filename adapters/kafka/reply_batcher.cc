@@ -1,6 +1,6 @@
-#include "reply_batcher.h"
+#include "adapters/kafka/reply_batcher.h"
 
-#include "messages.h"
+#include "adapters/kafka/messages.h"
 
 namespace autoriza::kafka {
 

@@ -1,14 +1,14 @@
-#include "worker.h"
+#include "adapters/kafka/worker.h"
 
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
 
-#include "events_cursor.h"
-#include "messages.h"
-#include "records.h"
-#include "state.h"
-#include "state_store.h"
+#include "adapters/kafka/events_cursor.h"
+#include "adapters/kafka/messages.h"
+#include "engine/records.h"
+#include "engine/core/state.h"
+#include "engine/state_store.h"
 
 namespace autoriza::kafka {
 

@@ -32,9 +32,9 @@
 #include <thread>
 #include <vector>
 
-#include "kafka_client.h"
-#include "engine.h"
-#include "reply_batcher.h"
+#include "adapters/kafka/kafka_client.h"
+#include "engine/engine.h"
+#include "adapters/kafka/reply_batcher.h"
 
 namespace autoriza::kafka {
 

@@ -1,10 +1,10 @@
 // Frame codec of the binary TCP adapter: the layout is at the top of frame.h.
-#include "frame.h"
+#include "adapters/tcp/frame.h"
 
 #include <vector>
 
-#include "records.h"  // aligned_bytes
-#include "tcp_generated.h"
+#include "engine/records.h"  // aligned_bytes
+#include "schemas/tcp_generated.h"
 
 namespace autoriza::tcp {
 namespace {

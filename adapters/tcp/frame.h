@@ -31,7 +31,7 @@
 #include <string>
 #include <string_view>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace autoriza::tcp {
 

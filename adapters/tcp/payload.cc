@@ -1,15 +1,16 @@
 // Payloads of COMMAND / RESULT / GOAWAY frames (see payload.h, schemas/tcp.fbs).
-#include "payload.h"
+#include "adapters/tcp/payload.h"
 
 #include <set>
 #include <vector>
 
-#include "codec.h"    // kIdMax, kTextMax, kItemsMax, kQtyMax
-#include "command_trace.h"
-#include "frame.h"
-#include "records.h"  // aligned_bytes
-#include "rules.h"    // diagnosis_well_formed
-#include "tcp_generated.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/codec/codec.h"    // kIdMax, kTextMax, kItemsMax, kQtyMax
+#include "adapters/service/command_trace.h"
+#include "adapters/tcp/frame.h"
+#include "engine/records.h"  // aligned_bytes
+#include "engine/core/rules.h"    // diagnosis_well_formed
+#include "schemas/tcp_generated.h"
 
 namespace autoriza::tcp {
 namespace {

@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "clock.h"
-#include "commands_generated.h"
-#include "results_generated.h"
-#include "status.h"
+#include "engine/core/clock.h"
+#include "schemas/commands_generated.h"
+#include "schemas/results_generated.h"
+#include "engine/core/status.h"
 
 namespace autoriza::tcp {
 

@@ -1,5 +1,5 @@
 // Self-signed certificate for local TLS runs (see self_signed.h).
-#include "self_signed.h"
+#include "adapters/tcp/self_signed.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>

@@ -5,8 +5,8 @@
 // directory has the key.
 #include <filesystem>
 
-#include "status.h"
-#include "tls.h"
+#include "engine/core/status.h"
+#include "adapters/tcp/tls.h"
 
 namespace autoriza::tcp {
 

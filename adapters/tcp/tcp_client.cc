@@ -1,7 +1,7 @@
 // TcpClient (see tcp_client.h). Everything below runs on the client's one I/O
 // thread except the public entry points, which post to it. session_ counts
 // connections: a handler of an older connection finds it changed and stops.
-#include "tcp_client.h"
+#include "adapters/tcp/tcp_client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -14,8 +14,8 @@
 #include <map>
 #include <thread>
 
-#include "frame.h"
-#include "transport.h"
+#include "adapters/tcp/frame.h"
+#include "adapters/tcp/transport.h"
 
 namespace autoriza::tcp {
 namespace {

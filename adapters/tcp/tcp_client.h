@@ -22,8 +22,8 @@
 #include <optional>
 #include <string>
 
-#include "payload.h"
-#include "tls.h"
+#include "adapters/tcp/payload.h"
+#include "adapters/tcp/tls.h"
 
 namespace autoriza::tcp {
 

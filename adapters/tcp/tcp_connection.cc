@@ -1,12 +1,13 @@
 // One TCP connection (see tcp_connection.h and tcp_server.h).
-#include "tcp_connection.h"
+#include "adapters/tcp/tcp_connection.h"
 
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <cstring>
 
-#include "clock.h"
+#include "adapters/codec/error_codes.h"
+#include "engine/core/clock.h"
 
 namespace autoriza::tcp {
 namespace {

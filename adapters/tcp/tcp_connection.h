@@ -17,12 +17,12 @@
 #include <unordered_set>
 #include <vector>
 
-#include "auth.h"
-#include "frame.h"
-#include "payload.h"
-#include "rate_limiter.h"
-#include "tcp_server.h"
-#include "transport.h"
+#include "adapters/auth/auth.h"
+#include "adapters/tcp/frame.h"
+#include "adapters/tcp/payload.h"
+#include "adapters/auth/rate_limiter.h"
+#include "adapters/tcp/tcp_server.h"
+#include "adapters/tcp/transport.h"
 
 namespace autoriza::tcp {
 

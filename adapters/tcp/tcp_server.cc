@@ -1,5 +1,5 @@
 // TcpServer (see tcp_server.h): acceptor, io threads, connection registry, stop.
-#include "tcp_server.h"
+#include "adapters/tcp/tcp_server.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "tcp_connection.h"
+#include "adapters/tcp/tcp_connection.h"
 
 namespace autoriza::tcp {
 namespace {

@@ -30,9 +30,9 @@
 #include <memory>
 #include <string>
 
-#include "service.h"
-#include "status.h"
-#include "tls.h"
+#include "adapters/service/service.h"
+#include "engine/core/status.h"
+#include "adapters/tcp/tls.h"
 
 namespace autoriza::tcp {
 

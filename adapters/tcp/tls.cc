@@ -1,5 +1,5 @@
 // TLS contexts (see tls.h).
-#include "tls.h"
+#include "adapters/tcp/tls.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>

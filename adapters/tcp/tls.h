@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace autoriza::tcp {
 

@@ -1,4 +1,4 @@
-#include "answer.h"
+#include "bench/loadgen/answer.h"
 
 #include <cassert>
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "results_generated.h"
+#include "schemas/results_generated.h"
 
 namespace autoriza::bench {
 

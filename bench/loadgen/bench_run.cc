@@ -1,4 +1,4 @@
-#include "bench_run.h"
+#include "bench/loadgen/bench_run.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,16 +12,16 @@
 #include <thread>
 #include <vector>
 
-#include "chart.h"
-#include "driver.h"
-#include "engine.h"
-#include "report.h"
-#include "server.h"
-#include "service.h"
-#include "auth.h"
-#include "driver_tcp.h"
-#include "self_signed.h"
-#include "tcp_server.h"
+#include "bench/loadgen/chart.h"
+#include "bench/loadgen/driver.h"
+#include "engine/engine.h"
+#include "bench/loadgen/report.h"
+#include "adapters/http/server.h"
+#include "adapters/service/service.h"
+#include "adapters/auth/auth.h"
+#include "bench/loadgen/driver_tcp.h"
+#include "adapters/tcp/self_signed.h"
+#include "adapters/tcp/tcp_server.h"
 
 namespace autoriza::bench {
 

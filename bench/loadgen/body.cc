@@ -1,9 +1,9 @@
-#include "body.h"
+#include "bench/loadgen/body.h"
 
 #include <cstdio>
 
-#include "clock.h"
-#include "status.h"
+#include "engine/core/clock.h"
+#include "engine/core/status.h"
 
 namespace autoriza::bench {
 

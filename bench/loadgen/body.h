@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands_generated.h"
+#include "schemas/commands_generated.h"
 
 namespace autoriza::bench {
 

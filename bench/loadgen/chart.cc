@@ -1,10 +1,10 @@
-#include "chart.h"
+#include "bench/loadgen/chart.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
-#include "html_escape.h"
+#include "adapters/codec/html_escape.h"
 
 namespace autoriza::bench {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "histogram.h"
+#include "bench/loadgen/histogram.h"
 
 namespace autoriza::bench {
 

@@ -18,9 +18,9 @@
 #include <iosfwd>
 #include <string>
 
-#include "engine.h"
-#include "histogram.h"
-#include "mix.h"
+#include "engine/engine.h"
+#include "bench/loadgen/histogram.h"
+#include "bench/loadgen/mix.h"
 
 namespace autoriza::bench {
 

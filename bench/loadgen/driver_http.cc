@@ -12,10 +12,10 @@
 #include <thread>
 #include <vector>
 
-#include "body.h"
-#include "client.h"
-#include "command_trace.h"
-#include "driver.h"
+#include "bench/loadgen/body.h"
+#include "adapters/http/client.h"
+#include "adapters/service/command_trace.h"
+#include "bench/loadgen/driver.h"
 
 namespace autoriza::bench {
 

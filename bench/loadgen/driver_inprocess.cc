@@ -9,7 +9,7 @@
 #include <ostream>
 #include <vector>
 
-#include "driver.h"
+#include "bench/loadgen/driver.h"
 
 namespace autoriza::bench {
 

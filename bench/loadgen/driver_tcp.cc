@@ -1,7 +1,7 @@
 // The TCP driver (see driver_tcp.h). Each connection's answers arrive on its
 // client's I/O thread: its tally is touched only there; the mix is shared
 // under one mutex, held only to take commands and learn from answers.
-#include "driver_tcp.h"
+#include "bench/loadgen/driver_tcp.h"
 
 #include <atomic>
 #include <chrono>
@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "tcp_client.h"
+#include "adapters/tcp/tcp_client.h"
 
 namespace autoriza::bench {
 namespace {

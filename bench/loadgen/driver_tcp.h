@@ -6,7 +6,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "driver.h"
+#include "bench/loadgen/driver.h"
 
 namespace autoriza::bench {
 

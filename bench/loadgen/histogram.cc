@@ -1,11 +1,11 @@
-#include "histogram.h"
+#include "bench/loadgen/histogram.h"
 
 #include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cmath>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 namespace autoriza::bench {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "mix.h"
+#include "bench/loadgen/mix.h"
 
 namespace autoriza::bench {
 

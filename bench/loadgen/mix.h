@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "answer.h"
-#include "clock.h"
-#include "commands_generated.h"
-#include "padron.h"
+#include "bench/loadgen/answer.h"
+#include "engine/core/clock.h"
+#include "schemas/commands_generated.h"
+#include "bench/loadgen/padron.h"
 
 namespace autoriza::bench {
 

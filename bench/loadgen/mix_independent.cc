@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "fdi.h"
-#include "mix.h"
+#include "engine/core/fdi.h"
+#include "bench/loadgen/mix.h"
 
 namespace autoriza::bench {
 

@@ -1,4 +1,4 @@
-#include "padron.h"
+#include "bench/loadgen/padron.h"
 
 #include <cassert>
 #include <chrono>
@@ -6,8 +6,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "cuil.h"
-#include "reference_loader.h"
+#include "engine/core/cuil.h"
+#include "engine/core/reference_loader.h"
 
 namespace autoriza::bench {
 

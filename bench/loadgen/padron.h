@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "clock.h"
-#include "engine.h"
-#include "reference_generated.h"
-#include "status.h"
+#include "engine/core/clock.h"
+#include "engine/engine.h"
+#include "schemas/reference_generated.h"
+#include "engine/core/status.h"
 
 namespace autoriza::bench {
 

@@ -1,4 +1,4 @@
-#include "report.h"
+#include "bench/loadgen/report.h"
 
 #include <cstdio>
 #include <ostream>

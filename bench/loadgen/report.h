@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver.h"
-#include "padron.h"
+#include "bench/loadgen/driver.h"
+#include "bench/loadgen/padron.h"
 
 namespace autoriza::bench {
 

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <ostream>
 
-#include "driver.h"
+#include "bench/loadgen/driver.h"
 
 namespace autoriza::bench {
 

@@ -2,10 +2,10 @@
 // the idempotency digest and the packing of the event.
 #include <benchmark/benchmark.h>
 
-#include "partition.h"
-#include "state_store.h"
-#include "validator.h"
-#include "world.h"
+#include "engine/partition.h"
+#include "engine/state_store.h"
+#include "engine/core/validator.h"
+#include "bench/micro/world.h"
 
 namespace autoriza::bench {
 namespace {

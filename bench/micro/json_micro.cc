@@ -4,10 +4,10 @@
 // formatting; plus the load generator's own answer scanner.
 #include <benchmark/benchmark.h>
 
-#include "answer.h"
-#include "codec.h"
-#include "money.h"
-#include "world.h"
+#include "bench/loadgen/answer.h"
+#include "adapters/codec/codec.h"
+#include "engine/core/money.h"
+#include "bench/micro/world.h"
 
 namespace autoriza::bench {
 namespace {

@@ -1,11 +1,11 @@
-#include "world.h"
+#include "bench/micro/world.h"
 
 #include <iostream>
 
-#include "answer.h"
-#include "body.h"
-#include "partition.h"
-#include "validator.h"
+#include "bench/loadgen/answer.h"
+#include "bench/loadgen/body.h"
+#include "engine/partition.h"
+#include "engine/core/validator.h"
 
 namespace autoriza::bench {
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "idempotency.h"
-#include "mix.h"
-#include "padron.h"
-#include "reference.h"
-#include "state.h"
+#include "engine/core/idempotency.h"
+#include "bench/loadgen/mix.h"
+#include "bench/loadgen/padron.h"
+#include "engine/core/reference.h"
+#include "engine/core/state.h"
 
 namespace autoriza::bench {
 

@@ -1,4 +1,4 @@
-#include "catch_up.h"
+#include "bench/projections/catch_up.h"
 
 #include <chrono>
 #include <cmath>

@@ -6,8 +6,8 @@
 #include <iosfwd>
 #include <memory>
 
-#include "journal.h"
-#include "projections.h"
+#include "engine/journal.h"
+#include "projections/projections.h"
 
 namespace autoriza::bench {
 

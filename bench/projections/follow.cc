@@ -1,4 +1,4 @@
-#include "follow.h"
+#include "bench/projections/follow.h"
 
 #include <spdlog/spdlog.h>
 
@@ -7,11 +7,11 @@
 #include <ostream>
 #include <thread>
 
-#include "driver.h"
-#include "engine.h"
-#include "log_builder.h"
-#include "padron.h"
-#include "service.h"
+#include "bench/loadgen/driver.h"
+#include "engine/engine.h"
+#include "bench/projections/log_builder.h"
+#include "bench/loadgen/padron.h"
+#include "adapters/service/service.h"
 
 namespace autoriza::bench {
 

@@ -19,8 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "histogram.h"
-#include "status.h"
+#include "bench/loadgen/histogram.h"
+#include "engine/core/status.h"
 
 namespace autoriza::bench {
 

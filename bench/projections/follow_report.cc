@@ -3,8 +3,8 @@
 #include <ostream>
 #include <thread>
 
-#include "follow.h"
-#include "log_builder.h"
+#include "bench/projections/follow.h"
+#include "bench/projections/log_builder.h"
 
 namespace autoriza::bench {
 

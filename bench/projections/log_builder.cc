@@ -1,4 +1,4 @@
-#include "log_builder.h"
+#include "bench/projections/log_builder.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "driver.h"
-#include "engine.h"
-#include "padron.h"
+#include "bench/loadgen/driver.h"
+#include "engine/engine.h"
+#include "bench/loadgen/padron.h"
 
 namespace autoriza::bench {
 

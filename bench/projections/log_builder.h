@@ -16,10 +16,10 @@
 #include <memory>
 #include <string>
 
-#include "engine.h"
-#include "journal.h"
-#include "padron.h"
-#include "status.h"
+#include "engine/engine.h"
+#include "engine/journal.h"
+#include "bench/loadgen/padron.h"
+#include "engine/core/status.h"
 
 namespace autoriza::bench {
 

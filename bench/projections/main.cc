@@ -12,12 +12,12 @@
 #include <iostream>
 #include <thread>
 
-#include "catch_up.h"
-#include "driver.h"
-#include "follow.h"
-#include "log_builder.h"
-#include "padron.h"
-#include "query_bench.h"
+#include "bench/projections/catch_up.h"
+#include "bench/loadgen/driver.h"
+#include "bench/projections/follow.h"
+#include "bench/projections/log_builder.h"
+#include "bench/loadgen/padron.h"
+#include "bench/projections/query_bench.h"
 
 namespace autoriza::bench {
 namespace {

@@ -1,10 +1,10 @@
-#include "query_bench.h"
+#include "bench/projections/query_bench.h"
 
 #include <chrono>
 #include <ostream>
 #include <random>
 
-#include "padron.h"
+#include "bench/loadgen/padron.h"
 
 namespace autoriza::bench {
 

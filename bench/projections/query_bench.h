@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "histogram.h"
-#include "projections.h"
+#include "bench/loadgen/histogram.h"
+#include "projections/projections.h"
 
 namespace autoriza::bench {
 

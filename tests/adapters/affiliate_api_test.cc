@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kAt = "2026-11-04T10:00:00-03:00";
 
 std::vector<Json> outbox_lines(Harness& h) {
-  h.service().outbox().catch_up();
+  EXPECT_TRUE(h.service().outbox().catch_up().is_ok());
   std::vector<Json> out;
   std::ifstream in(h.service().outbox().file());
   std::string line;
@@ -109,8 +109,10 @@ TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
   EXPECT_EQ(hit["status"], "REGISTERED");
   // The password never reaches the log or state in clear.
   std::string everything;
-  h.engine().journal().scan_events(0, 1, [&](Sequence, std::string_view b) { return everything.append(b), true; });
-  h.engine().journal().scan_state(StateTable::kAccounts, [&](std::string_view, std::string_view v) { return everything.append(v), true; });
+  ASSERT_TRUE(h.engine().journal().scan_events(0, 1, [&](Sequence, std::string_view b) { return everything.append(b), true; }).is_ok());
+  ASSERT_TRUE(h.engine().journal().scan_state(StateTable::kAccounts, [&](std::string_view, std::string_view v) {
+    return everything.append(v), true;
+  }).is_ok());
   EXPECT_EQ(everything.find("una clave larga"), std::string::npos);
   EXPECT_EQ(everything.find(code), std::string::npos);
   EXPECT_NE(everything.find("scrypt$"), std::string::npos);

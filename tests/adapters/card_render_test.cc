@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "card_view.h"
-#include "qr.h"
-#include "token_sheet.h"
+#include "adapters/card/card_view.h"
+#include "adapters/card/qr.h"
+#include "adapters/card/token_sheet.h"
 
 namespace autoriza::card {
 namespace {

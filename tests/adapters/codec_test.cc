@@ -2,7 +2,7 @@
 // the field that is wrong (SPEC section 3, 10 "Requests").
 #include <gtest/gtest.h>
 
-#include "codec.h"
+#include "adapters/codec/codec.h"
 
 namespace autoriza {
 namespace {

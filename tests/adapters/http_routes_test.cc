@@ -1,4 +1,4 @@
-#include "routes.h"
+#include "adapters/http/routes.h"
 
 #include <gtest/gtest.h>
 

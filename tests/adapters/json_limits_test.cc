@@ -3,7 +3,7 @@
 // is wrong and names where (the field path, or the byte offset for syntax).
 #include <gtest/gtest.h>
 
-#include "codec.h"
+#include "adapters/codec/codec.h"
 
 namespace autoriza {
 namespace {

@@ -1,5 +1,6 @@
 // The log lines of log_setup.h and access_log.h, written to a file.
-#include "log_setup.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/service/log_setup.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "access_log.h"
+#include "adapters/service/access_log.h"
 
 namespace autoriza {
 namespace {

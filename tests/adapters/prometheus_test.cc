@@ -1,12 +1,13 @@
 // The Prometheus text writer (prometheus.h) and the service's command
 // counters (metrics.h), without a server.
-#include "prometheus.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/service/prometheus.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "metrics.h"
+#include "adapters/service/metrics.h"
 
 namespace autoriza {
 namespace {

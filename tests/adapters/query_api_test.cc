@@ -1,9 +1,9 @@
 // Practice search and closing billing periods (issue 4).
 #include <gtest/gtest.h>
 
-#include "harness.h"
-#include "query_api.h"
-#include "reasons.h"
+#include "tests/support/harness.h"
+#include "adapters/service/query_api.h"
+#include "engine/core/reasons.h"
 
 namespace autoriza::testing {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "codec.h"
+#include "adapters/codec/codec.h"
 
 namespace autoriza {
 namespace {

@@ -1,7 +1,7 @@
 // Scenario helpers: ${STEP.path} substitution and subset matching (SPEC 9).
 #include <gtest/gtest.h>
 
-#include "expect.h"
+#include "adapters/dev/expect.h"
 
 namespace autoriza {
 namespace {

@@ -1,16 +1,16 @@
 // Which dev key the scenario runner sends each step with (step_keys.h): the
 // key of the principal the step belongs to, checked by authenticating it.
-#include "step_keys.h"
+#include "adapters/dev/step_keys.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
 
-#include "auth.h"
-#include "crash_process.h"  // crash::TempDir
-#include "engine.h"
-#include "reference_loader.h"
+#include "adapters/auth/auth.h"
+#include "tests/support/crash_process.h"  // crash::TempDir
+#include "engine/engine.h"
+#include "engine/core/reference_loader.h"
 
 namespace autoriza {
 namespace {

@@ -3,7 +3,7 @@
 // runner used to throw on {"step": 1}; regressions/scenario/ keeps the input).
 #include <gtest/gtest.h>
 
-#include "step.h"
+#include "adapters/dev/step.h"
 
 namespace autoriza {
 namespace {

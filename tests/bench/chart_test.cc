@@ -1,6 +1,6 @@
 // The benchmark picture (bench/loadgen/chart.h): what it draws must follow
 // from the runs it is given.
-#include "chart.h"
+#include "bench/loadgen/chart.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The latency histogram of the load generator (bench/loadgen/histogram.h):
 // a percentile is within 1/32 of the true value, above it, never below.
-#include "histogram.h"
+#include "bench/loadgen/histogram.h"
 
 #include <gtest/gtest.h>
 

@@ -35,9 +35,9 @@
 #include <thread>
 #include <vector>
 
-#include "key_admin.h"
-#include "client.h"
-#include "crash_process.h"
+#include "adapters/auth/key_admin.h"
+#include "adapters/http/client.h"
+#include "tests/support/crash_process.h"
 
 namespace autoriza {
 namespace {

@@ -29,7 +29,7 @@
 #include <thread>
 #include <vector>
 
-#include "crash_process.h"  // spawn_process, read_file_text
+#include "tests/support/crash_process.h"  // spawn_process, read_file_text
 
 namespace autoriza::e2e {
 

@@ -25,11 +25,12 @@
 #include <string>
 #include <thread>
 
-#include "key_admin.h"
-#include "auditor_cdp.h"
-#include "auditor_chromium.h"
-#include "client.h"
-#include "crash_process.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/auth/key_admin.h"
+#include "tests/e2e/auditor_cdp.h"
+#include "tests/e2e/auditor_chromium.h"
+#include "adapters/http/client.h"
+#include "tests/support/crash_process.h"
 
 namespace autoriza {
 namespace {

@@ -19,15 +19,16 @@
 #include <thread>
 #include <vector>
 
-#include "client.h"
-#include "crash_process.h"  // crash::TempDir
-#include "engine.h"
-#include "key_admin.h"
-#include "reference_loader.h"
-#include "server.h"
-#include "service.h"
-#include "tcp_client.h"
-#include "tcp_server.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/http/client.h"
+#include "tests/support/crash_process.h"  // crash::TempDir
+#include "engine/engine.h"
+#include "adapters/auth/key_admin.h"
+#include "engine/core/reference_loader.h"
+#include "adapters/http/server.h"
+#include "adapters/service/service.h"
+#include "adapters/tcp/tcp_client.h"
+#include "adapters/tcp/tcp_server.h"
 
 namespace autoriza {
 namespace {

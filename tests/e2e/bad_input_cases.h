@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "routes.h"
-#include "service.h"
-#include "status.h"
+#include "adapters/http/routes.h"
+#include "adapters/service/service.h"
+#include "engine/core/status.h"
 
 namespace autoriza::bad_input {
 

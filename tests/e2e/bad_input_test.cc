@@ -20,15 +20,15 @@
 #include <string>
 #include <vector>
 
-#include "key_admin.h"
-#include "bad_input_cases.h"
-#include "client.h"
-#include "engine.h"
-#include "journal.h"
-#include "reference_loader.h"
-#include "secrets.h"
-#include "server.h"
-#include "service.h"
+#include "adapters/auth/key_admin.h"
+#include "tests/e2e/bad_input_cases.h"
+#include "adapters/http/client.h"
+#include "engine/engine.h"
+#include "engine/journal.h"
+#include "engine/core/reference_loader.h"
+#include "engine/core/secrets.h"
+#include "adapters/http/server.h"
+#include "adapters/service/service.h"
 
 namespace autoriza {
 namespace {

@@ -1,7 +1,8 @@
 // End to end over a real socket: an engine in a temp dir with the test
 // fixtures, the Service, an HttpServer on 127.0.0.1 (port 0) and HttpClient.
-#include "key_admin.h"
-#include "server.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/auth/key_admin.h"
+#include "adapters/http/server.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -18,10 +19,10 @@
 #include <thread>
 #include <vector>
 
-#include "client.h"
-#include "engine.h"
-#include "reference_loader.h"
-#include "service.h"
+#include "adapters/http/client.h"
+#include "engine/engine.h"
+#include "engine/core/reference_loader.h"
+#include "adapters/service/service.h"
 
 namespace autoriza {
 namespace {

@@ -14,10 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "client.h"
-#include "crash_process.h"
-#include "key_admin.h"
-#include "tcp_client.h"
+#include "adapters/codec/error_codes.h"
+#include "adapters/http/client.h"
+#include "tests/support/crash_process.h"
+#include "adapters/auth/key_admin.h"
+#include "adapters/tcp/tcp_client.h"
 
 namespace autoriza {
 namespace {

@@ -1,7 +1,7 @@
 // Audit requests (SAP) and verdicts (SPEC section 4 and 10 "Audit").
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {

@@ -1,4 +1,4 @@
-#include "clock.h"
+#include "engine/core/clock.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "csv.h"
+#include "engine/core/csv.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "cuil.h"
+#include "engine/core/cuil.h"
 
 #include <gtest/gtest.h>
 

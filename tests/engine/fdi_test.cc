@@ -1,4 +1,4 @@
-#include "fdi.h"
+#include "engine/core/fdi.h"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // event; a reused request id with another body is refused (SPEC section 3, 10).
 #include <gtest/gtest.h>
 
-#include "harness.h"
-#include "idempotency.h"
+#include "tests/support/harness.h"
+#include "engine/core/idempotency.h"
 
 namespace autoriza::testing {
 namespace {

@@ -1,4 +1,4 @@
-#include "money.h"
+#include "engine/core/money.h"
 
 #include <gtest/gtest.h>
 

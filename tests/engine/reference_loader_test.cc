@@ -1,4 +1,4 @@
-#include "reference_loader.h"
+#include "engine/core/reference_loader.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "clock.h"
+#include "engine/core/clock.h"
 
 namespace autoriza {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {

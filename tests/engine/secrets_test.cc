@@ -1,4 +1,4 @@
-#include "secrets.h"
+#include "engine/core/secrets.h"
 
 #include <gtest/gtest.h>
 

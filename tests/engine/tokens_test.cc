@@ -7,9 +7,9 @@
 
 #include <sstream>
 
-#include "harness.h"
-#include "records.h"
-#include "replay.h"
+#include "tests/support/harness.h"
+#include "engine/records.h"
+#include "replay/replay.h"
 
 namespace autoriza::testing {
 namespace {
@@ -157,10 +157,10 @@ TEST_F(Tokens, NoSecretInClearInEventsStateOrReplay) {
   std::string everything;
   Journal& j = h.engine().journal();
   for (PartitionId stream : j.streams()) {
-    j.scan_events(stream, 1, [&](Sequence, std::string_view bytes) { return everything.append(bytes), true; });
+    ASSERT_TRUE(j.scan_events(stream, 1, [&](Sequence, std::string_view bytes) { return everything.append(bytes), true; }).is_ok());
   }
   for (StateTable t : kStateTables) {
-    j.scan_state(t, [&](std::string_view k, std::string_view v) { return everything.append(k).append(v), true; });
+    ASSERT_TRUE(j.scan_state(t, [&](std::string_view k, std::string_view v) { return everything.append(k).append(v), true; }).is_ok());
   }
   for (const auto& t : p["tokens"]) EXPECT_EQ(everything.find(t["token"].get<std::string>()), std::string::npos);
   // The secret itself: open the sealed one with the keys and look for its bytes.

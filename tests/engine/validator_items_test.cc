@@ -1,7 +1,7 @@
 // Item-level rules, amounts, teeth and faces (SPEC sections 4-6, 10).
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {

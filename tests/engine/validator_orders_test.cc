@@ -1,7 +1,7 @@
 // Consume and annul (SPEC sections 4, 5, 10 "Consume and annul").
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {

@@ -1,7 +1,7 @@
 // Request-level rules (SPEC section 5, first group) and eligibility.
 #include <gtest/gtest.h>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_targets.h"
+#include "tests/fuzz/fuzz_targets.h"
 
 namespace autoriza::fuzz {
 namespace {

@@ -7,10 +7,10 @@
 #include <map>
 #include <string>
 
-#include "csv.h"
-#include "fuzz_targets.h"
-#include "reference_loader.h"
-#include "status.h"
+#include "engine/core/csv.h"
+#include "tests/fuzz/fuzz_targets.h"
+#include "engine/core/reference_loader.h"
+#include "engine/core/status.h"
 
 namespace autoriza::fuzz {
 

@@ -6,8 +6,8 @@
 #include <array>
 #include <string_view>
 
-#include "codec.h"
-#include "fuzz_targets.h"
+#include "adapters/codec/codec.h"
+#include "tests/fuzz/fuzz_targets.h"
 
 namespace autoriza::fuzz {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "expect.h"
-#include "fuzz_targets.h"
-#include "step.h"
+#include "adapters/dev/expect.h"
+#include "tests/fuzz/fuzz_targets.h"
+#include "adapters/dev/step.h"
 
 namespace autoriza::fuzz {
 

@@ -14,9 +14,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "frame.h"
-#include "fuzz_targets.h"
-#include "payload.h"
+#include "adapters/tcp/frame.h"
+#include "tests/fuzz/fuzz_targets.h"
+#include "adapters/tcp/payload.h"
 
 namespace autoriza::fuzz {
 namespace {

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <thread>
 
-#include "kafka_rig.h"
-#include "ids.h"
-#include "state_store.h"
+#include "tests/kafka/kafka_rig.h"
+#include "engine/core/ids.h"
+#include "engine/state_store.h"
 
 namespace autoriza::testing {
 namespace {

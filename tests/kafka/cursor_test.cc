@@ -3,9 +3,9 @@
 // and distrust a cursor the topic does not match.
 #include <gtest/gtest.h>
 
-#include "events_cursor.h"
-#include "kafka_rig.h"
-#include "state_store.h"
+#include "adapters/kafka/events_cursor.h"
+#include "tests/kafka/kafka_rig.h"
+#include "engine/state_store.h"
 
 namespace autoriza::testing {
 namespace {

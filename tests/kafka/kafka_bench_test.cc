@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "crash_process.h"
-#include "harness.h"
+#include "tests/support/crash_process.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 namespace {

@@ -4,9 +4,9 @@
 // and state digests can be compared.
 #include <gtest/gtest.h>
 
-#include "dev_cluster.h"
-#include "harness.h"
-#include "journal.h"
+#include "adapters/dev/dev_cluster.h"
+#include "tests/support/harness.h"
+#include "engine/journal.h"
 
 namespace autoriza::testing {
 

@@ -1,7 +1,7 @@
-#include "messages.h"
+#include "adapters/kafka/messages.h"
 
-#include "kafka_client.h"
-#include "codec.h"
+#include "adapters/kafka/kafka_client.h"
+#include "adapters/codec/codec.h"
 
 #include <gtest/gtest.h>
 

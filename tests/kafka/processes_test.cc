@@ -10,12 +10,12 @@
 #include <csignal>
 #include <cstdlib>
 
-#include "client.h"  // adapters/http
-#include "crash_process.h"
-#include "harness.h"
-#include "kafka_rig.h"
-#include "key_admin.h"
-#include "routes.h"  // kClientTimeHeader
+#include "adapters/http/client.h"  // adapters/http
+#include "tests/support/crash_process.h"
+#include "tests/support/harness.h"
+#include "tests/kafka/kafka_rig.h"
+#include "adapters/auth/key_admin.h"
+#include "adapters/http/routes.h"  // kClientTimeHeader
 
 namespace autoriza::testing {
 namespace {

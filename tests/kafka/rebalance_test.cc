@@ -3,8 +3,8 @@
 // from autoriza.events; answers and state equal the embedded engine's.
 #include <gtest/gtest.h>
 
-#include "crash_process.h"
-#include "kafka_rig.h"
+#include "tests/support/crash_process.h"
+#include "tests/kafka/kafka_rig.h"
 
 namespace autoriza::testing {
 namespace {

@@ -3,11 +3,11 @@
 // reference table equals a store loaded from the same files.
 #include <gtest/gtest.h>
 
-#include "crash_process.h"
-#include "dev_cluster.h"
-#include "reference_loader.h"
-#include "reference_topic.h"
-#include "state_store.h"
+#include "tests/support/crash_process.h"
+#include "adapters/dev/dev_cluster.h"
+#include "engine/core/reference_loader.h"
+#include "adapters/kafka/reference_topic.h"
+#include "engine/state_store.h"
 
 namespace autoriza::testing {
 namespace {

@@ -13,8 +13,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "projections_fixture.h"
-#include "random_commands.h"
+#include "tests/projections/projections_fixture.h"
+#include "tests/support/random_commands.h"
 
 namespace autoriza::testing {
 namespace {

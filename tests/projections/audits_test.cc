@@ -1,6 +1,6 @@
 // The audit queue and one SAP's detail, through verdicts, consumption and
 // annulment.
-#include "projections_fixture.h"
+#include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
 namespace {

@@ -1,6 +1,6 @@
 // Billing by provider and month: consumed, non-annulled items only; closing
 // a period freezes its figures.
-#include "projections_fixture.h"
+#include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
 namespace {

@@ -3,8 +3,8 @@
 // the HTTP history endpoint uses it.
 #include <algorithm>
 
-#include "projection_api.h"
-#include "projections_fixture.h"
+#include "adapters/service/projection_api.h"
+#include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
 namespace {

@@ -1,6 +1,6 @@
 // Affiliate history: orders, consumptions, annulments and token uses of a
 // family group, newest first.
-#include "projections_fixture.h"
+#include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
 namespace {

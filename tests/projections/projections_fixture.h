@@ -3,9 +3,9 @@
 // short-hands for the commands the projection tests drive.
 #include <gtest/gtest.h>
 
-#include "harness.h"
-#include "money.h"
-#include "projections.h"
+#include "tests/support/harness.h"
+#include "engine/core/money.h"
+#include "projections/projections.h"
 
 namespace autoriza::testing {
 

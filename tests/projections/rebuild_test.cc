@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "projections_fixture.h"
+#include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
 namespace {

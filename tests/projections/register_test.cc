@@ -2,7 +2,7 @@
 // annul, filters, ordering, paging and exports.
 #include <set>
 
-#include "projections_fixture.h"
+#include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
 namespace {

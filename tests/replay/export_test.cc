@@ -1,11 +1,11 @@
 // Export of a small known history (history.h): JSON Lines that parse, CSV
 // with its header and one row per event, filters by type, party and time,
 // log order, and no secret (the tokens issued) anywhere in the output.
-#include "export.h"
+#include "replay/export.h"
 
 #include <gtest/gtest.h>
 
-#include "history.h"
+#include "tests/replay/history.h"
 
 namespace autoriza::testing {
 namespace {

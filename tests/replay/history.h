@@ -18,7 +18,7 @@
 #include <map>
 #include <sstream>
 
-#include "harness.h"
+#include "tests/support/harness.h"
 
 namespace autoriza::testing {
 

@@ -1,14 +1,14 @@
 // The progress bar (done/total, percent, rate, ETA; at most 10 drawings per
 // second on a terminal, a line per ~10% elsewhere) and the range bounds that
 // every run takes.
-#include "progress.h"
+#include "replay/progress.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <sstream>
 
-#include "log_range.h"
+#include "replay/log_range.h"
 
 namespace autoriza {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <fstream>
 
-#include "harness.h"
-#include "random_commands.h"
-#include "replay.h"
-#include "state_store.h"
+#include "tests/support/harness.h"
+#include "tests/support/random_commands.h"
+#include "replay/replay.h"
+#include "engine/state_store.h"
 
 namespace autoriza::testing {
 namespace {
@@ -52,8 +52,8 @@ class RebuildTo : public ::testing::TestWithParam<std::tuple<uint64_t, int>> {
       }
       gen.observe(s, answer);
     }
-    full->service().catch_up_projections();
-    stopped->service().catch_up_projections();
+    ASSERT_TRUE(full->service().catch_up_projections().is_ok());
+    ASSERT_TRUE(stopped->service().catch_up_projections().is_ok());
     full->close();
     stopped->close();
     target = temp_dir("rebuild-to");

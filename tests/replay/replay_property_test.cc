@@ -3,9 +3,9 @@
 // closed and reopened mid-stream answers exactly like one that never was.
 #include <gtest/gtest.h>
 
-#include "harness.h"
-#include "random_commands.h"
-#include "replay.h"
+#include "tests/support/harness.h"
+#include "tests/support/random_commands.h"
+#include "replay/replay.h"
 
 #include <iostream>
 #include <map>

@@ -4,12 +4,12 @@
 // consume of a1's order and the annulment of a2; dropping the frequency rule
 // of 000865 authorizes a3 and nothing else; a period leaves its prefix as
 // recorded; a token command is kept as recorded.
-#include "whatif.h"
+#include "replay/whatif.h"
 
 #include <gtest/gtest.h>
 
-#include "history.h"
-#include "random_commands.h"
+#include "tests/replay/history.h"
+#include "tests/support/random_commands.h"
 
 namespace autoriza::testing {
 namespace {

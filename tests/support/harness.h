@@ -6,10 +6,10 @@
 #include <random>
 #include <string>
 
-#include "codec.h"
-#include "reference_loader.h"
-#include "secrets.h"
-#include "service.h"
+#include "adapters/codec/codec.h"
+#include "engine/core/reference_loader.h"
+#include "engine/core/secrets.h"
+#include "adapters/service/service.h"
 
 namespace autoriza::testing {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "codec.h"
+#include "adapters/codec/codec.h"
 
 namespace autoriza::testing {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tcp_fixture.h"
+#include "tests/tcp/tcp_fixture.h"
 
 namespace autoriza::tcp {
 namespace {

@@ -1,11 +1,11 @@
 // The client library against a live server (adapters/tcp/client.h):
 // connect, many in flight, reconnect and retry with the original answer.
-#include "tcp_client.h"
+#include "adapters/tcp/tcp_client.h"
 
 #include <future>
 #include <vector>
 
-#include "tcp_fixture.h"
+#include "tests/tcp/tcp_fixture.h"
 
 namespace autoriza::tcp {
 namespace {

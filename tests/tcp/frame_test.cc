@@ -1,13 +1,13 @@
 // The TCP frame codec (adapters/tcp/frame.h): round trips and every error.
-#include "frame.h"
+#include "adapters/tcp/frame.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "payload.h"
-#include "tcp_fixture.h"
-#include "tcp_generated.h"
+#include "adapters/tcp/payload.h"
+#include "tests/tcp/tcp_fixture.h"
+#include "schemas/tcp_generated.h"
 
 namespace autoriza::tcp {
 namespace {

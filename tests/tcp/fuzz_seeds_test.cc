@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "../fuzz/tcp_frame_fuzz.cc"
+#include "tests/fuzz/tcp_frame_fuzz.cc"
 
 using autoriza::fuzz::fuzz_tcp_frame;
 

@@ -2,8 +2,9 @@
 // recorded events, and its commands and connections on GET /metrics.
 #include <string>
 
-#include "state_store.h"  // unpack_event
-#include "tcp_fixture.h"
+#include "adapters/codec/error_codes.h"
+#include "engine/state_store.h"  // unpack_event
+#include "tests/tcp/tcp_fixture.h"
 
 namespace autoriza::tcp {
 namespace {

@@ -1,10 +1,10 @@
 // Payloads of COMMAND / RESULT / GOAWAY frames and the shape checks of
 // binary commands (adapters/tcp/payload.h).
-#include "payload.h"
+#include "adapters/tcp/payload.h"
 
 #include <gtest/gtest.h>
 
-#include "codec.h"
+#include "adapters/codec/codec.h"
 
 namespace autoriza::tcp {
 namespace {

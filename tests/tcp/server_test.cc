@@ -2,13 +2,13 @@
 // authentication, many commands in flight, 403/429/400 answers, and the
 // frames that make it say GOAWAY and close. Nothing of a bad frame reaches
 // the engine.
-#include "tcp_server.h"
+#include "adapters/tcp/tcp_server.h"
 
 #include <cstdio>
 #include <map>
 #include <set>
 
-#include "tcp_fixture.h"
+#include "tests/tcp/tcp_fixture.h"
 
 namespace autoriza::tcp {
 namespace {

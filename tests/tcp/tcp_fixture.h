@@ -15,14 +15,14 @@
 #include <memory>
 #include <string>
 
-#include "auth.h"
-#include "crash_process.h"  // crash::TempDir
-#include "engine.h"
-#include "frame.h"
-#include "payload.h"
-#include "reference_loader.h"
-#include "tcp_server.h"
-#include "service.h"
+#include "adapters/auth/auth.h"
+#include "tests/support/crash_process.h"  // crash::TempDir
+#include "engine/engine.h"
+#include "adapters/tcp/frame.h"
+#include "adapters/tcp/payload.h"
+#include "engine/core/reference_loader.h"
+#include "adapters/tcp/tcp_server.h"
+#include "adapters/service/service.h"
 
 namespace autoriza::tcp::testing {
 

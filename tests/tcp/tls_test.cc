@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "tcp_client.h"
-#include "tcp_fixture.h"
+#include "adapters/tcp/tcp_client.h"
+#include "tests/tcp/tcp_fixture.h"
 
 namespace autoriza::tcp {
 namespace {

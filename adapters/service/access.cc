@@ -1,0 +1,76 @@
+// The service's doors: authentication, rate limits and per-request
+// permissions (roles in adapters/auth/auth.h) in front of the routes.
+#include <cassert>
+
+#include "adapters/codec/codec.h"
+#include "adapters/service/command_trace.h"  // command_provider
+#include "adapters/service/service.h"
+
+namespace autoriza {
+
+namespace {
+
+const auth::Principal kAnonymous{"anonymous", auth::Role::kAnalyst, {}, {}, {}};
+const auth::Principal kInternal{"internal", auth::Role::kOps, {}, {}, {}};
+const auth::Principal kUnauthenticatedOps{"no-auth", auth::Role::kOps, {}, {}, {}};
+
+}  // namespace
+
+const auth::Principal& Service::internal_principal() { return kInternal; }
+
+void Service::set_access(const AccessOptions& options) {
+  access_ = options;
+  limiter_ = std::make_unique<auth::RateLimiter>(options.rate_per_s, options.rate_burst);
+}
+
+Status Service::admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s) {
+  assert(out != nullptr);
+  if (caller.principal) {
+    *out = *caller.principal;
+  } else if (!caller.api_key.empty()) {
+    if (Status s = auth::authenticate_key(*engine_.reference(), caller.api_key, out); !s) return s;
+  } else if (!access_.authentication) {
+    *out = kUnauthenticatedOps;
+  } else if (open_route) {
+    *out = kAnonymous;
+    return Status::ok();  // open routes are not rate limited per principal
+  } else {
+    return Status::unauthenticated("this request needs an API key: send Authorization: Bearer KEY");
+  }
+  if (out->name == kInternal.name && caller.principal == &kInternal) return Status::ok();
+  if (!limiter_) limiter_ = std::make_unique<auth::RateLimiter>(access_.rate_per_s, access_.rate_burst);
+  if (!limiter_->admit(out->name, retry_after_s)) {
+    return Status::rate_limited(out->name + " is over its rate of " + std::to_string(int64_t(access_.rate_per_s)) +
+                                " requests/s; retry after " + std::to_string(*retry_after_s) + " s");
+  }
+  return Status::ok();
+}
+
+void Service::request(const Caller& caller, std::string_view method, std::string_view target, std::string_view body,
+                      Millis now, std::function<void(Reply)> done) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool open = auth::access_of(method, path) == auth::Access::kOpen;
+  auth::Principal principal;
+  int64_t retry_after_s = 0;
+  Status s = admit(caller, open, &principal, &retry_after_s);
+  if (s && !open) s = auth::permit_request(principal, method, path, *engine_.reference());
+  if (!s) {
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    return done(std::move(r));
+  }
+  dispatch_request(principal, method, target, body, now, std::move(done));
+}
+
+Reply Service::get_transaction(const auth::Principal& principal, std::string_view id) {
+  TransactionView view;
+  Status s = engine_.transaction(id, &view);
+  if (!s) return reply_for(s);
+  if (principal.role == auth::Role::kProvider && command_provider(view.event.command) != principal.provider) {
+    // Answer as if unknown: a provider learns nothing of others' transactions.
+    return reply_for(Status::not_found("no transaction " + std::string(id)));
+  }
+  return Reply{200, encode_transaction(view).dump()};
+}
+
+}  // namespace autoriza

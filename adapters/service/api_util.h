@@ -1,0 +1,47 @@
+#pragma once
+// Small helpers of the JSON/HTTP API handlers: path and query parsing, keys.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine/core/secrets.h"
+
+namespace autoriza {
+
+inline std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    const size_t slash = path.find('/', pos);
+    const size_t end = slash == std::string_view::npos ? path.size() : slash;
+    if (end > pos) parts.emplace_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return parts;
+}
+
+inline std::string query_param(std::string_view target, std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (pair.substr(0, name.size()) == name && pair.size() > name.size() && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+inline std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+inline const KeyRing* keys_of(Engine& e) {
+  const KeyRing* k = e.options().keys.get();
+  return k && !k->empty() ? k : nullptr;
+}
+
+}  // namespace autoriza

@@ -1,0 +1,131 @@
+// Read-side endpoints over the projections (issue 4):
+//   GET /v1/providers/{id}/register?from=&to=&annulled=&order_by=&format=json|csv|html|pdf&after=&limit=
+//   GET /v1/providers/{id}/billing/{YYYY-MM}?format=json|csv|pdf
+//   GET /v1/audits?status=&from=&to=&provider=&after=&limit=      GET /v1/audits/{sap}
+//   GET /v1/affiliates/{credential}/history?family=yes|no&after=&limit=
+//   GET /v1/projections                                             positions and lag
+#include "adapters/service/api_util.h"
+#include "adapters/codec/codec.h"
+#include "adapters/service/projection_api.h"
+#include "projections/projections.h"
+
+namespace autoriza {
+
+namespace {
+
+// A date parameter: absent, or YYYY-MM-DD (else *bad names the field).
+std::optional<LocalDay> day_param(std::string_view target, const char* name, Status* bad) {
+  const std::string text = query_param(target, name);
+  if (text.empty()) return std::nullopt;
+  auto day = parse_date(text);
+  if (!day) *bad = Status::invalid(std::string(name) + " must be a date YYYY-MM-DD", name);
+  return day;
+}
+
+size_t limit_param(std::string_view target, Status* bad) {
+  const std::string text = query_param(target, "limit");
+  if (text.empty()) return 100;
+  if (text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos || std::stoul(text) == 0 ||
+      std::stoul(text) > kPageLimitMax) {
+    *bad = Status::invalid("limit must be 1.." + std::to_string(kPageLimitMax), "limit");
+    return 100;
+  }
+  return std::stoul(text);
+}
+
+Reply json_reply(const Status& s, const Json& j) { return s ? Reply{200, j.dump()} : reply_for(s); }
+
+Reply register_reply(Projections& p, const std::string& provider, std::string_view target) {
+  RegisterQuery q;
+  Status bad;
+  q.provider = provider;
+  q.from = day_param(target, "from", &bad);
+  q.to = day_param(target, "to", &bad);
+  if (auto a = query_param(target, "annulled"); !a.empty()) q.annulled = a;
+  if (auto o = query_param(target, "order_by"); !o.empty()) q.order_by = o;
+  q.after = query_param(target, "after");
+  q.limit = limit_param(target, &bad);
+  const std::string format = query_param(target, "format").empty() ? "json" : query_param(target, "format");
+  if (format != "json" && format != "csv" && format != "html" && format != "pdf") {
+    bad = Status::invalid("format must be json, csv, html or pdf", "format");
+  }
+  if (!bad) return reply_for(bad);
+  Json rows;
+  if (Status s = p.register_rows(q, &rows); !s) return reply_for(s);
+  if (format == "csv") return Reply{200, register_csv(rows), "text/csv; charset=utf-8"};
+  if (format == "html") return Reply{200, register_html(rows, provider), "text/html; charset=utf-8"};
+  if (format == "pdf") return Reply{200, register_pdf(rows, provider), "application/pdf"};
+  return Reply{200, rows.dump()};
+}
+
+Reply billing_reply(Projections& p, const std::string& provider, const std::string& month, std::string_view target) {
+  Json b;
+  if (Status s = p.billing(provider, month, &b); !s) return reply_for(s);
+  const std::string format = query_param(target, "format");
+  if (format == "csv") return Reply{200, billing_csv(b), "text/csv; charset=utf-8"};
+  if (format == "pdf") return Reply{200, billing_pdf(b), "application/pdf"};
+  if (!format.empty() && format != "json") return error_reply(400, "INVALID_REQUEST", "format must be json, csv or pdf", "format");
+  return Reply{200, b.dump()};
+}
+
+Reply audits_reply(Projections& p, std::string_view target) {
+  AuditQuery q;
+  Status bad;
+  q.status = query_param(target, "status");
+  q.provider = query_param(target, "provider");
+  q.from = day_param(target, "from", &bad);
+  q.to = day_param(target, "to", &bad);
+  q.after = query_param(target, "after");
+  q.limit = limit_param(target, &bad);
+  if (!bad) return reply_for(bad);
+  Json j;
+  Status s = p.audits(q, &j);
+  return json_reply(s, j);
+}
+
+// An affiliate's history; a titular's includes the family group unless family=no.
+Reply history_reply(Engine& engine, Projections& p, const std::string& credential, std::string_view target) {
+  const ReferencePtr ref = engine.reference();
+  const fb::AffiliateT* a = ref->affiliate(credential);
+  if (!a) return error_reply(404, "NOT_FOUND", "no affiliate with credential " + credential);
+  std::vector<std::string> credentials{credential};
+  // The family group from the projection's index (O(members)), not a scan of the padron.
+  if (a->titular == credential && query_param(target, "family") != "no") {
+    if (Status s = p.family(credential, &credentials); !s) return reply_for(s);
+  }
+  HistoryQuery q;
+  Status bad;
+  q.after = query_param(target, "after");
+  q.limit = limit_param(target, &bad);
+  if (!bad) return reply_for(bad);
+  Json j;
+  Status s = p.history(credentials, q, &j);
+  return json_reply(s, j);
+}
+
+}  // namespace
+
+std::optional<Reply> projection_request(Engine& engine, Projections& p, std::string_view target) {
+  const std::string path(target.substr(0, target.find('?')));
+  const std::vector<std::string> parts = split_path(path);
+  if (parts.size() < 2 || parts[0] != "v1") return std::nullopt;
+  if (parts.size() == 2 && parts[1] == "projections") return Reply{200, Json{{"items", p.positions()}, {"next", nullptr}}.dump()};
+  if (parts.size() == 2 && parts[1] == "audits") return audits_reply(p, target);
+  if (parts.size() == 3 && parts[1] == "audits") {
+    Json j;
+    Status s = p.audit(parts[2], &j);
+    return json_reply(s, j);
+  }
+  if (parts.size() == 4 && parts[1] == "providers" && parts[3] == "register") {
+    if (!engine.reference()->provider(parts[2])) return error_reply(404, "NOT_FOUND", "no provider " + parts[2]);
+    return register_reply(p, parts[2], target);
+  }
+  if (parts.size() == 5 && parts[1] == "providers" && parts[3] == "billing") {
+    if (!engine.reference()->provider(parts[2])) return error_reply(404, "NOT_FOUND", "no provider " + parts[2]);
+    return billing_reply(p, parts[2], parts[4], target);
+  }
+  if (parts.size() == 4 && parts[1] == "affiliates" && parts[3] == "history") return history_reply(engine, p, parts[2], target);
+  return std::nullopt;
+}
+
+}  // namespace autoriza

@@ -1,0 +1,17 @@
+#pragma once
+// Query endpoints of the JSON API (see query_api.cc for the routes).
+#include <string>
+#include <string_view>
+
+#include "adapters/service/service.h"
+
+namespace autoriza {
+
+// Lower-case ASCII letters and digits, accents folded ("Á" -> "a", "ñ" -> "n"),
+// everything else a space: the form practice search compares.
+std::string fold_for_search(std::string_view text);
+
+Reply search_practices(Engine& engine, std::string_view target);
+Reply close_billing_period(Engine& engine, const std::string& provider, const std::string& month, Millis now);
+
+}  // namespace autoriza

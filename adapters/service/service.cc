@@ -1,0 +1,189 @@
+#include "adapters/service/service.h"
+
+#include <memory>
+
+#include "adapters/codec/error_codes.h"
+#include "adapters/service/access_log.h"
+#include "adapters/codec/codec.h"
+#include "engine/core/secrets.h"
+
+namespace autoriza {
+
+Reply error_reply(int status, std::string_view code, std::string_view message, std::string_view field) {
+  Json error = {{"code", code}, {"message", message}};
+  if (!field.empty()) error["field"] = field;
+  return Reply{status, Json{{"error", error}}.dump()};
+}
+
+Reply reply_for(const Status& s) {
+  if (s.is_ok()) return error_reply(500, "INTERNAL", "no answer");
+  if (s.kind() == StatusKind::kTimeout) {  // Kafka gateway: the switch retries with the same request id
+    Json error = {{"code", "TIMEOUT"}, {"message", s.message()}, {"request_id", s.field()}};
+    return Reply{504, Json{{"error", error}}.dump()};
+  }
+  return error_reply(http_status(s.kind()), error_code_name(s.kind()), s.message(), s.field());
+}
+
+Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine), access_log_(installed_access_log()) {
+  if (outbox.empty()) outbox = engine.options().store / "outbox.jsonl";
+  outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
+  Status s;
+  projections_ = Projections::open(engine.journal(), engine.options().store / "projections", &s);
+  AUTORIZA_CHECK(projections_ != nullptr);  // a store we could open has room for its projections
+  projections_->start();
+  engine_.set_commit_listener([p = projections_.get()] { p->notify(); });
+}
+
+Service::~Service() {
+  engine_.set_commit_listener({});
+  projections_.reset();  // stops the follower
+}
+
+Status Service::catch_up_projections() {
+  Status outbox = outbox_->catch_up();
+  Status projections = projections_->catch_up();
+  return outbox ? projections : outbox;
+}
+
+namespace {
+
+std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+// Seals freshly drawn random bytes for one context.
+std::vector<uint8_t> seal_random(const KeyRing& keys, std::string plain, const std::string& context) {
+  std::string sealed = seal(keys, plain, context);
+  wipe(&plain);
+  return bytes_of(sealed);
+}
+
+}  // namespace
+
+Status Service::add_drawn_material(fb::CommandUnion& command) {
+  const KeyRing* keys = engine_.options().keys.get();
+  if (!keys || keys->empty()) return Status::unavailable("tokens and cards need master keys (AUTORIZA_SECRET_KEYS)");
+  constexpr size_t kSecretBytes = 20;      // 160 bits (RFC 4226)
+  constexpr int kSpareTokens = 8;          // pre-printed candidates beyond count, for collisions
+  if (auto* t = command.AsTokenIssueCmd()) {
+    t->sealed_secret = seal_random(*keys, random_bytes(kSecretBytes), "secret:" + t->credential);
+    if (t->kind == fb::TokenKind::PREPRINTED) {
+      t->sealed_tokens = seal_random(*keys, random_digits(size_t(8 * (t->count + kSpareTokens))), "tokens:" + t->credential);
+    }
+  } else if (auto* c = command.AsCardIssueCmd()) {
+    c->sealed_secret = seal_random(*keys, random_bytes(kSecretBytes), "secret:" + c->credential);
+  }
+  return Status::ok();
+}
+
+void Service::observe(const CommandTrace& trace, const CommandAnswer& answer) {
+  const auto latency = std::chrono::steady_clock::now() - trace.started;
+  metrics_.record(trace, answer, latency);
+  if (access_log_) access_log_->write(trace, answer, latency);
+}
+
+void Service::submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, std::string_view channel,
+                     Callback done) {
+  CommandTrace trace{channel, traced_command(command.type), {}, {}, principal.name};
+  trace.set_command(command);
+  Status s = auth::permit_command(principal, command, *engine_.reference());
+  if (s && (command.type == fb::Command::TokenIssueCmd || command.type == fb::Command::CardIssueCmd)) {
+    s = add_drawn_material(command);
+  }
+  if (!s) {
+    observe(trace, refused(http_status(s.kind())));
+    return done(Outcome{s, nullptr, false});
+  }
+  engine_.submit(std::move(command), now, [this, trace = std::move(trace), done = std::move(done)](Outcome o) {
+    observe(trace, o.status ? answered(o) : refused(http_status(o.status.kind())));
+    done(std::move(o));
+  }, std::string(channel));
+}
+
+void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::function<void(Reply)> done) {
+  const fb::Command type = command.type;
+  engine_.submit(std::move(command), now, [this, type, trace = std::move(trace), done = std::move(done)](Outcome o) mutable {
+    // Encoded, counted and logged on the adapter's threads, not the writer's.
+    auto answer = [this, type, trace = std::move(trace), done = std::move(done), o = std::move(o)]() {
+      if (!o.status) {
+        Reply r = reply_for(o.status);
+        // A full queue (or a stopping partition): back off a second, then
+        // retry with the same request_id.
+        if (o.status.kind() == StatusKind::kUnavailable) r.retry_after_s = 1;
+        observe(trace, refused(r.status));
+        return done(std::move(r));
+      }
+      observe(trace, answered(o));
+      if (!o.answer_json.empty()) return done(Reply{200, o.answer_json});  // Kafka gateway: rendered by the validator
+      done(Reply{200, render_result(type, *o.result)});
+    };
+    if (executor_) {
+      executor_(std::move(answer));
+    } else {
+      answer();
+    }
+  }, channel_);
+}
+
+Status Service::prepare_command(const Caller& caller, std::string_view command, std::string_view body,
+                                CommandTrace& trace, fb::CommandUnion* cmd, int64_t* retry_after_s) {
+  auth::Principal principal;
+  if (Status s = admit(caller, false, &principal, retry_after_s); !s) return s;
+  trace.principal = principal.name;
+  if (!is_command_name(command)) return Status::invalid("unknown command '" + std::string(command) + "'", "command");
+  if (body.size() > kBodyMaxBytes) return Status::invalid("body over " + std::to_string(kBodyMaxBytes) + " bytes");
+  if (Status s = decode_command_text(command, body, cmd); !s) return s;
+  trace.set_command(*cmd);
+  if (Status s = auth::permit_command(principal, *cmd, *engine_.reference()); !s) return s;
+  if (cmd->type == fb::Command::TokenIssueCmd) {
+    if (!engine_.reference()->affiliate(cmd->AsTokenIssueCmd()->credential)) {
+      return Status::not_found("no affiliate with credential " + cmd->AsTokenIssueCmd()->credential);
+    }
+    return add_drawn_material(*cmd);
+  }
+  return Status::ok();
+}
+
+void Service::post(const Caller& caller, std::string_view command, std::string_view body, Millis now,
+                   std::function<void(Reply)> done) {
+  CommandTrace trace{channel_, traced_command(command), {}, {}, {}};
+  fb::CommandUnion cmd;
+  int64_t retry_after_s = 0;
+  if (Status s = prepare_command(caller, command, body, trace, &cmd, &retry_after_s); !s) {
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    observe(trace, refused(r.status));
+    return done(std::move(r));
+  }
+  submit_json(std::move(cmd), now, std::move(trace), std::move(done));
+}
+
+std::string Service::metrics_page() const {
+  PrometheusText out;
+  metrics_.write(out);
+  write_engine_metrics(out, engine_);
+  if (projections_) write_projection_metrics(out, *projections_);
+  sources_.write(out);
+  return out.text();
+}
+
+Reply Service::get(std::string_view target) {
+  const size_t query = target.find('?');
+  const std::string_view path = target.substr(0, query);
+  if (path == "/healthz") {
+    return Reply{200, Json{{"status", "ok"}, {"partitions", engine_.options().partitions},
+                           {"queue_depth", engine_.queue_depth()}}.dump()};
+  }
+  // Browsers fetch it on their own, even when a page names its icon; an
+  // empty answer keeps their consoles (and the auditor page's test) clean.
+  if (path == "/favicon.ico") return Reply{204, "", "image/x-icon"};
+  constexpr std::string_view kTransactions = "/v1/transactions/";
+  if (path.substr(0, kTransactions.size()) == kTransactions) {
+    const std::string_view id = path.substr(kTransactions.size());
+    TransactionView view;
+    Status s = engine_.transaction(id, &view);
+    if (!s) return reply_for(s);
+    return Reply{200, encode_transaction(view).dump()};
+  }
+  return error_reply(404, "NOT_FOUND", "no resource at " + std::string(path));
+}
+
+}  // namespace autoriza

@@ -1,0 +1,161 @@
+#pragma once
+// The JSON face of the engine, shared by the HTTP adapter and the scenario
+// runner: POST /v1/<command> bodies in, answers (or errors) out.
+//
+// Status codes: 200 answer (business refusals included), 400 INVALID_REQUEST
+// (unknown commands too), 403 FORBIDDEN, 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED,
+// 409 REQUEST_ID_REUSED, 410 GONE, 500 INTERNAL, 503 UNAVAILABLE (a full
+// partition queue: with Retry-After: 1).
+// Error body: {"error":{"code":"...","message":"...","field":"items[0].qty"}}.
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "adapters/auth/auth.h"
+#include "adapters/auth/rate_limiter.h"
+#include "engine/core/clock.h"
+#include "adapters/service/command_trace.h"
+#include "engine/engine.h"
+#include "adapters/service/metrics.h"
+#include "projections/outbox.h"
+#include "projections/projections.h"
+
+namespace autoriza {
+
+class AccessLog;
+
+struct Reply {
+  int status = 200;
+  std::string body;  // JSON text unless content_type says otherwise
+  std::string content_type = "application/json";
+  int64_t retry_after_s = 0;  // > 0: the adapter sends Retry-After (429, 503)
+};
+
+// Who sends a request over a network adapter. The service authenticates the
+// API key (auth::authenticate_key) unless a principal is given (a TLS
+// client certificate already mapped, or a test); see adapters/auth/auth.h
+// for roles and what each may do.
+struct Caller {
+  std::string_view api_key;                    // "Authorization: Bearer KEY"; empty: none given
+  const auth::Principal* principal = nullptr;  // set: already authenticated
+};
+
+// How the service guards its doors.
+struct AccessOptions {
+  // Off only for experiments: then every caller without a key acts as ops.
+  bool authentication = true;
+  // Per principal, requests per second and burst (<= 0: unlimited).
+  double rate_per_s = 20'000;
+  double rate_burst = 40'000;
+};
+
+inline constexpr size_t kBodyMaxBytes = 64 * 1024;
+
+class Service {
+ public:
+  // outbox: where registration and recovery mails are spooled (a projection
+  // caught up after each such command); empty: <store>/outbox.jsonl. The
+  // read-side projections live in <store>/projections and follow the log
+  // from construction on (the engine's commit listener wakes them).
+  explicit Service(Engine& engine, std::filesystem::path outbox = {});
+  ~Service();
+
+  // command: the path segment after /v1/ ("authorize"). done is called
+  // exactly once, possibly on an engine thread, after the event is durable.
+  // 401 without a valid key, 403 when the caller may not submit it, 429
+  // over its rate.
+  void post(const Caller& caller, std::string_view command, std::string_view body, Millis now,
+            std::function<void(Reply)> done);
+  // In-process callers (tests, tools) trusted as ops.
+  void post(std::string_view command, std::string_view body, Millis now, std::function<void(Reply)> done) {
+    post(Caller{{}, &internal_principal()}, command, body, now, std::move(done));
+  }
+
+  // GET of the query API: /v1/transactions/{id}, /healthz. Unknown: 404.
+  Reply get(std::string_view target);
+
+  // Any request of the HTTP API that is not POST /v1/<command>: the query
+  // API above and the affiliate API (cards, credentials, registrations,
+  // shares, token sheets; see affiliate_api.cc). done is called exactly once.
+  // Open routes (auth::access_of) need no key; others as post().
+  void request(const Caller& caller, std::string_view method, std::string_view target, std::string_view body,
+               Millis now, std::function<void(Reply)> done);
+  void request(std::string_view method, std::string_view target, std::string_view body, Millis now,
+               std::function<void(Reply)> done) {
+    request(Caller{{}, &internal_principal()}, method, target, body, now, std::move(done));
+  }
+
+  void set_access(const AccessOptions& options);
+  const AccessOptions& access() const { return access_; }
+
+  // GET /metrics (role ops): the page, in the Prometheus text format.
+  std::string metrics_page() const;
+  // Where adapters and Kafka roles register what they add to the page.
+  MetricsSources& metrics_sources() { return sources_; }
+  // Counts a command an adapter answered itself, before it reached the
+  // service (the TCP adapter's shape errors and rate limits), in the
+  // metrics and the access log like every other.
+  void observe(const CommandTrace& trace, const CommandAnswer& answer);
+  // The principal of trusted in-process calls: role ops.
+  static const auth::Principal& internal_principal();
+
+  // The command path of non-JSON adapters (binary TCP): kForbidden unless
+  // principal may submit the command (auth::permit_command), then seals the
+  // random material it needs and submits it, recording channel ("tcp") in
+  // its event. done is called exactly once, after the event is durable, with
+  // the engine's outcome (possibly on an engine thread: hand heavy work to
+  // your own threads). Counted in the metrics and the access log.
+  void submit(const auth::Principal& principal, fb::CommandUnion command, Millis now, std::string_view channel,
+              Callback done);
+
+  Engine& engine() { return engine_; }
+  OutboxProjection& outbox() { return *outbox_; }
+  Projections& projections() { return *projections_; }
+  // Folds every committed event into the outbox and the projections
+  // (scenario queries); the first failure, the rest still tried.
+  Status catch_up_projections();
+
+  // Where answers are encoded: the engine calls back on its writer threads,
+  // which must not spend time on JSON; an adapter hands its own threads here
+  // (the HTTP server posts to its I/O threads). Default: inline.
+  using Executor = std::function<void(std::function<void()>)>;
+  void set_executor(Executor executor) { executor_ = std::move(executor); }
+
+  // The channel recorded in events of commands that come through post()
+  // ("http"; the scenario runner's "scenario"). Set before serving.
+  const std::string& channel() const { return channel_; }
+  void set_channel(std::string channel) { channel_ = std::move(channel); }
+
+ private:
+  // Seals the random material a command needs (the validator draws none).
+  Status add_drawn_material(fb::CommandUnion& command);
+  // The checks of post() before the engine: authentication, rate, name,
+  // size, decoding, permission, drawn material. Fills trace as it learns.
+  Status prepare_command(const Caller& caller, std::string_view command, std::string_view body, CommandTrace& trace,
+                         fb::CommandUnion* out, int64_t* retry_after_s);
+  void submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::function<void(Reply)> done);
+  // Authenticates the caller (a principal of the anonymous role when the
+  // route is open and no key was given) and applies its rate limit.
+  Status admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s);
+  void dispatch_request(const auth::Principal& principal, std::string_view method, std::string_view target,
+                        std::string_view body, Millis now, std::function<void(Reply)> done);
+  Reply get_transaction(const auth::Principal& principal, std::string_view id);
+
+  Engine& engine_;
+  std::unique_ptr<OutboxProjection> outbox_;
+  std::unique_ptr<Projections> projections_;
+  std::string channel_ = "http";
+  Executor executor_;
+  AccessOptions access_;
+  std::unique_ptr<auth::RateLimiter> limiter_;
+  ServiceMetrics metrics_;
+  MetricsSources sources_;
+  std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
+};
+
+// An error reply: code is INVALID_REQUEST, NOT_FOUND...
+Reply error_reply(int status, std::string_view code, std::string_view message, std::string_view field = {});
+// The error reply of a failed Status (400, 404, 409, 503, 500).
+Reply reply_for(const Status& s);
+
+}  // namespace autoriza

@@ -1,0 +1,38 @@
+#pragma once
+// Kafka cluster mode of `autoriza serve` (--kafka BROKERS --role ROLE) and
+// `autoriza devbroker`.
+#include <string>
+#include <vector>
+
+#include "app/serve_options.h"  // the binary TCP adapter
+
+namespace autoriza::cli {
+
+struct KafkaServeOptions {
+  std::string brokers;       // host:port list, or a file holding one (written by `autoriza devbroker`)
+  std::string role;          // gateway | validator | projections
+  std::string data, store, http;
+  int partitions = 1;
+  size_t batch_max = 4096;
+  unsigned threads = 2;
+  // Every role's store is derived from Kafka (validators rebuild theirs from
+  // autoriza.events, a mirror or projections store is a fold of it): an
+  // answer is durable once Kafka acknowledged its event (acks=all), so the
+  // local WAL is not fsynced unless asked (ops/kafka.md, "Durability").
+  bool local_sync = false;
+  bool allow_client_time = false;
+  bool auth = true;          // gateway, projections: API keys on every request (serve --auth)
+  double rate_per_s = 20'000;
+  tcp::TcpServeOptions tcp;  // gateway, projections: the binary TCP adapter when tcp.port is set
+  std::vector<int> own;      // validator: own these partitions (no group)
+  std::string group = "autoriza-validators";
+  int instance = 0;          // gateway: picks its partition of autoriza.replies
+  bool mirror = true;        // gateway: also fold autoriza.events into its store to answer reads (off: reads go to a projections worker)
+  int64_t timeout_ms = 5000; // gateway: 504 after this
+  int linger_ms = 1;
+  int session_timeout_ms = 10000;  // validator: group session (a dead worker's partitions move after this)
+};
+
+int serve_kafka(const KafkaServeOptions& o);
+
+}  // namespace autoriza::cli

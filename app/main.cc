@@ -1,0 +1,31 @@
+// autoriza: one binary, one subcommand per job. `autoriza SUBCOMMAND --help`
+// describes each.
+#include <iostream>
+#include <map>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"autoriza: real-time validation of health-insurance transactions"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "autoriza 0.1.0");
+  std::map<CLI::App*, autoriza::cli::Run> runs;
+  auto add = [&](autoriza::cli::Run (*adder)(CLI::App&), const char* name, const char* help) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    runs[sub] = adder(*sub);
+  };
+  add(autoriza::cli::add_serve, "serve", "Run the engine and answer HTTP/JSON");
+  add(autoriza::cli::add_load, "load", "Validate and load reference data (CSV) into a store");
+  add(autoriza::cli::add_scenario, "scenario", "Run conformance scenarios (JSON Lines) on fresh stores");
+  add(autoriza::cli::add_replay, "replay", "Rebuild, verify, export and what-if over the event log");
+  add(autoriza::cli::add_bench, "bench", "Generate a padron and drive a transaction mix; report throughput and latency");
+  add(autoriza::cli::add_keys, "keys", "Add, list and revoke API keys and client certificates");
+  add(autoriza::cli::add_client, "client", "Send one command over the binary TCP adapter and print the answer");
+  add(autoriza::cli::add_devbroker, "devbroker", "Run a development Kafka broker (librdkafka mock cluster; dev and tests only)");
+  add(autoriza::cli::add_kafka_bench, "kafka-bench", "Throughput and latency through gateway -> Kafka (dev broker) -> validator");
+  CLI11_PARSE(app, argc, argv);
+  for (auto& [sub, run] : runs) {
+    if (sub->parsed()) return run();
+  }
+  return 2;
+}

@@ -1,0 +1,227 @@
+// autoriza serve: the engine on the embedded store, answering HTTP/JSON.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli_common.h"
+#include "adapters/auth/key_admin.h"
+#include "app/commands.h"
+#include "app/kafka_cmd.h"
+#include "adapters/service/log_setup.h"
+#include "adapters/http/server.h"
+#include "adapters/service/service.h"
+#include "app/serve_options.h"  // the binary TCP adapter
+
+namespace autoriza::cli {
+
+bool split_host_port(const std::string& text, std::string* host, uint16_t* port) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  try {
+    const int p = std::stoi(text.substr(colon + 1));
+    if (p < 0 || p > 65535) return false;
+    *host = text.substr(0, colon);
+    *port = uint16_t(p);
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+bool prepare_keys(Engine& engine, const std::string& store) {
+  const bool had_keys = !engine.reference()->api_keys.empty();
+  const std::filesystem::path csv = std::filesystem::path(store) / "dev-keys.csv";
+  std::vector<auth::DevKey> keys;
+  Status s = auth::ensure_dev_keys(engine, csv, &keys);
+  if (had_keys) return true;  // production stores have no dev-keys.csv: fine
+  if (!s) {
+    spdlog::error("serve: cannot create development keys: {}", s.to_string());
+    return false;
+  }
+  std::cout << "created " << keys.size() << " development API keys (one per provider, 'auditor', 'admin') in "
+            << csv.string() << " (mode 0600); send them as 'Authorization: Bearer KEY'" << std::endl;
+  spdlog::info("serve: created {} development API keys in {}", keys.size(), csv.string());  // never the keys
+  return true;
+}
+
+namespace {
+
+struct ServeOptions {
+  std::string data;
+  std::string store = "autoriza-data";
+  std::string http = "127.0.0.1:8080";
+  int partitions = 1;
+  size_t batch_max = 4096;
+  unsigned threads = 2;
+  bool no_sync = false;
+  bool allow_client_time = false;
+  std::string auth = "on";
+  std::string log_format = "json";
+  double rate_per_s = 20'000;
+  tcp::TcpServeOptions tcp;
+  KafkaServeOptions kafka;  // kafka.brokers set: cluster mode (kafka_cmd.cc)
+};
+
+// GET /metrics: access-log lines dropped because the log could not keep up.
+MetricsSources::Id add_log_metrics(Service& service, const LogSetup& logs) {
+  return service.metrics_sources().add("log", [&logs](PrometheusText& out) {
+    out.add("autoriza_log_dropped_lines_total", MetricType::kCounter,
+            "Access-log lines dropped because the logging thread fell behind", {}, double(logs.dropped_lines()));
+  });
+}
+
+int serve(const ServeOptions& o, const LogSetup& logs);
+
+// The logs first (stderr, --log-format), so that every later line, errors
+// included, is in that format.
+int serve_logged(const ServeOptions& o) {
+  LogFormat format = LogFormat::kJson;
+  if (Status s = parse_log_format(o.log_format, &format); !s) {
+    std::cerr << "autoriza serve: " << s.to_string() << "\n";
+    return 2;
+  }
+  LogSetup logs(format, /*capture_stderr=*/true);
+  spdlog::info("serve: starting (store {}, {} partition(s), log format {})", o.store, o.partitions, o.log_format);
+  const int code = serve(o, logs);
+  if (code != 0) spdlog::error("serve: exiting with status {}", code);
+  return code;
+}
+
+int serve(const ServeOptions& o, const LogSetup& logs) {
+  if (!o.kafka.brokers.empty()) {
+    KafkaServeOptions k = o.kafka;
+    k.data = o.data;
+    k.store = o.store;
+    k.http = o.http;
+    k.partitions = o.partitions;
+    k.batch_max = o.batch_max;
+    k.threads = o.threads;
+    if (o.no_sync) spdlog::info("serve: --no-sync is the default with --kafka (--local-sync fsyncs the local store)");
+    k.allow_client_time = o.allow_client_time;
+    k.auth = o.auth == "on";
+    k.rate_per_s = o.rate_per_s;
+    k.tcp = o.tcp;
+    return serve_kafka(k);
+  }
+  std::string host;
+  uint16_t port = 0;
+  if (!split_host_port(o.http, &host, &port)) {
+    spdlog::error("serve: --http must be HOST:PORT, got '{}'", o.http);
+    return 2;
+  }
+  EngineOptions eo;
+  eo.store = o.store;
+  eo.partitions = PartitionId(o.partitions);
+  eo.batch_max = o.batch_max;
+  eo.sync = !o.no_sync;
+  eo.keys = load_keys(o.store);
+  if (!eo.keys) return 1;
+  auto engine = open_engine(eo);
+  if (!engine) return 1;
+  const bool empty = engine->reference()->affiliates.empty() && engine->reference()->practices.empty();
+  if (!o.data.empty() && empty) {
+    std::cout << "loading reference data from " << o.data << " into the empty store " << o.store << "\n";
+    if (load_and_report(*engine, o.data, std::cout) != 0) return 1;
+  } else if (!o.data.empty()) {
+    std::cout << "store " << o.store << " already holds reference data; `autoriza load` updates it\n";
+  }
+  if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
+  Service service(*engine);
+  add_log_metrics(service, logs);
+  AccessOptions access;
+  access.authentication = o.auth == "on";
+  access.rate_per_s = o.rate_per_s;
+  access.rate_burst = 2 * o.rate_per_s;
+  service.set_access(access);
+  if (!access.authentication) {
+    spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
+  }
+  HttpServer server(service, host, port, o.threads);
+  server.set_allow_client_time(o.allow_client_time);
+  if (Status s = server.start(); !s) {
+    spdlog::error("serve: cannot listen on {}: {}", o.http, s.to_string());
+    return 1;
+  }
+  // The line scripts and tests wait for (stdout); the log has its own.
+  std::cout << "autoriza serving HTTP on " << host << ":" << server.port() << " (store " << o.store << ", "
+            << o.partitions << " partition(s)); Ctrl-C stops" << std::endl;
+  std::unique_ptr<tcp::TcpServer> tcp_server;
+  std::ostringstream tcp_errors;
+  if (!tcp::start_tcp(service, o.tcp, o.allow_client_time, &tcp_server, tcp_errors)) {
+    spdlog::error("serve: {}", tcp_errors.str());
+    return 1;
+  }
+  if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
+  spdlog::info("serve: signal {}, draining and stopping", received);
+  if (tcp_server) tcp_server->stop();
+  server.stop();
+  spdlog::info("serve: stopped");
+  return 0;
+}
+
+}  // namespace
+
+Run add_serve(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  app.add_option("--data", o->data, "Reference data folder, loaded when the store is empty (with --kafka: without it, roles read autoriza.reference)")->check(CLI::ExistingDirectory);
+  app.add_option("--store", o->store, "RocksDB store directory")->capture_default_str();
+  app.add_option("--http", o->http, "HTTP listen address HOST:PORT")->capture_default_str();
+  app.add_option("--partitions", o->partitions, "Partitions (writer threads); fixed when the store is created")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--batch-max", o->batch_max, "Commands per group commit")->check(CLI::Range(1, 65536))->capture_default_str();
+  app.add_option("--threads", o->threads, "HTTP I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
+  app.add_flag("--no-sync", o->no_sync, "Do not fsync the WAL per batch (acknowledged data may be lost on power failure)");
+  app.add_option("--auth", o->auth, "Authentication of every request by API key (off: experiments only)")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  app.add_option("--rate-limit", o->rate_per_s, "Requests per second per principal (burst: twice that); 0: none")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--log-format", o->log_format,
+                 "Logs on stderr: json (one object per line) or text; one access line per command")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  app.add_flag("--allow-client-time", o->allow_client_time,
+               "Honour the X-Autoriza-Time header as the command's clock (tests and demos only)");
+  tcp::add_tcp_options(app, &o->tcp);
+  app.add_option("--kafka", o->kafka.brokers,
+                 "Cluster mode: Kafka bootstrap list HOST:PORT,..., or a file holding one (autoriza devbroker writes it)");
+  app.add_option("--role", o->kafka.role, "With --kafka: gateway | validator | projections");
+  app.add_option("--own", o->kafka.own, "Validator: own these partitions (no consumer group)")->delimiter(',');
+  app.add_option("--group", o->kafka.group, "Validator: consumer group")->capture_default_str();
+  app.add_option("--instance", o->kafka.instance, "Gateway: instance number (its partition of autoriza.replies)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--timeout-ms", o->kafka.timeout_ms, "Gateway: answer 504 after this")->capture_default_str();
+  app.add_flag("--mirror,!--no-mirror", o->kafka.mirror,
+               "Gateway: fold autoriza.events into --store to answer reads (default); --no-mirror: commands only, "
+               "reads go to a projections worker");
+  app.add_option("--session-timeout-ms", o->kafka.session_timeout_ms, "Validator: consumer group session timeout")
+      ->check(CLI::Range(1000, 300000))
+      ->capture_default_str();
+  app.add_flag("--local-sync", o->kafka.local_sync,
+               "With --kafka: also fsync the local store's WAL per batch (off by default: the store is rebuilt from "
+               "autoriza.events, an answer is durable once Kafka acknowledged its event)");
+  app.add_option("--linger-ms", o->kafka.linger_ms, "Kafka producer linger.ms")->capture_default_str();
+  return [o] {
+    // Block the stop signals before any thread starts, so sigwait gets them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return serve_logged(*o);
+  };
+}
+
+}  // namespace autoriza::cli

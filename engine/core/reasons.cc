@@ -1,0 +1,75 @@
+#include "engine/core/reasons.h"
+
+#include <algorithm>
+
+#include "engine/core/status.h"
+
+namespace autoriza {
+
+int reason_rank(Reason code) {
+  // The enum is declared in SPEC order and is append-only; a code added later
+  // that belongs earlier in the listing gets an explicit rank here.
+  switch (code) {
+    case Reason::PERIOD_CLOSED: return int(Reason::ANNUL_WINDOW_EXPIRED) * 10 + 5;  // last of the annul group
+    default: return int(code) * 10;
+  }
+}
+
+void sort_reasons(std::vector<Reason>& reasons) {
+  std::sort(reasons.begin(), reasons.end(), [](Reason a, Reason b) { return reason_rank(a) < reason_rank(b); });
+  reasons.erase(std::unique(reasons.begin(), reasons.end()), reasons.end());
+}
+
+std::string_view reason_code_name(Reason code) { return fb::EnumNameReasonCode(code); }
+
+std::string_view reason_message(Reason code) {
+  switch (code) {
+    case Reason::NONE: break;
+    case Reason::PROVIDER_NOT_FOUND: return "Prestador inexistente";
+    case Reason::AFFILIATE_NOT_FOUND: return "Afiliado inexistente";
+    case Reason::AFFILIATE_SUSPENDED: return "Credencial inhabilitada: afiliado suspendido";
+    case Reason::AFFILIATE_TERMINATED: return "Afiliado dado de baja";
+    case Reason::TOKEN_REQUIRED: return "El plan del afiliado requiere token";
+    case Reason::TOKEN_INVALID: return "Token invalido";
+    case Reason::TOKEN_EXPIRED: return "Token vencido";
+    case Reason::TOKEN_ALREADY_USED: return "Token ya utilizado";
+    case Reason::PRESCRIPTION_REQUIRED: return "Se requiere prescripcion (fecha y prescriptor)";
+    case Reason::PRESCRIBER_NOT_FOUND: return "Prescriptor inexistente";
+    case Reason::PRESCRIPTION_IN_FUTURE: return "La fecha de prescripcion es posterior a hoy";
+    case Reason::PRESCRIPTION_EXPIRED: return "Prescripcion vencida (mas de 30 dias)";
+    case Reason::DIAGNOSIS_REQUIRED: return "Se requiere diagnostico (CIE-10)";
+    case Reason::PRACTICE_NOT_FOUND: return "Practica inexistente en el nomenclador";
+    case Reason::PRACTICE_NOT_ALLOWED_FOR_PROVIDER: return "Practica no habilitada para el prestador";
+    case Reason::NOT_COVERED: return "Practica sin cobertura en el plan";
+    case Reason::QUANTITY_EXCEEDED: return "Cantidad superior a la permitida";
+    case Reason::AGE_NOT_ALLOWED: return "Edad del afiliado fuera del rango de la practica";
+    case Reason::SEX_NOT_ALLOWED: return "Sexo del afiliado no admitido para la practica";
+    case Reason::FREQUENCY_EXCEEDED: return "Frecuencia excedida para la practica";
+    case Reason::DUPLICATE_ITEM: return "Practica repetida en la solicitud";
+    case Reason::TOOTH_REQUIRED: return "La practica requiere pieza dental";
+    case Reason::TOOTH_INVALID: return "Pieza dental invalida";
+    case Reason::TOOTH_NOT_APPLICABLE: return "La practica no lleva pieza dental";
+    case Reason::FACE_REQUIRED: return "La practica requiere caras";
+    case Reason::FACE_INVALID: return "Caras invalidas para la pieza o la practica";
+    case Reason::ORDER_NOT_FOUND: return "Orden inexistente";
+    case Reason::ORDER_ANNULLED: return "Orden anulada";
+    case Reason::ORDER_EXPIRED: return "Orden vencida (mas de 90 dias)";
+    case Reason::ORDER_PROVIDER_MISMATCH: return "La orden es de otro prestador";
+    case Reason::ORDER_AFFILIATE_MISMATCH: return "La orden es de otro afiliado";
+    case Reason::ITEM_NOT_AUTHORIZED: return "Item no autorizado en la orden";
+    case Reason::ITEM_ALREADY_CONSUMED: return "Item ya consumido";
+    case Reason::PERFORMED_IN_FUTURE: return "La fecha de realizacion es posterior a ahora";
+    case Reason::PERFORMED_BEFORE_AUTHORIZATION: return "La fecha de realizacion es anterior a la autorizacion";
+    case Reason::TRANSACTION_NOT_FOUND: return "Transaccion inexistente";
+    case Reason::ANNUL_FORBIDDEN_PROVIDER: return "Solo el prestador que registro la transaccion puede anularla";
+    case Reason::ALREADY_ANNULLED: return "La transaccion ya esta anulada";
+    case Reason::ANNUL_WINDOW_EXPIRED: return "Plazo de anulacion vencido (30 dias)";
+    case Reason::SAP_NOT_FOUND: return "Solicitud de auditoria inexistente";
+    case Reason::SAP_ALREADY_DECIDED: return "La solicitud de auditoria ya fue resuelta";
+    case Reason::PERIOD_CLOSED: return "El periodo de facturacion ya esta cerrado";
+  }
+  AUTORIZA_CHECK(!"reason code without message");
+  return {};
+}
+
+}  // namespace autoriza
