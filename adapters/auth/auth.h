@@ -20,9 +20,8 @@
 //               history), transactions, practice search; never cards or
 //               token sheets (they show secrets).
 //   ops       - everything, plus /metrics and /v1/admin/keys.
-// Open without a principal: /healthz, the auditors' page assets (/audit/...;
-// the page asks the auditor for a key), opening a share link
-// (GET /v1/shares/{token}?dni=: the link and the DNI are the credential).
+// Which HTTP routes each role may call, and which are open without a key,
+// are the rows of adapters/service/route_table.cc (also GET /openapi.json).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,13 +68,8 @@ Status authenticate_certificate(const Reference& reference, std::string_view cer
 // family groups checked against the command's fields).
 Status permit_command(const Principal& principal, const fb::CommandUnion& command, const Reference& reference);
 
-// What a request other than POST /v1/<command> needs.
-enum class Access : uint8_t { kOpen, kAuthenticated };
-// Whether (method, path) is open to anyone; every other request needs a principal.
-Access access_of(std::string_view method, std::string_view path);
-// kForbidden unless principal may make the request (path without query).
-Status permit_request(const Principal& principal, std::string_view method, std::string_view path,
-                      const Reference& reference);
+// kForbidden: "<principal> (<role>) may not <what>".
+Status forbidden(const Principal& principal, std::string_view what);
 
 // Whether an affiliate principal may act for credential (same family group).
 bool in_family(const Principal& principal, std::string_view credential, const Reference& reference);

@@ -165,8 +165,6 @@ void Connection::handle() {
                               std::string(method) + " not allowed on " + quoted_target(target) +
                                   "; allowed: " + std::string(route.allow)),
                   route.allow);
-    case RouteKind::kNotFound:
-      return send(error_reply(404, "NOT_FOUND", "no resource at " + quoted_target(target)));
     case RouteKind::kBadTarget:
       keep_alive_ = false;
       return send(error_reply(400, "INVALID_REQUEST", "request target must be a path starting with /"));

@@ -4,6 +4,7 @@
 
 #include "adapters/codec/codec.h"
 #include "adapters/service/command_trace.h"  // command_provider
+#include "adapters/service/route_table.h"
 #include "adapters/service/service.h"
 
 namespace autoriza {
@@ -49,17 +50,30 @@ Status Service::admit(const Caller& caller, bool open_route, auth::Principal* ou
 void Service::request(const Caller& caller, std::string_view method, std::string_view target, std::string_view body,
                       Millis now, std::function<void(Reply)> done) {
   const std::string_view path = target.substr(0, target.find('?'));
-  const bool open = auth::access_of(method, path) == auth::Access::kOpen;
+  RouteMatch match = match_route(method, path);
+  if (!match.row) {
+    if (!match.allow.empty()) {
+      return done(error_reply(405, "METHOD_NOT_ALLOWED", std::string(method) + " not allowed on " + std::string(path)));
+    }
+    if (method == "POST" && path.starts_with("/v1/") && path.find('/', 4) == std::string_view::npos) {
+      // An unknown command is bad input, as every command's (docs/rules.md).
+      return done(error_reply(400, "INVALID_REQUEST", "unknown command '" + std::string(path.substr(4)) + "'", "command"));
+    }
+    return done(error_reply(404, "NOT_FOUND", "no resource at " + std::string(path)));
+  }
+  const RouteRow& row = *match.row;
   auth::Principal principal;
   int64_t retry_after_s = 0;
-  Status s = admit(caller, open, &principal, &retry_after_s);
-  if (s && !open) s = auth::permit_request(principal, method, path, *engine_.reference());
+  Status s = admit(caller, row.access & kOpen, &principal, &retry_after_s);
+  if (s) s = permit_route(principal, row, match.params, *engine_.reference());
   if (!s) {
     Reply r = reply_for(s);
     r.retry_after_s = retry_after_s;
     return done(std::move(r));
   }
-  dispatch_request(principal, method, target, body, now, std::move(done));
+  if (body.size() > kBodyMaxBytes) return done(error_reply(400, "INVALID_REQUEST", "body over 65536 bytes"));
+  const RouteCall call{principal, method, target, std::move(match.params), body, now};
+  row.handler(*this, call, std::move(done));
 }
 
 Reply Service::get_transaction(const auth::Principal& principal, std::string_view id) {

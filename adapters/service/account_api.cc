@@ -114,6 +114,10 @@ Json account_answer(const fb::ResultT& r) {
   return {{"transaction", r.transaction}, {"status", fb::EnumNameStatus(r.status)}, {"message", r.message}};
 }
 
+}  // namespace
+
+namespace account_api {
+
 void post_account(Service& service, const std::string& route, std::string_view body, Millis now, Done done) {
   const KeyRing* keys = keys_of(service.engine());
   if (!keys) return done(error_reply(503, "UNAVAILABLE", "accounts need master keys (AUTORIZA_SECRET_KEYS)"));
@@ -243,64 +247,6 @@ void get_token_sheet(Service& service, const std::string& credential, const std:
   });
 }
 
-}  // namespace
-
-// Defined in affiliate_api.cc.
-void get_card_route(Service& service, const std::string& credential, const std::string& format, Millis now, Done done);
-void get_family_cards_route(Service& service, const std::string& titular, Millis now, Done done);
-Reply verify_card_route(Service& service, std::string_view body, Millis now);
-
-void Service::dispatch_request(const auth::Principal& principal, std::string_view method, std::string_view target,
-                               std::string_view body, Millis now, Done done) {
-  const std::string path(target.substr(0, target.find('?')));
-  const std::vector<std::string> p = split_path(path);
-  const bool is_get = method == "GET" || method == "HEAD";
-  const bool post = method == "POST";
-  if (body.size() > kBodyMaxBytes) return done(error_reply(400, "INVALID_REQUEST", "body over 65536 bytes"));
-  if (p.size() == 4 && p[0] == "v1" && p[1] == "affiliates" && is_get) {
-    const std::string& what = p[3];
-    if (what == "card" || what == "card.json") return get_card_route(*this, p[2], "json", now, std::move(done));
-    if (what == "card.svg") return get_card_route(*this, p[2], "svg", now, std::move(done));
-    if (what == "card.png") return get_card_route(*this, p[2], "png", now, std::move(done));
-    if (what == "card.html") return get_card_route(*this, p[2], "html", now, std::move(done));
-    if (what == "cards") return get_family_cards_route(*this, p[2], now, std::move(done));
-    if (what == "tokens.html" || what == "tokens.pdf") {
-      const std::string request_id = query_param(target, "request_id");
-      return get_token_sheet(*this, p[2], request_id, what == "tokens.pdf", now, std::move(done));
-    }
-  }
-  if (post && p.size() == 4 && p[0] == "v1" && p[1] == "affiliates" && p[3] == "shares") {
-    return post_share(*this, p[2], {}, body, now, std::move(done));
-  }
-  if (post && p.size() == 6 && p[0] == "v1" && p[1] == "affiliates" && p[3] == "shares" && p[5] == "revoke") {
-    return post_share(*this, p[2], p[4], body, now, std::move(done));
-  }
-  if (is_get && p.size() == 3 && p[0] == "v1" && p[1] == "shares") {
-    return get_share(*this, p[2], query_param(target, "dni"), now, std::move(done));
-  }
-  if (post && path == "/v1/credentials/verify") return done(verify_card_route(*this, body, now));
-  if (is_get && path == "/v1/practices") return done(search_practices(engine_, target));
-  if (post && p.size() == 6 && p[0] == "v1" && p[1] == "providers" && p[3] == "billing" && p[5] == "close") {
-    return done(close_billing_period(engine_, p[2], p[4], now));
-  }
-  if (post && path == "/v1/registrations") return post_account(*this, "register", body, now, std::move(done));
-  if (post && path == "/v1/registrations/confirm") return post_account(*this, "confirm", body, now, std::move(done));
-  if (post && path == "/v1/password_recovery") return post_account(*this, "recovery", body, now, std::move(done));
-  if (post && path == "/v1/password_recovery/confirm") return post_account(*this, "recovery_confirm", body, now, std::move(done));
-  if (is_get && p.size() >= 1 && p[0] == "audit") {  // the auditors' web page
-    if (auto page = auditor_page(path)) return done(Reply{200, std::string(page->body), std::string(page->content_type)});
-  }
-  if (is_get && p.size() == 3 && p[0] == "v1" && p[1] == "transactions") return done(get_transaction(principal, p[2]));
-  if (auto r = admin_request(engine_, method, p, body, now)) return done(std::move(*r));
-  if (is_get && path == "/metrics") return done(Reply{200, metrics_page(), "text/plain; version=0.0.4; charset=utf-8"});
-  if (is_get) {
-    if (auto r = projection_request(engine_, *projections_, target)) return done(std::move(*r));
-    return done(get(target));
-  }
-  if (post && p.size() == 2 && p[0] == "v1") {  // POST /v1/<something>: an unknown command (SPEC 3)
-    return done(error_reply(400, "INVALID_REQUEST", "unknown command '" + p[1] + "'", "command"));
-  }
-  done(error_reply(404, "NOT_FOUND", "no resource at " + path));
-}
+}  // namespace account_api
 
 }  // namespace autoriza

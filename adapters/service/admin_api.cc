@@ -1,4 +1,4 @@
-// The ops API over keys (role ops only, checked by auth::permit_request):
+// The ops API over keys (role ops only: rows of adapters/service/route_table.cc):
 //   GET  /v1/admin/keys                -> {"items":[{key_id, principal, role, provider, credential,
 //                                           certificate, revoked, created}], "next": null}
 //   POST /v1/admin/keys {"principal","role","provider"?,"credential"?}
@@ -38,31 +38,31 @@ Status principal_from(const Json& body, auth::Principal* p) {
 
 }  // namespace
 
-std::optional<Reply> admin_request(Engine& engine, std::string_view method, const std::vector<std::string>& p,
-                                   std::string_view body, Millis now) {
-  if (p.size() < 3 || p[0] != "v1" || p[1] != "admin" || p[2] != "keys") return std::nullopt;
-  if (p.size() == 3 && (method == "GET" || method == "HEAD")) {
-    Json items = Json::array();
-    for (const auto& k : auth::list_keys(*engine.reference())) items.push_back(key_json(k));
-    return Reply{200, Json{{"items", items}, {"next", nullptr}}.dump()};
-  }
-  if (p.size() == 3 && method == "POST") {
-    Json json;
-    auth::Principal principal;
-    Status s = parse_json(body, &json);
-    if (s) s = principal_from(json, &principal);
-    std::string key, key_id;
-    if (s) s = auth::add_key(engine, principal, now, &key, &key_id);
-    if (!s) return reply_for(s);
-    return Reply{200, Json{{"key", key}, {"key_id", key_id}, {"principal", principal.name},
-                           {"role", auth::role_name(principal.role)}}.dump()};
-  }
-  if (p.size() == 5 && p[4] == "revoke" && method == "POST") {
-    size_t revoked = 0;
-    if (Status s = auth::revoke_keys(engine, p[3], now, &revoked); !s) return reply_for(s);
-    return Reply{200, Json{{"revoked", revoked}}.dump()};
-  }
-  return error_reply(405, "METHOD_NOT_ALLOWED", std::string(method) + " not allowed on /v1/admin/keys");
+namespace admin_api {
+
+Reply list_keys(Engine& engine) {
+  Json items = Json::array();
+  for (const auto& k : auth::list_keys(*engine.reference())) items.push_back(key_json(k));
+  return Reply{200, Json{{"items", items}, {"next", nullptr}}.dump()};
 }
 
+Reply add_key(Engine& engine, std::string_view body, Millis now) {
+  Json json;
+  auth::Principal principal;
+  Status s = parse_json(body, &json);
+  if (s) s = principal_from(json, &principal);
+  std::string key, key_id;
+  if (s) s = auth::add_key(engine, principal, now, &key, &key_id);
+  if (!s) return reply_for(s);
+  return Reply{200, Json{{"key", key}, {"key_id", key_id}, {"principal", principal.name},
+                         {"role", auth::role_name(principal.role)}}.dump()};
+}
+
+Reply revoke_keys(Engine& engine, const std::string& id_or_principal, Millis now) {
+  size_t revoked = 0;
+  if (Status s = auth::revoke_keys(engine, id_or_principal, now, &revoked); !s) return reply_for(s);
+  return Reply{200, Json{{"revoked", revoked}}.dump()};
+}
+
+}  // namespace admin_api
 }  // namespace autoriza

@@ -1,17 +1,14 @@
 #pragma once
-// The ops API over API keys: see admin_api.cc for the routes.
-#include <optional>
+// The ops API over API keys (admin_api.cc says what each answers).
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "adapters/service/service.h"
 
-namespace autoriza {
+namespace autoriza::admin_api {
 
-// The reply to a request under /v1/admin/keys (p: the path's segments), or
-// nullopt when the path is elsewhere. The caller checked the role (ops).
-std::optional<Reply> admin_request(Engine& engine, std::string_view method, const std::vector<std::string>& p,
-                                   std::string_view body, Millis now);
+Reply list_keys(Engine& engine);                                               // GET /v1/admin/keys
+Reply add_key(Engine& engine, std::string_view body, Millis now);              // POST /v1/admin/keys
+Reply revoke_keys(Engine& engine, const std::string& id_or_principal, Millis now);  // POST .../{id}/revoke
 
-}  // namespace autoriza
+}  // namespace autoriza::admin_api

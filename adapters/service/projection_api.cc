@@ -35,6 +35,10 @@ size_t limit_param(std::string_view target, Status* bad) {
 
 Reply json_reply(const Status& s, const Json& j) { return s ? Reply{200, j.dump()} : reply_for(s); }
 
+}  // namespace
+
+namespace projection_api {
+
 Reply register_reply(Projections& p, const std::string& provider, std::string_view target) {
   RegisterQuery q;
   Status bad;
@@ -103,29 +107,20 @@ Reply history_reply(Engine& engine, Projections& p, const std::string& credentia
   return json_reply(s, j);
 }
 
-}  // namespace
+Reply positions_reply(Projections& p) { return Reply{200, Json{{"items", p.positions()}, {"next", nullptr}}.dump()}; }
 
-std::optional<Reply> projection_request(Engine& engine, Projections& p, std::string_view target) {
-  const std::string path(target.substr(0, target.find('?')));
-  const std::vector<std::string> parts = split_path(path);
-  if (parts.size() < 2 || parts[0] != "v1") return std::nullopt;
-  if (parts.size() == 2 && parts[1] == "projections") return Reply{200, Json{{"items", p.positions()}, {"next", nullptr}}.dump()};
-  if (parts.size() == 2 && parts[1] == "audits") return audits_reply(p, target);
-  if (parts.size() == 3 && parts[1] == "audits") {
-    Json j;
-    Status s = p.audit(parts[2], &j);
-    return json_reply(s, j);
-  }
-  if (parts.size() == 4 && parts[1] == "providers" && parts[3] == "register") {
-    if (!engine.reference()->provider(parts[2])) return error_reply(404, "NOT_FOUND", "no provider " + parts[2]);
-    return register_reply(p, parts[2], target);
-  }
-  if (parts.size() == 5 && parts[1] == "providers" && parts[3] == "billing") {
-    if (!engine.reference()->provider(parts[2])) return error_reply(404, "NOT_FOUND", "no provider " + parts[2]);
-    return billing_reply(p, parts[2], parts[4], target);
-  }
-  if (parts.size() == 4 && parts[1] == "affiliates" && parts[3] == "history") return history_reply(engine, p, parts[2], target);
-  return std::nullopt;
+Reply audit_reply(Projections& p, const std::string& sap) {
+  Json j;
+  Status s = p.audit(sap, &j);
+  return json_reply(s, j);
 }
+
+Reply provider_reply(Engine& engine, Projections& p, const std::string& provider, const std::string& month,
+                     std::string_view target) {
+  if (!engine.reference()->provider(provider)) return error_reply(404, "NOT_FOUND", "no provider " + provider);
+  return month.empty() ? register_reply(p, provider, target) : billing_reply(p, provider, month, target);
+}
+
+}  // namespace projection_api
 
 }  // namespace autoriza

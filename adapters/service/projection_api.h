@@ -1,6 +1,8 @@
 #pragma once
-// The read-side GET endpoints over the projections (routes in projection_api.cc).
-#include <optional>
+// Read-side endpoints over the projections; the routes are rows of
+// adapters/service/route_table.cc. target is the request target (its query
+// string holds the filters).
+#include <string>
 #include <string_view>
 
 #include "adapters/service/service.h"
@@ -9,7 +11,18 @@ namespace autoriza {
 
 class Projections;
 
-// The answer for target, or nullopt when target is not a projection route.
-std::optional<Reply> projection_request(Engine& engine, Projections& projections, std::string_view target);
+namespace projection_api {
 
+Reply positions_reply(Projections& p);                                 // GET /v1/projections
+Reply audits_reply(Projections& p, std::string_view target);           // GET /v1/audits
+Reply audit_reply(Projections& p, const std::string& sap);             // GET /v1/audits/{sap}
+// GET /v1/providers/{provider}/register (month empty) or .../billing/{month};
+// 404 for a provider the reference does not know.
+Reply provider_reply(Engine& engine, Projections& p, const std::string& provider, const std::string& month,
+                     std::string_view target);
+// GET /v1/affiliates/{credential}/history; a titular's includes the family
+// group unless family=no.
+Reply history_reply(Engine& engine, Projections& p, const std::string& credential, std::string_view target);
+
+}  // namespace projection_api
 }  // namespace autoriza

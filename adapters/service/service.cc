@@ -4,6 +4,7 @@
 
 #include "adapters/codec/error_codes.h"
 #include "adapters/service/access_log.h"
+#include "adapters/service/route_table.h"
 #include "adapters/codec/codec.h"
 #include "engine/core/secrets.h"
 
@@ -126,12 +127,21 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
 Status Service::prepare_command(const Caller& caller, std::string_view command, std::string_view body,
                                 CommandTrace& trace, fb::CommandUnion* cmd, int64_t* retry_after_s) {
   auth::Principal principal;
-  if (Status s = admit(caller, false, &principal, retry_after_s); !s) return s;
+  if (caller.admitted) {
+    principal = *caller.principal;
+  } else if (Status s = admit(caller, false, &principal, retry_after_s); !s) {
+    return s;
+  }
   trace.principal = principal.name;
-  if (!is_command_name(command)) return Status::invalid("unknown command '" + std::string(command) + "'", "command");
+  const RouteMatch route = match_route("POST", "/v1/" + std::string(command));
+  if (!route.row || !is_command_name(command)) {
+    return Status::invalid("unknown command '" + std::string(command) + "'", "command");
+  }
   if (body.size() > kBodyMaxBytes) return Status::invalid("body over " + std::to_string(kBodyMaxBytes) + " bytes");
   if (Status s = decode_command_text(command, body, cmd); !s) return s;
   trace.set_command(*cmd);
+  // The row's roles, then the command's own fields (its provider, its family).
+  if (Status s = permit_route(principal, *route.row, route.params, *engine_.reference()); !s) return s;
   if (Status s = auth::permit_command(principal, *cmd, *engine_.reference()); !s) return s;
   if (cmd->type == fb::Command::TokenIssueCmd) {
     if (!engine_.reference()->affiliate(cmd->AsTokenIssueCmd()->credential)) {
@@ -165,25 +175,9 @@ std::string Service::metrics_page() const {
   return out.text();
 }
 
-Reply Service::get(std::string_view target) {
-  const size_t query = target.find('?');
-  const std::string_view path = target.substr(0, query);
-  if (path == "/healthz") {
-    return Reply{200, Json{{"status", "ok"}, {"partitions", engine_.options().partitions},
-                           {"queue_depth", engine_.queue_depth()}}.dump()};
-  }
-  // Browsers fetch it on their own, even when a page names its icon; an
-  // empty answer keeps their consoles (and the auditor page's test) clean.
-  if (path == "/favicon.ico") return Reply{204, "", "image/x-icon"};
-  constexpr std::string_view kTransactions = "/v1/transactions/";
-  if (path.substr(0, kTransactions.size()) == kTransactions) {
-    const std::string_view id = path.substr(kTransactions.size());
-    TransactionView view;
-    Status s = engine_.transaction(id, &view);
-    if (!s) return reply_for(s);
-    return Reply{200, encode_transaction(view).dump()};
-  }
-  return error_reply(404, "NOT_FOUND", "no resource at " + std::string(path));
+Reply Service::health() const {
+  return Reply{200, Json{{"status", "ok"}, {"partitions", engine_.options().partitions},
+                         {"queue_depth", engine_.queue_depth()}}.dump()};
 }
 
 }  // namespace autoriza

@@ -38,6 +38,7 @@ struct Reply {
 struct Caller {
   std::string_view api_key;                    // "Authorization: Bearer KEY"; empty: none given
   const auth::Principal* principal = nullptr;  // set: already authenticated
+  bool admitted = false;  // with principal: already counted against its rate (a routed request)
 };
 
 // How the service guards its doors.
@@ -71,13 +72,15 @@ class Service {
     post(Caller{{}, &internal_principal()}, command, body, now, std::move(done));
   }
 
-  // GET of the query API: /v1/transactions/{id}, /healthz. Unknown: 404.
-  Reply get(std::string_view target);
+  // GET /healthz: up, with the partitions and the queue depth.
+  Reply health() const;
+  // GET /v1/transactions/{id}: a provider's key sees only its own
+  // provider's transactions (others answer 404, as unknown ones).
+  Reply get_transaction(const auth::Principal& principal, std::string_view id);
 
-  // Any request of the HTTP API that is not POST /v1/<command>: the query
-  // API above and the affiliate API (cards, credentials, registrations,
-  // shares, token sheets; see affiliate_api.cc). done is called exactly once.
-  // Open routes (auth::access_of) need no key; others as post().
+  // Any request of the HTTP API, dispatched by the route table
+  // (adapters/service/route_table.h: 401/403/404/405 come from its rows).
+  // done is called exactly once. Open rows need no key; others as post().
   void request(const Caller& caller, std::string_view method, std::string_view target, std::string_view body,
                Millis now, std::function<void(Reply)> done);
   void request(std::string_view method, std::string_view target, std::string_view body, Millis now,
@@ -137,9 +140,6 @@ class Service {
   // Authenticates the caller (a principal of the anonymous role when the
   // route is open and no key was given) and applies its rate limit.
   Status admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s);
-  void dispatch_request(const auth::Principal& principal, std::string_view method, std::string_view target,
-                        std::string_view body, Millis now, std::function<void(Reply)> done);
-  Reply get_transaction(const auth::Principal& principal, std::string_view id);
 
   Engine& engine_;
   std::unique_ptr<OutboxProjection> outbox_;

@@ -66,22 +66,21 @@ TEST_F(Family, HttpHistoryOfATitularIncludesTheFamily) {
   Json a = authorize("110000783851", {"000118"}, "2026-11-02T10:00:00-03:00");
   Json b = authorize("110000783852", {"000003"}, "2026-11-03T10:00:00-03:00");
   catch_up();
-  auto credentials = [&](const std::string& target) {
-    std::optional<Reply> reply = projection_request(h.engine(), *projections, target);
-    EXPECT_TRUE(reply.has_value());
-    EXPECT_EQ(reply->status, 200) << reply->body;
+  auto credentials = [&](const std::string& credential, const std::string& query = "") {
+    const std::string target = "/v1/affiliates/" + credential + "/history" + query;
+    const Reply reply = projection_api::history_reply(h.engine(), *projections, credential, target);
+    EXPECT_EQ(reply.status, 200) << reply.body;
     std::vector<std::string> out;
-    const Json answer = Json::parse(reply->body);
+    const Json answer = Json::parse(reply.body);
     for (const Json& e : answer["items"]) out.push_back(e["credential"].get<std::string>());
     return out;
   };
-  EXPECT_EQ(credentials("/v1/affiliates/110000783851/history"),
-            (std::vector<std::string>{"110000783852", "110000783851"}));
-  EXPECT_EQ(credentials("/v1/affiliates/110000783851/history?family=no"), (std::vector<std::string>{"110000783851"}));
-  EXPECT_EQ(credentials("/v1/affiliates/110000783852/history"), (std::vector<std::string>{"110000783852"}));
-  std::optional<Reply> unknown = projection_request(h.engine(), *projections, "/v1/affiliates/999999999999/history");
-  ASSERT_TRUE(unknown.has_value());
-  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(credentials("110000783851"), (std::vector<std::string>{"110000783852", "110000783851"}));
+  EXPECT_EQ(credentials("110000783851", "?family=no"), (std::vector<std::string>{"110000783851"}));
+  EXPECT_EQ(credentials("110000783852"), (std::vector<std::string>{"110000783852"}));
+  const Reply unknown = projection_api::history_reply(h.engine(), *projections, "999999999999",
+                                                      "/v1/affiliates/999999999999/history");
+  EXPECT_EQ(unknown.status, 404);
 }
 
 }  // namespace

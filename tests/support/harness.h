@@ -94,8 +94,13 @@ class Harness {
 
   Service& service() { return *service_; }
 
+  // GET of the HTTP API as ops (Service::request), at a fixed time.
   Json get(const std::string& path) {
-    Reply reply = service_->get(path);
+    std::promise<Reply> promise;
+    auto future = promise.get_future();
+    service_->request("GET", path, "", *parse_instant("2026-11-02T10:00:00-03:00"),
+                      [&](Reply r) { promise.set_value(std::move(r)); });
+    Reply reply = future.get();
     last_status_ = reply.status;
     return Json::parse(reply.body);
   }

@@ -1,0 +1,269 @@
+#include "adapters/service/route_table.h"
+
+#include <cassert>
+
+#include "adapters/auditor/page.h"
+#include "adapters/codec/codec.h"
+#include "adapters/service/admin_api.h"
+#include "adapters/service/api_util.h"
+#include "adapters/service/handlers.h"
+
+#include "adapters/service/projection_api.h"
+#include "adapters/service/query_api.h"
+
+namespace autoriza {
+namespace {
+
+// A few handler shapes repeat: a synchronous Reply of (service, call).
+template <Reply (*F)(Service&, const RouteCall&)>
+void sync(Service& service, const RouteCall& call, RouteDone done) {
+  done(F(service, call));
+}
+
+Reply auditor_asset(Service&, const RouteCall& call) {
+  const std::optional<StaticAsset> page = auditor_page(call.target);
+  assert(page.has_value());  // every /audit row names an asset of the page
+  return Reply{200, std::string(page->body), std::string(page->content_type)};
+}
+
+void command(Service& service, const RouteCall& call, RouteDone done) {
+  const std::string_view path = call.target.substr(0, call.target.find('?'));
+  const Caller caller{{}, &call.principal, true};
+  service.post(caller, path.substr(path.rfind('/') + 1), call.body, call.now, std::move(done));
+}
+
+void card(Service& service, const RouteCall& call, RouteDone done, const char* format) {
+  get_card_route(service, call.params[0], format, call.now, std::move(done));
+}
+
+void token_sheet(Service& service, const RouteCall& call, RouteDone done, bool pdf) {
+  account_api::get_token_sheet(service, call.params[0], query_param(call.target, "request_id"), pdf, call.now,
+                               std::move(done));
+}
+
+void account(Service& service, const RouteCall& call, RouteDone done, const char* route) {
+  account_api::post_account(service, route, call.body, call.now, std::move(done));
+}
+
+constexpr uint8_t kReaders = kByAuditor | kByAnalyst;
+constexpr std::string_view kHtml = "text/html; charset=utf-8";
+
+const RouteRow kRows[] = {
+    // Health, documents and pages.
+    {"GET", "/healthz", kOpen, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall&) { return s.health(); }>, "Whether the node is up; partitions and queue depth",
+     {.answer = "Health"}},
+    {"GET", "/openapi.json", kOpen, RouteScope::kNone,
+     sync<[](Service&, const RouteCall&) { return Reply{200, openapi_document()}; }>,
+     "This document: every route of the HTTP API (OpenAPI 3.1)"},
+    {"GET", "/favicon.ico", kOpen, RouteScope::kNone,
+     sync<[](Service&, const RouteCall&) { return Reply{204, "", "image/x-icon"}; }>,
+     "No icon: an empty answer keeps browsers' consoles clean", {.types = ""}},
+    {"GET", "/metrics", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall&) {
+       return Reply{200, s.metrics_page(), "text/plain; version=0.0.4; charset=utf-8"};
+     }>,
+     "Prometheus metrics (ops/observability.md)", {.types = "text/plain"}},
+    {"GET", "/audit", kOpen, RouteScope::kNone, sync<auditor_asset>, "The auditors' page", {.types = kHtml}},
+    {"GET", "/audit/", kOpen, RouteScope::kNone, sync<auditor_asset>, "The auditors' page", {.types = kHtml}},
+    {"GET", "/audit/index.html", kOpen, RouteScope::kNone, sync<auditor_asset>, "The auditors' page",
+     {.types = kHtml}},
+    {"GET", "/audit/app.js", kOpen, RouteScope::kNone, sync<auditor_asset>, "The auditors' page's script",
+     {.types = "application/javascript"}},
+    {"GET", "/audit/app.css", kOpen, RouteScope::kNone, sync<auditor_asset>, "The auditors' page's style sheet",
+     {.types = "text/css"}},
+
+    // Commands (docs/rules.md). Provider ids and family groups are checked
+    // on the decoded command (auth::permit_command).
+    {"POST", "/v1/eligibility", kByProvider, RouteScope::kNone, command, "Is the affiliate eligible today?",
+     {.request = "EligibilityRequest", .answer = "CommandAnswer"}},
+    {"POST", "/v1/authorize", kByProvider, RouteScope::kNone, command,
+     "Validate, authorize or send to audit an order of practices",
+     {.request = "AuthorizeRequest", .answer = "CommandAnswer"}},
+    {"POST", "/v1/consume", kByProvider, RouteScope::kNone, command, "Consume items of an authorized order",
+     {.request = "ConsumeRequest", .answer = "CommandAnswer"}},
+    {"POST", "/v1/annul", kByProvider, RouteScope::kNone, command, "Annul an order, consumption or audit request",
+     {.request = "AnnulRequest", .answer = "CommandAnswer"}},
+    {"POST", "/v1/audit_verdict", kByAuditor, RouteScope::kNone, command, "An auditor's verdict on an audit request",
+     {.request = "AuditVerdictRequest", .answer = "CommandAnswer"}},
+    {"POST", "/v1/token_issue", kByAffiliate, RouteScope::kNone, command,
+     "Issue a dynamic token or a month of pre-printed tokens",
+     {.request = "TokenIssueRequest", .answer = "CommandAnswer"}},
+
+    // Transactions, practices, the read side.
+    {"GET", "/v1/transactions/{id}", kByProvider | kReaders, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return s.get_transaction(c.principal, c.params[0]); }>,
+     "The whole recorded transaction: command, answer, current order, consumption or audit request",
+     {.answer = "Transaction"}},
+    {"GET", "/v1/practices", kByAnyRole, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return search_practices(s.engine(), c.target); }>,
+     "Practice search by code or words, accent- and case-insensitive", {.query = "q"}},
+    {"GET", "/v1/providers/{provider}/register", kByProvider | kByAnalyst, RouteScope::kOwnProvider,
+     sync<[](Service& s, const RouteCall& c) {
+       return projection_api::provider_reply(s.engine(), s.projections(), c.params[0], "", c.target);
+     }>,
+     "A provider's register of transactions, paged",
+     {.query = "from,to,annulled,order_by,format,after,limit",
+      .types = "application/json,text/csv,text/html,application/pdf"}},
+    {"GET", "/v1/providers/{provider}/billing/{month}", kByProvider | kByAnalyst, RouteScope::kOwnProvider,
+     sync<[](Service& s, const RouteCall& c) {
+       return projection_api::provider_reply(s.engine(), s.projections(), c.params[0], c.params[1], c.target);
+     }>,
+     "A provider's billing of a month: consumed, non-annulled items and totals",
+     {.query = "format", .types = "application/json,text/csv,application/pdf"}},
+    {"POST", "/v1/providers/{provider}/billing/{month}/close", kByProvider, RouteScope::kOwnProvider,
+     sync<[](Service& s, const RouteCall& c) {
+       return close_billing_period(s.engine(), c.params[0], c.params[1], c.now);
+     }>,
+     "Close a provider's billing month (no later consumption is billed in it)"},
+    {"GET", "/v1/audits", kReaders, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return projection_api::audits_reply(s.projections(), c.target); }>,
+     "The audit queue, paged", {.query = "status,provider,from,to,after,limit"}},
+    {"GET", "/v1/audits/{sap}", kReaders, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return projection_api::audit_reply(s.projections(), c.params[0]); }>,
+     "One audit request with its items and verdicts"},
+    {"GET", "/v1/projections", kByAnalyst, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall&) { return projection_api::positions_reply(s.projections()); }>,
+     "Each projection's position and lag"},
+
+    // The affiliates' app.
+    {"GET", "/v1/affiliates/{credential}/history", kByAffiliate | kByAnalyst, RouteScope::kOwnFamily,
+     sync<[](Service& s, const RouteCall& c) {
+       return projection_api::history_reply(s.engine(), s.projections(), c.params[0], c.target);
+     }>,
+     "Orders, consumptions and token uses (a titular's include the family group)", {.query = "family,after,limit"}},
+    {"GET", "/v1/affiliates/{credential}/card", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { card(s, c, std::move(d), "json"); },
+     "The digital credential with its rotating code and signed QR", {.answer = "Card"}},
+    {"GET", "/v1/affiliates/{credential}/card.json", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { card(s, c, std::move(d), "json"); },
+     "The digital credential (JSON)", {.answer = "Card"}},
+    {"GET", "/v1/affiliates/{credential}/card.svg", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { card(s, c, std::move(d), "svg"); },
+     "The digital credential's QR as SVG", {.types = "image/svg+xml"}},
+    {"GET", "/v1/affiliates/{credential}/card.png", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { card(s, c, std::move(d), "png"); },
+     "The digital credential's QR as PNG", {.types = "image/png"}},
+    {"GET", "/v1/affiliates/{credential}/card.html", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { card(s, c, std::move(d), "html"); },
+     "The digital credential as a page", {.types = kHtml}},
+    {"GET", "/v1/affiliates/{credential}/cards", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { get_family_cards_route(s, c.params[0], c.now, std::move(d)); },
+     "The cards of a titular's family group"},
+    {"GET", "/v1/affiliates/{credential}/tokens.html", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { token_sheet(s, c, std::move(d), false); },
+     "The printable sheet of a month's pre-printed tokens", {.query = "request_id", .types = kHtml}},
+    {"GET", "/v1/affiliates/{credential}/tokens.pdf", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) { token_sheet(s, c, std::move(d), true); },
+     "The sheet of a month's pre-printed tokens as PDF", {.query = "request_id", .types = "application/pdf"}},
+    {"POST", "/v1/affiliates/{credential}/shares", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) {
+       account_api::post_share(s, c.params[0], {}, c.body, c.now, std::move(d));
+     },
+     "Share the card with one DNI for 24 hours", {.request = "ShareRequest"}},
+    {"POST", "/v1/affiliates/{credential}/shares/{link}/revoke", kByAffiliate, RouteScope::kOwnFamily,
+     [](Service& s, const RouteCall& c, RouteDone d) {
+       account_api::post_share(s, c.params[0], c.params[1], c.body, c.now, std::move(d));
+     },
+     "Revoke a share link", {.request = "RevokeRequest"}},
+    {"GET", "/v1/shares/{link}", kOpen, RouteScope::kNone,
+     [](Service& s, const RouteCall& c, RouteDone d) {
+       account_api::get_share(s, c.params[0], query_param(c.target, "dni"), c.now, std::move(d));
+     },
+     "Open a shared card: the link and the DNI it was shared with are the credential", {.query = "dni"}},
+    {"POST", "/v1/credentials/verify", kByProvider, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return verify_card_route(s, c.body, c.now); }>,
+     "Is a scanned card genuine, current and of an active affiliate?", {.request = "VerifyRequest"}},
+    {"POST", "/v1/registrations", kByAffiliate, RouteScope::kNone,
+     [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "register"); },
+     "Register an affiliate (the code goes to the family's titular)", {.request = "RegistrationRequest"}},
+    {"POST", "/v1/registrations/confirm", kByAffiliate, RouteScope::kNone,
+     [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "confirm"); },
+     "Confirm a registration with the mailed code", {.request = "RegistrationConfirmRequest"}},
+    {"POST", "/v1/password_recovery", kByAffiliate, RouteScope::kNone,
+     [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "recovery"); },
+     "Ask for a password recovery code", {.request = "RecoveryRequest"}},
+    {"POST", "/v1/password_recovery/confirm", kByAffiliate, RouteScope::kNone,
+     [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "recovery_confirm"); },
+     "Set a new password with the mailed code", {.request = "RecoveryConfirmRequest"}},
+
+    // Ops.
+    {"GET", "/v1/admin/keys", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall&) { return admin_api::list_keys(s.engine()); }>, "Every API key (never the key)"},
+    {"POST", "/v1/admin/keys", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return admin_api::add_key(s.engine(), c.body, c.now); }>,
+     "Make an API key (shown once)", {.request = "KeyRequest"}},
+    {"POST", "/v1/admin/keys/{key}/revoke", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return admin_api::revoke_keys(s.engine(), c.params[0], c.now); }>,
+     "Revoke a key by id, or every key of a principal"},
+};
+
+// Whether path matches pattern; fills params with the {name} segments.
+bool matches(std::string_view pattern, std::string_view path, std::vector<std::string>* params) {
+  params->clear();
+  while (!pattern.empty() && !path.empty()) {
+    if (pattern.front() != '/' || path.front() != '/') return false;
+    pattern.remove_prefix(1), path.remove_prefix(1);
+    const std::string_view want = pattern.substr(0, pattern.find('/'));
+    const std::string_view got = path.substr(0, path.find('/'));
+    if (want.starts_with('{')) {
+      if (got.empty()) return false;
+      params->emplace_back(got);
+    } else if (want != got) {
+      return false;
+    }
+    pattern.remove_prefix(want.size()), path.remove_prefix(got.size());
+  }
+  return pattern.empty() && path.empty();
+}
+
+uint8_t role_bit(auth::Role role) {
+  switch (role) {
+    case auth::Role::kProvider: return kByProvider;
+    case auth::Role::kAuditor: return kByAuditor;
+    case auth::Role::kAffiliate: return kByAffiliate;
+    case auth::Role::kAnalyst: return kByAnalyst;
+    case auth::Role::kOps: return kByAnyRole;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::span<const RouteRow> route_table() { return kRows; }
+
+RouteMatch match_route(std::string_view method, std::string_view path) {
+  const std::string_view as = method == "HEAD" ? "GET" : method;
+  RouteMatch out;
+  std::vector<std::string> params;
+  for (const RouteRow& row : kRows) {
+    if (!matches(row.pattern, path, &params)) continue;
+    if (row.method == as) {
+      out.row = &row;
+      out.params = std::move(params);
+      out.allow.clear();
+      return out;
+    }
+    if (!out.allow.empty()) out.allow += ", ";
+    out.allow += row.method == "GET" ? "GET, HEAD" : std::string(row.method);
+  }
+  return out;
+}
+
+Status permit_route(const auth::Principal& p, const RouteRow& row, const std::vector<std::string>& params,
+                    const Reference& reference) {
+  if (p.role == auth::Role::kOps || (row.access & kOpen)) return Status::ok();
+  const std::string what = std::string(row.method) + " " + std::string(row.pattern);
+  if (!(row.access & role_bit(p.role))) return auth::forbidden(p, what);
+  assert(row.scope == RouteScope::kNone || !params.empty());
+  if (row.scope == RouteScope::kOwnProvider && p.role == auth::Role::kProvider && p.provider != params[0]) {
+    return auth::forbidden(p, "act for provider " + params[0]);
+  }
+  if (row.scope == RouteScope::kOwnFamily && p.role == auth::Role::kAffiliate &&
+      !auth::in_family(p, params[0], reference)) {
+    return auth::forbidden(p, "act for credential " + params[0] + " (another family group)");
+  }
+  return Status::ok();
+}
+
+}  // namespace autoriza

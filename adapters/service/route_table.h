@@ -1,0 +1,98 @@
+#pragma once
+// The HTTP API, listed once. Every route is one row: method, path pattern,
+// the roles allowed, the handler and a one-line summary (plus what the
+// OpenAPI document says of its query, body and answers). Dispatch, the
+// 401/403/404/405 answers and GET /openapi.json all come from this table:
+//
+//   no row's pattern matches the path        -> 404 (a POST /v1/<word> that
+//                                               names no command: 400, as
+//                                               every unknown command)
+//   the path matches, the method does not    -> 405 with Allow
+//   a row that is not open, no key           -> 401
+//   the key's role is not in the row         -> 403
+//   the row's scope is not the key's          -> 403 (a provider's key acts for
+//                                               its own {provider}, an affiliate
+//                                               app's for its family's {credential})
+//   else                                     -> the row's handler
+//
+// Role ops may call every row. Patterns are literal segments and {name}
+// segments matching one path segment; rows are tried in order, so a literal
+// row is listed before a {name} row that would match the same path.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/auth/auth.h"
+#include "adapters/service/service.h"
+
+namespace autoriza {
+
+// Who may call a route besides ops (bits of auth::Role) and whether it is open.
+enum RouteAccess : uint8_t {
+  kOpsOnly = 0,
+  kByProvider = 1 << 0,
+  kByAuditor = 1 << 1,
+  kByAffiliate = 1 << 2,
+  kByAnalyst = 1 << 3,
+  kByAnyRole = kByProvider | kByAuditor | kByAffiliate | kByAnalyst,
+  kOpen = 1 << 4,  // no key needed (the handler sees an anonymous analyst)
+};
+
+// Which path parameter a key must own (see the header comment).
+enum class RouteScope : uint8_t { kNone, kOwnProvider, kOwnFamily };
+
+// One request as a handler sees it: authenticated, permitted, matched.
+struct RouteCall {
+  const auth::Principal& principal;
+  std::string_view method;
+  std::string_view target;             // path and query
+  std::vector<std::string> params;     // the {name} segments of the pattern, in order
+  std::string_view body;
+  Millis now;
+};
+
+using RouteDone = std::function<void(Reply)>;
+// Calls done exactly once (possibly on an engine thread).
+using RouteHandler = void (*)(Service& service, const RouteCall& call, RouteDone done);
+
+// What GET /openapi.json says of a route beyond its row.
+struct RouteDoc {
+  std::string_view query = {};    // query parameters, comma-separated ("from,to,format")
+  std::string_view request = {};  // the request body's schema in components, or empty
+  std::string_view answer = "Object";  // the 200 answer's schema in components, for JSON answers
+  std::string_view types = "application/json";  // content types of the 200 answer, comma-separated
+};
+
+struct RouteRow {
+  std::string_view method;   // "GET" (which also serves HEAD) or "POST"
+  std::string_view pattern;  // "/v1/affiliates/{credential}/card.svg"
+  uint8_t access;            // RouteAccess bits
+  RouteScope scope;
+  RouteHandler handler;
+  std::string_view summary;
+  RouteDoc doc = {};
+};
+
+// Every route, in matching order.
+std::span<const RouteRow> route_table();
+
+struct RouteMatch {
+  const RouteRow* row = nullptr;      // the row for method and path, or null
+  std::vector<std::string> params;    // with row: its {name} segments
+  std::string allow;                  // no row but the path is known: "GET, HEAD" (the 405's Allow)
+};
+// path: without query string. HEAD matches GET rows.
+RouteMatch match_route(std::string_view method, std::string_view path);
+
+// kOk when principal may call row with params (ops always may); else
+// kForbidden naming who and what.
+Status permit_route(const auth::Principal& principal, const RouteRow& row, const std::vector<std::string>& params,
+                    const Reference& reference);
+
+// The OpenAPI 3.1 document of the table (GET /openapi.json).
+std::string openapi_document();
+
+}  // namespace autoriza
