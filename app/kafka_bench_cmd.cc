@@ -151,17 +151,19 @@ bool write_timeline(const std::string& path, const std::vector<int64_t>& planned
   return bool(out);
 }
 
-int run_bench(const KafkaBenchOptions& o) {
-  std::random_device rd;
-  const fs::path dir = fs::temp_directory_path() / ("autoriza-kafka-bench-" + std::to_string(rd()));
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{dir};
-  fs::create_directories(dir);
+// A fresh folder for the bench's stores, removed with all it holds when this
+// goes out of scope (declare it before the engines that use it).
+struct BenchDir {
+  fs::path path;
+  ~BenchDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// The gateway's engine on a store in dir, with the reference data of --data
+// (kept in *load: the validators load the same records); null when it fails.
+std::unique_ptr<Engine> open_bench_engine(const KafkaBenchOptions& o, const fs::path& dir, ReferenceLoad* load) {
   EngineOptions eo;
   eo.store = dir / "gateway";
   eo.partitions = PartitionId(o.partitions);
@@ -169,25 +171,35 @@ int run_bench(const KafkaBenchOptions& o) {
   eo.keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());
   Status s;
   auto engine = Engine::open(eo, &s);
-  if (!engine) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
-  ReferenceLoad load = load_reference_dir(o.data, *engine->reference());
-  if (!load.ok()) return std::cerr << "kafka-bench: reference data in " << o.data << " is rejected\n", 1;
+  if (!engine) return std::cerr << "kafka-bench: " << s.to_string() << "\n", nullptr;
+  *load = load_reference_dir(o.data, *engine->reference());
+  if (!load->ok()) return std::cerr << "kafka-bench: reference data in " << o.data << " is rejected\n", nullptr;
   ReferenceLoadStats stats;
-  if (s = engine->load_reference(load.records, &stats); !s) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
+  if (s = engine->load_reference(load->records, &stats); !s) {
+    return std::cerr << "kafka-bench: " << s.to_string() << "\n", nullptr;
+  }
+  return engine;
+}
+
+// The producer and consumer knobs of the bench for the dev cluster.
+kafka::DevClusterOptions bench_cluster_options(const KafkaBenchOptions& o) {
   kafka::DevClusterOptions co;
   co.validators = o.validators;
   co.producer = {{"linger.ms", std::to_string(o.linger_ms)}, {"batch.num.messages", std::to_string(o.batch_messages)}};
   co.consumer = {{"fetch.wait.max.ms", std::to_string(o.fetch_wait_ms)}};
   co.timeout_ms = 30'000;
   co.mirror = o.mirror;
-  auto cluster = kafka::DevCluster::start(*engine, dir / "cluster", load.records, co, &s);
-  if (!cluster) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
-  Service service(*engine, dir / "outbox.jsonl");
-  const auto credentials = first_column(fs::path(o.data) / "affiliates.csv");
-  const auto providers = first_column(fs::path(o.data) / "providers.csv");
-  if (credentials.empty() || providers.empty()) return std::cerr << "kafka-bench: no affiliates or providers\n", 1;
+  return co;
+}
 
-  Driver driver{service, credentials, providers};
+struct BenchFigures {
+  double tx_per_s = 0, p50_ms = 0, p99_ms = 0, cpu_us_per_tx = 0;
+  size_t errors = 0;
+};
+
+// The warm-up, then the measured run (and its --timeline); the figures of
+// the measured run.
+BenchFigures measure_bench(const KafkaBenchOptions& o, Driver& driver) {
   // Warm-up (not measured): consumers positioned, batches and caches primed.
   // An open loop warms up at its own rate, for at least a second: a closed
   // warm-up left the run's first 200 ms queueing behind it (p99 60 ms there
@@ -205,23 +217,33 @@ int run_bench(const KafkaBenchOptions& o) {
     std::cerr << "kafka-bench: cannot write " << o.timeline << "\n";
   }
   std::sort(latencies_us.begin(), latencies_us.end());
-  const double p50_ms = quantile_ms(latencies_us, 0.5), p99_ms = quantile_ms(latencies_us, 0.99);
-  const double rate = double(o.commands) / seconds;
-  const double cpu_us_per_tx = (cpu.user + cpu.system) * 1e6 / double(o.commands);
-  const size_t errors = driver.errors;
+  BenchFigures f;
+  f.p50_ms = quantile_ms(latencies_us, 0.5);
+  f.p99_ms = quantile_ms(latencies_us, 0.99);
+  f.tx_per_s = double(o.commands) / seconds;
+  f.cpu_us_per_tx = (cpu.user + cpu.system) * 1e6 / double(o.commands);
+  f.errors = driver.errors;
+  return f;
+}
+
+// The figures as a one-row Markdown table, on stdout.
+void print_bench_table(const KafkaBenchOptions& o, const BenchFigures& f) {
   std::cout << "| commands | window | rate/s | partitions | validators | mirror | linger_ms | fetch_wait_ms | tx/s | p50 ms | "
                "p99 ms | CPU us/tx | errors |\n"
             << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
             << "| " << o.commands << " | " << o.window << " | " << (o.rate_per_s > 0 ? std::to_string(o.rate_per_s) : "closed")
             << " | " << o.partitions << " | " << o.validators << " | " << (o.mirror ? "yes" : "no") << " | " << o.linger_ms
             << " | " << o.fetch_wait_ms << " | "
-            << size_t(rate) << " | " << p50_ms << " | " << p99_ms << " | "
-            << size_t(cpu_us_per_tx) << " | " << errors << " |\n";
-  // Where a tail comes from: the validators' journal commits slower than
-  // 25 ms (RocksDB stalls) against the latency windows that were slow.
+            << size_t(f.tx_per_s) << " | " << f.p50_ms << " | " << f.p99_ms << " | "
+            << size_t(f.cpu_us_per_tx) << " | " << f.errors << " |\n";
+}
+
+// Where a tail comes from: the validators' journal commits slower than
+// 25 ms (RocksDB stalls) against the latency windows that were slow.
+void print_slow_commits(kafka::DevCluster& cluster) {
   uint64_t commits = 0, slow_commits = 0;
-  for (size_t v = 0; v < cluster->validators(); ++v) {
-    for (const PartitionMetrics& m : cluster->worker_engine(v).metrics()) {
+  for (size_t v = 0; v < cluster.validators(); ++v) {
+    for (const PartitionMetrics& m : cluster.worker_engine(v).metrics()) {
       const HistogramSnapshot& h = m.commit_seconds;
       commits += h.count();
       for (size_t b = 0; b < h.counts.size(); ++b) {
@@ -230,17 +252,41 @@ int run_bench(const KafkaBenchOptions& o) {
     }
   }
   std::cout << "validator journal commits: " << commits << ", of which slower than 25 ms: " << slow_commits << "\n";
-  if (!o.json.empty()) {
-    std::ofstream out(o.json);
-    out << "{\"commands\":" << o.commands << ",\"window\":" << o.window << ",\"rate_per_s\":" << o.rate_per_s
-        << ",\"partitions\":" << o.partitions << ",\"validators\":" << o.validators
-        << ",\"mirror\":" << (o.mirror ? "true" : "false") << ",\"linger_ms\":" << o.linger_ms
-        << ",\"fetch_wait_ms\":" << o.fetch_wait_ms << ",\"batch_messages\":" << o.batch_messages
-        << ",\"tx_per_s\":" << rate << ",\"p50_ms\":" << p50_ms
-        << ",\"p99_ms\":" << p99_ms << ",\"cpu_us_per_tx\":" << cpu_us_per_tx
-        << ",\"errors\":" << errors << "}\n";
-  }
-  return errors == 0 ? 0 : 1;
+}
+
+// --json: the options and the figures as one JSON object.
+void write_bench_json(const KafkaBenchOptions& o, const BenchFigures& f) {
+  std::ofstream out(o.json);
+  out << "{\"commands\":" << o.commands << ",\"window\":" << o.window << ",\"rate_per_s\":" << o.rate_per_s
+      << ",\"partitions\":" << o.partitions << ",\"validators\":" << o.validators
+      << ",\"mirror\":" << (o.mirror ? "true" : "false") << ",\"linger_ms\":" << o.linger_ms
+      << ",\"fetch_wait_ms\":" << o.fetch_wait_ms << ",\"batch_messages\":" << o.batch_messages
+      << ",\"tx_per_s\":" << f.tx_per_s << ",\"p50_ms\":" << f.p50_ms
+      << ",\"p99_ms\":" << f.p99_ms << ",\"cpu_us_per_tx\":" << f.cpu_us_per_tx
+      << ",\"errors\":" << f.errors << "}\n";
+}
+
+int run_bench(const KafkaBenchOptions& o) {
+  std::random_device rd;
+  const BenchDir dir{fs::temp_directory_path() / ("autoriza-kafka-bench-" + std::to_string(rd()))};
+  fs::create_directories(dir.path);
+  ReferenceLoad load;
+  auto engine = open_bench_engine(o, dir.path, &load);
+  if (!engine) return 1;
+  Status s;
+  auto cluster = kafka::DevCluster::start(*engine, dir.path / "cluster", load.records, bench_cluster_options(o), &s);
+  if (!cluster) return std::cerr << "kafka-bench: " << s.to_string() << "\n", 1;
+  Service service(*engine, dir.path / "outbox.jsonl");
+  const auto credentials = first_column(fs::path(o.data) / "affiliates.csv");
+  const auto providers = first_column(fs::path(o.data) / "providers.csv");
+  if (credentials.empty() || providers.empty()) return std::cerr << "kafka-bench: no affiliates or providers\n", 1;
+
+  Driver driver{service, credentials, providers};
+  const BenchFigures figures = measure_bench(o, driver);
+  print_bench_table(o, figures);
+  print_slow_commits(*cluster);
+  if (!o.json.empty()) write_bench_json(o, figures);
+  return figures.errors == 0 ? 0 : 1;
 }
 
 }  // namespace

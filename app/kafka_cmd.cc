@@ -111,76 +111,89 @@ int serve_http(Service& service, const KafkaServeOptions& o, const std::function
   return rc;
 }
 
-}  // namespace
-
-int serve_kafka(const KafkaServeOptions& in) {
-  KafkaServeOptions o = in;
-  if (fs::is_regular_file(o.brokers)) {
-    if (Status s = kafka::read_bootstrap_file(o.brokers, &o.brokers); !s) {
+// --kafka may name the bootstrap file `autoriza devbroker` writes (read into
+// o->brokers here), and --role must be one of the three. 0, or the exit code.
+int resolve_kafka_options(KafkaServeOptions* o) {
+  if (fs::is_regular_file(o->brokers)) {
+    if (Status s = kafka::read_bootstrap_file(o->brokers, &o->brokers); !s) {
       std::cerr << "autoriza serve: " << s.to_string() << "\n";
       return 2;
     }
   }
-  if (o.role != "gateway" && o.role != "validator" && o.role != "projections") {
-    std::cerr << "autoriza serve: --role must be gateway, validator or projections with --kafka, got '" << o.role << "'\n";
+  if (o->role != "gateway" && o->role != "validator" && o->role != "projections") {
+    std::cerr << "autoriza serve: --role must be gateway, validator or projections with --kafka, got '" << o->role
+              << "'\n";
     return 2;
   }
+  return 0;
+}
+
+// The role's local store (--store), with its keys; null (and why, on stderr)
+// when it cannot be opened.
+std::unique_ptr<Engine> open_role_engine(const KafkaServeOptions& o) {
   EngineOptions eo;
   eo.store = o.store;
   eo.partitions = PartitionId(o.partitions);
   eo.batch_max = o.batch_max;
   eo.sync = o.local_sync;
   eo.keys = load_keys(o.store);
-  if (!eo.keys) return 1;
-  auto engine = open_engine(eo);
-  if (!engine) return 1;
-  // Reference data: the files of --data (every role the same files), or
-  // autoriza.reference (read to its end now, then followed).
-  std::unique_ptr<kafka::ReferenceFollower> reference;
-  if (!o.data.empty()) {
-    if (load_reference_for_role(*engine, o.data) != 0) return 1;
-  } else {
-    reference = std::make_unique<kafka::ReferenceFollower>(*engine, o.brokers);
-    if (Status s = reference->start(); !s) {
-      std::cerr << "autoriza " << o.role << ": reference data from " << kafka::kReferenceTopic << ": " << s.to_string()
-                << "\n";
-      return 1;
-    }
-    if (engine->reference()->affiliates.empty()) {
-      spdlog::warn("{}: {} holds no affiliates yet (autoriza load --kafka BROKERS --data DIR publishes them)", o.role,
-                   kafka::kReferenceTopic);
-    }
-  }
-  const kafka::Properties producer = {{"linger.ms", std::to_string(o.linger_ms)}};
+  if (!eo.keys) return nullptr;
+  return open_engine(eo);
+}
 
-  if (o.role == "validator") {
-    kafka::WorkerOptions wo;
-    wo.brokers = o.brokers;
-    wo.group = o.group;
-    wo.manual = !o.own.empty();
-    for (int p : o.own) wo.partitions.push_back(p);
-    wo.producer = producer;
-    wo.consumer = {{"session.timeout.ms", std::to_string(o.session_timeout_ms)},
-                   {"heartbeat.interval.ms", std::to_string(std::max(100, o.session_timeout_ms / 5))}};
-    kafka::ValidatorWorker worker(*engine, wo);
-    if (Status s = worker.start(); !s) {
-      std::cerr << "autoriza validator: " << s.to_string() << "\n";
-      return 1;
-    }
-    std::cout << "autoriza validator on " << o.brokers << " (store " << o.store << ", "
-              << (wo.manual ? "manual partitions" : "group " + o.group) << "); Ctrl-C stops" << std::endl;
-    const int rc = wait_for_stop([&] { return worker.failure(); });
-    worker.stop();
-    return rc != 0 || !worker.failure() ? 1 : 0;
+// Reference data: the files of --data (every role the same files), or
+// autoriza.reference (read to its end now, then followed by *reference,
+// which the caller keeps for as long as it serves). 0, or the exit code.
+int start_reference(Engine& engine, const KafkaServeOptions& o, std::unique_ptr<kafka::ReferenceFollower>* reference) {
+  if (!o.data.empty()) return load_reference_for_role(engine, o.data) != 0 ? 1 : 0;
+  *reference = std::make_unique<kafka::ReferenceFollower>(engine, o.brokers);
+  if (Status s = (*reference)->start(); !s) {
+    std::cerr << "autoriza " << o.role << ": reference data from " << kafka::kReferenceTopic << ": " << s.to_string()
+              << "\n";
+    return 1;
   }
-  Service service(*engine);
+  if (engine.reference()->affiliates.empty()) {
+    spdlog::warn("{}: {} holds no affiliates yet (autoriza load --kafka BROKERS --data DIR publishes them)", o.role,
+                 kafka::kReferenceTopic);
+  }
+  return 0;
+}
+
+// --role validator: decides the commands of its partitions until a stop
+// signal or a failure of the worker (exit code 1 when the worker failed).
+int serve_validator(Engine& engine, const KafkaServeOptions& o, const kafka::Properties& producer) {
+  kafka::WorkerOptions wo;
+  wo.brokers = o.brokers;
+  wo.group = o.group;
+  wo.manual = !o.own.empty();
+  for (int p : o.own) wo.partitions.push_back(p);
+  wo.producer = producer;
+  wo.consumer = {{"session.timeout.ms", std::to_string(o.session_timeout_ms)},
+                 {"heartbeat.interval.ms", std::to_string(std::max(100, o.session_timeout_ms / 5))}};
+  kafka::ValidatorWorker worker(engine, wo);
+  if (Status s = worker.start(); !s) {
+    std::cerr << "autoriza validator: " << s.to_string() << "\n";
+    return 1;
+  }
+  std::cout << "autoriza validator on " << o.brokers << " (store " << o.store << ", "
+            << (wo.manual ? "manual partitions" : "group " + o.group) << "); Ctrl-C stops" << std::endl;
+  const int rc = wait_for_stop([&] { return worker.failure(); });
+  worker.stop();
+  return rc != 0 || !worker.failure() ? 1 : 0;
+}
+
+// --role gateway | projections: answers HTTP until a stop signal or a failure
+// of the events follower. A gateway sends commands through Kafka; a
+// projections worker refuses them.
+int serve_front(Engine& engine, const KafkaServeOptions& o, const kafka::Properties& producer) {
+  Service service(engine);
   // The projections role folds the events topic into its store; so does a
   // gateway unless --no-mirror (folding every event costs as much CPU as
   // deciding it: a gateway that only forwards commands leaves reads to a
   // projections worker).
   std::unique_ptr<kafka::EventFollower> follower;
   if (o.role == "projections" || o.mirror) {
-    follower = std::make_unique<kafka::EventFollower>(*engine, o.brokers);
+    follower = std::make_unique<kafka::EventFollower>(engine, o.brokers);
     if (Status s = follower->start(); !s) {
       std::cerr << "autoriza " << o.role << ": " << s.to_string() << "\n";
       return 1;
@@ -188,7 +201,7 @@ int serve_kafka(const KafkaServeOptions& in) {
   }
   auto failed = [&] { return follower ? follower->failure() : Status::ok(); };
   if (o.role == "projections") {
-    engine->set_command_sink([](PartitionId, Submission s) {
+    engine.set_command_sink([](PartitionId, Submission s) {
       s.done({Status::unavailable("this process serves reads (projections); send commands to a gateway"), nullptr, false});
     });
     return serve_http(service, o, failed);
@@ -198,12 +211,27 @@ int serve_kafka(const KafkaServeOptions& in) {
   go.instance = uint16_t(o.instance);
   go.timeout_ms = o.timeout_ms;
   go.producer = producer;
-  kafka::KafkaGateway gateway(*engine, go);
+  kafka::KafkaGateway gateway(engine, go);
   if (Status s = gateway.start(); !s) {
     std::cerr << "autoriza gateway: " << s.to_string() << "\n";
     return 1;
   }
   return serve_http(service, o, failed);
+}
+
+}  // namespace
+
+int serve_kafka(const KafkaServeOptions& in) {
+  KafkaServeOptions o = in;
+  if (int rc = resolve_kafka_options(&o); rc != 0) return rc;
+  auto engine = open_role_engine(o);
+  if (!engine) return 1;
+  // Declared before the role's objects, so it stops after them.
+  std::unique_ptr<kafka::ReferenceFollower> reference;
+  if (start_reference(*engine, o, &reference) != 0) return 1;
+  const kafka::Properties producer = {{"linger.ms", std::to_string(o.linger_ms)}};
+  if (o.role == "validator") return serve_validator(*engine, o, producer);
+  return serve_front(*engine, o, producer);
 }
 
 Run add_devbroker(CLI::App& app) {

@@ -89,47 +89,47 @@ int serve_logged(const ServeOptions& o) {
   return code;
 }
 
-int serve(const ServeOptions& o, const LogSetup& logs) {
-  if (!o.kafka.brokers.empty()) {
-    KafkaServeOptions k = o.kafka;
-    k.data = o.data;
-    k.store = o.store;
-    k.http = o.http;
-    k.partitions = o.partitions;
-    k.batch_max = o.batch_max;
-    k.threads = o.threads;
-    if (o.no_sync) spdlog::info("serve: --no-sync is the default with --kafka (--local-sync fsyncs the local store)");
-    k.allow_client_time = o.allow_client_time;
-    k.auth = o.auth == "on";
-    k.rate_per_s = o.rate_per_s;
-    k.tcp = o.tcp;
-    return serve_kafka(k);
-  }
-  std::string host;
-  uint16_t port = 0;
-  if (!split_host_port(o.http, &host, &port)) {
-    spdlog::error("serve: --http must be HOST:PORT, got '{}'", o.http);
-    return 2;
-  }
+// serve --kafka: the cluster role (kafka_cmd.cc), with serve's own options.
+int serve_cluster(const ServeOptions& o) {
+  KafkaServeOptions k = o.kafka;
+  k.data = o.data;
+  k.store = o.store;
+  k.http = o.http;
+  k.partitions = o.partitions;
+  k.batch_max = o.batch_max;
+  k.threads = o.threads;
+  if (o.no_sync) spdlog::info("serve: --no-sync is the default with --kafka (--local-sync fsyncs the local store)");
+  k.allow_client_time = o.allow_client_time;
+  k.auth = o.auth == "on";
+  k.rate_per_s = o.rate_per_s;
+  k.tcp = o.tcp;
+  return serve_kafka(k);
+}
+
+// The embedded store, with the reference data of --data loaded when it holds
+// none yet; null (and why) when it cannot be opened or the data is rejected.
+std::unique_ptr<Engine> open_served_store(const ServeOptions& o) {
   EngineOptions eo;
   eo.store = o.store;
   eo.partitions = PartitionId(o.partitions);
   eo.batch_max = o.batch_max;
   eo.sync = !o.no_sync;
   eo.keys = load_keys(o.store);
-  if (!eo.keys) return 1;
+  if (!eo.keys) return nullptr;
   auto engine = open_engine(eo);
-  if (!engine) return 1;
+  if (!engine) return nullptr;
   const bool empty = engine->reference()->affiliates.empty() && engine->reference()->practices.empty();
   if (!o.data.empty() && empty) {
     std::cout << "loading reference data from " << o.data << " into the empty store " << o.store << "\n";
-    if (load_and_report(*engine, o.data, std::cout) != 0) return 1;
+    if (load_and_report(*engine, o.data, std::cout) != 0) return nullptr;
   } else if (!o.data.empty()) {
     std::cout << "store " << o.store << " already holds reference data; `autoriza load` updates it\n";
   }
-  if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
-  Service service(*engine);
-  add_log_metrics(service, logs);
+  return engine;
+}
+
+// --auth and --rate-limit, for every request the service answers.
+void set_serve_access(Service& service, const ServeOptions& o) {
   AccessOptions access;
   access.authentication = o.auth == "on";
   access.rate_per_s = o.rate_per_s;
@@ -138,6 +138,34 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
   if (!access.authentication) {
     spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
   }
+}
+
+// Blocks until SIGINT or SIGTERM arrives; returns its number.
+int wait_for_stop_signal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int received = 0;
+  sigwait(&signals, &received);
+  return received;
+}
+
+int serve(const ServeOptions& o, const LogSetup& logs) {
+  if (!o.kafka.brokers.empty()) return serve_cluster(o);
+  std::string host;
+  uint16_t port = 0;
+  if (!split_host_port(o.http, &host, &port)) {
+    spdlog::error("serve: --http must be HOST:PORT, got '{}'", o.http);
+    return 2;
+  }
+  auto engine = open_served_store(o);
+  if (!engine) return 1;
+  if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
+  Service service(*engine);
+  add_log_metrics(service, logs);
+  set_serve_access(service, o);
   HttpServer server(service, host, port, o.threads);
   server.set_allow_client_time(o.allow_client_time);
   if (Status s = server.start(); !s) {
@@ -154,13 +182,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
     return 1;
   }
   if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  int received = 0;
-  sigwait(&signals, &received);
+  const int received = wait_for_stop_signal();
   std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
   spdlog::info("serve: signal {}, draining and stopping", received);
   if (tcp_server) tcp_server->stop();

@@ -49,81 +49,110 @@ Status annulled_credential(std::string_view target, Fold& f, std::string_view* c
   return s;
 }
 
+// The entry builders of entry_of, one per kind of event; each leaves
+// e->present false when the event adds no entry.
+
+// AUTHORIZATION_DECIDED, AUDIT_OPENED: the request, its items and its token.
+void authorization_entry(const fb::Event& event, EntryFields* e) {
+  const fb::Result& r = *event.result();
+  const fb::AuthorizeCmd& cmd = *event.command_as_AuthorizeCmd();
+  e->kind = event.type() == fb::EventType::AUDIT_OPENED ? fbp::HistoryKind::AUDIT_REQUEST
+                                                        : fbp::HistoryKind::AUTHORIZATION;
+  e->credential = as_view(cmd.credential());
+  e->provider = as_view(cmd.provider());
+  e->order = as_view(r.order());
+  e->sap = as_view(r.sap());
+  e->items = e->token = e->present = true;
+}
+
+// CONSUMPTION_RECORDED: performed when the command says, else when it came.
+void consumption_entry(const fb::Event& event, EntryFields* e) {
+  const fb::ConsumeCmd& cmd = *event.command_as_ConsumeCmd();
+  e->kind = fbp::HistoryKind::CONSUMPTION;
+  e->credential = as_view(cmd.credential());
+  e->provider = as_view(cmd.provider());
+  e->order = as_view(cmd.order());
+  e->performed_at_ms = cmd.performed_at_ms() ? *cmd.performed_at_ms() : event.command_time_ms();
+  e->items = e->token = e->present = true;
+}
+
+// AUDIT_DECIDED, unless refused: the affiliate and provider come from the
+// audit's record (the verdict names only the SAP).
+Status audit_verdict_entry(const fb::Event& event, Fold& f, EntryFields* e) {
+  const fb::Result& r = *event.result();
+  if (r.status() == fb::Status::REFUSED) return Status::ok();
+  const fb::AuditVerdictCmd& cmd = *event.command_as_AuditVerdictCmd();
+  const fbp::SapRecord* sap = nullptr;
+  if (Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, as_view(cmd.sap())), &f.other_bytes, "audits", &sap);
+      !s) {
+    return s;
+  }
+  e->kind = fbp::HistoryKind::AUDIT_VERDICT;
+  e->credential = as_view(sap->credential());
+  e->provider = as_view(sap->provider());
+  e->sap = as_view(cmd.sap());
+  e->verdict = cmd.verdict();
+  e->order = as_view(r.order());
+  e->items = e->present = true;
+  return Status::ok();
+}
+
+// ANNULMENT_RECORDED that annulled something: the owner of its first target.
+Status annulment_entry(const fb::Event& event, Fold& f, EntryFields* e) {
+  if (event.result()->status() != fb::Status::ANNULLED || !event.annulled() || event.annulled()->size() == 0) {
+    return Status::ok();
+  }
+  const fb::AnnulCmd& cmd = *event.command_as_AnnulCmd();
+  if (Status s = annulled_credential(as_view(event.annulled()->Get(0)), f, &e->credential); !s) return s;
+  e->kind = fbp::HistoryKind::ANNULMENT;
+  e->provider = as_view(cmd.provider());
+  e->reason = as_view(cmd.reason());
+  e->present = true;
+  return Status::ok();
+}
+
+// ELIGIBILITY_CHECKED: only checks that tried a token.
+void token_use_entry(const fb::Event& event, EntryFields* e) {
+  if (!tried_token(event)) return;
+  const fb::EligibilityCmd& cmd = *event.command_as_EligibilityCmd();
+  e->kind = fbp::HistoryKind::TOKEN_USE;
+  e->credential = as_view(cmd.credential());
+  e->provider = as_view(cmd.provider());
+  e->token = e->present = true;
+}
+
+// TOKENS_ISSUED: their kind, month and how many (never the tokens).
+void token_issue_entry(const fb::Event& event, EntryFields* e) {
+  const fb::Result& r = *event.result();
+  const fb::TokenIssueCmd& cmd = *event.command_as_TokenIssueCmd();
+  e->kind = fbp::HistoryKind::TOKEN_ISSUE;
+  e->credential = as_view(cmd.credential());
+  e->token_kind = cmd.kind();
+  e->count = r.tokens() ? r.tokens()->size() : 0;
+  e->month = as_view(cmd.month());
+  e->present = true;
+}
+
 // The entry of an event and whose history it goes to; !present: none.
 Status entry_of(const fb::Event& event, Fold& f, EntryFields* e) {
-  const fb::Result& r = *event.result();
   switch (event.type()) {
     case fb::EventType::AUTHORIZATION_DECIDED:
-    case fb::EventType::AUDIT_OPENED: {
-      const fb::AuthorizeCmd& cmd = *event.command_as_AuthorizeCmd();
-      e->kind = event.type() == fb::EventType::AUDIT_OPENED ? fbp::HistoryKind::AUDIT_REQUEST
-                                                            : fbp::HistoryKind::AUTHORIZATION;
-      e->credential = as_view(cmd.credential());
-      e->provider = as_view(cmd.provider());
-      e->order = as_view(r.order());
-      e->sap = as_view(r.sap());
-      e->items = e->token = e->present = true;
+    case fb::EventType::AUDIT_OPENED:
+      authorization_entry(event, e);
       return Status::ok();
-    }
-    case fb::EventType::CONSUMPTION_RECORDED: {
-      const fb::ConsumeCmd& cmd = *event.command_as_ConsumeCmd();
-      e->kind = fbp::HistoryKind::CONSUMPTION;
-      e->credential = as_view(cmd.credential());
-      e->provider = as_view(cmd.provider());
-      e->order = as_view(cmd.order());
-      e->performed_at_ms = cmd.performed_at_ms() ? *cmd.performed_at_ms() : event.command_time_ms();
-      e->items = e->token = e->present = true;
+    case fb::EventType::CONSUMPTION_RECORDED:
+      consumption_entry(event, e);
       return Status::ok();
-    }
-    case fb::EventType::AUDIT_DECIDED: {
-      if (r.status() == fb::Status::REFUSED) return Status::ok();
-      const fb::AuditVerdictCmd& cmd = *event.command_as_AuditVerdictCmd();
-      const fbp::SapRecord* sap = nullptr;
-      if (Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, as_view(cmd.sap())), &f.other_bytes, "audits",
-                                 &sap);
-          !s) {
-        return s;
-      }
-      e->kind = fbp::HistoryKind::AUDIT_VERDICT;
-      e->credential = as_view(sap->credential());
-      e->provider = as_view(sap->provider());
-      e->sap = as_view(cmd.sap());
-      e->verdict = cmd.verdict();
-      e->order = as_view(r.order());
-      e->items = e->present = true;
+    case fb::EventType::AUDIT_DECIDED:
+      return audit_verdict_entry(event, f, e);
+    case fb::EventType::ANNULMENT_RECORDED:
+      return annulment_entry(event, f, e);
+    case fb::EventType::ELIGIBILITY_CHECKED:
+      token_use_entry(event, e);
       return Status::ok();
-    }
-    case fb::EventType::ANNULMENT_RECORDED: {
-      if (r.status() != fb::Status::ANNULLED || !event.annulled() || event.annulled()->size() == 0) {
-        return Status::ok();
-      }
-      const fb::AnnulCmd& cmd = *event.command_as_AnnulCmd();
-      if (Status s = annulled_credential(as_view(event.annulled()->Get(0)), f, &e->credential); !s) return s;
-      e->kind = fbp::HistoryKind::ANNULMENT;
-      e->provider = as_view(cmd.provider());
-      e->reason = as_view(cmd.reason());
-      e->present = true;
+    case fb::EventType::TOKENS_ISSUED:
+      token_issue_entry(event, e);
       return Status::ok();
-    }
-    case fb::EventType::ELIGIBILITY_CHECKED: {
-      if (!tried_token(event)) return Status::ok();  // only checks that tried a token
-      const fb::EligibilityCmd& cmd = *event.command_as_EligibilityCmd();
-      e->kind = fbp::HistoryKind::TOKEN_USE;
-      e->credential = as_view(cmd.credential());
-      e->provider = as_view(cmd.provider());
-      e->token = e->present = true;
-      return Status::ok();
-    }
-    case fb::EventType::TOKENS_ISSUED: {
-      const fb::TokenIssueCmd& cmd = *event.command_as_TokenIssueCmd();
-      e->kind = fbp::HistoryKind::TOKEN_ISSUE;
-      e->credential = as_view(cmd.credential());
-      e->token_kind = cmd.kind();
-      e->count = r.tokens() ? r.tokens()->size() : 0;
-      e->month = as_view(cmd.month());
-      e->present = true;
-      return Status::ok();
-    }
     default:
       return Status::ok();
   }

@@ -22,6 +22,66 @@ namespace {
 
 constexpr double kPageW = 595, kPageH = 842, kMargin = 40;
 
+// Decodes the UTF-8 sequence that starts at utf8[*i] (*i < utf8.size()) into
+// *cp and steps *i past it; false, with *i one byte further, when the
+// sequence is malformed or cut short. Overlong forms and surrogates pass.
+bool next_code_point(std::string_view utf8, size_t* i, uint32_t* cp) {
+  const auto b = static_cast<unsigned char>(utf8[*i]);
+  size_t len = 1;
+  if (b < 0x80) {
+    *cp = b;
+  } else if ((b & 0xE0) == 0xC0) {
+    *cp = b & 0x1F;
+    len = 2;
+  } else if ((b & 0xF0) == 0xE0) {
+    *cp = b & 0x0F;
+    len = 3;
+  } else if ((b & 0xF8) == 0xF0) {
+    *cp = b & 0x07;
+    len = 4;
+  } else {
+    ++*i;
+    return false;
+  }
+  bool ok = *i + len <= utf8.size();
+  for (size_t k = 1; ok && k < len; ++k) {
+    const auto c = static_cast<unsigned char>(utf8[*i + k]);
+    ok = (c & 0xC0) == 0x80;
+    *cp = (*cp << 6) | (c & 0x3F);
+  }
+  *i += ok ? len : 1;
+  return ok;
+}
+
+// The punctuation above Latin-1 translated to its Windows-1252 slot (in
+// 0x80..0x9F); the other characters of those slots become '?'.
+struct WinAnsiSlot {
+  uint32_t code_point;
+  char byte;
+};
+constexpr WinAnsiSlot kWinAnsiSlots[] = {
+    {0x20AC, '\x80'},  // euro
+    {0x2026, '\x85'},  // ellipsis
+    {0x2018, '\x91'},  // left single quotation mark
+    {0x2019, '\x92'},  // right single quotation mark
+    {0x201C, '\x93'},  // left double quotation mark
+    {0x201D, '\x94'},  // right double quotation mark
+    {0x2022, '\x95'},  // bullet
+    {0x2013, '\x96'},  // en dash
+    {0x2014, '\x97'},  // em dash
+};
+
+// The Windows-1252 byte of one code point: controls become spaces, Latin-1
+// maps to itself, the punctuation of kWinAnsiSlots to its slot, the rest '?'.
+char winansi_byte(uint32_t cp) {
+  if (cp < 0x20 || cp == 0x7F) return ' ';
+  if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) return static_cast<char>(cp);
+  for (const WinAnsiSlot& slot : kWinAnsiSlots) {
+    if (slot.code_point == cp) return slot.byte;
+  }
+  return '?';
+}
+
 // UTF-8 -> Windows-1252 (what /WinAnsiEncoding means). Latin-1 code points
 // map to themselves; a few punctuation marks have their own slots; anything
 // else, and malformed UTF-8, becomes '?'. Control characters become spaces.
@@ -29,76 +89,8 @@ std::string to_winansi(std::string_view utf8) {
   std::string out;
   out.reserve(utf8.size());
   size_t i = 0;
-  while (i < utf8.size()) {
-    const auto b = static_cast<unsigned char>(utf8[i]);
-    uint32_t cp = 0;
-    size_t len = 1;
-    if (b < 0x80)
-      cp = b;
-    else if ((b & 0xE0) == 0xC0) {
-      cp = b & 0x1F;
-      len = 2;
-    } else if ((b & 0xF0) == 0xE0) {
-      cp = b & 0x0F;
-      len = 3;
-    } else if ((b & 0xF8) == 0xF0) {
-      cp = b & 0x07;
-      len = 4;
-    } else {
-      out += '?';
-      ++i;
-      continue;
-    }
-    bool ok = i + len <= utf8.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      const auto c = static_cast<unsigned char>(utf8[i + k]);
-      ok = (c & 0xC0) == 0x80;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    if (!ok) {
-      out += '?';
-      ++i;
-      continue;
-    }
-    i += len;
-    if (cp < 0x20 || cp == 0x7F)
-      out += ' ';
-    else if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
-      out += static_cast<char>(cp);
-    else {
-      switch (cp) {
-        case 0x20AC:
-          out += '\x80';
-          break;  // euro
-        case 0x2026:
-          out += '\x85';
-          break;  // ellipsis
-        case 0x2018:
-          out += '\x91';
-          break;
-        case 0x2019:
-          out += '\x92';
-          break;
-        case 0x201C:
-          out += '\x93';
-          break;
-        case 0x201D:
-          out += '\x94';
-          break;
-        case 0x2022:
-          out += '\x95';
-          break;  // bullet
-        case 0x2013:
-          out += '\x96';
-          break;  // en dash
-        case 0x2014:
-          out += '\x97';
-          break;  // em dash
-        default:
-          out += '?';
-      }
-    }
-  }
+  uint32_t cp = 0;
+  while (i < utf8.size()) out += next_code_point(utf8, &i, &cp) ? winansi_byte(cp) : '?';
   return out;
 }
 

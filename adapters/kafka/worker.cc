@@ -248,6 +248,24 @@ Status ValidatorWorker::fold(int32_t p, int64_t from, int64_t high, Sequence* ka
   return applied;
 }
 
+namespace {
+
+// Step 3: the offset after the command of the partition's last local event
+// (local: its sequence, 0 for none), or the beginning of autoriza.commands.
+Status command_resume_offset(Engine& engine, PartitionId partition, Sequence local, int64_t* resume) {
+  *resume = RD_KAFKA_OFFSET_BEGINNING;
+  if (local > 0) {
+    std::string bytes;
+    fb::EventT event;
+    if (Status s = engine.journal().read_event(partition, local, &bytes); !s) return s;
+    if (Status s = unpack_event(bytes, &event); !s) return s;
+    if (event.command_offset >= 0) *resume = event.command_offset + 1;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Status ValidatorWorker::take(int32_t p, int64_t* resume) {
   const auto partition = PartitionId(p);
   int64_t low = 0, high = 0;
@@ -255,31 +273,56 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
   // 1. From the stored cursor when the topic still matches it, else from the start.
   EventsStart from;
   if (Status s = events_start(engine_.journal(), reader_.get(), p, low, high, &from); !s) return s;
-  Sequence kafka_last = from.sequence;
+  Sequence kafka_last = 0;
   uint64_t folded = 0;
+  if (Status s = catch_up(p, from, low, high, &kafka_last, &folded); !s) return s;
+  // 2. Local events the topic lacks.
+  const Sequence local = engine_.committed_sequence(partition);
+  uint64_t reproduced = 0;
+  if (Status s = reproduce(p, kafka_last, local, &reproduced); !s) return s;
+  // 3. Resume after the command of the last event.
+  if (Status s = command_resume_offset(engine_, partition, local, resume); !s) return s;
+  std::lock_guard lock(mutex_);
+  stats_.caught_up += folded;
+  stats_.reproduced += reproduced;
+  spdlog::info("validator: partition {}: {} events read from offset {}{} (last {}), {} re-produced, commands from offset {}",
+               p, folded, from.offset, from.from_cursor ? " (stored cursor)" : "", local, reproduced, *resume);
+  return Status::ok();
+}
+
+// Step 1: folds autoriza.events[p] from `from` up to high (from low when the
+// stored cursor proves wrong), then starts the lane's cursor at high.
+// *kafka_last: the highest sequence the topic holds below high.
+Status ValidatorWorker::catch_up(int32_t p, const EventsStart& from, int64_t low, int64_t high, Sequence* kafka_last,
+                                 uint64_t* read_count) {
+  *kafka_last = from.sequence;
   if (high > from.offset) {
-    Status s = fold(p, from.offset, high, &kafka_last, &folded);
+    Status s = fold(p, from.offset, high, kafka_last, read_count);
     if (!s && from.from_cursor && s.kind() == StatusKind::kCorruption) {
       // Another writer's events before the cursor (two owners for a moment):
       // the cursor skipped some; read the whole partition instead.
       spdlog::warn("validator: partition {}: {} after the stored cursor; folding from offset {}", p, s.to_string(), low);
-      kafka_last = 0;
-      s = fold(p, low, high, &kafka_last, &folded);
+      *kafka_last = 0;
+      s = fold(p, low, high, kafka_last, read_count);
     }
     if (!s) return s;
   }
-  {
-    // The topic held 1..kafka_last below high: the lane's cursor advances from
-    // there, one offset and one sequence at a time (set before anything is
-    // re-produced, so the first re-produced event can advance it).
-    Lane& lane = *lanes_[partition];
-    std::lock_guard lock(lane.mutex);
-    lane.cursor = {high, kafka_last};
-    lane.cursor_dirty = false;
-  }
-  // 2. Local events the topic lacks.
-  const Sequence local = engine_.committed_sequence(partition);
-  uint64_t reproduced = 0;
+  // The topic held 1..kafka_last below high: the lane's cursor advances from
+  // there, one offset and one sequence at a time (set before anything is
+  // re-produced, so the first re-produced event can advance it).
+  Lane& lane = *lanes_[PartitionId(p)];
+  std::lock_guard lock(lane.mutex);
+  lane.cursor = {high, *kafka_last};
+  lane.cursor_dirty = false;
+  return Status::ok();
+}
+
+// Step 2: produces again the local events kafka_last+1..local that the topic
+// lacks (a crash between the local commit and the produce), and waits until
+// Kafka has them: they must be there before new commands are answered.
+Status ValidatorWorker::reproduce(int32_t p, Sequence kafka_last, Sequence local, uint64_t* reproduced) {
+  const auto partition = PartitionId(p);
+  *reproduced = 0;
   for (Sequence seq = kafka_last + 1; seq <= local; ++seq) {
     std::string bytes;
     fb::EventT event;
@@ -296,32 +339,17 @@ Status ValidatorWorker::take(int32_t p, int64_t* resume) {
         RD_KAFKA_V_OPAQUE(tag.get()), RD_KAFKA_V_END);
     if (err) return status_of(err, "re-produce an event");
     tag.release();  // owned by the delivery report now
-    ++reproduced;
+    ++*reproduced;
   }
   {
     Lane& lane = *lanes_[partition];
     std::lock_guard lock(lane.mutex);
     lane.produced = std::max(lane.produced, local);
-    if (reproduced == 0) lane.delivered = std::max(lane.delivered, local);
+    if (*reproduced == 0) lane.delivered = std::max(lane.delivered, local);
   }
-  if (reproduced > 0) {
-    // Re-produced events must be in Kafka before new commands are answered.
+  if (*reproduced > 0) {
     if (rd_kafka_resp_err_t err = rd_kafka_flush(producer_.get(), 60'000)) return status_of(err, "flush re-produced events");
   }
-  // 3. Resume after the command of the last event.
-  *resume = RD_KAFKA_OFFSET_BEGINNING;
-  if (local > 0) {
-    std::string bytes;
-    fb::EventT event;
-    if (Status s = engine_.journal().read_event(partition, local, &bytes); !s) return s;
-    if (Status s = unpack_event(bytes, &event); !s) return s;
-    if (event.command_offset >= 0) *resume = event.command_offset + 1;
-  }
-  std::lock_guard lock(mutex_);
-  stats_.caught_up += folded;
-  stats_.reproduced += reproduced;
-  spdlog::info("validator: partition {}: {} events read from offset {}{} (last {}), {} re-produced, commands from offset {}",
-               p, folded, from.offset, from.from_cursor ? " (stored cursor)" : "", local, reproduced, *resume);
   return Status::ok();
 }
 

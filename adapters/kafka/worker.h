@@ -38,6 +38,8 @@
 
 namespace autoriza::kafka {
 
+struct EventsStart;  // events_cursor.h
+
 struct WorkerOptions {
   std::string brokers;
   std::string group = "autoriza-validators";  // consumer group; ignored with manual partitions
@@ -71,6 +73,11 @@ class ValidatorWorker {
   struct Tag;
   void run();
   Status take(int32_t partition, int64_t* resume_offset);
+  // Steps 1 and 2 of an assignment (top of this file), for take(): fold
+  // autoriza.events into the store, re-produce the local events it lacks.
+  Status catch_up(int32_t partition, const EventsStart& from, int64_t low, int64_t high, Sequence* kafka_last,
+                  uint64_t* read_count);
+  Status reproduce(int32_t partition, Sequence kafka_last, Sequence local, uint64_t* reproduced);
   Status fold(int32_t partition, int64_t from, int64_t high, Sequence* kafka_last, uint64_t* read_count);
   Status assign(rd_kafka_topic_partition_list_t* partitions);
   void on_command(const rd_kafka_message_t* m);
