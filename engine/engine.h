@@ -55,15 +55,16 @@ class Engine {
 
   // Decides and records one command; done is called exactly once, after the
   // event is durable, from a writer thread.
-  // command_offset: Kafka mode, recorded in the event (see events.fbs).
+  // command_offset: where the command was read from (a topic offset), recorded in the event (events.fbs).
   void submit(fb::CommandUnion command, Millis now, Callback done, std::string channel = "api",
               int64_t command_offset = -1);
-  // Kafka gateway mode: submit() hands each command, with its partition, to
-  // the sink instead of a local writer (the sink calls done exactly once).
+  // Forward mode (e.g. the Kafka gateway): submit() hands each command, with
+  // its partition, to the sink instead of a local writer (the sink calls done
+  // exactly once, with a forwarded answer: partition.h, Outcome).
   // Set before any command is submitted; never changed afterwards.
   using CommandSink = std::function<void(PartitionId, Submission)>;
   void set_command_sink(CommandSink sink) { sink_ = std::move(sink); }
-  // Applies an event decided elsewhere (read from a Kafka topic) to the
+  // Applies an event decided elsewhere (read from a replicated log) to the
   // partition it names, through that partition's writer: duplicates (sequence
   // already applied) are answered replayed=true and change nothing; a gap is
   // kCorruption. done is called once, after the event is durable.

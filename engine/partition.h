@@ -29,14 +29,16 @@ struct Outcome {
   std::shared_ptr<const fb::ResultT> result;   // the answer when ok
   bool replayed = false;                       // an idempotent retry answered from the log
   Sequence recorded_sequence = 0;              // > 0: the new event of this partition that answered
-  // recorded_sequence > 0: that event's bytes as journaled (Kafka mode
-  // publishes them without reading them back); empty otherwise.
+  // recorded_sequence > 0: that event's bytes as journaled (a replicating
+  // adapter publishes them without reading them back); empty otherwise.
   std::string event = {};
-  // Kafka gateway: the answer as the validator rendered it (JSON text), set
-  // instead of result, so the gateway answers from the reply's bytes.
-  std::string answer_json = {};
-  fb::Status answer_status = fb::Status::NONE;  // Kafka gateway: the business status of answer_json
-  bool recorded = false;  // Kafka gateway: the answer recorded a new event (recorded_sequence is the validator's)
+  // A forwarded command (Engine::set_command_sink): the answer as the
+  // process that decided it rendered it, set instead of result, so the
+  // forwarding side answers with those very bytes; its business status; and
+  // whether it recorded a new event there (recorded_sequence is that side's).
+  std::string forwarded_answer = {};
+  fb::Status forwarded_status = fb::Status::NONE;
+  bool forwarded_recorded = false;
 };
 using Callback = std::function<void(Outcome)>;
 
@@ -45,9 +47,9 @@ struct Submission {
   Millis now;
   Callback done;
   std::string channel;  // recorded in the event ("http", "scenario"...)
-  int64_t command_offset = -1;  // Kafka mode: recorded in the event (see events.fbs)
+  int64_t command_offset = -1;  // where the command was read from (a topic offset), recorded in the event (events.fbs)
   // Non-empty: not a command but an event of this partition decided elsewhere
-  // (a Kafka topic): applied when its sequence is the next one, acknowledged
+  // (read from a replicated log): applied when its sequence is the next one, acknowledged
   // as replayed (and not applied) when already applied, refused on a gap.
   std::string event = {};
   // With event: its offset in the topic it was read from (-1: none); the

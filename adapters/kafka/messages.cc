@@ -128,12 +128,12 @@ Status decode_reply(std::string_view bytes, ReplyMessage* out) {
   const auto kind = StatusKind(get<uint8_t>(bytes, 12));
   const auto flags = get<uint8_t>(bytes, 13);
   out->outcome.replayed = (flags & 1) != 0;
-  out->outcome.recorded = (flags & 2) != 0;
+  out->outcome.forwarded_recorded = (flags & 2) != 0;
   const auto business = get<uint8_t>(bytes, 14);
   if (business > uint8_t(fb::Status::MAX)) {
     return Status::corruption("reply message: unknown business status " + std::to_string(int(business)));
   }
-  out->outcome.answer_status = fb::Status(business);
+  out->outcome.forwarded_status = fb::Status(business);
   size_t at = kReplyHeaderBytes;
   const size_t n = get<uint16_t>(bytes, at);
   at += 2;
@@ -148,7 +148,7 @@ Status decode_reply(std::string_view bytes, ReplyMessage* out) {
   switch (kind) {
     case StatusKind::kOk:
       if (at >= bytes.size()) return Status::corruption("reply message: ok without an answer");
-      out->outcome.answer_json.assign(bytes.substr(at));
+      out->outcome.forwarded_answer.assign(bytes.substr(at));
       out->outcome.status = Status::ok();
       return Status::ok();
     case StatusKind::kInvalidRequest: out->outcome.status = Status::invalid(message, field); break;

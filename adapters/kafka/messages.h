@@ -51,7 +51,7 @@ Status decode_command(std::string_view bytes, CommandMessage* out);
 
 struct ReplyMessage {
   uint64_t correlation = 0;
-  Outcome outcome;  // status, replayed, recorded, answer_json and answer_status (result stays null)
+  Outcome outcome;  // status, replayed, forwarded_recorded, forwarded_answer and forwarded_status (result stays null)
 };
 // type: the command answered (how its result renders as JSON).
 std::string encode_reply(uint64_t correlation, fb::Command type, const Outcome& outcome);

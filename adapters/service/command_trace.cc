@@ -45,7 +45,7 @@ CommandAnswer answered(const fb::ResultT& result, bool replayed) {
 
 CommandAnswer answered(const Outcome& outcome) {
   if (outcome.result) return answered(*outcome.result, outcome.replayed);
-  return CommandAnswer{200, fb::EnumNameStatus(outcome.answer_status), outcome.replayed};
+  return CommandAnswer{200, fb::EnumNameStatus(outcome.forwarded_status), outcome.replayed};
 }
 
 CommandAnswer refused(int http_status) {

@@ -53,7 +53,7 @@ struct CommandAnswer {
 
 // The answer of an engine result (status 200, the result's business status).
 CommandAnswer answered(const fb::ResultT& result, bool replayed);
-// Of an ok outcome: from its result, or (Kafka gateway) from answer_status.
+// Of an ok outcome: from its result, or (Kafka gateway) from forwarded_status.
 CommandAnswer answered(const Outcome& outcome);
 // The answer of an error reply: its code ("INVALID_REQUEST"...) from the HTTP status.
 CommandAnswer refused(int http_status);

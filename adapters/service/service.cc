@@ -113,7 +113,7 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
         return done(std::move(r));
       }
       observe(trace, answered(o));
-      if (!o.answer_json.empty()) return done(Reply{200, o.answer_json});  // Kafka gateway: rendered by the validator
+      if (!o.forwarded_answer.empty()) return done(Reply{200, o.forwarded_answer});  // Kafka gateway: rendered by the validator
       done(Reply{200, render_result(type, *o.result)});
     };
     if (executor_) {

@@ -43,22 +43,22 @@ TEST(KafkaMessages, ReplyRoundTripKeepsStatusAndTheAnswerAsJson) {
   EXPECT_EQ(back.correlation, 42u);
   EXPECT_TRUE(back.outcome.status.is_ok());
   EXPECT_TRUE(back.outcome.replayed);
-  EXPECT_FALSE(back.outcome.recorded);  // a replayed answer recorded nothing new
+  EXPECT_FALSE(back.outcome.forwarded_recorded);  // a replayed answer recorded nothing new
   EXPECT_EQ(back.outcome.result, nullptr);
-  EXPECT_EQ(back.outcome.answer_status, fb::Status::ELIGIBLE);  // what the gateway's metrics count
+  EXPECT_EQ(back.outcome.forwarded_status, fb::Status::ELIGIBLE);  // what the gateway's metrics count
   // The very bytes the embedded service answers with.
-  EXPECT_EQ(back.outcome.answer_json, encode_result(fb::Command::EligibilityCmd, *result).dump());
+  EXPECT_EQ(back.outcome.forwarded_answer, encode_result(fb::Command::EligibilityCmd, *result).dump());
 
   ok.replayed = false;
   ASSERT_TRUE(decode_reply(encode_reply(44, fb::Command::EligibilityCmd, ok), &back).is_ok());
-  EXPECT_TRUE(back.outcome.recorded);
+  EXPECT_TRUE(back.outcome.forwarded_recorded);
 
   Outcome bad{Status::invalid("qty over 1000", "items[0].qty"), nullptr, false};
   ASSERT_TRUE(decode_reply(encode_reply(43, fb::Command::AuthorizeCmd, bad), &back).is_ok());
   EXPECT_EQ(back.outcome.status.kind(), StatusKind::kInvalidRequest);
   EXPECT_EQ(back.outcome.status.field(), "items[0].qty");
   EXPECT_EQ(back.outcome.status.message(), "qty over 1000");
-  EXPECT_EQ(back.outcome.answer_status, fb::Status::NONE);
+  EXPECT_EQ(back.outcome.forwarded_status, fb::Status::NONE);
 }
 
 TEST(KafkaMessages, ReplyBatchesFrameManyReplies) {
