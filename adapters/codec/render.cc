@@ -111,7 +111,7 @@ class JsonText {
   bool after_key_ = false;
 };
 
-std::string_view status_name(fb::Status s) { return fb::EnumNameStatus(s); }
+std::string_view status_text(fb::Status s) { return fb::EnumNameStatus(s); }
 
 void reasons(JsonText& j, const std::vector<fb::ReasonCode>& codes) {
   j.open_array();
@@ -146,7 +146,7 @@ void item(JsonText& j, const fb::ItemResultT& it) {
   j.field("qty", it.qty);
   j.key("reasons");
   reasons(j, it.reasons);
-  j.field("status", status_name(it.status));
+  j.field("status", status_text(it.status));
   if (it.tooth) {
     j.field("tooth", *it.tooth);
   }
@@ -175,7 +175,7 @@ void totals(JsonText& j, const fb::TotalsT* t) {
 void status_and_reasons(JsonText& j, const fb::ResultT& r) {
   j.key("reasons");
   reasons(j, r.reasons);
-  j.field("status", status_name(r.status));
+  j.field("status", status_text(r.status));
 }
 
 void transaction(JsonText& j, const std::string& id) {
@@ -242,7 +242,7 @@ void render_result(fb::Command type, const fb::ResultT& r, std::string* out) {
       } else {
         field_if_set(j, "sap", r.sap);
       }
-      j.field("status", status_name(r.status));
+      j.field("status", status_text(r.status));
       totals(j, r.totals.get());
       transaction(j, r.transaction);
       break;
