@@ -17,5 +17,6 @@ Run add_keys(CLI::App& app);
 Run add_client(CLI::App& app);
 Run add_devbroker(CLI::App& app);
 Run add_kafka_bench(CLI::App& app);
+Run add_openapi(CLI::App& app);
 
 }  // namespace autoriza::cli

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything autoriza needs to build, test and run on Debian 12.
 # Idempotent: safe to run again; only apt-get, nothing downloaded from elsewhere.
+# (python3 and universal-ctags run ops/check-layers.py; the Node test tools
+# come from npm through tests/npm/install.sh, which ops/test.sh calls.)
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
@@ -13,6 +15,7 @@ PKGS=(
   libqrencode-dev zlib1g-dev libjemalloc-dev
   chromium
   clang-14 libclang-rt-14-dev
+  python3 universal-ctags
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -20,6 +20,7 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 BUILD=$ROOT/build/ci
 LOGS=$ROOT/build/logs
 bash ops/install-deps.sh || exit 1
+bash tests/npm/install.sh || exit 1  # the OpenAPI validator (pinned in tests/npm/package-lock.json)
 mkdir -p "$LOGS"
 # ccache keeps its default cache (~/.cache/ccache) so repeated runs on one machine rebuild little.
 started=$(date +%s)

@@ -16,10 +16,12 @@ Json ref(std::string_view what, std::string_view name) {
   return {{"$ref", "#/components/" + std::string(what) + "/" + std::string(name)}};
 }
 
-// "/v1/affiliates/{credential}/card.svg" -> "get_v1_affiliates_credential_card_svg".
+// "/v1/affiliates/{credential}/card.svg" -> "get_v1_affiliates_credential_card_svg";
+// a folder ("/audit/") ends in "_index", apart from the same path without it.
 std::string operation_id(const RouteRow& row) {
   std::string id;
-  for (char c : std::string(row.method) + std::string(row.pattern)) {
+  const std::string words = std::string(row.method) + std::string(row.pattern) + (row.pattern.ends_with('/') ? "index" : "");
+  for (char c : words) {
     const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     if (word) id += char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     else if (!id.empty() && id.back() != '_') id += '_';
