@@ -1,6 +1,6 @@
 #pragma once
 // The TCP adapter's part of `autoriza serve`: its options and starting it.
-// Kept here so adapters/cli/serve.cc only adds a few calls.
+// Kept here so app/serve.cc only adds a few calls.
 //
 //   --tcp-port N         0 (default): no TCP adapter
 //   --tcp-host HOST      default 127.0.0.1

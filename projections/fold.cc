@@ -14,7 +14,7 @@ void fold_reference(const fb::Event& event, Fold& f) {
       const fb::Affiliate& a = *event.reference_as_Affiliate();
       const std::string_view credential = as_view(a.credential());
       const std::string_view titular = as_view(a.titular());
-      // "LAST, FIRST", as engine/reference.h display_name() shows it.
+      // "LAST, FIRST", as engine/core/reference.h display_name() shows it.
       std::string& name = f.text;
       name.assign(as_view(a.last_name())).append(", ").append(as_view(a.first_name()));
       f.batch.append(Cf::kReference, affiliate_key(&f.key, credential), f.writer.affiliate_name(name, titular));

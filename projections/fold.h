@@ -1,7 +1,7 @@
 #pragma once
 // The fold: one event in, the rows it changes out (into a FoldBatch).
 // It reads only the event and the projections' own rows (never validator
-// state) and derives the same lifecycle the validator does (engine/state.cc):
+// state) and derives the same lifecycle the validator does (engine/core/state.cc):
 //   order items   AUTHORIZED -> CONSUMED (consumption) -> AUTHORIZED (consumption annulled);
 //                 every item -> ANNULLED when its order is annulled
 //   orders        AUTHORIZED | EMITTED (all live items consumed) | ANNULLED

@@ -265,7 +265,7 @@ Status fold_annulment(const fb::Event& event, Fold& f) {
   const AnnulmentDraft annulment{as_view(r->transaction()), as_view(cmd->provider()), as_view(cmd->reason()),
                                  event.command_time_ms()};
   if (!event.annulled()) return Status::ok();
-  // The target first, then what fell with it (engine/decide_consume.cc).
+  // The target first, then what fell with it (engine/core/decide_consume.cc).
   for (const flatbuffers::String* annulled : *event.annulled()) {
     const std::string_view id = as_view(annulled);
     const fbp::SapRecord* sap = nullptr;

@@ -1,6 +1,6 @@
 #pragma once
 // The outbox: a projection of registration and password-recovery events into
-// mail messages that a mail relay drains (SPEC 7, OSSEG). One JSON object per
+// mail messages that a mail relay drains (docs/rules.md §12-13, OSSEG). One JSON object per
 // line in FILE (mode 0600: it holds verification codes, which a mail holds),
 // with a stable "id" (stream-sequence) so a relay can drop duplicates:
 //   {"id":"0-12","time":"...","to":"a@b","subject":"...","body":"..."}

@@ -18,7 +18,7 @@
 // Never exported: secrets. The log keeps none in clear (tokens are redacted
 // to "*" in commands, token answers are recorded without the tokens); sealed
 // fields (secrets, codes, links) and password hashes are never read, and
-// commands other than those of SPEC section 3 are exported by name only.
+// commands other than those of docs/rules.md §5 are exported by name only.
 #include <filesystem>
 #include <ostream>
 #include <set>

@@ -1,6 +1,6 @@
 #pragma once
 // The digital credential as an HTML page (GET /v1/affiliates/{credential}/card,
-// SPEC section 7): the affiliate's card data, the rotating security code and
+// docs/rules.md §12-13): the affiliate's card data, the rotating security code and
 // the QR a provider's app scans. Pure rendering: plain strings in, a
 // self-contained UTF-8 HTML document out (inline CSS, no scripts, no external
 // fetches), so it can be served as is or saved to disk.

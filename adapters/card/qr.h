@@ -1,5 +1,5 @@
 #pragma once
-// QR code of a digital credential (SPEC section 7): a payload is encoded once
+// QR code of a digital credential (docs/rules.md §12-13): a payload is encoded once
 // with libqrencode into a module matrix, and the matrix is drawn as SVG (for
 // the card page) or PNG (for a provider's app). Pure functions: no engine
 // state, no I/O.

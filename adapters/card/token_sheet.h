@@ -1,5 +1,5 @@
 #pragma once
-// The printable sheet of pre-printed tokens (SPEC section 7; GET
+// The printable sheet of pre-printed tokens (docs/rules.md §12-13; GET
 // /v1/affiliates/{credential}/tokens.html and tokens.pdf): the affiliate's
 // card on top, then the month's tokens in a numbered grid with a box to tick
 // off each one when used. Pure rendering, one A4 page.
@@ -11,7 +11,7 @@
 
 namespace autoriza::card {
 
-// SPEC section 7: 1-31 pre-printed tokens per month.
+// docs/rules.md §12-13: 1-31 pre-printed tokens per month.
 inline constexpr size_t kSheetTokensMax = 31;
 
 struct TokenSheet {

@@ -1,5 +1,5 @@
 #pragma once
-// JSON <-> commands and answers (SPEC section 3). Decoding checks shape and
+// JSON <-> commands and answers (docs/rules.md §5). Decoding checks shape and
 // syntax only (types, required fields, formats, bounds); business rules are
 // the validator's. Every error names the field as a JSON path.
 //
@@ -8,7 +8,7 @@
 // characters, texts kTextMax, items kItemsMax, qty 1..kQtyMax, integers must be
 // JSON integers within the field's range (1.0, 1e3 and "2" are refused),
 // duplicate keys are refused anywhere in the body. Unknown fields are
-// ignored (SPEC section 10, "Requests"): they are not part of the command,
+// ignored (docs/rules.md §4): they are not part of the command,
 // so a retry that adds one is the same body for idempotency.
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -35,7 +35,7 @@ inline constexpr int kJsonDepthMax = 16;
 // NaN and Infinity are not JSON and are refused as syntax. On error *out is null.
 Status parse_json(std::string_view text, Json* out);
 
-// Whether a command name is one of SPEC section 3.
+// Whether a command name is one of docs/rules.md §5.
 bool is_command_name(std::string_view name);
 
 // Decodes the body of POST /v1/<name>.
@@ -44,7 +44,7 @@ Status decode_command(std::string_view name, const Json& body, fb::CommandUnion*
 // (only whether it is accepted matters).
 Status decode_command_text(std::string_view name, std::string_view text, fb::CommandUnion* out = nullptr);
 
-// The answer of a command (SPEC sections 3-4).
+// The answer of a command (docs/rules.md §4-6).
 Json encode_result(fb::Command type, const fb::ResultT& result);
 // The same answer as text, byte for byte encode_result(...).dump(), written
 // directly (render.cc): what HTTP answers and Kafka replies carry. Strings are

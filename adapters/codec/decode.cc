@@ -1,4 +1,4 @@
-// Decoding of command bodies. Conventions (SPEC section 10 "Requests"):
+// Decoding of command bodies. Conventions (docs/rules.md §4):
 // unknown fields are ignored, null means absent, qty defaults to 1.
 #include <set>
 

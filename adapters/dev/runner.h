@@ -1,5 +1,5 @@
 #pragma once
-// `autoriza scenario`: conformance scenarios of SPEC section 9. Each file runs
+// `autoriza scenario`: conformance scenarios of docs/scenarios.md. Each file runs
 // in a fresh embedded store loaded with the reference data of --data and
 // given the development keys `serve` creates (STORE/dev-keys.csv); every step
 // goes through the same authenticated JSON service path as HTTP, with the

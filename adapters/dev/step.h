@@ -1,5 +1,5 @@
 #pragma once
-// One line of a scenario file (SPEC section 9), JSON Lines:
+// One line of a scenario file (docs/scenarios.md), JSON Lines:
 //   {"step": "a1", "at": "2026-11-02T10:00:00-03:00", "command": "authorize",
 //    "body": {...}, "expect": {...}}
 // `step` (optional: defaults to "file:line") names the answer for later

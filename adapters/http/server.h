@@ -17,7 +17,7 @@
 // request header "X-Autoriza-Time: 2026-11-02T10:00:00-03:00" instead; a bad
 // value answers 400. Otherwise the header is ignored.
 //
-// Depends on adapters/json (Service) and engine (Status, clock); Beast stays
+// Depends on adapters/service (Service) and engine (Status, clock); Beast stays
 // out of this header.
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-// The affiliate-facing HTTP API (SPEC 7; OSSEG credential, IOMA tokens):
+// The affiliate-facing HTTP API (docs/rules.md §12-13; OSSEG credential, IOMA tokens):
 //
 //   GET  /v1/affiliates/{credential}/card[.svg|.png|.html]  card (records CARD_ISSUED)
 //   GET  /v1/affiliates/{credential}/cards                  the family group's cards (titular)

@@ -14,14 +14,14 @@
 
 namespace autoriza {
 
-// The commands of SPEC section 3, and "other" for any name that is not one:
+// The commands of docs/rules.md §5, and "other" for any name that is not one:
 // a bounded set, so a client sending made-up names cannot grow a label set.
 inline constexpr std::string_view kTracedCommands[] = {"eligibility",   "authorize",   "consume", "annul",
                                                        "audit_verdict", "token_issue", "other"};
 // The channels a command may arrive through (recorded in its event too).
 inline constexpr std::string_view kTracedChannels[] = {"http", "tcp", "scenario", "other"};
 
-// name itself (with static storage) when it is a command of SPEC section 3, else "other".
+// name itself (with static storage) when it is a command of docs/rules.md §5, else "other".
 std::string_view traced_command(std::string_view name);
 // The command's name as in POST /v1/<name> ("audit_verdict"); "other" for
 // commands of the affiliate API and NONE.

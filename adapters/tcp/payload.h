@@ -25,7 +25,7 @@ struct WireError {
   int64_t retry_after_s = 0;
 };
 
-// The error of a failed Status (status and code from engine/status.h).
+// The error of a failed Status (status and code from engine/core/status.h).
 WireError wire_error(const Status& status, int64_t retry_after_s = 0);
 
 // The answer to one COMMAND: a result, or an error.
@@ -50,7 +50,7 @@ std::string error_payload(const WireError& error);  // RESULT or GOAWAY
 Status read_reply(std::string_view payload, Answer* out);
 
 // kInvalidRequest naming the field unless command is one of the commands of
-// SPEC section 3 (eligibility, authorize, consume, annul, audit_verdict,
+// docs/rules.md §5 (eligibility, authorize, consume, annul, audit_verdict,
 // token_issue) within the JSON decoder's bounds. Token commands must not
 // carry sealed material: the server draws it.
 Status check_command(const fb::CommandUnion& command);

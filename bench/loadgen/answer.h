@@ -1,7 +1,7 @@
 #pragma once
 // Answer: the few facts of an answer that the load generator learns from
 // (status, ids, per-item statuses), read either from an engine Result
-// (in-process) or from the JSON text of an HTTP answer (SPEC sections 3-4)
+// (in-process) or from the JSON text of an HTTP answer (docs/rules.md §4-6)
 // without building a DOM, so that the client side stays cheap.
 #include <array>
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace autoriza::bench {
 
-inline constexpr size_t kAnswerItemsMax = 50;  // SPEC: items hold 1 to 50 entries
+inline constexpr size_t kAnswerItemsMax = 50;  // docs/rules.md: items hold 1 to 50 entries
 
 struct Answer {
   fb::Status status = fb::Status::NONE;

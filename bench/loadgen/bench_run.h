@@ -2,7 +2,7 @@
 // One `autoriza bench` run: generate the padrón, load it into a fresh
 // embedded store, drive the mix in-process (closed loop, then open loop at a
 // fraction of what the closed loop reached) and over HTTP, then report.
-// The CLI (adapters/cli/bench_cmd.cc) only fills BenchConfig.
+// The CLI (app/bench_cmd.cc) only fills BenchConfig.
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>

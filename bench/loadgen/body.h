@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP face of a generated command: its path (/v1/<command>) and its
-// JSON body exactly as SPEC section 3 describes it, written by hand into a
+// JSON body exactly as docs/rules.md §5 describes it, written by hand into a
 // reused string (no DOM) so that 64 client threads stay cheap.
 #include <string>
 #include <string_view>

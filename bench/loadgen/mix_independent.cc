@@ -14,7 +14,7 @@ namespace autoriza::bench {
 namespace {
 
 constexpr int kItemsPerRequestMax = 6;
-constexpr int kPrescriptionAgeDaysMax = 30;  // SPEC: expired when older than 30 days
+constexpr int kPrescriptionAgeDaysMax = 30;  // docs/rules.md §6: expired when older than 30 days
 constexpr int kQtyAboveOnePct = 20;
 constexpr int kConsumeNowPct = 50;           // of laboratory authorizations
 constexpr const char* kDentalDiagnosis = "K02.9";

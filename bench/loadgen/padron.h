@@ -95,7 +95,7 @@ struct LoadReport {
 Status load_padron(Engine& engine, const Padron& padron, size_t chunk_records, std::ostream& progress,
                    LoadReport* report);
 
-// Writes the padrón as the five CSV files of SPEC section 2 into dir, so a
+// Writes the padrón as the five CSV files of docs/rules.md §3 into dir, so a
 // separate `autoriza serve` can be loaded with it (`autoriza load`).
 Status write_padron_csv(const Padron& padron, const std::filesystem::path& dir, std::ostream& progress);
 

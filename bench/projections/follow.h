@@ -3,9 +3,9 @@
 // (`bench_projections --follow-rate 1000,5000,10000`).
 //
 // An in-process engine, durable as `serve` runs it (WAL synced per group
-// commit, one partition), takes the SPEC mix at a fixed rate (open loop,
+// commit, one partition), takes the reference mix at a fixed rate (open loop,
 // bench/loadgen's driver), while the projections follow it as `serve`
-// starts them: adapters/json's Service opens them, starts the follower and
+// starts them: adapters/service's Service opens them, starts the follower and
 // makes the engine's commit listener notify() it. For every event,
 //   lag = when its group commit was durable (commit listener)
 //         -> when a commit of the fold covered it (fold listener),

@@ -1,6 +1,6 @@
 #pragma once
 // The event log the projections benchmark folds: the padrón of
-// bench/loadgen (reference events) followed by the SPEC mix driven through
+// bench/loadgen (reference events) followed by the reference mix driven through
 // an in-process engine with the WAL not synced (the log is a fixture here,
 // not the thing measured). Command time is simulated, `step_ms` apart, so a
 // long log spans months (billing and register ranges differ).

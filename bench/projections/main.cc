@@ -1,5 +1,5 @@
 // bench_projections: how fast the projections follow the log and answer.
-//   1. builds an event log of --events events (padrón + SPEC mix through an
+//   1. builds an event log of --events events (padrón + reference mix through an
 //      in-process engine, WAL not synced), or reuses the one in --dir;
 //   2. folds it from scratch into fresh projections: catch-up rate (events/s)
 //      with a progress bar;

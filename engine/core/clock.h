@@ -48,7 +48,7 @@ std::string format_instant(Millis t);
 LocalDay local_day(Millis t);
 // "YYYY-MM" of the local day of t (billing months, pre-printed token months).
 std::string local_month(Millis t);
-// Whole years from birth to the local day (SPEC: ages in local time).
+// Whole years from birth to the local day (docs/rules.md §2: ages in local time).
 int age_years(LocalDay birth, LocalDay today);
 // Days between two local days (b - a).
 inline int32_t days_between(LocalDay a, LocalDay b) { return b.value - a.value; }

@@ -1,5 +1,5 @@
 #pragma once
-// A small RFC 4180 CSV reader for the reference files (SPEC section 2).
+// A small RFC 4180 CSV reader for the reference files (docs/rules.md §3).
 //
 // Format accepted:
 //  - UTF-8 (validated), an optional UTF-8 BOM at the start is dropped;

@@ -1,6 +1,6 @@
 #pragma once
 // CUIL/CUIT, the Argentine tax id of a person: 11 digits, the last one a
-// check digit (SPEC section 10, "Reference data").
+// check digit (docs/rules.md §3).
 #include <cstddef>
 #include <string_view>
 

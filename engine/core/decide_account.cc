@@ -1,4 +1,4 @@
-// Registration, password recovery and card sharing (OSSEG, SPEC 7).
+// Registration, password recovery and card sharing (OSSEG, docs/rules.md §12-13).
 // Codes are drawn by the adapter and arrive sealed; state keeps only their
 // keyed hash. A code is good for 15 minutes and 5 tries.
 #include <algorithm>

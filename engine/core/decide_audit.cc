@@ -1,4 +1,4 @@
-// audit_verdict (SPEC section 4 "Audit (SAP) lifecycle" and 10 "Audit").
+// audit_verdict (docs/rules.md §9).
 #include <set>
 
 #include "engine/core/decide_internal.h"

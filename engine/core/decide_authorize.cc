@@ -1,4 +1,4 @@
-// authorize in its three modes (SPEC section 4 and 10 "Evaluation", "Audit").
+// authorize in its three modes (docs/rules.md §6 and §9).
 #include <algorithm>
 #include <set>
 
@@ -12,7 +12,7 @@ namespace {
 
 using ItemList = std::vector<std::unique_ptr<fb::ItemResultT>>;
 
-// Item checks in SPEC section 5 order; each appends what it finds.
+// Item checks in docs/rules.md §7 order; each appends what it finds.
 constexpr void (*kItemRules[])(const ItemContext&, std::vector<Reason>&) = {
     check_provider_may_perform, check_coverage, check_quantity, check_age,
     check_sex,                  check_frequency, check_tooth,   check_faces,

@@ -1,4 +1,4 @@
-// consume and annul (SPEC section 4 and 10 "Consume and annul").
+// consume and annul (docs/rules.md §10-11).
 #include <algorithm>
 
 #include "engine/core/decide_internal.h"

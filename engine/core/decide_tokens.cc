@@ -1,4 +1,4 @@
-// Affiliate tokens and the digital credential (SPEC 7, 10 "Tokens").
+// Affiliate tokens and the digital credential (docs/rules.md §12).
 //
 // Random material (secrets, pre-printed tokens) is drawn by the adapter and
 // arrives sealed in the command; the validator only opens and derives, so

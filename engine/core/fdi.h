@@ -1,5 +1,5 @@
 #pragma once
-// FDI two-digit tooth notation and the faces of a tooth (SPEC section 6).
+// FDI two-digit tooth notation and the faces of a tooth (docs/rules.md §8).
 //   permanent 11-18, 21-28, 31-38, 41-48; deciduous 51-55, 61-65, 71-75, 81-85;
 //   position 1-3 anterior, 4-8 posterior; upper jaw = quadrants 1, 2, 5, 6.
 //   O occlusal (posterior), I incisal (anterior), V M D G (any tooth),

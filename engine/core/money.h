@@ -1,6 +1,6 @@
 #pragma once
 // Money is exact: integer cents inside, "1234.56" strings outside.
-// Percentages are integers and round half up to the cent (SPEC section 2).
+// Percentages are integers and round half up to the cent (docs/rules.md §3).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,7 +30,7 @@ std::string format_cents(Cents amount);
 // amount x pct / 100, rounded half up (amount >= 0, 0 <= pct <= 1000).
 Cents percent_of(Cents amount, int64_t pct);
 
-// The amounts of one item (SPEC section 4).
+// The amounts of one item (docs/rules.md §6).
 struct ItemAmounts {
   Cents professional, expenses, total, copay, covered;
 };

@@ -7,7 +7,7 @@
 namespace autoriza {
 
 int reason_rank(Reason code) {
-  // The enum is declared in SPEC order and is append-only; a code added later
+  // The enum is declared in the order of docs/rules.md §7 and is append-only; a code added later
   // that belongs earlier in the listing gets an explicit rank here.
   switch (code) {
     case Reason::PERIOD_CLOSED: return int(Reason::ANNUL_WINDOW_EXPIRED) * 10 + 5;  // last of the annul group

@@ -1,5 +1,5 @@
 #pragma once
-// Reason codes (SPEC section 5): their order of listing and the Spanish text
+// Reason codes (docs/rules.md §7): their order of listing and the Spanish text
 // a provider's screen shows.
 #include <string_view>
 #include <vector>
@@ -10,7 +10,7 @@ namespace autoriza {
 
 using Reason = fb::ReasonCode;
 
-// Position of a code in SPEC section 5; lower is listed first.
+// Position of a code in docs/rules.md §7; lower is listed first.
 int reason_rank(Reason code);
 // Sorts by rank and removes repeats (several rules may find the same code).
 void sort_reasons(std::vector<Reason>& reasons);

@@ -1,5 +1,5 @@
 #pragma once
-// Reference data (SPEC section 2) as an immutable snapshot. Writers take a
+// Reference data (docs/rules.md §3) as an immutable snapshot. Writers take a
 // shared_ptr to the current snapshot per batch; a reload builds a new one and
 // swaps it in, so readers never lock.
 #include <map>

@@ -1,5 +1,5 @@
 #pragma once
-// Loads the reference CSV files (SPEC section 2 and 10, "Reference data")
+// Loads the reference CSV files (docs/rules.md §3)
 // into records, validating every field. A file with any bad row is rejected
 // whole; a file whose rows depend on a rejected file (affiliates.csv on
 // plans.csv) is rejected too. Nothing here touches the store: the caller

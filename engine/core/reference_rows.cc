@@ -1,4 +1,4 @@
-// One parse function per reference file (SPEC section 2 and 10): each row
+// One parse function per reference file (docs/rules.md §3): each row
 // becomes a record, or errors naming its line, column, value and reason.
 #include "engine/core/reference_rows.h"
 
@@ -27,7 +27,7 @@ void append(T&& record, std::vector<fb::ReferenceRecordUnion>* out) {
 }
 
 // "0012" and "12" are the same number: documents are written with and
-// without leading zeros (SPEC fixture: doc 8333444 for CUIL 20083334445).
+// without leading zeros (a sample fixture: doc 8333444 for CUIL 20083334445).
 std::string_view without_leading_zeros(std::string_view digits) {
   const size_t first = digits.find_first_not_of('0');
   return first == std::string_view::npos ? std::string_view() : digits.substr(first);

@@ -134,7 +134,7 @@ void parse_prescribers(const Table& table, ErrorList* errors, std::vector<fb::Re
 void parse_affiliates(const Table& table, const PlanCatalog& plans, ErrorList* errors,
                       std::vector<fb::ReferenceRecordUnion>* out);
 
-// The SPEC's columns of each file.
+// The columns (docs/rules.md §3) of each file.
 const std::vector<std::string_view>& plan_columns();
 const std::vector<std::string_view>& practice_columns();
 const std::vector<std::string_view>& provider_columns();

@@ -1,5 +1,5 @@
 #pragma once
-// The rules of SPEC sections 4-6 as small named functions. Each appends the
+// The rules of docs/rules.md §6-8 as small named functions. Each appends the
 // reason codes it finds; callers sort them into section 5's order.
 #include <optional>
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// Secrets: master keys, sealing, tokens, signatures and passwords (SPEC 7:
+// Secrets: master keys, sealing, tokens, signatures and passwords (docs/rules.md §12-13:
 // "secrets never appear in clear in the event log or in logs").
 //
 // Master keys come from AUTORIZA_SECRET_KEYS = "ID:HEX64[,ID:HEX64...]": ids

@@ -1,5 +1,5 @@
 // HOTP (RFC 4226) and TOTP (RFC 6238) with HMAC-SHA1: the dynamic tokens of
-// SPEC 7 (6 digits, 60 s steps).
+// docs/rules.md §12-13 (6 digits, 60 s steps).
 #include <cassert>
 #include <string>
 

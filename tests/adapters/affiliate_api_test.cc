@@ -1,6 +1,6 @@
 // The affiliate API: cards with a rotating code and a signed QR, verification
 // by providers, family cards, registration through the outbox, password
-// recovery and 24-hour share links for one DNI (SPEC 7, OSSEG).
+// recovery and 24-hour share links for one DNI (docs/rules.md §12-13, OSSEG).
 #include <gtest/gtest.h>
 
 #include <fstream>

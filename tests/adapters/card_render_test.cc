@@ -1,4 +1,4 @@
-// Rendering of the digital credential and the token sheet (SPEC section 7):
+// Rendering of the digital credential and the token sheet (docs/rules.md §12-13):
 // QR matrix, SVG, PNG, card page, token sheet HTML and PDF. There is no QR
 // decoder here, so the QR is checked by its structure (version, size, finder
 // patterns) and the drawings by matching them module by module.

@@ -1,5 +1,5 @@
 // Decoding of command bodies: malformed requests are 400 INVALID_REQUEST with
-// the field that is wrong (SPEC section 3, 10 "Requests").
+// the field that is wrong (docs/rules.md §4-5).
 #include <gtest/gtest.h>
 
 #include "adapters/codec/codec.h"

@@ -1,4 +1,4 @@
-// Scenario helpers: ${STEP.path} substitution and subset matching (SPEC 9).
+// Scenario helpers: ${STEP.path} substitution and subset matching (docs/scenarios.md).
 #include <gtest/gtest.h>
 
 #include "adapters/dev/expect.h"

@@ -1,4 +1,4 @@
-// One line of a scenario file (adapters/scenario/step.h): fields of the
+// One line of a scenario file (adapters/dev/step.h): fields of the
 // wrong type are a clear failure of the step, never an exception (the
 // runner used to throw on {"step": 1}; regressions/scenario/ keeps the input).
 #include <gtest/gtest.h>

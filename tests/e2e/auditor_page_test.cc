@@ -49,7 +49,7 @@ constexpr int kViewportHeightPx = 1100;
 constexpr std::string_view kOpenedAt = "2026-11-10T10:03:00-03:00";
 
 // A selector of the page (its ids and data-testid are a contract with
-// adapters/auditor/page_index_html.cc and page_app_js.cc).
+// adapters/auditor/web/index.html and web/app.js).
 std::string queue_row(const std::string& sap) {
   return "tr[data-testid=\"queue-row\"][data-sap=\"" + sap + "\"]";
 }

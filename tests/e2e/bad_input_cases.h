@@ -191,7 +191,7 @@ inline std::vector<Case> raw_cases(const Baselines& b) {
   return cases;
 }
 
-// Unknown fields (ignored, SPEC 10) and SQL/shell metacharacters (data).
+// Unknown fields (ignored, docs/rules.md) and SQL/shell metacharacters (data).
 inline std::vector<Case> data_cases(const Baselines& b) {
   std::vector<Case> cases;
   const std::vector<std::string> nasty = {

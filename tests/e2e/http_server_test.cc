@@ -245,7 +245,7 @@ TEST_F(HttpServerTest, UnknownPathIs404) {
   EXPECT_EQ(call(client, "POST", "/nope", "{}").status, 404);
   EXPECT_EQ(call(client, "PUT", "/nope", "{}").status, 404);
   EXPECT_EQ(call(client, "GET", "/v1/nope").status, 404);
-  // SPEC 3: an unknown command is a malformed request, not a missing resource.
+  // docs/rules.md §5: an unknown command is a malformed request, not a missing resource.
   const Answer unknown = call(client, "POST", "/v1/teleport", R"({"request_id":"x"})");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(unknown.body["error"].value("code", ""), "INVALID_REQUEST") << unknown.body;

@@ -1,4 +1,4 @@
-// Audit requests (SAP) and verdicts (SPEC section 4 and 10 "Audit").
+// Audit requests (SAP) and verdicts (docs/rules.md §9).
 #include <gtest/gtest.h>
 
 #include "tests/support/harness.h"

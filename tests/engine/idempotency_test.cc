@@ -1,5 +1,5 @@
 // Idempotency: the same request answers the first answer again and writes no
-// event; a reused request id with another body is refused (SPEC section 3, 10).
+// event; a reused request id with another body is refused (docs/rules.md §4-5).
 #include <gtest/gtest.h>
 
 #include "tests/support/harness.h"

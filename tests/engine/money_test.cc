@@ -38,7 +38,7 @@ TEST(Money, PercentRoundsHalfUp) {
 }
 
 TEST(Money, ItemAmountsApplyCategoryOnceAndCoverage) {
-  // 20900 at DEN333 (+15%), NORMAL dental 70%: SPEC dental scenario b1.
+  // 20900 at DEN333 (+15%), NORMAL dental 70%: the dental scenario b1.
   ItemAmounts a = item_amounts(Cents{1983997}, Cents{0}, 1, 15, 70);
   EXPECT_EQ(a.professional, Cents{2281597});
   EXPECT_EQ(a.total, Cents{2281597});

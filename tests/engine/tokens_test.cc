@@ -1,4 +1,4 @@
-// Tokens (SPEC 7, 10 "Tokens"): dynamic TOTP tokens and pre-printed monthly
+// Tokens (docs/rules.md §12): dynamic TOTP tokens and pre-printed monthly
 // tokens, single use, expiry at step and month boundaries in local time,
 // brute-force throttling, retries, and no secret in clear anywhere.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Item-level rules, amounts, teeth and faces (SPEC sections 4-6, 10).
+// Item-level rules, amounts, teeth and faces (docs/rules.md §6-8).
 #include <gtest/gtest.h>
 
 #include "tests/support/harness.h"

@@ -1,4 +1,4 @@
-// Consume and annul (SPEC sections 4, 5, 10 "Consume and annul").
+// Consume and annul (docs/rules.md §7, §10-11).
 #include <gtest/gtest.h>
 
 #include "tests/support/harness.h"

@@ -1,4 +1,4 @@
-// Request-level rules (SPEC section 5, first group) and eligibility.
+// Request-level rules (docs/rules.md §7, request-level) and eligibility.
 #include <gtest/gtest.h>
 
 #include "tests/support/harness.h"

@@ -1,5 +1,5 @@
-// Fuzz target: the CSV reader and the reference loader (engine/csv.h,
-// engine/reference_loader.h), one reference file at a time.
+// Fuzz target: the CSV reader and the reference loader (engine/core/csv.h,
+// engine/core/reference_loader.h), one reference file at a time.
 // Oracles: never throws; a rejected file has errors and gives no records, an
 // accepted one has none; errors stay within their bound and are valid UTF-8;
 // accepted records apply to a snapshot.

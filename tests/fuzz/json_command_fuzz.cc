@@ -1,4 +1,4 @@
-// Fuzz target: the JSON command decoder (adapters/json parse_json +
+// Fuzz target: the JSON command decoder (adapters/codec parse_json +
 // decode_command), as POST /v1/<command> runs it.
 // Oracles: never throws; every refusal is an invalid-request Status whose
 // message and field encode as JSON (no raw input bytes); an accepted body

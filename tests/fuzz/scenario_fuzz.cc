@@ -1,4 +1,4 @@
-// Fuzz target: the scenario file reader (adapters/scenario step.h, expect.h)
+// Fuzz target: the scenario file reader (adapters/dev step.h, expect.h)
 // without an engine: each step line is parsed, its ${...} references are
 // substituted from the earlier steps (whose "answer" here is their body),
 // and its expect is matched against its body.

@@ -2,7 +2,7 @@
    code. Everything the API returns is put in the page as text (textContent),
    never as markup. A verdict is one POST /v1/audit_verdict with a fresh
    request_id; only a retry of the very same verdict after a lost answer
-   reuses its id, which is what the idempotency key is for (SPEC section 3). */
+   reuses its id, which is what the idempotency key is for (docs/rules.md §5). */
 'use strict';
 (function () {
   const QUEUE_PAGE_SIZE = 50;
