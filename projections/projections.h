@@ -44,7 +44,13 @@ struct RegisterQuery {
   std::string provider;
   std::optional<LocalDay> from, to;
   std::string annulled = "include";
+  // Rows of one transaction (an order, its SAP, a consumption or an
+  // annulment of it) and of one credential; empty: any.
+  std::string transaction, credential;
   std::string order_by = "date";
+  // "asc" or "desc"; empty: newest last by date, largest first by amount,
+  // ascending by credential and practice.
+  std::string order;
   std::string after;
   size_t limit = 100;
 };

@@ -4,6 +4,7 @@
 // key range; other orders sort the filtered range in memory, at most
 // kSortRowsMax rows (beyond: kInvalidRequest, narrow the dates).
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 #include "projections/fold.h"
@@ -101,10 +102,25 @@ Status check_query(const RegisterQuery& q, char* mode) {
   } else {
     return Status::invalid("order_by must be date, credential, practice or amount", "order_by");
   }
+  if (!q.order.empty() && q.order != "asc" && q.order != "desc") {
+    return Status::invalid("order must be asc or desc", "order");
+  }
+  // Descending orders use the upper-case mode (and their own cursors); the
+  // amount's default is descending: the largest amounts first.
+  if (q.order == "desc" || (q.order.empty() && *mode == 'a')) *mode = char(*mode - 'a' + 'A');
   return check_page(q.limit, q.from, q.to);
 }
 
+bool names_transaction(const Json& row, const std::string& transaction) {
+  for (const char* field : {"transaction", "sap", "consumption", "annulment"}) {
+    if (row[field].is_string() && row[field].get<std::string>() == transaction) return true;
+  }
+  return false;
+}
+
 bool keep(const RegisterQuery& q, const Json& row) {
+  if (!q.transaction.empty() && !names_transaction(row, q.transaction)) return false;
+  if (!q.credential.empty() && row["credential"] != q.credential) return false;
   const bool annulled = row["status"] == "ANNULLED";
   if (q.annulled == "exclude") return !annulled;
   if (q.annulled == "only") return annulled;
@@ -113,7 +129,7 @@ bool keep(const RegisterQuery& q, const Json& row) {
 
 // Byte-comparable: the field, then the row's key (date order breaks ties).
 std::string sort_key(char mode, const Json& row, std::string_view key) {
-  switch (mode) {
+  switch (char(std::tolower(mode))) {
     case 'c':
       return row["credential"].get<std::string>() + '\0' + std::string(key);
     case 'p':
@@ -152,8 +168,9 @@ Status date_page(const ProjectionStore& store, const ReadView& view, const Regis
   });
 }
 
-// Other orders: the filtered rows of the range sorted in memory (at most
-// kSortRowsMax), the page after the cursor (a sort key).
+// Other orders (and any descending one): the filtered rows of the range
+// sorted in memory (at most kSortRowsMax), the page after the cursor (a sort
+// key).
 Status sorted_page(const ProjectionStore& store, const ReadView& view, const RegisterQuery& q, char mode,
                    const std::string& prefix, const std::string& lo, const std::string& hi, const std::string& cursor,
                    Page* page) {
@@ -173,10 +190,13 @@ Status sorted_page(const ProjectionStore& store, const ReadView& view, const Reg
     return Status::invalid(
         "more than " + std::to_string(kSortRowsMax) + " rows to sort: narrow from/to or order by date", "order_by");
   }
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  auto it = cursor.empty() ? rows.begin()
-                           : std::upper_bound(rows.begin(), rows.end(), cursor,
-                                              [](const std::string& c, const auto& r) { return c < r.first; });
+  const bool descending = std::isupper(static_cast<unsigned char>(mode));
+  std::sort(rows.begin(), rows.end(),
+            [descending](const auto& a, const auto& b) { return descending ? b.first < a.first : a.first < b.first; });
+  // The page starts after the cursor's row in the listing's own direction.
+  auto it = cursor.empty() ? rows.begin() : std::partition_point(rows.begin(), rows.end(), [&](const auto& r) {
+    return descending ? r.first >= cursor : r.first <= cursor;
+  });
   for (; it != rows.end() && page->rows.size() < q.limit; ++it) page->rows.push_back(std::move(it->second));
   if (it != rows.end()) page->next = std::prev(it)->first;
   return Status::ok();

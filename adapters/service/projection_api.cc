@@ -47,6 +47,9 @@ Reply register_reply(Projections& p, const std::string& provider, std::string_vi
   q.to = day_param(target, "to", &bad);
   if (auto a = query_param(target, "annulled"); !a.empty()) q.annulled = a;
   if (auto o = query_param(target, "order_by"); !o.empty()) q.order_by = o;
+  q.order = query_param(target, "order");
+  q.transaction = query_param(target, "transaction");
+  q.credential = query_param(target, "credential");
   q.after = query_param(target, "after");
   q.limit = limit_param(target, &bad);
   const std::string format = query_param(target, "format").empty() ? "json" : query_param(target, "format");
@@ -72,11 +75,18 @@ Reply billing_reply(Projections& p, const std::string& provider, const std::stri
   return Reply{200, b.dump()};
 }
 
-Reply audits_reply(Projections& p, std::string_view target) {
+Reply audits_reply(Projections& p, std::string_view target, const std::string& own_provider) {
   AuditQuery q;
   Status bad;
   q.status = query_param(target, "status");
   q.provider = query_param(target, "provider");
+  if (!own_provider.empty()) {
+    if (!q.provider.empty() && q.provider != own_provider) {
+      return error_reply(403, "FORBIDDEN", "a provider sees only its own audit requests (provider " + own_provider + ")",
+                         "provider");
+    }
+    q.provider = own_provider;
+  }
   q.from = day_param(target, "from", &bad);
   q.to = day_param(target, "to", &bad);
   q.after = query_param(target, "after");
@@ -109,9 +119,13 @@ Reply history_reply(Engine& engine, Projections& p, const std::string& credentia
 
 Reply positions_reply(Projections& p) { return Reply{200, Json{{"items", p.positions()}, {"next", nullptr}}.dump()}; }
 
-Reply audit_reply(Projections& p, const std::string& sap) {
+Reply audit_reply(Projections& p, const std::string& sap, const std::string& own_provider) {
   Json j;
   Status s = p.audit(sap, &j);
+  if (s && !own_provider.empty() && j.value("provider", "") != own_provider) {
+    // Answer as if unknown: a provider learns nothing of others' requests.
+    s = Status::not_found("no audit request " + sap);
+  }
   return json_reply(s, j);
 }
 

@@ -46,6 +46,11 @@ void account(Service& service, const RouteCall& call, RouteDone done, const char
 }
 
 constexpr uint8_t kReaders = kByAuditor | kByAnalyst;
+
+// The provider a provider's key is limited to; empty for every other role.
+std::string own_provider(const RouteCall& call) {
+  return call.principal.role == auth::Role::kProvider ? call.principal.provider : std::string();
+}
 constexpr std::string_view kHtml = "text/html; charset=utf-8";
 
 const RouteRow kRows[] = {
@@ -103,7 +108,7 @@ const RouteRow kRows[] = {
        return projection_api::provider_reply(s.engine(), s.projections(), c.params[0], "", c.target);
      }>,
      "A provider's register of transactions, paged",
-     {.query = "from,to,annulled,order_by,format,after,limit",
+     {.query = "from,to,annulled,transaction,credential,order_by,order,format,after,limit",
       .types = "application/json,text/csv,text/html,application/pdf"}},
     {"GET", "/v1/providers/{provider}/billing/{month}", kByProvider | kByAnalyst, RouteScope::kOwnProvider,
      sync<[](Service& s, const RouteCall& c) {
@@ -116,12 +121,17 @@ const RouteRow kRows[] = {
        return close_billing_period(s.engine(), c.params[0], c.params[1], c.now);
      }>,
      "Close a provider's billing month (no later consumption is billed in it)"},
-    {"GET", "/v1/audits", kReaders, RouteScope::kNone,
-     sync<[](Service& s, const RouteCall& c) { return projection_api::audits_reply(s.projections(), c.target); }>,
-     "The audit queue, paged", {.query = "status,provider,from,to,after,limit"}},
-    {"GET", "/v1/audits/{sap}", kReaders, RouteScope::kNone,
-     sync<[](Service& s, const RouteCall& c) { return projection_api::audit_reply(s.projections(), c.params[0]); }>,
-     "One audit request with its items and verdicts"},
+    {"GET", "/v1/audits", kByProvider | kReaders, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) {
+       return projection_api::audits_reply(s.projections(), c.target, own_provider(c));
+     }>,
+     "The audit queue, paged (a provider's key: its own requests only)",
+     {.query = "status,provider,from,to,after,limit"}},
+    {"GET", "/v1/audits/{sap}", kByProvider | kReaders, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) {
+       return projection_api::audit_reply(s.projections(), c.params[0], own_provider(c));
+     }>,
+     "One audit request with its items and verdicts (a provider's key: its own only)"},
     {"GET", "/v1/projections", kByAnalyst, RouteScope::kNone,
      sync<[](Service& s, const RouteCall&) { return projection_api::positions_reply(s.projections()); }>,
      "Each projection's position and lag"},

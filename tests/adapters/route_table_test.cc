@@ -93,7 +93,7 @@ TEST_F(RouteDispatch, AnswersComeFromTheTable) {
   EXPECT_EQ(request("", "PUT", "/healthz").status, 405);         // the path takes GET only
   EXPECT_EQ(request("", "GET", "/healthz").status, 200);         // open
   EXPECT_EQ(request("", "GET", "/v1/audits").status, 401);       // closed, no key
-  EXPECT_EQ(request(provider_key, "GET", "/v1/audits").status, 403);  // not the provider's row
+  EXPECT_EQ(request(provider_key, "GET", "/v1/projections").status, 403);  // not the provider's row
   EXPECT_EQ(request(auditor_key, "GET", "/v1/audits").status, 200);
   EXPECT_EQ(request(provider_key, "GET", "/v1/providers/LAB200/register").status, 403);  // another provider
   EXPECT_EQ(request(provider_key, "GET", "/v1/providers/LAB127/register").status, 200);
@@ -103,6 +103,38 @@ TEST_F(RouteDispatch, AnswersComeFromTheTable) {
       R"({"request_id":"r1","provider":"LAB127","credential":"110000783851","items":[{"code":"000118"}]})";
   EXPECT_EQ(post(auditor_key, "authorize", body).status, 403);
   EXPECT_EQ(post(provider_key, "authorize", body).status, 200);
+}
+
+// A provider sees its own audit requests, and only those (issue: a provider
+// could not see its own audit requests).
+TEST_F(RouteDispatch, AProviderSeesItsOwnAuditRequestsOnly) {
+  // 000016 requires audit: the request opens a SAP.
+  const std::string body = R"({"request_id":"s1","provider":"LAB127","credential":"110000783851","mode":"audit",)"
+                           R"("diagnosis":"K76.0","prescribed_on":"2026-10-30","prescriber":{"kind":"MD","license":"1234"},)"
+                           R"("items":[{"code":"000016"}]})";
+  const Reply sent = post(provider_key, "authorize", body);
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  Json answer;
+  ASSERT_TRUE(parse_json(sent.body, &answer).is_ok());
+  const std::string sap = answer.value("sap", "");
+  ASSERT_FALSE(sap.empty()) << sent.body;
+  ASSERT_TRUE(h.service().catch_up_projections().is_ok());
+  Json own;
+  const Reply list = request(provider_key, "GET", "/v1/audits");
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_TRUE(parse_json(list.body, &own).is_ok());
+  ASSERT_EQ(own["items"].size(), 1u) << list.body;
+  EXPECT_EQ(request(provider_key, "GET", "/v1/audits?provider=LAB200").status, 403);
+  EXPECT_EQ(request(provider_key, "GET", "/v1/audits/" + sap).status, 200);
+  std::string other_key;
+  ASSERT_TRUE(auth::add_key(h.engine(), {"provider-LAB200", auth::Role::kProvider, "LAB200", {}, {}}, Millis{0},
+                            &other_key, &key_id).is_ok());
+  EXPECT_EQ(request(other_key, "GET", "/v1/audits/" + sap).status, 404);  // another's SAP: as unknown
+  const Reply others = request(other_key, "GET", "/v1/audits");
+  ASSERT_EQ(others.status, 200);
+  Json none;
+  ASSERT_TRUE(parse_json(others.body, &none).is_ok());
+  EXPECT_TRUE(none["items"].empty()) << others.body;
 }
 
 TEST_F(RouteDispatch, OpenApiDocumentHasEveryRow) {

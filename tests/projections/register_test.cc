@@ -175,7 +175,17 @@ TEST_F(RegisterQueries, OrderByCredentialPracticeAmount) {
   q.order_by = "practice";
   rows = all_pages(q);
   for (size_t i = 1; i < rows.size(); ++i) EXPECT_LE(rows[i - 1]["code"], rows[i]["code"]);
+  // By amount the largest come first: the 0.00 of refused items last.
   q.order_by = "amount";
+  rows = all_pages(q);
+  ASSERT_EQ(rows.size(), 6u);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_GE(parse_cents(rows[i - 1]["total"].get<std::string>())->value,
+              parse_cents(rows[i]["total"].get<std::string>())->value);
+  }
+  EXPECT_EQ(rows.front()["total"], "610.00");
+  EXPECT_EQ(rows.back()["total"], "26.90");
+  q.order = "asc";
   rows = all_pages(q);
   ASSERT_EQ(rows.size(), 6u);
   for (size_t i = 1; i < rows.size(); ++i) {
@@ -183,14 +193,20 @@ TEST_F(RegisterQueries, OrderByCredentialPracticeAmount) {
               parse_cents(rows[i]["total"].get<std::string>())->value);
   }
   EXPECT_EQ(rows.front()["total"], "26.90");
-  EXPECT_EQ(rows.back()["total"], "610.00");
+  // Newest first by date.
+  q.order_by = "date";
+  q.order = "desc";
+  rows = all_pages(q);
+  ASSERT_EQ(rows.size(), 6u);
+  for (size_t i = 1; i < rows.size(); ++i) EXPECT_GE(rows[i - 1]["time"], rows[i]["time"]);
 }
 
 TEST_F(RegisterQueries, PagingVisitsEveryRowOnce) {
-  for (const char* order_by : {"date", "credential", "practice", "amount"}) {
+  for (const std::string order_by : {"date", "credential", "practice", "amount", "date desc", "amount asc"}) {
     RegisterQuery q;
     q.provider = "LAB127";
-    q.order_by = order_by;
+    q.order_by = order_by.substr(0, order_by.find(' '));
+    if (order_by.find(' ') != std::string::npos) q.order = order_by.substr(order_by.find(' ') + 1);
     const std::vector<Json> one_page = all_pages(q);
     q.limit = 2;
     size_t pages = 0;
@@ -225,6 +241,9 @@ TEST_F(RegisterQueries, BadParametersAreInvalidRequests) {
   q.provider = "LAB127";
   q.order_by = "colour";
   EXPECT_EQ(field_of(q), "order_by");
+  q.order_by = "date";
+  q.order = "sideways";
+  EXPECT_EQ(field_of(q), "order");
   q = {};
   q.provider = "LAB127";
   q.limit = 0;
@@ -241,6 +260,37 @@ TEST_F(RegisterQueries, BadParametersAreInvalidRequests) {
   q.order_by = "amount";
   q.after = date_cursor;
   EXPECT_EQ(field_of(q), "after");
+}
+
+// ?transaction= keeps the rows of that transaction, whichever id of it is
+// named (the order, a consumption of it); ?credential= one affiliate's.
+TEST_F(RegisterQueries, FiltersByTransactionAndCredential) {
+  RegisterQuery q;
+  q.provider = "LAB127";
+  const std::vector<Json> every = all_pages(q);
+  ASSERT_FALSE(every.empty());
+  const Json& first = every.front();
+  q.transaction = first["transaction"].get<std::string>();
+  std::vector<Json> rows = all_pages(q);
+  ASSERT_FALSE(rows.empty());
+  for (const Json& r : rows) EXPECT_EQ(r["transaction"], first["transaction"]);
+  EXPECT_LT(rows.size(), every.size());
+  for (const Json& r : every) {
+    if (!r["consumption"].is_string()) continue;
+    q.transaction = r["consumption"].get<std::string>();
+    rows = all_pages(q);
+    ASSERT_FALSE(rows.empty());
+    for (const Json& c : rows) EXPECT_EQ(c["consumption"], r["consumption"]);
+    break;
+  }
+  q = {};
+  q.provider = "LAB127";
+  q.credential = first["credential"].get<std::string>();
+  rows = all_pages(q);
+  ASSERT_FALSE(rows.empty());
+  for (const Json& r : rows) EXPECT_EQ(r["credential"], first["credential"]);
+  q.credential = "000000000000";
+  EXPECT_TRUE(all_pages(q).empty());
 }
 
 TEST_F(RegisterQueries, UnknownProviderHasAnEmptyRegister) {
