@@ -17,13 +17,9 @@
 #include <optional>
 #include <string_view>
 
-namespace autoriza {
+#include "adapters/codec/static_asset.h"
 
-// One compiled-in file of a page: its bytes and the Content-Type to serve.
-struct StaticAsset {
-  std::string_view body;
-  std::string_view content_type;
-};
+namespace autoriza {
 
 // path: the request's path; a query string ("?sap=...") is ignored. Returns
 // the asset, or nullopt when path is no asset of the page (the caller answers

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "adapters/auditor/page.h"
+#include "adapters/portal/page.h"
 #include "adapters/codec/codec.h"
 #include "adapters/service/admin_api.h"
 #include "adapters/service/api_util.h"
@@ -18,6 +19,12 @@ namespace {
 template <Reply (*F)(Service&, const RouteCall&)>
 void sync(Service& service, const RouteCall& call, RouteDone done) {
   done(F(service, call));
+}
+
+Reply portal_asset(Service&, const RouteCall& call) {
+  const std::optional<StaticAsset> page = portal_page(call.target);
+  if (!page) return error_reply(404, "NOT_FOUND", "no file " + std::string(call.target) + " in the providers' portal");
+  return Reply{200, std::string(page->body), std::string(page->content_type)};
 }
 
 Reply auditor_asset(Service&, const RouteCall& call) {
@@ -77,6 +84,11 @@ const RouteRow kRows[] = {
      {.types = "application/javascript"}},
     {"GET", "/audit/app.css", kOpen, RouteScope::kNone, sync<auditor_asset>, "The auditors' page's style sheet",
      {.types = "text/css"}},
+    {"GET", "/prestadores", kOpen, RouteScope::kNone, sync<portal_asset>, "The providers' portal", {.types = kHtml}},
+    {"GET", "/prestadores/", kOpen, RouteScope::kNone, sync<portal_asset>, "The providers' portal", {.types = kHtml}},
+    {"GET", "/prestadores/{file}", kOpen, RouteScope::kNone, sync<portal_asset>,
+     "A file of the providers' portal (script, style sheet, icons)",
+     {.types = "text/html,application/javascript,text/css,image/svg+xml"}},
 
     // Commands (docs/rules.md). Provider ids and family groups are checked
     // on the decoded command (auth::permit_command).
