@@ -18,5 +18,6 @@ Run add_client(CLI::App& app);
 Run add_devbroker(CLI::App& app);
 Run add_kafka_bench(CLI::App& app);
 Run add_openapi(CLI::App& app);
+Run add_users(CLI::App& app);
 
 }  // namespace autoriza::cli

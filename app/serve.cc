@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "adapters/auth/portal_users.h"
 #include "app/cli_common.h"
 #include "adapters/auth/key_admin.h"
 #include "app/commands.h"
@@ -43,6 +44,26 @@ bool prepare_keys(Engine& engine, const std::string& store) {
   std::cout << "created " << keys.size() << " development API keys (one per provider, 'auditor', 'admin') in "
             << csv.string() << " (mode 0600); send them as 'Authorization: Bearer KEY'" << std::endl;
   spdlog::info("serve: created {} development API keys in {}", keys.size(), csv.string());  // never the keys
+  return true;
+}
+
+bool prepare_portal_users(Engine& engine, const std::string& store, const std::string& http) {
+  const std::filesystem::path dir(store);
+  if (!std::filesystem::exists(dir / "dev-keys.csv")) return true;  // not a development store
+  std::vector<auth::DevUser> users;
+  if (Status s = auth::ensure_dev_users(engine, dir / "dev-users.csv", wall_clock_now(), &users); !s) {
+    spdlog::error("serve: cannot create the portal's development users: {}", s.to_string());
+    return false;
+  }
+  if (users.empty()) return true;
+  // Standard output, not the log: how a newcomer signs in to try the portal.
+  std::cout << "providers' portal: http://" << http << "/prestadores/ (development users, also in "
+            << (dir / "dev-users.csv").string() << "):" << std::endl;
+  for (const auth::DevUser& u : users) {
+    std::cout << "  usuario " << u.user << "  lugar de atención " << u.providers.substr(0, u.providers.find(';'))
+              << (u.providers.find(';') == std::string::npos ? "" : " (o " + u.providers.substr(u.providers.find(';') + 1) + ")")
+              << "  contraseña " << u.password << std::endl;
+  }
   return true;
 }
 
@@ -163,6 +184,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
   auto engine = open_served_store(o);
   if (!engine) return 1;
   if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
+  if (o.auth == "on" && !prepare_portal_users(*engine, o.store, o.http)) return 1;
   Service service(*engine);
   add_log_metrics(service, logs);
   set_serve_access(service, o);

@@ -50,6 +50,34 @@ bool bearer_key(const http::request<http::string_body>& request, std::string_vie
   return !value.empty();
 }
 
+// The value of cookie `name` in the Cookie header ("a=1; autoriza_portal=T"),
+// or empty.
+std::string_view cookie_value(const http::request<http::string_body>& request, std::string_view name) {
+  const auto field = request.find(http::field::cookie);
+  if (field == request.end()) return {};
+  std::string_view cookies = to_std(field->value());
+  while (!cookies.empty()) {
+    const size_t end = cookies.find(';');
+    std::string_view pair = cookies.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+    cookies = end == std::string_view::npos ? std::string_view{} : cookies.substr(end + 1);
+  }
+  return {};
+}
+
+// The portal's parts of a request: its session cookie, CSRF token and
+// whether a TLS-terminating proxy says the client used https.
+void add_portal_fields(const http::request<http::string_body>& request, Caller* caller) {
+  caller->session = cookie_value(request, kSessionCookie);
+  if (const auto csrf = request.find("X-CSRF-Token"); csrf != request.end()) caller->csrf = to_std(csrf->value());
+  if (const auto proto = request.find("X-Forwarded-Proto"); proto != request.end()) {
+    caller->https = to_std(proto->value()) == "https";
+  }
+}
+
 bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
 }
@@ -190,6 +218,7 @@ void Connection::call_service(std::string_view command) {
   if (!bearer_key(request_, &caller.api_key)) {
     return send(error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization"));
   }
+  add_portal_fields(request_, &caller);
   if (!core_.begin_call()) return send(error_reply(503, "UNAVAILABLE", "server stopping"));
 
   auto pending = std::make_shared<PendingCall>();
@@ -238,6 +267,7 @@ void Connection::send(Reply reply, std::string_view allow) {
   if (!allow.empty()) response_.set(http::field::allow, beast::string_view(allow.data(), allow.size()));
   if (reply.retry_after_s > 0) response_.set(http::field::retry_after, std::to_string(reply.retry_after_s));
   if (reply.status == 401) response_.set(http::field::www_authenticate, "Bearer");
+  if (!reply.set_cookie.empty()) response_.set(http::field::set_cookie, reply.set_cookie);
   response_.keep_alive(keep_alive_);
   response_.body() = std::move(reply.body);
   response_.prepare_payload();      // Content-Length of the body...

@@ -24,12 +24,39 @@ void Service::set_access(const AccessOptions& options) {
   limiter_ = std::make_unique<auth::RateLimiter>(options.rate_per_s, options.rate_burst);
 }
 
-Status Service::admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s) {
+Status Service::admit_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                              auth::Principal* out) {
+  const std::optional<PortalSession> session = portal_sessions_.touch(std::string(caller.session), now);
+  if (!session) {
+    if (open_route) return Status::ok();  // an expired cookie on an open page: anonymous
+    return Status::unauthenticated("la sesión expiró o no existe: ingresá de nuevo");
+  }
+  if (method != "GET" && method != "HEAD" && caller.csrf != session->csrf) {
+    return Status::forbidden("falta el código de seguridad de la sesión (X-CSRF-Token): recargá la página");
+  }
+  const fb::PortalUserT* user = engine_.reference()->portal_user(session->user);
+  if (!user || user->disabled) {
+    portal_sessions_.close(std::string(caller.session));
+    return Status::unauthenticated("el usuario ya no puede ingresar");
+  }
+  if (user->must_change_password && !open_route) {
+    return Status::forbidden("antes de seguir, cambiá la contraseña inicial");
+  }
+  *out = auth::Principal{"portal:" + session->user, auth::Role::kProvider, session->provider, {}, "session"};
+  return Status::ok();
+}
+
+Status Service::admit(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                      auth::Principal* out, int64_t* retry_after_s) {
   assert(out != nullptr);
   if (caller.principal) {
     *out = *caller.principal;
   } else if (!caller.api_key.empty()) {
     if (Status s = auth::authenticate_key(*engine_.reference(), caller.api_key, out); !s) return s;
+  } else if (!caller.session.empty()) {
+    *out = kAnonymous;
+    if (Status s = admit_session(caller, open_route, method, now, out); !s) return s;
+    if (out->name == kAnonymous.name) return Status::ok();
   } else if (!access_.authentication) {
     *out = kUnauthenticatedOps;
   } else if (open_route) {
@@ -64,7 +91,9 @@ void Service::request(const Caller& caller, std::string_view method, std::string
   const RouteRow& row = *match.row;
   auth::Principal principal;
   int64_t retry_after_s = 0;
-  Status s = admit(caller, row.access & kOpen, &principal, &retry_after_s);
+  Caller who = caller;
+  if (row.access & kNoSession) who.session = {};
+  Status s = admit(who, row.access & kOpen, method, now, &principal, &retry_after_s);
   if (s) s = permit_route(principal, row, match.params, *engine_.reference());
   if (!s) {
     Reply r = reply_for(s);
@@ -72,7 +101,7 @@ void Service::request(const Caller& caller, std::string_view method, std::string
     return done(std::move(r));
   }
   if (body.size() > kBodyMaxBytes) return done(error_reply(400, "INVALID_REQUEST", "body over 65536 bytes"));
-  const RouteCall call{principal, method, target, std::move(match.params), body, now};
+  const RouteCall call{principal, method, target, std::move(match.params), body, now, who.session, who.https};
   row.handler(*this, call, std::move(done));
 }
 

@@ -8,6 +8,7 @@
 #include "adapters/service/admin_api.h"
 #include "adapters/service/api_util.h"
 #include "adapters/service/handlers.h"
+#include "adapters/service/portal_api.h"
 
 #include "adapters/service/projection_api.h"
 #include "adapters/service/query_api.h"
@@ -208,6 +209,22 @@ const RouteRow kRows[] = {
     {"POST", "/v1/password_recovery/confirm", kByAffiliate, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "recovery_confirm"); },
      "Set a new password with the mailed code", {.request = "RecoveryConfirmRequest"}},
+
+    // The providers' portal's sessions (portal_api.h). Open rows: each
+    // handler checks the session itself.
+    {"POST", "/v1/portal/login", kOpen | kNoSession, RouteScope::kNone, portal_api::login,
+     "Sign in to the providers' portal: user, place of attention (provider) and password; sets the session cookie",
+     {.request = "PortalLogin", .answer = "PortalSession"}},
+    {"GET", "/v1/portal/session", kOpen, RouteScope::kNone, portal_api::session, "The portal session of the cookie",
+     {.answer = "PortalSession"}},
+    {"POST", "/v1/portal/logout", kOpen, RouteScope::kNone, portal_api::logout, "Sign out: the session ends"},
+    {"POST", "/v1/portal/password", kOpen, RouteScope::kNone, portal_api::password,
+     "Change the session user's password (the initial one must be changed first)",
+     {.request = "PortalPassword", .answer = "PortalSession"}},
+    {"POST", "/v1/portal/provider", kOpen, RouteScope::kNone, portal_api::provider,
+     "Cambiar Prestador: act for another of the user's providers", {.request = "PortalProvider", .answer = "PortalSession"}},
+    {"POST", "/v1/portal/profile", kOpen, RouteScope::kNone, portal_api::profile,
+     "Update the session user's e-mail and phone", {.request = "PortalProfile", .answer = "PortalSession"}},
 
     // Ops.
     {"GET", "/v1/admin/keys", kOpsOnly, RouteScope::kNone,

@@ -39,6 +39,7 @@ enum RouteAccess : uint8_t {
   kByAnalyst = 1 << 3,
   kByAnyRole = kByProvider | kByAuditor | kByAffiliate | kByAnalyst,
   kOpen = 1 << 4,  // no key needed (the handler sees an anonymous analyst)
+  kNoSession = 1 << 5,  // the portal's session cookie is not consulted (signing in)
 };
 
 // Which path parameter a key must own (see the header comment).
@@ -52,6 +53,8 @@ struct RouteCall {
   std::vector<std::string> params;     // the {name} segments of the pattern, in order
   std::string_view body;
   Millis now;
+  std::string_view session = {};  // the portal's session cookie, if sent
+  bool https = false;             // the client reached us over TLS
 };
 
 using RouteDone = std::function<void(Reply)>;

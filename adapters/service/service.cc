@@ -99,7 +99,8 @@ void Service::submit(const auth::Principal& principal, fb::CommandUnion command,
   }, std::string(channel));
 }
 
-void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::function<void(Reply)> done) {
+void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::string channel,
+                          std::function<void(Reply)> done) {
   const fb::Command type = command.type;
   engine_.submit(std::move(command), now, [this, type, trace = std::move(trace), done = std::move(done)](Outcome o) mutable {
     // Encoded, counted and logged on the adapter's threads, not the writer's.
@@ -121,18 +122,21 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
     } else {
       answer();
     }
-  }, channel_);
+  }, std::move(channel));
 }
 
-Status Service::prepare_command(const Caller& caller, std::string_view command, std::string_view body,
-                                CommandTrace& trace, fb::CommandUnion* cmd, int64_t* retry_after_s) {
+Status Service::prepare_command(const Caller& caller, std::string_view command, std::string_view body, Millis now,
+                                CommandTrace& trace, fb::CommandUnion* cmd, int64_t* retry_after_s,
+                                std::string* channel) {
   auth::Principal principal;
   if (caller.admitted) {
     principal = *caller.principal;
-  } else if (Status s = admit(caller, false, &principal, retry_after_s); !s) {
+  } else if (Status s = admit(caller, false, "POST", now, &principal, retry_after_s); !s) {
     return s;
   }
   trace.principal = principal.name;
+  // A portal session's command records who did it (docs/decisions.md).
+  *channel = principal.key_id == "session" ? principal.name : channel_;
   const RouteMatch route = match_route("POST", "/v1/" + std::string(command));
   if (!route.row || !is_command_name(command)) {
     return Status::invalid("unknown command '" + std::string(command) + "'", "command");
@@ -157,13 +161,15 @@ void Service::post(const Caller& caller, std::string_view command, std::string_v
   CommandTrace trace{channel_, traced_command(command), {}, {}, {}};
   fb::CommandUnion cmd;
   int64_t retry_after_s = 0;
-  if (Status s = prepare_command(caller, command, body, trace, &cmd, &retry_after_s); !s) {
+  std::string channel;
+  if (Status s = prepare_command(caller, command, body, now, trace, &cmd, &retry_after_s, &channel); !s) {
     Reply r = reply_for(s);
     r.retry_after_s = retry_after_s;
     observe(trace, refused(r.status));
     return done(std::move(r));
   }
-  submit_json(std::move(cmd), now, std::move(trace), std::move(done));
+  if (channel != channel_) trace.channel = "portal";
+  submit_json(std::move(cmd), now, std::move(trace), std::move(channel), std::move(done));
 }
 
 std::string Service::metrics_page() const {

@@ -19,6 +19,7 @@
 #include "adapters/service/metrics.h"
 #include "projections/outbox.h"
 #include "projections/projections.h"
+#include "adapters/service/portal_sessions.h"
 
 namespace autoriza {
 
@@ -29,6 +30,7 @@ struct Reply {
   std::string body;  // JSON text unless content_type says otherwise
   std::string content_type = "application/json";
   int64_t retry_after_s = 0;  // > 0: the adapter sends Retry-After (429, 503)
+  std::string set_cookie = {};  // non-empty: the adapter sends it as Set-Cookie
 };
 
 // Who sends a request over a network adapter. The service authenticates the
@@ -39,7 +41,16 @@ struct Caller {
   std::string_view api_key;                    // "Authorization: Bearer KEY"; empty: none given
   const auth::Principal* principal = nullptr;  // set: already authenticated
   bool admitted = false;  // with principal: already counted against its rate (a routed request)
+  // The providers' portal (adapters/service/portal_api.cc): the session
+  // cookie's value, the X-CSRF-Token header, and whether the client reached
+  // us over TLS (a proxy's X-Forwarded-Proto: https), for the cookie's Secure.
+  std::string_view session = {};
+  std::string_view csrf = {};
+  bool https = false;
 };
+
+// The portal's session cookie.
+inline constexpr std::string_view kSessionCookie = "autoriza_portal";
 
 // How the service guards its doors.
 struct AccessOptions {
@@ -112,6 +123,7 @@ class Service {
               Callback done);
 
   Engine& engine() { return engine_; }
+  PortalSessions& portal_sessions() { return portal_sessions_; }
   OutboxProjection& outbox() { return *outbox_; }
   Projections& projections() { return *projections_; }
   // Folds every committed event into the outbox and the projections
@@ -134,12 +146,20 @@ class Service {
   Status add_drawn_material(fb::CommandUnion& command);
   // The checks of post() before the engine: authentication, rate, name,
   // size, decoding, permission, drawn material. Fills trace as it learns.
-  Status prepare_command(const Caller& caller, std::string_view command, std::string_view body, CommandTrace& trace,
-                         fb::CommandUnion* out, int64_t* retry_after_s);
-  void submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::function<void(Reply)> done);
+  // *channel: what the event records: the service's channel, or
+  // "portal:<user>" for a command of a portal session (who did it).
+  Status prepare_command(const Caller& caller, std::string_view command, std::string_view body, Millis now,
+                         CommandTrace& trace, fb::CommandUnion* out, int64_t* retry_after_s, std::string* channel);
+  void submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::string channel,
+                   std::function<void(Reply)> done);
   // Authenticates the caller (a principal of the anonymous role when the
   // route is open and no key was given) and applies its rate limit.
-  Status admit(const Caller& caller, bool open_route, auth::Principal* out, int64_t* retry_after_s);
+  // method: the request's (a write through a session needs its CSRF token).
+  Status admit(const Caller& caller, bool open_route, std::string_view method, Millis now, auth::Principal* out,
+               int64_t* retry_after_s);
+  // The principal of a portal session (a provider's, named "portal:<user>").
+  Status admit_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                       auth::Principal* out);
 
   Engine& engine_;
   std::unique_ptr<OutboxProjection> outbox_;
@@ -151,6 +171,7 @@ class Service {
   ServiceMetrics metrics_;
   MetricsSources sources_;
   std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
+  PortalSessions portal_sessions_;
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...

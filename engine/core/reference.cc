@@ -30,6 +30,7 @@ void Reference::upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
       api_key_by_sha256[k.sha256] = k.key_id;
       break;
     }
+    case fb::ReferenceRecord::PortalUser: portal_users[record.AsPortalUser()->user] = *record.AsPortalUser(); break;
     case fb::ReferenceRecord::NONE: AUTORIZA_CHECK(!"reference record without type");
   }
 }
@@ -45,6 +46,7 @@ std::string Reference::record_key(const fb::ReferenceRecordUnion& record) {
     case fb::ReferenceRecord::ClosedPeriod:
       return "period:" + record.AsClosedPeriod()->provider + "|" + record.AsClosedPeriod()->month;
     case fb::ReferenceRecord::ApiKey: return "apikey:" + record.AsApiKey()->key_id;
+    case fb::ReferenceRecord::PortalUser: return "portaluser:" + record.AsPortalUser()->user;
     case fb::ReferenceRecord::NONE: break;
   }
   AUTORIZA_CHECK(!"reference record without type");
@@ -79,6 +81,10 @@ bool Reference::contains_equal(const fb::ReferenceRecordUnion& record) const {
       auto* k = api_key(record.AsApiKey()->key_id);
       return k && *k == *record.AsApiKey();
     }
+    case fb::ReferenceRecord::PortalUser: {
+      auto* u = portal_user(record.AsPortalUser()->user);
+      return u && *u == *record.AsPortalUser();
+    }
     case fb::ReferenceRecord::NONE: break;
   }
   return false;
@@ -95,6 +101,7 @@ bool Reference::contains_key(const fb::ReferenceRecordUnion& record) const {
     case fb::ReferenceRecord::ClosedPeriod:
       return period_closed(record.AsClosedPeriod()->provider, record.AsClosedPeriod()->month);
     case fb::ReferenceRecord::ApiKey: return api_key(record.AsApiKey()->key_id) != nullptr;
+    case fb::ReferenceRecord::PortalUser: return portal_user(record.AsPortalUser()->user) != nullptr;
     case fb::ReferenceRecord::NONE: break;
   }
   return false;

@@ -32,6 +32,7 @@ struct Reference {
   std::set<std::string> closed_periods;  // "provider|YYYY-MM"
   StringMap<fb::ApiKeyT> api_keys;       // by key_id, revoked ones included
   StringMap<std::string> api_key_by_sha256;  // sha256 hex -> key_id
+  StringMap<fb::PortalUserT> portal_users;   // by user name, disabled ones included
 
   bool period_closed(std::string_view provider, std::string_view month) const {
     return closed_periods.contains(std::string(provider) + "|" + std::string(month));
@@ -44,6 +45,7 @@ struct Reference {
     return it == api_key_by_sha256.end() ? nullptr : api_key(it->second);
   }
   const fb::AffiliateT* affiliate(std::string_view credential) const { return find(affiliates, credential); }
+  const fb::PortalUserT* portal_user(std::string_view user) const { return find(portal_users, user); }
   const fb::ProviderT* provider(std::string_view id) const { return find(providers, id); }
   const fb::PracticeT* practice(std::string_view code) const { return find(practices, code); }
   const fb::PrescriberT* prescriber(fb::PrescriberKind kind, std::string_view license) const {

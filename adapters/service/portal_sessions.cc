@@ -1,0 +1,73 @@
+#include "adapters/service/portal_sessions.h"
+
+#include <algorithm>
+
+#include "engine/core/secrets.h"
+
+namespace autoriza {
+
+std::string PortalSessions::open(const std::string& user, const std::string& provider, Millis now) {
+  std::string token = base64url_encode(random_bytes(32));
+  std::lock_guard lock(mutex_);
+  if (sessions_.size() >= kSessionsMax) {
+    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_seen_ms < b.second.last_seen_ms;
+    });
+    sessions_.erase(oldest);
+  }
+  sessions_[token] = PortalSession{user, provider, base64url_encode(random_bytes(24)), now.value};
+  return token;
+}
+
+std::optional<PortalSession> PortalSessions::touch(const std::string& token, Millis now) {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(token);
+  if (it == sessions_.end()) return std::nullopt;
+  if (now.value - it->second.last_seen_ms > kIdleMs) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  it->second.last_seen_ms = std::max(it->second.last_seen_ms, now.value);
+  return it->second;
+}
+
+void PortalSessions::set_provider(const std::string& token, const std::string& provider) {
+  std::lock_guard lock(mutex_);
+  if (auto it = sessions_.find(token); it != sessions_.end()) it->second.provider = provider;
+}
+
+void PortalSessions::close(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(token);
+}
+
+void PortalSessions::close_user(const std::string& user, const std::string& keep) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(sessions_, [&](const auto& s) { return s.second.user == user && s.first != keep; });
+}
+
+int64_t PortalSessions::locked_until(const std::string& user, Millis now) {
+  std::lock_guard lock(mutex_);
+  auto it = failures_.find(user);
+  return it == failures_.end() || it->second.locked_until_ms <= now.value ? 0 : it->second.locked_until_ms;
+}
+
+void PortalSessions::failed(const std::string& user, Millis now) {
+  std::lock_guard lock(mutex_);
+  if (failures_.size() >= kTrackedUsersMax && !failures_.contains(user)) {
+    std::erase_if(failures_, [&](const auto& f) { return f.second.locked_until_ms <= now.value; });
+    if (failures_.size() >= kTrackedUsersMax) return;  // under a flood: the rate limiter holds the line
+  }
+  Failures& f = failures_[user];
+  if (++f.count >= kFailuresMax) {
+    f.locked_until_ms = now.value + kLockMs;
+    f.count = 0;
+  }
+}
+
+void PortalSessions::succeeded(const std::string& user) {
+  std::lock_guard lock(mutex_);
+  failures_.erase(user);
+}
+
+}  // namespace autoriza

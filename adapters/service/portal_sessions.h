@@ -1,0 +1,58 @@
+#pragma once
+// Sessions of the providers' portal, in memory: a restart signs everyone
+// out (the user signs in again; nothing else is lost). A session is a random
+// token in an HttpOnly, SameSite=Strict cookie, with its own CSRF token that
+// every write must send back (X-CSRF-Token), and an idle expiry. Repeated
+// failed sign-ins lock the user for a while. Bounded: at most kSessionsMax
+// sessions (the oldest idle one goes) and kTrackedUsersMax users with
+// failures.
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "engine/core/clock.h"
+
+namespace autoriza {
+
+struct PortalSession {
+  std::string user;
+  std::string provider;  // the place of attention acting now (one of the user's providers)
+  std::string csrf;
+  int64_t last_seen_ms = 0;
+};
+
+class PortalSessions {
+ public:
+  static constexpr int64_t kIdleMs = 15 * 60 * 1000;
+  static constexpr size_t kSessionsMax = 10'000;
+  static constexpr int kFailuresMax = 5;  // then locked for kLockMs
+  static constexpr int64_t kLockMs = 15 * 60 * 1000;
+  static constexpr size_t kTrackedUsersMax = 10'000;
+
+  // A new session; returns its token (the cookie's value).
+  std::string open(const std::string& user, const std::string& provider, Millis now);
+  // The session of token, its idle clock restarted; nullopt when unknown or
+  // idle for longer than kIdleMs (then forgotten).
+  std::optional<PortalSession> touch(const std::string& token, Millis now);
+  void set_provider(const std::string& token, const std::string& provider);
+  void close(const std::string& token);
+  // Every session of user but keep (a password change signs the others out).
+  void close_user(const std::string& user, const std::string& keep = {});
+
+  // > now: the user is locked until then (ms).
+  int64_t locked_until(const std::string& user, Millis now);
+  void failed(const std::string& user, Millis now);
+  void succeeded(const std::string& user);
+
+ private:
+  struct Failures {
+    int count = 0;
+    int64_t locked_until_ms = 0;
+  };
+  std::mutex mutex_;
+  std::map<std::string, PortalSession> sessions_;  // by token
+  std::map<std::string, Failures> failures_;       // by user
+};
+
+}  // namespace autoriza
