@@ -5,6 +5,7 @@
 
 #include "adapters/service/api_util.h"
 #include "adapters/codec/codec.h"
+#include "engine/core/money.h"
 #include "adapters/service/query_api.h"
 #include "adapters/service/service.h"
 
@@ -85,8 +86,14 @@ Reply search_practices(Engine& engine, std::string_view target) {
   const std::string after = url_decode(query_param(target, "after"));
   const size_t limit = parse_limit(target);
   const ReferencePtr ref = engine.reference();
+  // ?provider=: only what that provider may perform (the rule of
+  // PRACTICE_NOT_ALLOWED_FOR_PROVIDER, engine/core/reference.h).
+  const std::string provider_id = query_param(target, "provider");
+  const fb::ProviderT* provider = provider_id.empty() ? nullptr : ref->provider(provider_id);
+  if (!provider_id.empty() && !provider) return error_reply(404, "NOT_FOUND", "no provider " + provider_id, "provider");
   std::vector<const fb::PracticeT*> hits;
   for (const auto& [code, p] : ref->practices) {
+    if (provider && !provider_may_perform(provider->kind, p.kind)) continue;
     if ((after.empty() || code > after) && practice_matches(p, query, raw)) hits.push_back(&p);
   }
   std::sort(hits.begin(), hits.end(), [](auto* a, auto* b) { return a->code < b->code; });
@@ -94,10 +101,27 @@ Reply search_practices(Engine& engine, std::string_view target) {
   for (size_t i = 0; i < hits.size() && i < limit; ++i) {
     const auto& p = *hits[i];
     items.push_back({{"code", p.code}, {"kind", fb::EnumNamePracticeKind(p.kind)}, {"description", p.description},
-                     {"requires_audit", p.requires_audit}, {"requires_tooth", p.requires_tooth}, {"max_qty", p.max_qty}});
+                     {"requires_audit", p.requires_audit}, {"requires_tooth", p.requires_tooth},
+                     {"requires_faces", p.requires_faces}, {"max_qty", p.max_qty},
+                     {"professional_fee", format_cents(Cents{p.professional_fee_cents})},
+                     {"expenses_fee", format_cents(Cents{p.expenses_fee_cents})}});
   }
   const Json next = hits.size() > limit ? Json(hits[limit - 1]->code) : Json(nullptr);
   return Reply{200, Json{{"items", items}, {"next", next}}.dump()};
+}
+
+Reply get_prescriber(Engine& engine, const std::string& kind, const std::string& license) {
+  fb::PrescriberKind k;
+  if (kind == "MD") {
+    k = fb::PrescriberKind::MD;
+  } else if (kind == "OD") {
+    k = fb::PrescriberKind::OD;
+  } else {
+    return error_reply(400, "INVALID_REQUEST", "kind must be MD or OD", "kind");
+  }
+  const fb::PrescriberT* p = engine.reference()->prescriber(k, license);
+  if (!p) return error_reply(404, "NOT_FOUND", "no prescriber " + kind + " " + license);
+  return Reply{200, Json{{"kind", kind}, {"license", p->license}, {"name", p->name}}.dump()};
 }
 
 Reply close_billing_period(Engine& engine, const std::string& provider, const std::string& month, Millis now) {

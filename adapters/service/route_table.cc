@@ -115,7 +115,11 @@ const RouteRow kRows[] = {
      {.answer = "Transaction"}},
     {"GET", "/v1/practices", kByAnyRole, RouteScope::kNone,
      sync<[](Service& s, const RouteCall& c) { return search_practices(s.engine(), c.target); }>,
-     "Practice search by code or words, accent- and case-insensitive", {.query = "q"}},
+     "Practice search by code or words, accent- and case-insensitive; ?provider= keeps what it may perform",
+     {.query = "q,provider,after,limit"}},
+    {"GET", "/v1/prescribers/{kind}/{license}", kByAnyRole, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return get_prescriber(s.engine(), c.params[0], c.params[1]); }>,
+     "A prescriber by kind (MD, OD) and licence: the name to show"},
     {"GET", "/v1/providers/{provider}/register", kByProvider | kByAnalyst, RouteScope::kOwnProvider,
      sync<[](Service& s, const RouteCall& c) {
        return projection_api::provider_reply(s.engine(), s.projections(), c.params[0], "", c.target);

@@ -14,6 +14,33 @@ std::vector<std::string> codes_of(const Json& page) {
   return out;
 }
 
+// ?provider= keeps what that provider may perform: a laboratory sees
+// biochemistry, a dentist dental practices (the portal's nomenclator).
+TEST(PracticeSearch, OnlyWhatTheProviderMayPerform) {
+  Harness h;
+  const char* at = "2026-11-02T10:00:00-03:00";
+  const Json lab = h.request("GET", "/v1/practices?provider=LAB127&limit=100", nullptr, at);
+  ASSERT_FALSE(lab["items"].empty());
+  for (const Json& p : lab["items"]) EXPECT_EQ(p["kind"], "BIOCHEM") << p;
+  const Json dentist = h.request("GET", "/v1/practices?provider=DEN333&limit=100", nullptr, at);
+  ASSERT_FALSE(dentist["items"].empty());
+  for (const Json& p : dentist["items"]) EXPECT_EQ(p["kind"], "DENTAL") << p;
+  EXPECT_TRUE(dentist["items"][0].contains("requires_faces"));
+  h.request("GET", "/v1/practices?provider=NOBODY", nullptr, at);
+  EXPECT_EQ(h.last_status(), 404);
+}
+
+TEST(Prescribers, ByKindAndLicence) {
+  Harness h;
+  const char* at = "2026-11-02T10:00:00-03:00";
+  const Json p = h.request("GET", "/v1/prescribers/MD/1234", nullptr, at);
+  EXPECT_EQ(p["name"], "QUIPILDOR ARNALDO RENE");
+  h.request("GET", "/v1/prescribers/MD/0000", nullptr, at);
+  EXPECT_EQ(h.last_status(), 404);
+  h.request("GET", "/v1/prescribers/XX/1234", nullptr, at);
+  EXPECT_EQ(h.last_status(), 400);
+}
+
 TEST(PracticeSearch, ByWordsOrCodeAccentAndCaseInsensitive) {
   Harness h;
   const char* at = "2026-11-02T10:00:00-03:00";
