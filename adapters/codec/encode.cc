@@ -107,6 +107,7 @@ Json encode_result(fb::Command type, const fb::ResultT& r) {
         const auto& a = *r.affiliate;
         j["affiliate"] = {{"credential", a.credential}, {"name", a.name}, {"cuil", a.cuil}, {"age", a.age},
                           {"sex", a.sex}, {"plan", a.plan}, {"titular", a.titular}};
+        if (!a.notes.empty()) j["affiliate"]["notes"] = a.notes;  // only when there are: older answers unchanged
       } else {
         j["affiliate"] = nullptr;
       }

@@ -195,6 +195,7 @@ void affiliate(JsonText& j, const fb::AffiliateViewT* a) {
   j.field("credential", a->credential);
   j.field("cuil", a->cuil);
   j.field("name", a->name);
+  if (!a->notes.empty()) j.field("notes", a->notes);  // as encode.cc: only when there are
   j.field("plan", a->plan);
   j.field("sex", a->sex);
   j.field("titular", a->titular);

@@ -118,6 +118,7 @@ std::unique_ptr<fb::AffiliateViewT> affiliate_view(const fb::AffiliateT& a, Mill
   v->sex = a.sex;
   v->plan = a.plan;
   v->titular = a.titular;
+  v->notes = a.notes;
   return v;
 }
 

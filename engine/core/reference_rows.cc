@@ -13,6 +13,7 @@ namespace {
 
 constexpr size_t kCredentialDigitsMax = 20;
 constexpr size_t kPracticeCodeMax = 20;
+constexpr size_t kNotesMax = 200;  // bytes of an affiliate's notes
 constexpr int kCoveragePctMax = 100;
 constexpr int kCategoryPctMax = 1000;
 constexpr int kMaxQtyMax = 1000;
@@ -83,6 +84,7 @@ fb::AffiliateT read_affiliate(RowReader& r, const PlanCatalog& plans) {
   a.status = r.enumerated("status", fb::EnumValuesAffiliateStatus(), fb::EnumNameAffiliateStatus);
   a.titular = r.text("titular");
   a.email = read_email(r);
+  a.notes = r.optional_text("notes", kNotesMax);
   return a;
 }
 
@@ -134,7 +136,7 @@ const std::vector<std::string_view>& prescriber_columns() {
 const std::vector<std::string_view>& affiliate_columns() {
   static const std::vector<std::string_view> k = {"credential", "cuil",   "doc_number", "last_name",
                                                    "first_name", "birth_date", "sex",    "plan",
-                                                   "status",     "titular", "email"};
+                                                   "status",     "titular", "email",     "notes?"};
   return k;
 }
 

@@ -70,6 +70,9 @@ class RowReader {
   void fail(std::string_view column, std::string_view reason);
 
   std::string text(std::string_view column);           // not empty
+  // An optional column ("name?" in the file's columns): empty when the file
+  // has no such column or the cell is blank.
+  std::string optional_text(std::string_view column, size_t length_max);
   std::string digits(std::string_view column, size_t length_max);  // 1..length_max ASCII digits
   std::string code(std::string_view column, size_t length_max);    // 1..length_max ASCII letters/digits
   bool yes_no(std::string_view column);                 // "yes" | "no"

@@ -35,19 +35,27 @@ std::string joined(const std::vector<std::string_view>& options) {
 }
 
 // Checks header names against the expected columns; fills table->columns.
+// A column named "notes?" is optional: a file may leave it out.
+bool is_optional(std::string_view column) { return column.ends_with('?'); }
+std::string_view column_name(std::string_view column) {
+  return is_optional(column) ? column.substr(0, column.size() - 1) : column;
+}
+
 bool check_header(const std::vector<std::string>& header, const std::vector<std::string_view>& columns,
                   ErrorList* errors, Table* table) {
   const size_t errors_before = errors->count();
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string name(ascii::trim(header[i]));
-    if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
+    if (std::find_if(columns.begin(), columns.end(), [&](auto c) { return column_name(c) == name; }) == columns.end()) {
       errors->add(1, "unexpected column " + shown(name) + " (expected " + joined(columns) + ")");
     } else if (!table->columns.emplace(name, i).second) {
       errors->add(1, "column " + name + " appears twice");
     }
   }
   for (std::string_view column : columns) {
-    if (!table->columns.count(column)) errors->add(1, "missing column " + std::string(column));
+    if (!is_optional(column) && !table->columns.count(column)) {
+      errors->add(1, "missing column " + std::string(column));
+    }
   }
   return errors->count() == errors_before;
 }
@@ -111,6 +119,13 @@ void RowReader::fail(std::string_view column, std::string_view reason) {
 
 void RowReader::fail_one_of(std::string_view column, const std::vector<std::string_view>& options) {
   fail(column, "must be " + joined(options));
+}
+
+std::string RowReader::optional_text(std::string_view column, size_t length_max) {
+  if (!table_.columns.count(column)) return {};
+  const std::string_view value = get(column);
+  if (value.size() > length_max) fail(column, "longer than " + std::to_string(length_max) + " bytes");
+  return std::string(value);
 }
 
 std::string RowReader::text(std::string_view column) {

@@ -66,6 +66,7 @@ Decision decide_eligibility(const DecideContext& ctx, const fb::EligibilityCmdT&
     r.affiliate->sex = a.sex;
     r.affiliate->plan = a.plan;
     r.affiliate->titular = a.titular;
+    r.affiliate->notes = a.notes;
   }
   return d;
 }

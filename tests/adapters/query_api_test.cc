@@ -107,3 +107,27 @@ TEST(BillingPeriods, PeriodClosedIsListedLastAmongAnnulReasons) {
 
 }  // namespace
 }  // namespace autoriza::testing
+
+namespace autoriza::testing {
+namespace {
+
+// An affiliate's notes ("DIABÉTICO") come with the eligibility answer, the
+// same bytes whichever way the answer is written (encode and render).
+TEST(Eligibility, ShowsTheAffiliatesNotes) {
+  Harness h;
+  fb::AffiliateT a = *h.engine().reference()->affiliate("110000783851");
+  a.notes = "DIABÉTICO";
+  std::vector<fb::ReferenceRecordUnion> records(1);
+  records[0].Set(a);
+  ReferenceLoadStats stats;
+  ASSERT_TRUE(h.engine().load_reference(records, &stats).is_ok());
+  const Json answer = h.run("eligibility", {{"request_id", "e1"}, {"provider", "LAB127"}, {"credential", "110000783851"}},
+                            "2026-11-02T10:00:00-03:00");
+  EXPECT_EQ(answer["affiliate"]["notes"], "DIABÉTICO") << answer;
+  const Json other = h.run("eligibility", {{"request_id", "e2"}, {"provider", "LAB127"}, {"credential", "110000783852"}},
+                           "2026-11-02T10:00:00-03:00");
+  EXPECT_FALSE(other["affiliate"].contains("notes")) << other;
+}
+
+}  // namespace
+}  // namespace autoriza::testing

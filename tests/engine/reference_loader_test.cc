@@ -197,6 +197,28 @@ TEST(ReferenceLoader, DocNumberWithLeadingZeroMatches) {
   EXPECT_EQ(affiliate(load, "438908")->doc_number, "08333444");
 }
 
+// affiliates.csv may carry a notes column (what the counter should know);
+// files without it still load, and a note is shown on eligibility.
+TEST(ReferenceLoader, OptionalNotesColumn) {
+  auto texts = fixture_texts();
+  std::string& csv = texts.at("affiliates.csv");
+  std::string with_notes;
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const bool header = with_notes.empty();
+    with_notes += line + (header ? ",notes" : line.starts_with("110000783851,") ? ",DIABÉTICO" : ",") + "\n";
+  }
+  csv = with_notes;
+  const auto load = load_reference_texts(texts, {});
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ(affiliate(load, "110000783851")->notes, "DIABÉTICO");
+  EXPECT_EQ(affiliate(load, "110000783852")->notes, "");
+  EXPECT_EQ(load_reference_texts(fixture_texts(), {}).ok(), true);  // without the column
+  expect_rejected(load_reference_texts(fixtures_with("affiliates.csv", ",email\n", ",email,notes,notes\n"), {}),
+                  "affiliates.csv", "column notes appears twice");
+}
+
 TEST(ReferenceLoader, UnknownPlan) {
   const auto load = load_reference_texts(fixtures_with("affiliates.csv", ",JOVEN,", ",GOLD,"), {});
   expect_rejected(load, "affiliates.csv", "affiliates.csv:9: plan GOLD: unknown plan");
