@@ -110,6 +110,24 @@ Reply search_practices(Engine& engine, std::string_view target) {
   return Reply{200, Json{{"items", items}, {"next", next}}.dump()};
 }
 
+Reply search_diagnoses(Engine& engine, std::string_view target) {
+  const std::string raw = url_decode(query_param(target, "q"));
+  const std::vector<std::string> words = words_of(fold_for_search(raw));
+  const size_t limit = parse_limit(target);
+  const ReferencePtr ref = engine.reference();
+  Json items = Json::array();
+  for (const auto& [code, d] : ref->diagnoses) {
+    if (items.size() == limit) break;
+    const std::string folded = fold_for_search(d.code + " " + d.description);
+    const bool by_code = !raw.empty() && fold_for_search(code).rfind(fold_for_search(raw), 0) == 0;
+    const bool by_words = std::all_of(words.begin(), words.end(), [&](const std::string& w) {
+      return folded.find(w) != std::string::npos;
+    });
+    if (by_code || by_words) items.push_back({{"code", d.code}, {"description", d.description}});
+  }
+  return Reply{200, Json{{"items", items}}.dump()};
+}
+
 Reply get_prescriber(Engine& engine, const std::string& kind, const std::string& license) {
   fb::PrescriberKind k;
   if (kind == "MD") {

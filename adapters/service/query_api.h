@@ -12,6 +12,9 @@ namespace autoriza {
 std::string fold_for_search(std::string_view text);
 
 Reply search_practices(Engine& engine, std::string_view target);
+// GET /v1/diagnoses?q=&limit=: the CIE-10 catalog (diagnoses.csv) by code
+// prefix or words, accent- and case-insensitive, in code order.
+Reply search_diagnoses(Engine& engine, std::string_view target);
 // GET /v1/prescribers/{kind}/{license}: the prescriber's name (the portal
 // shows it next to the licence).
 Reply get_prescriber(Engine& engine, const std::string& kind, const std::string& license);

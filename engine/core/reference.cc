@@ -31,6 +31,7 @@ void Reference::upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
       break;
     }
     case fb::ReferenceRecord::PortalUser: portal_users[record.AsPortalUser()->user] = *record.AsPortalUser(); break;
+    case fb::ReferenceRecord::Diagnosis: diagnoses[record.AsDiagnosis()->code] = *record.AsDiagnosis(); break;
     case fb::ReferenceRecord::NONE: AUTORIZA_CHECK(!"reference record without type");
   }
 }
@@ -47,6 +48,7 @@ std::string Reference::record_key(const fb::ReferenceRecordUnion& record) {
       return "period:" + record.AsClosedPeriod()->provider + "|" + record.AsClosedPeriod()->month;
     case fb::ReferenceRecord::ApiKey: return "apikey:" + record.AsApiKey()->key_id;
     case fb::ReferenceRecord::PortalUser: return "portaluser:" + record.AsPortalUser()->user;
+    case fb::ReferenceRecord::Diagnosis: return "diagnosis:" + record.AsDiagnosis()->code;
     case fb::ReferenceRecord::NONE: break;
   }
   AUTORIZA_CHECK(!"reference record without type");
@@ -85,6 +87,10 @@ bool Reference::contains_equal(const fb::ReferenceRecordUnion& record) const {
       auto* u = portal_user(record.AsPortalUser()->user);
       return u && *u == *record.AsPortalUser();
     }
+    case fb::ReferenceRecord::Diagnosis: {
+      auto it = diagnoses.find(record.AsDiagnosis()->code);
+      return it != diagnoses.end() && it->second == *record.AsDiagnosis();
+    }
     case fb::ReferenceRecord::NONE: break;
   }
   return false;
@@ -102,6 +108,7 @@ bool Reference::contains_key(const fb::ReferenceRecordUnion& record) const {
       return period_closed(record.AsClosedPeriod()->provider, record.AsClosedPeriod()->month);
     case fb::ReferenceRecord::ApiKey: return api_key(record.AsApiKey()->key_id) != nullptr;
     case fb::ReferenceRecord::PortalUser: return portal_user(record.AsPortalUser()->user) != nullptr;
+    case fb::ReferenceRecord::Diagnosis: return diagnoses.contains(record.AsDiagnosis()->code);
     case fb::ReferenceRecord::NONE: break;
   }
   return false;

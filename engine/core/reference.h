@@ -33,6 +33,7 @@ struct Reference {
   StringMap<fb::ApiKeyT> api_keys;       // by key_id, revoked ones included
   StringMap<std::string> api_key_by_sha256;  // sha256 hex -> key_id
   StringMap<fb::PortalUserT> portal_users;   // by user name, disabled ones included
+  std::map<std::string, fb::DiagnosisT, std::less<>> diagnoses;  // the CIE-10 catalog, by code (ordered)
 
   bool period_closed(std::string_view provider, std::string_view month) const {
     return closed_periods.contains(std::string(provider) + "|" + std::string(month));

@@ -18,12 +18,13 @@ namespace {
 
 using namespace reference_rows;
 
-enum class FileKind { kPlans, kPractices, kProviders, kPrescribers, kAffiliates };
+enum class FileKind { kPlans, kPractices, kProviders, kPrescribers, kAffiliates, kDiagnoses };
 
 struct FileSpec {
   FileKind kind;
   std::string name;
   const std::vector<std::string_view>& (*columns)();
+  bool optional = false;  // a directory without it loads (and reports nothing of it)
 };
 
 // In the order of ReferenceLoad::files: plans before affiliates, which need them.
@@ -34,6 +35,7 @@ const std::vector<FileSpec>& file_specs() {
       {FileKind::kProviders, "providers.csv", provider_columns},
       {FileKind::kPrescribers, "prescribers.csv", prescriber_columns},
       {FileKind::kAffiliates, "affiliates.csv", affiliate_columns},
+      {FileKind::kDiagnoses, "diagnoses.csv", diagnosis_columns, true},
   };
   return k;
 }
@@ -53,6 +55,7 @@ void parse_file(FileKind kind, const Table& table, const PlanCatalog& plans, Err
     case FileKind::kProviders: return parse_providers(table, errors, out);
     case FileKind::kPrescribers: return parse_prescribers(table, errors, out);
     case FileKind::kAffiliates: return parse_affiliates(table, plans, errors, out);
+    case FileKind::kDiagnoses: return parse_diagnoses(table, errors, out);
   }
   AUTORIZA_CHECK(!"unknown reference file kind");
 }
@@ -88,6 +91,7 @@ ReferenceLoad load_inputs(const FileInputs& inputs, const Reference& existing) {
   std::set<std::string, std::less<>> plan_names;  // of plans.csv, even if rejected: fewer knock-on errors
   bool plans_rejected = false;
   for (const FileSpec& spec : file_specs()) {
+    if (spec.optional && !inputs.contains(spec.name)) continue;
     std::vector<fb::ReferenceRecordUnion> records;
     const bool depends_on_rejected = spec.kind == FileKind::kAffiliates && plans_rejected;
     FileReport report = load_file(spec, inputs, PlanCatalog{plan_names, existing}, depends_on_rejected, &records);
@@ -100,7 +104,7 @@ ReferenceLoad load_inputs(const FileInputs& inputs, const Reference& existing) {
     }
     load.files.push_back(std::move(report));
   }
-  AUTORIZA_CHECK(load.files.size() == file_specs().size());
+  AUTORIZA_CHECK(load.files.size() <= file_specs().size());
   return load;
 }
 

@@ -39,7 +39,8 @@ struct ReferenceLoad {
   bool ok() const;                // no file rejected
 };
 
-// The files a load reads, in the order of ReferenceLoad::files.
+// The files a load reads, in the order of ReferenceLoad::files; diagnoses.csv
+// (the CIE-10 catalog) is optional: loaded and reported only when present.
 const std::vector<std::string>& reference_file_names();
 
 // Reads and validates plans.csv, practices.csv, providers.csv,

@@ -6,6 +6,7 @@
 
 #include "engine/core/clock.h"
 #include "engine/core/cuil.h"
+#include "engine/core/rules.h"  // diagnosis_well_formed
 
 namespace autoriza::reference_rows {
 
@@ -140,6 +141,11 @@ const std::vector<std::string_view>& affiliate_columns() {
   return k;
 }
 
+const std::vector<std::string_view>& diagnosis_columns() {
+  static const std::vector<std::string_view> k = {"code", "description"};
+  return k;
+}
+
 void parse_plans(const Table& table, ErrorList* errors, std::vector<fb::ReferenceRecordUnion>* out) {
   UniqueKeys keys;
   for (const CsvRow& row : table.rows) {
@@ -195,6 +201,20 @@ void parse_prescribers(const Table& table, ErrorList* errors, std::vector<fb::Re
     p.name = r.text("name");
     if (r.ok()) keys.insert(r, "license", Reference::prescriber_key(p.kind, p.license));
     if (r.ok()) append(std::move(p), out);
+  }
+}
+
+void parse_diagnoses(const Table& table, ErrorList* errors, std::vector<fb::ReferenceRecordUnion>* out) {
+  UniqueKeys keys;
+  for (const CsvRow& row : table.rows) {
+    if (!row_has_header_width(table, row, errors)) continue;
+    RowReader r(table, row, errors);
+    fb::DiagnosisT d;
+    d.code = r.text("code");
+    if (!d.code.empty() && !diagnosis_well_formed(d.code)) r.fail("code", "must be a CIE-10 code such as J98.9");
+    d.description = r.text("description");
+    if (r.ok()) keys.insert(r, "code", d.code);
+    if (r.ok()) append(std::move(d), out);
   }
 }
 

@@ -136,6 +136,7 @@ void parse_providers(const Table& table, ErrorList* errors, std::vector<fb::Refe
 void parse_prescribers(const Table& table, ErrorList* errors, std::vector<fb::ReferenceRecordUnion>* out);
 void parse_affiliates(const Table& table, const PlanCatalog& plans, ErrorList* errors,
                       std::vector<fb::ReferenceRecordUnion>* out);
+void parse_diagnoses(const Table& table, ErrorList* errors, std::vector<fb::ReferenceRecordUnion>* out);
 
 // The columns (docs/rules.md §3) of each file.
 const std::vector<std::string_view>& plan_columns();
@@ -143,5 +144,6 @@ const std::vector<std::string_view>& practice_columns();
 const std::vector<std::string_view>& provider_columns();
 const std::vector<std::string_view>& prescriber_columns();
 const std::vector<std::string_view>& affiliate_columns();
+const std::vector<std::string_view>& diagnosis_columns();
 
 }  // namespace autoriza::reference_rows

@@ -131,3 +131,30 @@ TEST(Eligibility, ShowsTheAffiliatesNotes) {
 
 }  // namespace
 }  // namespace autoriza::testing
+
+namespace autoriza::testing {
+namespace {
+
+// The CIE-10 catalog: "enfermedad respiratoria" (no accents needed) finds
+// J98.9; a code prefix finds its codes; nothing loaded, nothing found.
+TEST(Diagnoses, ByWordsOrCodePrefix) {
+  Harness h;
+  const char* at = "2026-11-02T10:00:00-03:00";
+  EXPECT_TRUE(h.request("GET", "/v1/diagnoses?q=caries", nullptr, at)["items"].empty());
+  std::vector<fb::ReferenceRecordUnion> records(3);
+  records[0].Set(fb::DiagnosisT{{}, "J98.9", "Enfermedad respiratoria, no especificada"});
+  records[1].Set(fb::DiagnosisT{{}, "K02.1", "Caries de la dentina"});
+  records[2].Set(fb::DiagnosisT{{}, "K02.9", "Caries dental, no especificada"});
+  ReferenceLoadStats stats;
+  ASSERT_TRUE(h.engine().load_reference(records, &stats).is_ok());
+  const Json words = h.request("GET", "/v1/diagnoses?q=ENFERMEDAD+respiratoria", nullptr, at);
+  ASSERT_EQ(words["items"].size(), 1u) << words;
+  EXPECT_EQ(words["items"][0]["code"], "J98.9");
+  const Json prefix = h.request("GET", "/v1/diagnoses?q=k02", nullptr, at);
+  ASSERT_EQ(prefix["items"].size(), 2u) << prefix;
+  EXPECT_EQ(prefix["items"][0]["code"], "K02.1");
+  EXPECT_EQ(h.request("GET", "/v1/diagnoses?q=dentina", nullptr, at)["items"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace autoriza::testing

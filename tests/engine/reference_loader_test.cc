@@ -18,6 +18,7 @@ const std::filesystem::path kFixtures = AUTORIZA_TEST_FIXTURES;
 std::map<std::string, std::string> fixture_texts() {
   std::map<std::string, std::string> texts;
   for (const std::string& name : reference_file_names()) {
+    if (!std::filesystem::exists(kFixtures / name)) continue;  // an optional file the fixtures leave out
     std::ifstream in(kFixtures / name, std::ios::binary);
     std::ostringstream out;
     out << in.rdbuf();
@@ -217,6 +218,21 @@ TEST(ReferenceLoader, OptionalNotesColumn) {
   EXPECT_EQ(load_reference_texts(fixture_texts(), {}).ok(), true);  // without the column
   expect_rejected(load_reference_texts(fixtures_with("affiliates.csv", ",email\n", ",email,notes,notes\n"), {}),
                   "affiliates.csv", "column notes appears twice");
+}
+
+// diagnoses.csv (the CIE-10 catalog) is optional: loaded when present, its
+// codes CIE-10-shaped and unique.
+TEST(ReferenceLoader, OptionalDiagnosesCatalog) {
+  auto texts = fixture_texts();
+  EXPECT_TRUE(load_reference_texts(texts, {}).ok());
+  texts["diagnoses.csv"] = "code,description\nJ98.9,\"Enfermedad respiratoria, no especificada\"\nK02.9,Caries dental\n";
+  const auto load = load_reference_texts(texts, {});
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ(count_of(load, fb::ReferenceRecord::Diagnosis), 2u);
+  texts["diagnoses.csv"] = "code,description\nrespiratoria,Enfermedad\nK02.9,Caries\nK02.9,Otra\n";
+  const auto bad = load_reference_texts(texts, {});
+  expect_rejected(bad, "diagnoses.csv", "diagnoses.csv:2: code respiratoria: must be a CIE-10 code");
+  expect_rejected(bad, "diagnoses.csv", "diagnoses.csv:4:");
 }
 
 TEST(ReferenceLoader, UnknownPlan) {
