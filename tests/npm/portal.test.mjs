@@ -187,10 +187,13 @@ async function printed(b, name) {
     document.querySelector('[data-testid="receipt"]').classList.add('print-target');
     document.body.classList.add('printing');
   });
+  // An A4 sheet at 96 dpi, whatever the screen it is printed from.
+  await page.setViewportSize({ width: 794, height: 1123 });
   await page.emulateMedia({ media: 'print' });
   b.shots += 1;
   await page.screenshot({ path: path.join(ARTIFACTS, `${b.pass.name}-${String(b.shots).padStart(2, '0')}-${name}.png`) });
   await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: b.pass.width, height: b.pass.height });
   await page.evaluate(() => document.body.classList.remove('printing'));
 }
 
@@ -533,6 +536,15 @@ async function profileFlows(b, phone) {
   await page.click('[data-testid="profile-submit"]');
   await page.waitForSelector('[data-testid="profile-done"]:not([hidden])');
   await screen(b, 'perfil');
+  // The session ends (idle, or signed out elsewhere): the next call shows the
+  // login with the reason; signing in again returns to the same screen.
+  await b.context.clearCookies();
+  await page.fill('#profile-phone', `${phone} int. 2`);
+  await page.click('[data-testid="profile-submit"]');
+  await page.waitForSelector('[data-screen="ingreso"]:not([hidden])');
+  assert.match(await textOf(page, '[data-testid="login-notice"]'), /Tu sesión se cerró/);
+  await login(page, 'laboratorio', 'LAB127', users.laboratorio.password);
+  await page.waitForSelector('[data-screen="perfil"]:not([hidden])');
 }
 
 async function dentalFlows(b, credential, teeth) {

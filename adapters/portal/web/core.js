@@ -234,7 +234,8 @@ window.Portal = (function () {
       const portal = path.startsWith('/v1/portal/');
       if (response.ok) return { ok: true, status: response.status, data, error: null, headers, portal };
       const error = data && data.error ? data.error : { code: `HTTP_${response.status}`, message: '' };
-      if (response.status === 401 && !portal) Portal.onSessionLost('expired');
+      // A 401 means the session ended, except where no session is needed.
+      if (response.status === 401 && !/^\/v1\/portal\/(login|session|recovery)/.test(path)) Portal.onSessionLost('expired');
       return { ok: false, status: response.status, data, error, headers, portal };
     } catch (e) {
       const timedOut = e && e.name === 'AbortError';

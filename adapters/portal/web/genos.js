@@ -170,6 +170,8 @@
         P.badge(a.status)]),
       P.reasonList(a.reasons, 'g-reasons'),
       requestRefused ? el('p', { className: 'muted', text: 'Corregí lo indicado y pulsá Validar de nuevo.' }) : null,
+      !requestRefused && !canAuthorize && items.some((i) => i.status === 'NEEDS_AUDIT')
+        ? el('p', { className: 'notice', text: 'Ninguna práctica queda autorizada sin auditoría: podés solicitar auditoría.' }) : null,
       items.length && !requestRefused ? P.itemsTable(items, a.totals, 'g-validation-items') : null,
       el('div', { className: 'actions' }, [
         canAuthorize ? el('button', { type: 'button', className: 'ok', text: 'Autorizar', 'data-testid': 'g-authorize',

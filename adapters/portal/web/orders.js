@@ -77,6 +77,9 @@
     );
     $('c-form').hidden = false;
     $('c-form').querySelector('button[type="submit"]').hidden = !consumable.length;
+    $('c-deferred').closest('.field').hidden = !consumable.length;
+    $('c-deferred-fields').hidden = !consumable.length || !$('c-deferred').checked;
+    if (!consumable.length) $('c-token-field').hidden = true;
     $('c-form').querySelector('h2').setAttribute('tabindex', '-1');
     $('c-form').querySelector('h2').focus();
   }
@@ -123,6 +126,7 @@
     const receipt = P.receipt({
       title: accepted ? 'Comprobante de consumo' : 'Consumo rechazado', transaction: a.transaction,
       status: a.status, order: c.order.transaction, consumption: accepted ? a.transaction : '',
+      performed: accepted ? body.performed_at || '' : '',
       affiliate: { credential: c.order.credential }, reasons: a.reasons, items: a.items, totals: a.totals
     });
     const section = el('section', { className: 'panel result-panel', 'aria-labelledby': 'c-outcome-title', 'data-testid': 'c-outcome' }, [

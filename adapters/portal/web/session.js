@@ -40,7 +40,8 @@
 
   // A 401 from any API call: the session ended (idle timeout, logout in
   // another tab, a password change elsewhere). The screen asked for stays in
-  // the address, so signing in again returns to it with its fields intact.
+  // the address, so signing in again returns to it; the order screens keep
+  // what was typed.
   P.onSessionLost = function (why) {
     if (!P.state.session) return;
     clearSession();

@@ -379,6 +379,7 @@
     fact('Orden', r.order, 'rc-order');
     fact('Solicitud de auditoría', r.sap, 'rc-sap');
     fact('Consumo', r.consumption, 'rc-consumption');
+    fact('Realizada el', r.performed ? P.dateTime(r.performed) : '', 'rc-performed');
     fact('Prescripción', r.prescription, 'rc-prescription');
     fact('Diagnóstico', r.diagnosis, 'rc-diagnosis');
     fact('Resumen clínico', r.note, 'rc-note');
@@ -420,7 +421,7 @@
     return {
       title: `${base} ${t.transaction || ''}`.trim(), transaction: t.transaction, time: t.time,
       status: answer.status, order: answer.order || (c.command === 'consume' ? c.order : ''), sap: answer.sap,
-      consumption: c.command === 'consume' ? t.transaction : '',
+      consumption: c.command === 'consume' ? t.transaction : '', performed: c.performed_at || '',
       affiliate: Object.assign({ credential: c.credential }, hint || {}),
       prescription: rx.join(', '), diagnosis: c.diagnosis, note: c.note, reasons: answer.reasons,
       items: answer.items, totals: answer.totals
