@@ -109,6 +109,8 @@ before(async () => {
   await stopServer(await startServer(store, port));
   execFileSync(BINARY, ['users', 'add', '--store', store, '--user', CASHIER.user, '--name', 'Cajero de prueba',
     '--email', 'cajero@example.org', '--providers', CASHIER.provider, '--password', CASHIER.first]);
+  execFileSync(BINARY, ['users', 'add', '--store', store, '--user', 'distraido', '--name', 'Usuario que se equivoca',
+    '--providers', 'LAB127', '--password', 'Nunca-la-recuerda']);
   server = await startServer(store, port);
   users = Object.fromEntries(csv(path.join(store, 'dev-users.csv')).map((u) => [u.user, u]));
   keys = Object.fromEntries(csv(path.join(store, 'dev-keys.csv')).map((k) => [k.principal, k.key]));
@@ -126,9 +128,11 @@ before(async () => {
     credential: '110000783852', ...rx(localDay(-1)), items: [{ code: '000118' }, { code: '000865' }] },
   `${localDay(-1)}T09:00:00-03:00`);
   seeded.yesterdayOrder = yesterday.order;
+  seeded.pageOrders = [];
   for (const n of [1, 2, 3]) {
-    await seed(lab, 'authorize', { request_id: `seed-page-${n}`, provider: 'LAB127', credential: '438908',
+    const paged = await seed(lab, 'authorize', { request_id: `seed-page-${n}`, provider: 'LAB127', credential: '438908',
       ...rx(localDay(-1)), items: [{ code: '000118' }, { code: '000012', qty: n }] }, `${localDay(-1)}T1${n}:00:00-03:00`);
+    seeded.pageOrders.push(paged.order);
   }
   const sap = await seed(lab, 'authorize', { request_id: 'seed-sap', provider: 'LAB127', credential: '354495',
     ...rx(localDay()), mode: 'audit', diagnosis: 'E11.9', note: 'Control anual.', items: [{ code: '000860' }] });
@@ -279,6 +283,17 @@ async function signInFlows(b, first) {
     await page.waitForSelector('#login-password-error:not([hidden])');
     assert.match(await textOf(page, '#login-password-error'), /contraseña incorrectos/);
     await screen(b, 'ingreso-error');
+    // Five failures lock the user: the sixth try says for how long.
+    for (let i = 1; i <= 6; ++i) {
+      await page.fill('#login-user', 'distraido');
+      await page.fill('#login-provider', 'LAB127');
+      await page.fill('#login-password', `mal-${i}`);
+      await page.click('[data-testid="login-submit"]');
+      await page.waitForFunction(() => !document.querySelector('#login-password-error').hidden ||
+        !document.querySelector('#login-error').hidden);
+    }
+    assert.match(await textOf(page, '[data-testid="login-error"]'), /bloqueado.*\d+ minutos?/);
+    await screen(b, 'ingreso-bloqueado');
     await login(page, CASHIER.user, CASHIER.provider, CASHIER.first);
     await page.waitForSelector('[data-testid="password-forced"]:not([hidden])');
     assert.ok(await page.locator('#nav').isHidden(), 'no menu until the password is changed');
@@ -369,6 +384,12 @@ async function genosFlows(b, credential) {
   assert.equal(await textOf(page, '[data-testid="rc-order"]'), order);
   await page.waitForFunction(() => /\d\d\/\d\d\/\d{4} \d\d:\d\d/.test(document.querySelector('[data-testid="rc-time"]').textContent));
   await screen(b, 'autorizaciones-comprobante');
+  const official = page.locator('[data-testid="receipt-official"]');
+  if (await official.count()) {
+    assert.equal((await page.request.get(`${base}${await official.getAttribute('href')}`)).status(), 200);
+  } else {
+    console.log('# GET /v1/transactions/{id}/comprobante.html not served yet: the page prints its own panel');
+  }
   await printed(b, 'autorizaciones-comprobante-impreso');
 
   // The same again, sent to audit with a diagnosis and a clinical summary.
@@ -455,6 +476,12 @@ async function annulFlows(b, consumption) {
   await page.waitForFunction(() => /No se pudo anular/.test(document.querySelector('#n-outcome-title').textContent));
   assert.match(await textOf(page, '#n-transaction-error'), /Ya está anulada/);
   await screen(b, 'anular-rechazado');
+  // An order, whose items the register then lists as annulled.
+  await page.fill('#n-transaction', seeded.pageOrders[b.pass.first ? 0 : 1]);
+  await page.fill('#n-reason', 'El afiliado no vino.');
+  await page.click('[data-testid="n-submit"]');
+  await page.click('[data-testid="n-confirm-yes"]');
+  await page.waitForFunction(() => /^Se anuló/.test(document.querySelector('#n-outcome-title').textContent));
 }
 
 async function registerFlows(b, order) {
@@ -477,6 +504,15 @@ async function registerFlows(b, order) {
     }
     assert.equal(r.status(), 200, `export ${format}`);
   }
+  await page.selectOption('#r-annulled', 'only');
+  await page.click('[data-testid="r-search"]');
+  const annulled = seeded.pageOrders[b.pass.first ? 0 : 1];
+  await eventually(page, `[data-testid="r-row"][data-transaction="${annulled}"]`, '[data-testid="r-search"]');
+  const annulledStatuses = await page.locator('[data-testid="r-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.status));
+  assert.ok(annulledStatuses.every((st) => st === 'ANNULLED'), `only annulled rows: ${annulledStatuses}`);
+  assert.match(await textOf(page, `[data-testid="r-row"][data-transaction="${annulled}"]`), /anulación T-\d+-\d+ \(\d\d\/\d\d\/\d{4} \d\d:\d\d\): El afiliado no vino\..*Anulado/);
+  await screen(b, 'registros-anuladas');
+  await page.selectOption('#r-annulled', 'include');
   await page.fill('#r-transaction', order);
   await page.selectOption('#r-order', 'amount:desc');
   await page.click('[data-testid="r-search"]');

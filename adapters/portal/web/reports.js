@@ -93,7 +93,10 @@
     const notes = [];
     if (row.sap) notes.push(`SAP ${row.sap}`);
     if (row.consumption) notes.push(`consumo ${row.consumption}${row.performed_at ? ` (${P.dateTime(row.performed_at)})` : ''}`);
-    if (row.annulment) notes.push(`anulación ${row.annulment}${row.annul_reason ? `: ${row.annul_reason}` : ''}`);
+    if (row.annulment) {
+      notes.push(`anulación ${row.annulment}${row.annulled_at ? ` (${P.dateTime(row.annulled_at)})` : ''}` +
+        `${row.annul_reason ? `: ${row.annul_reason}` : ''}`);
+    }
     return el('tr', { 'data-testid': 'r-row', 'data-transaction': row.transaction, 'data-status': row.status }, [
       el('td', { 'data-label': 'Fecha', text: P.dateTime(row.time) }),
       el('td', { 'data-label': 'Transacción' }, [el('span', { text: row.transaction }),
