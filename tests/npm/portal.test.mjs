@@ -29,6 +29,7 @@ const CASHIER = { user: 'cajero', provider: 'LAB127', first: 'Inicial-2026', pas
 let server = null;
 let base = '';
 let tmp = '';
+let keepTmp = false;
 let users = {};
 let keys = {};
 const seeded = {};
@@ -99,6 +100,7 @@ before(async () => {
   assert.ok(fs.existsSync(BINARY), `no binary at ${BINARY} (set AUTORIZA_BINARY)`);
   assert.ok(fs.existsSync('/usr/bin/chromium'), 'no /usr/bin/chromium: run ops/install-deps.sh (never download a browser)');
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autoriza-portal-'));
+  keepTmp = true;   // until the server runs and the history is seeded
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const store = path.join(tmp, 'store');
@@ -139,10 +141,14 @@ before(async () => {
   seeded.sap = sap.sap;
   await seed(keys.auditor, 'audit_verdict', { request_id: 'seed-docs', auditor: 'auditor', sap: sap.sap, verdict: 'REQUEST_DOCS',
     message: 'Adjuntar la orden médica firmada.' });
+  keepTmp = false;
 });
 
 after(async () => {
   await stopServer(server);
+  // The store, the browser profiles and serve.log stay only after a failure.
+  if (keepTmp) console.log(`# kept ${tmp} (store, serve.log, browser profiles)`);
+  else if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 // --- the browser ---
@@ -686,6 +692,7 @@ for (const pass of PASSES) {
         await fn();
       } catch (e) {
         failed = true;
+        keepTmp = true;
         await b.page.screenshot({ path: path.join(ARTIFACTS, `${pass.name}-FAILED.png`), fullPage: true }).catch(() => {});
         throw e;
       }
