@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything autoriza needs to build, test and run on Debian 12.
 # Idempotent: safe to run again; only apt-get, nothing downloaded from elsewhere.
-# (python3 and universal-ctags run ops/check-layers.py; the Node test tools
-# come from npm through tests/npm/install.sh, which ops/test.sh calls.)
+# (python3 and universal-ctags run ops/check-layers.py; cairo, pango and the
+# DejaVu fonts draw the PDFs of adapters/print, poppler-utils reads them back
+# in tests/print; the Node test tools come from npm through
+# tests/npm/install.sh, which ops/test.sh calls.)
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
@@ -13,6 +15,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev
   libqrencode-dev zlib1g-dev libjemalloc-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   chromium
   clang-14 libclang-rt-14-dev
   python3 universal-ctags

@@ -116,12 +116,7 @@ class Projections {
   std::unique_ptr<Impl> impl_;
 };
 
-// Exports of a register page (the answer of register_rows, or its items).
-std::string register_csv(const nlohmann::json& rows);
-std::string register_html(const nlohmann::json& rows, const std::string& provider);
-std::string register_pdf(const nlohmann::json& rows, const std::string& provider);
-// Exports of a billing answer.
-std::string billing_csv(const nlohmann::json& billing);
-std::string billing_pdf(const nlohmann::json& billing);
+// The register and billing as files (CSV, HTML, PDF, TXT) are laid out by
+// adapters/print/reports.h from these answers.
 
 }  // namespace autoriza

@@ -7,12 +7,10 @@
 #include <cctype>
 
 #include "adapters/card/qr.h"
+#include "adapters/print/format_es.h"
 
 namespace autoriza::card {
 namespace {
-
-constexpr const char* kMonthsEs[12] = {"enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
-                                       "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
 
 bool digits_at(std::string_view s, size_t from, size_t count) {
   if (s.size() < from + count) return false;
@@ -43,14 +41,7 @@ body{font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1b25
 
 }  // namespace
 
-std::string month_label_es(std::string_view month) {
-  if (month.size() != 7 || month[4] != '-' || !digits_at(month, 0, 4) || !digits_at(month, 5, 2)) {
-    return std::string(month);
-  }
-  const int m = (month[5] - '0') * 10 + (month[6] - '0');
-  if (m < 1 || m > 12) return std::string(month);
-  return std::string(kMonthsEs[m - 1]) + " de " + std::string(month.substr(0, 4));
-}
+std::string month_label_es(std::string_view month) { return print::month_es(month); }
 
 std::string group_token(std::string_view token) {
   if (token.size() != 8 || !digits_at(token, 0, 8)) return std::string(token);

@@ -21,8 +21,8 @@ struct TokenSheet {
   std::vector<std::string> tokens;  // 8-digit tokens, in issue order
 };
 
-// "2026-11" -> "noviembre de 2026"; anything not a valid YYYY-MM is returned
-// unchanged. Never fails.
+// "2026-11" -> "noviembre de 2026" (print::month_es); anything not a valid
+// YYYY-MM is returned unchanged. Never fails.
 std::string month_label_es(std::string_view month);
 
 // "12345678" -> "1234 5678"; anything else is returned unchanged.
@@ -34,9 +34,9 @@ std::string group_token(std::string_view token);
 // drawn). Every string is escaped. Never fails.
 std::string token_sheet_html(const TokenSheet& sheet);
 
-// The same sheet as a one-page PDF 1.4 (A4, Helvetica with WinAnsiEncoding,
-// the QR drawn as vector squares). Characters outside Windows-1252 print as
-// '?'. Same needs as token_sheet_html. Never fails.
+// The same sheet as a one-page A4 PDF, drawn through the layout layer of
+// adapters/print (UTF-8 text in DejaVu Sans, the QR as vector squares). Same
+// needs as token_sheet_html. Empty only when cairo failed (out of memory).
 std::string token_sheet_pdf(const TokenSheet& sheet);
 
 }  // namespace autoriza::card

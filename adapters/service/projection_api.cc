@@ -1,11 +1,12 @@
 // Read-side endpoints over the projections (issue 4):
-//   GET /v1/providers/{id}/register?from=&to=&annulled=&order_by=&format=json|csv|html|pdf&after=&limit=
-//   GET /v1/providers/{id}/billing/{YYYY-MM}?format=json|csv|pdf
+//   GET /v1/providers/{id}/register?from=&to=&annulled=&order_by=&format=json|csv|html|pdf|txt&after=&limit=
+//   GET /v1/providers/{id}/billing/{YYYY-MM}?format=json|csv|html|pdf|txt
 //   GET /v1/audits?status=&from=&to=&provider=&after=&limit=      GET /v1/audits/{sap}
 //   GET /v1/affiliates/{credential}/history?family=yes|no&after=&limit=
 //   GET /v1/projections                                             positions and lag
 #include "adapters/service/api_util.h"
 #include "adapters/codec/codec.h"
+#include "adapters/print/reports.h"
 #include "adapters/service/projection_api.h"
 #include "projections/projections.h"
 
@@ -35,6 +36,16 @@ size_t limit_param(std::string_view target, Status* bad) {
 
 Reply json_reply(const Status& s, const Json& j) { return s ? Reply{200, j.dump()} : reply_for(s); }
 
+// The formats of the register and billing (adapters/print/reports.h).
+bool export_format(std::string_view format) {
+  return format == "json" || format == "csv" || format == "html" || format == "pdf" || format == "txt";
+}
+
+Reply pdf_reply(std::string pdf) {
+  if (pdf.empty()) return error_reply(500, "INTERNAL", "the PDF could not be drawn");
+  return Reply{200, std::move(pdf), "application/pdf"};
+}
+
 }  // namespace
 
 namespace projection_api {
@@ -53,25 +64,28 @@ Reply register_reply(Projections& p, const std::string& provider, std::string_vi
   q.after = query_param(target, "after");
   q.limit = limit_param(target, &bad);
   const std::string format = query_param(target, "format").empty() ? "json" : query_param(target, "format");
-  if (format != "json" && format != "csv" && format != "html" && format != "pdf") {
-    bad = Status::invalid("format must be json, csv, html or pdf", "format");
-  }
+  if (!export_format(format)) bad = Status::invalid("format must be json, csv, html, pdf or txt", "format");
   if (!bad) return reply_for(bad);
   Json rows;
   if (Status s = p.register_rows(q, &rows); !s) return reply_for(s);
-  if (format == "csv") return Reply{200, register_csv(rows), "text/csv; charset=utf-8"};
-  if (format == "html") return Reply{200, register_html(rows, provider), "text/html; charset=utf-8"};
-  if (format == "pdf") return Reply{200, register_pdf(rows, provider), "application/pdf"};
+  if (format == "csv") return Reply{200, print::register_csv(rows), "text/csv; charset=utf-8"};
+  if (format == "html") return Reply{200, print::register_html(rows, provider), "text/html; charset=utf-8"};
+  if (format == "txt") return Reply{200, print::register_txt(rows, provider), "text/plain; charset=utf-8"};
+  if (format == "pdf") return pdf_reply(print::register_pdf(rows, provider));
   return Reply{200, rows.dump()};
 }
 
 Reply billing_reply(Projections& p, const std::string& provider, const std::string& month, std::string_view target) {
   Json b;
   if (Status s = p.billing(provider, month, &b); !s) return reply_for(s);
-  const std::string format = query_param(target, "format");
-  if (format == "csv") return Reply{200, billing_csv(b), "text/csv; charset=utf-8"};
-  if (format == "pdf") return Reply{200, billing_pdf(b), "application/pdf"};
-  if (!format.empty() && format != "json") return error_reply(400, "INVALID_REQUEST", "format must be json, csv or pdf", "format");
+  const std::string format = query_param(target, "format").empty() ? "json" : query_param(target, "format");
+  if (!export_format(format)) {
+    return error_reply(400, "INVALID_REQUEST", "format must be json, csv, html, pdf or txt", "format");
+  }
+  if (format == "csv") return Reply{200, print::billing_csv(b), "text/csv; charset=utf-8"};
+  if (format == "html") return Reply{200, print::billing_html(b), "text/html; charset=utf-8"};
+  if (format == "txt") return Reply{200, print::billing_txt(b), "text/plain; charset=utf-8"};
+  if (format == "pdf") return pdf_reply(print::billing_pdf(b));
   return Reply{200, b.dump()};
 }
 

@@ -129,13 +129,13 @@ const RouteRow kRows[] = {
      }>,
      "A provider's register of transactions, paged",
      {.query = "from,to,annulled,transaction,credential,order_by,order,format,after,limit",
-      .types = "application/json,text/csv,text/html,application/pdf"}},
+      .types = "application/json,text/csv,text/html,application/pdf,text/plain"}},
     {"GET", "/v1/providers/{provider}/billing/{month}", kByProvider | kByAnalyst, RouteScope::kOwnProvider,
      sync<[](Service& s, const RouteCall& c) {
        return projection_api::provider_reply(s.engine(), s.projections(), c.params[0], c.params[1], c.target);
      }>,
      "A provider's billing of a month: consumed, non-annulled items and totals",
-     {.query = "format", .types = "application/json,text/csv,application/pdf"}},
+     {.query = "format", .types = "application/json,text/csv,text/html,application/pdf,text/plain"}},
     {"POST", "/v1/providers/{provider}/billing/{month}/close", kByProvider, RouteScope::kOwnProvider,
      sync<[](Service& s, const RouteCall& c) {
        return close_billing_period(s.engine(), c.params[0], c.params[1], c.now);

@@ -313,38 +313,17 @@ TEST(TokenSheetHtml, EscapesTheMonthAndTokens) {
 
 // --- token sheet PDF -----------------------------------------------------------
 
-TEST(TokenSheetPdf, HasAConsistentXrefAndTheTokens) {
+// Drawn through adapters/print (cairo and pango): the text is read back with
+// pdftotext in tests/print/documents_test.cc (TokenSheetPdf); here only the
+// file's frame and that equal sheets give equal bytes.
+TEST(TokenSheetPdf, IsOnePdfFileAndReproducible) {
   TokenSheet sheet = sample_sheet(12);
   sheet.card.name = "Pérez (hijo) \\ Juan";
   const std::string pdf = token_sheet_pdf(sheet);
-  ASSERT_EQ(pdf.rfind("%PDF-1.4\n", 0), 0u);
-  ASSERT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
-
-  const size_t sx = pdf.rfind("startxref\n");
-  ASSERT_NE(sx, std::string::npos);
-  const size_t xref_at = std::stoul(pdf.substr(sx + 10));
-  ASSERT_EQ(pdf.compare(xref_at, 5, "xref\n"), 0);
-  ASSERT_EQ(pdf.compare(xref_at + 5, 4, "0 8\n"), 0);
-  const size_t first = xref_at + 9 + 20;  // after the free entry
-  for (int obj = 1; obj <= 7; ++obj) {
-    const std::string entry = pdf.substr(first + (obj - 1) * 20, 20);
-    ASSERT_EQ(entry.substr(10), " 00000 n \n");
-    const size_t off = std::stoul(entry.substr(0, 10));
-    EXPECT_EQ(pdf.compare(off, std::to_string(obj).size() + 6, std::to_string(obj) + " 0 obj"), 0) << obj;
-  }
-
-  const size_t len_at = pdf.find("/Length ");
-  const size_t stream_at = pdf.find("stream\n", len_at) + 7;
-  const size_t length = std::stoul(pdf.substr(len_at + 8));
-  EXPECT_EQ(pdf.compare(stream_at + length, 10, "endstream\n"), 0);
-
-  for (const std::string& t : sheet.tokens) EXPECT_NE(pdf.find("(" + group_token(t) + ")"), std::string::npos) << t;
-  EXPECT_NE(pdf.find("(12.)"), std::string::npos);
-  EXPECT_EQ(pdf.find("(13.)"), std::string::npos);
-  EXPECT_NE(pdf.find("(P\xC9REZ \\(HIJO\\) \\\\ JUAN)"), std::string::npos) << "WinAnsi, upper case, escaped";
-  EXPECT_NE(pdf.find("durante noviembre de 2026.)"), std::string::npos);
-  EXPECT_NE(pdf.find("V\xE1lidos s\xF3lo"), std::string::npos);
-  EXPECT_EQ(pdf.find("(482"), std::string::npos) << "no rotating code on paper";
+  ASSERT_EQ(pdf.rfind("%PDF-", 0), 0u);
+  EXPECT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
+  EXPECT_NE(pdf.find("/Count 1"), std::string::npos) << "one page";
+  EXPECT_EQ(token_sheet_pdf(sheet), pdf);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // annul, filters, ordering, paging and exports.
 #include <set>
 
+#include "adapters/print/reports.h"
 #include "tests/projections/projections_fixture.h"
 
 namespace autoriza::testing {
@@ -305,7 +306,7 @@ TEST_F(RegisterQueries, CsvHtmlPdfExports) {
   RegisterQuery q;
   q.provider = "LAB127";
   Json page = register_rows(q);
-  const std::string csv = register_csv(page);
+  const std::string csv = print::register_csv(page);
   const std::string header = csv.substr(0, csv.find("\r\n"));
   EXPECT_EQ(header,
             "transaction,time,credential,affiliate,code,description,tooth,faces,qty,status,professional,expenses,total,"
@@ -320,17 +321,24 @@ TEST_F(RegisterQueries, CsvHtmlPdfExports) {
       first_row.find(",\"CATALDI, ADRIAN\",000118,ACTO BIOQUIMICO,,,1,AUTHORIZED,180.00,0.00,180.00,36.00,144.00,"),
       std::string::npos)
       << first_row;
-  EXPECT_EQ(register_csv(page["items"]), csv);  // items alone export the same
+  EXPECT_EQ(print::register_csv(page["items"]), csv);  // items alone export the same
 
-  const std::string html = register_html(page, "LAB127 <x>");
+  const std::string html = print::register_html(page, "LAB127 <x>");
   EXPECT_NE(html.find("<table>"), std::string::npos);
   EXPECT_NE(html.find("LAB127 &lt;x&gt;"), std::string::npos);
   EXPECT_NE(html.find("CATALDI, ADRIAN"), std::string::npos);
 
-  const std::string pdf = register_pdf(page, "LAB127");
-  EXPECT_EQ(pdf.substr(0, 8), "%PDF-1.4");
-  EXPECT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
-  EXPECT_NE(pdf.find("CATALDI, ADRIAN"), std::string::npos);
+  EXPECT_NE(html.find("<html lang=\"es\">"), std::string::npos);
+  EXPECT_NE(html.find("Autorizado"), std::string::npos) << "statuses in Spanish";
+
+  const std::string txt = print::register_txt(page, "LAB127");
+  EXPECT_NE(txt.find("CATALDI, ADRIAN"), std::string::npos);
+  EXPECT_NE(txt.find("$ 180,00"), std::string::npos);
+
+  // The PDF is read back with pdftotext in tests/print/documents_test.cc.
+  const std::string pdf = print::register_pdf(page, "LAB127");
+  EXPECT_EQ(pdf.substr(0, 5), "%PDF-");
+  EXPECT_NE(pdf.find("%%EOF"), std::string::npos);
 }
 
 }  // namespace
