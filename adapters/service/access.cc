@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "adapters/codec/codec.h"
+#include "adapters/print/comprobante.h"
 #include "adapters/service/command_trace.h"  // command_provider
 #include "adapters/service/route_table.h"
 #include "adapters/service/service.h"
@@ -114,6 +115,31 @@ Reply Service::get_transaction(const auth::Principal& principal, std::string_vie
     return reply_for(Status::not_found("no transaction " + std::string(id)));
   }
   return Reply{200, encode_transaction(view).dump()};
+}
+
+Reply Service::get_comprobante(const auth::Principal& principal, std::string_view id, std::string_view format) {
+  assert(format == "html" || format == "pdf");
+  TransactionView view;
+  Status s = engine_.transaction(id, &view);
+  if (!s) return reply_for(s);
+  // A verdict names no provider: it is the provider's of the SAP it decides.
+  const std::string_view maker = view.sap && view.event.command.AsAuditVerdictCmd()
+                                     ? std::string_view(view.sap->provider)
+                                     : command_provider(view.event.command);
+  if (principal.role == auth::Role::kProvider && maker != principal.provider) {
+    return reply_for(Status::not_found("no transaction " + std::string(id)));  // as get_transaction
+  }
+  std::unique_ptr<TransactionView> target;  // what an annulment names
+  if (const fb::AnnulCmdT* annul = view.event.command.AsAnnulCmd()) {
+    target = std::make_unique<TransactionView>();
+    if (!engine_.transaction(annul->transaction, target.get())) target.reset();
+  }
+  print::Comprobante c;
+  if (s = print::comprobante_of(view, target.get(), *engine_.reference(), &c); !s) return reply_for(s);
+  if (format == "html") return Reply{200, print::comprobante_html(c), "text/html; charset=utf-8"};
+  std::string pdf = print::comprobante_pdf(c);
+  if (pdf.empty()) return error_reply(500, "INTERNAL", "the comprobante's PDF could not be drawn");
+  return Reply{200, std::move(pdf), "application/pdf"};
 }
 
 }  // namespace autoriza

@@ -88,6 +88,11 @@ class Service {
   // GET /v1/transactions/{id}: a provider's key sees only its own
   // provider's transactions (others answer 404, as unknown ones).
   Reply get_transaction(const auth::Principal& principal, std::string_view id);
+  // GET /v1/transactions/{id}/comprobante.html and .pdf (format "html" or
+  // "pdf"): the printable comprobante (adapters/print/comprobante.h), with
+  // the access of get_transaction; a verdict counts as its SAP's provider's.
+  // 404 for a transaction that has none (token issues, account actions).
+  Reply get_comprobante(const auth::Principal& principal, std::string_view id, std::string_view format);
 
   // Any request of the HTTP API, dispatched by the route table
   // (adapters/service/route_table.h: 401/403/404/405 come from its rows).

@@ -1,5 +1,6 @@
 // The documents through the service, as a switch or the portal asks for
-// them (Service::request and the route table): format=txt/html of the
+// them (Service::request and the route table): the comprobante routes with
+// the access of GET /v1/transactions/{id}, and format=txt/html of the
 // register and billing.
 #include <gtest/gtest.h>
 
@@ -33,6 +34,51 @@ class DocumentRoutes : public ::testing::Test {
   Harness h;
   std::string lab127, lab200, auditor;
 };
+
+TEST_F(DocumentRoutes, ComprobantesForTheOwnerAndReadersOnly) {
+  const Json a = h.run("authorize",
+                       Json::parse(R"({"request_id":"a1","provider":"LAB127","credential":"110000783851",)"
+                                   R"("prescribed_on":"2026-10-30","prescriber":{"kind":"MD","license":"1234"},)"
+                                   R"("items":[{"code":"000118"}]})"),
+                       kAt);
+  ASSERT_EQ(a["status"], "AUTHORIZED") << a;
+  const std::string base = "/v1/transactions/" + a["transaction"].get<std::string>();
+
+  Reply pdf = get(lab127, base + "/comprobante.pdf");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  Reply html = get(lab127, base + "/comprobante.html");
+  ASSERT_EQ(html.status, 200) << html.body;
+  EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(html.body.find("Orden de prestación N.º " + a["transaction"].get<std::string>()), std::string::npos);
+  EXPECT_NE(html.body.find("CATALDI, ADRIAN"), std::string::npos);
+
+  // Another provider's key: as unknown, like GET /v1/transactions/{id}.
+  EXPECT_EQ(get(lab200, base + "/comprobante.pdf").status, 404);
+  EXPECT_EQ(get(lab200, base + "/comprobante.html").status, 404);
+  EXPECT_EQ(get(lab200, base).status, 404);
+  EXPECT_EQ(get(auditor, base + "/comprobante.pdf").status, 200);  // readers see every transaction
+  EXPECT_EQ(get("", base + "/comprobante.pdf").status, 401);
+  EXPECT_EQ(get(lab127, "/v1/transactions/T-0-999/comprobante.pdf").status, 404);
+  EXPECT_EQ(get(lab127, base + "/comprobante.txt").status, 404);  // no such route
+}
+
+TEST_F(DocumentRoutes, AVerdictsOrderIsItsProvidersToPrint) {
+  const Json s = h.run(
+      "authorize",
+      Json::parse(R"({"request_id":"s1","provider":"LAB127","credential":"110000783851","mode":"audit",)"
+                  R"("diagnosis":"K76.0","prescribed_on":"2026-10-30","prescriber":{"kind":"MD","license":"1234"},)"
+                  R"("items":[{"code":"000016"}]})"),
+      kAt);
+  const Json v =
+      h.run("audit_verdict", {{"request_id", "v1"}, {"auditor", "AUD1"}, {"sap", s["sap"]}, {"verdict", "AUTHORIZE"}},
+            "2026-11-02T12:00:00-03:00");
+  ASSERT_FALSE(v.value("order", "").empty()) << v;
+  const std::string target = "/v1/transactions/" + v["order"].get<std::string>() + "/comprobante.pdf";
+  EXPECT_EQ(get(lab127, target).status, 200);
+  EXPECT_EQ(get(lab200, target).status, 404);
+}
 
 TEST_F(DocumentRoutes, RegisterAndBillingAsTextAndHtml) {
   const Json a = h.run("authorize",
