@@ -15,8 +15,8 @@
 namespace autoriza::testing {
 namespace {
 
-constexpr const char* kAt = "2026-11-02T10:00:00-03:00";
-const std::string kAuthorize =
+constexpr const char* kSessionAt = "2026-11-02T10:00:00-03:00";
+const std::string kSessionAuthorize =
     R"({"request_id":"r1","provider":"LAB127","credential":"110000783851","prescribed_on":"2026-10-30",)"
     R"("prescriber":{"kind":"MD","license":"1234"},"items":[{"code":"000118"},{"code":"000012","qty":2}]})";
 
@@ -33,7 +33,7 @@ class PortalSession : public ::testing::Test {
   }
   // One request with the session and CSRF token held, at `at`.
   Reply request(const std::string& method, const std::string& target, const std::string& body = "",
-                const std::string& at = kAt, bool send_csrf = true) {
+                const std::string& at = kSessionAt, bool send_csrf = true) {
     std::promise<Reply> promise;
     Caller caller;
     caller.session = cookie;
@@ -81,11 +81,11 @@ TEST_F(PortalSession, WrongCredentialsAreOneSpanishAnswerAndLockAfterFive) {
 
 TEST_F(PortalSession, WritesNeedTheCsrfTokenAndCommandsRecordTheUser) {
   ASSERT_EQ(login("maria", "LAB127", "clave-de-maria").status, 200);
-  EXPECT_EQ(request("POST", "/v1/authorize", kAuthorize, kAt, false).status, 403);
-  const Reply r = request("POST", "/v1/authorize", kAuthorize);
+  EXPECT_EQ(request("POST", "/v1/authorize", kSessionAuthorize, kSessionAt, false).status, 403);
+  const Reply r = request("POST", "/v1/authorize", kSessionAuthorize);
   ASSERT_EQ(r.status, 200) << r.body;
   // Another provider than the session's is refused.
-  std::string other = kAuthorize;
+  std::string other = kSessionAuthorize;
   other.replace(other.find("LAB127"), 6, "LAB200");
   other.replace(other.find("\"r1\""), 4, "\"r2\"");
   EXPECT_EQ(request("POST", "/v1/authorize", other).status, 403);
@@ -102,13 +102,13 @@ TEST_F(PortalSession, WritesNeedTheCsrfTokenAndCommandsRecordTheUser) {
 // decision, event for event, apart from the channel that records who sent it.
 TEST_F(PortalSession, PortalAndApiKeyDecideTheSame) {
   ASSERT_EQ(login("maria", "LAB127", "clave-de-maria").status, 200);
-  const Reply portal = request("POST", "/v1/authorize", kAuthorize);
+  const Reply portal = request("POST", "/v1/authorize", kSessionAuthorize);
   Harness other;
   std::string key, key_id;
   ASSERT_TRUE(auth::add_key(other.engine(), {"provider-LAB127", auth::Role::kProvider, "LAB127", {}, {}}, Millis{0},
                             &key, &key_id).is_ok());
   std::promise<Reply> promise;
-  other.service().post(Caller{key, nullptr}, "authorize", kAuthorize, *parse_instant(kAt),
+  other.service().post(Caller{key, nullptr}, "authorize", kSessionAuthorize, *parse_instant(kSessionAt),
                        [&](Reply r) { promise.set_value(std::move(r)); });
   const Reply api = promise.get_future().get();
   ASSERT_EQ(portal.status, 200);
