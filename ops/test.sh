@@ -54,6 +54,7 @@ cmake --build "$BUILD" -j"$JOBS" 2>&1 | tee "$LOGS/build-ci.log" | grep -E "erro
 
 stage "Tests (unit, e2e, crash, scenario, kafka) under ASan+UBSan"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp"  # fontconfig's process-long caches only
 ctest --test-dir "$BUILD" --output-on-failure -j"$CTEST_JOBS" --timeout 600 2>&1 | tee "$LOGS/ctest-ci.log" \
   | grep -vE "^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|^ *Start +[0-9]+: "
 count_ctest "$LOGS/ctest-ci.log"
