@@ -94,8 +94,10 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
       auto pos = parse_transaction_id(id);
       return by_id(pos ? pos : parse_sap_number(id), id);
     }
-    case fb::Command::AuditVerdictCmd: {
-      const std::string& sap = command.AsAuditVerdictCmd()->sap;
+    case fb::Command::AuditVerdictCmd:
+    case fb::Command::AuditAnswerCmd: {
+      const std::string& sap = command.type == fb::Command::AuditVerdictCmd ? command.AsAuditVerdictCmd()->sap
+                                                                             : command.AsAuditAnswerCmd()->sap;
       return by_id(parse_sap_number(sap), sap);
     }
     case fb::Command::CardIssueCmd:

@@ -65,6 +65,9 @@ Status fold_event(const fb::Event& event, Fold& f) {
     case fb::EventType::AUDIT_DECIDED:
       s = fold_audit_decided(event, f);
       break;
+    case fb::EventType::AUDIT_ANSWERED:
+      s = fold_audit_answered(event, f);
+      break;
     case fb::EventType::CONSUMPTION_RECORDED:
       s = fold_consumption(event, f);
       break;
@@ -88,6 +91,9 @@ const std::string& consumption_key(std::string* out, std::string_view transactio
 }
 const std::string& refusal_key(std::string* out, std::string_view transaction) {
   return prefixed(out, "refusal/", transaction);
+}
+const std::string& sap_row_key(std::string* out, std::string_view transaction) {
+  return prefixed(out, "saprow/", transaction);
 }
 const std::string& sap_key(std::string* out, std::string_view sap) {
   return prefixed(out, "sap/", sap);

@@ -64,6 +64,7 @@ const std::string& order_key(std::string* out, std::string_view transaction);
 const std::string& consumption_key(std::string* out, std::string_view transaction);
 const std::string& refusal_key(std::string* out, std::string_view transaction);
 const std::string& sap_key(std::string* out, std::string_view sap);
+const std::string& sap_row_key(std::string* out, std::string_view transaction);
 const std::string& affiliate_key(std::string* out, std::string_view credential);
 const std::string& family_key(std::string* out, std::string_view titular, std::string_view credential);
 const std::string& register_key(std::string* out, std::string_view provider, int64_t time_ms,
@@ -98,6 +99,8 @@ Status fold_consumption(const fb::Event& event, Fold& f);
 Status fold_annulment(const fb::Event& event, Fold& f);
 Status fold_audit_opened(const fb::Event& event, Fold& f);
 Status fold_audit_decided(const fb::Event& event, Fold& f);
+// AUDIT_ANSWERED: the provider's answer joins the messages; the SAP is PENDING again.
+Status fold_audit_answered(const fb::Event& event, Fold& f);
 Status fold_history(const fb::Event& event, Fold& f);
 
 // f.order := a new order of the event's items (fold_orders.cc).
@@ -113,6 +116,7 @@ fb::Status order_status(const OrderDraft& order);
 // After f.order's items changed: its SAP EMITTED, or back to its verdict.
 Status update_sap_emitted(Fold& f);
 // f.sap, named by an annulment, falls.
-void annul_sap(const AnnulmentDraft& annulment, Fold& f);
+// f.sap falls (and its register row, unless an order superseded it).
+Status annul_sap(const AnnulmentDraft& annulment, Fold& f);
 
 }  // namespace autoriza::projections

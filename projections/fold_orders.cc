@@ -8,6 +8,7 @@
 // because a provider's register shows what was asked and refused too.
 #include <algorithm>
 
+#include "engine/core/money.h"
 #include "projections/fold.h"
 
 namespace autoriza::projections {
@@ -15,6 +16,7 @@ namespace autoriza::projections {
 namespace {
 
 const std::string& model_key(std::string* out, const OrderDraft& order) {
+  if (order.audit_request) return sap_row_key(out, order.transaction);
   return order.status == fb::Status::REJECTED ? refusal_key(out, order.transaction)
                                               : order_key(out, order.transaction);
 }
@@ -27,8 +29,18 @@ void put_consumption(Fold& f) {
   f.batch.put(Cf::kOrders, consumption_key(&f.key, f.consumption.transaction), f.writer.consumption(f.consumption));
 }
 
-// What a billing item keeps of the order's item: what it shows and sums.
-void billed_item(const ItemDraft& item, ItemDraft* out) {
+BilledPart billed_part(fb::ConsumedPart part) {
+  switch (part) {
+    case fb::ConsumedPart::PROFESSIONAL_ONLY: return BilledPart::kProfessionalOnly;
+    case fb::ConsumedPart::EXPENSES_ONLY: return BilledPart::kExpensesOnly;
+    case fb::ConsumedPart::ALL: break;
+  }
+  return BilledPart::kAll;
+}
+
+// What a billing item keeps of the order's item: what it shows and sums
+// (of the part consumed: docs/rules.md §10, "solo honorarios" / "solo gastos").
+void billed_item(const ItemDraft& item, fb::ConsumedPart part, ItemDraft* out) {
   *out = ItemDraft{};
   out->index = item.index;
   out->code = item.code;
@@ -36,10 +48,13 @@ void billed_item(const ItemDraft& item, ItemDraft* out) {
   out->faces = item.faces;
   out->qty = item.qty;
   out->tooth = item.tooth;
-  out->professional_cents = item.professional_cents;
-  out->expenses_cents = item.expenses_cents;
-  out->total_cents = item.total_cents;
-  out->copay_cents = item.copay_cents;
+  const ItemAmounts whole{Cents{item.professional_cents}, Cents{item.expenses_cents}, Cents{item.total_cents},
+                          Cents{item.copay_cents}, Cents{item.total_cents - item.copay_cents}};
+  const ItemAmounts billed = part_of(whole, billed_part(part));
+  out->professional_cents = billed.professional.value;
+  out->expenses_cents = billed.expenses.value;
+  out->total_cents = billed.total.value;
+  out->copay_cents = billed.copay.value;
 }
 
 // Marks f.consumption's items of f.order CONSUMED and bills them (one
@@ -62,7 +77,7 @@ Status consume_items(Fold& f) {
     item->consumption = c.transaction;
     item->performed_at_ms = c.performed_at_ms;
     item->emitted_by = c.provider;
-    billed_item(*item, &b.items[i]);
+    billed_item(*item, c.part, &b.items[i]);
   }
   // By index, once each (as the register lists them).
   std::sort(b.items.begin(), b.items.end(), [](const ItemDraft& x, const ItemDraft& y) { return x.index < y.index; });
@@ -149,6 +164,7 @@ void new_consumption(std::string_view transaction, std::string_view order, std::
   out->performed_at_ms = performed_ms;
   out->items.clear();
   out->annulled = false;
+  out->part = fb::ConsumedPart::ALL;
 }
 
 }  // namespace
@@ -175,6 +191,8 @@ void new_order(std::string_view transaction, std::string_view provider, std::str
   order->channel = channel;
   order->authorized_by = authorized_by;
   order->sap = {};
+  order->audit_request = false;
+  order->issued_order = {};
   order->annulment.reset();
   order->consumptions.clear();
   order->items.clear();
@@ -249,6 +267,7 @@ Status fold_consumption(const fb::Event& event, Fold& f) {
   new_consumption(as_view(r->transaction()), order, as_view(cmd->provider()), as_view(cmd->credential()),
                   event.command_time_ms(), performed_ms, &f.consumption);
   if (cmd->items()) f.consumption.items.assign(cmd->items()->begin(), cmd->items()->end());
+  f.consumption.part = cmd->part();
   if (Status s = consume_items(f); !s) return s;
   f.order.consumptions.push_back(f.consumption.transaction);
   f.order.status = order_status(f.order);
@@ -272,7 +291,7 @@ Status fold_annulment(const fb::Event& event, Fold& f) {
     Status s = read_record(f.batch, Cf::kAudits, sap_key(&f.key, id), &f.sap_bytes, "audits", &sap);
     if (s) {
       draft_sap(*sap, &f.sap);
-      annul_sap(annulment, f);
+      if (Status a = annul_sap(annulment, f); !a) return a;
       continue;
     }
     if (s.kind() != StatusKind::kNotFound) return s;

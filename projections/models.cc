@@ -93,6 +93,8 @@ void draft_order(const fbp::OrderModel& o, OrderDraft* out) {
   }
   draft_items(o.items(), &out->items);
   out->status = o.status();
+  out->audit_request = o.audit_request();
+  out->issued_order = as_view(o.issued_order());
 }
 
 void draft_consumption(const fbp::ConsumptionModel& c, ConsumptionDraft* out) {
@@ -105,6 +107,7 @@ void draft_consumption(const fbp::ConsumptionModel& c, ConsumptionDraft* out) {
   out->items.clear();
   if (c.items()) out->items.assign(c.items()->begin(), c.items()->end());
   out->annulled = c.annulled();
+  out->part = c.part();
 }
 
 void draft_billing(const fbp::BillingRecord& b, BillingDraft* out) {
@@ -117,6 +120,18 @@ void draft_billing(const fbp::BillingRecord& b, BillingDraft* out) {
   out->annulled_ms = optional_long(b.annulled_ms());
   draft_items(b.items(), &out->items);
 }
+
+namespace {
+
+std::vector<std::string_view> strings_of(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+  std::vector<std::string_view> out;
+  if (v) {
+    for (const flatbuffers::String* s : *v) out.push_back(as_view(s));
+  }
+  return out;
+}
+
+}  // namespace
 
 void draft_sap(const fbp::SapRecord& s, SapDraft* out) {
   out->sap = as_view(s.sap());
@@ -136,11 +151,14 @@ void draft_sap(const fbp::SapRecord& s, SapDraft* out) {
   out->messages.clear();
   if (s.messages()) {
     for (const fbp::AuditMessage* m : *s.messages()) {
-      out->messages.push_back(
-          {as_view(m->transaction()), as_view(m->auditor()), as_view(m->message()), m->time_ms(), m->verdict()});
+      out->messages.push_back({as_view(m->transaction()), as_view(m->auditor()), as_view(m->message()), m->time_ms(),
+                               m->verdict(), as_view(m->provider()), strings_of(m->documents())});
     }
   }
   out->annulment = draft_annulment(s.annulment());
+  out->diagnosis_type = s.diagnosis_type();
+  out->diagnosis_text = as_view(s.diagnosis_text());
+  out->documents = strings_of(s.documents());
 }
 
 // ---- writing ----------------------------------------------------------------
@@ -152,6 +170,15 @@ flatbuffers::FlatBufferBuilder& ModelWriter::start() {
 
 flatbuffers::Offset<flatbuffers::String> ModelWriter::string(std::string_view s) {
   return s.empty() ? 0 : b_.CreateString(s.data(), s.size());
+}
+
+flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> ModelWriter::strings(
+    const std::vector<std::string_view>& list) {
+  if (list.empty()) return 0;
+  std::vector<flatbuffers::Offset<flatbuffers::String>> offsets;
+  offsets.reserve(list.size());
+  for (std::string_view s : list) offsets.push_back(b_.CreateString(s.data(), s.size()));
+  return b_.CreateVector(offsets);
 }
 
 flatbuffers::Offset<fbp::ModelItem> ModelWriter::item(const ItemDraft& d) {
@@ -202,8 +229,9 @@ std::string_view ModelWriter::order(const OrderDraft& d) {
   for (std::string_view c : d.consumptions) string_offsets_.push_back(string(c));
   const auto consumptions = b_.CreateVector(string_offsets_);
   const auto item_vector = items(d.items);
+  const auto issued_order = string(d.issued_order);
   return finished(fbp::CreateOrderModel(b_, transaction, provider, credential, d.time_ms, channel, authorized_by, sap,
-                                        annulled, consumptions, item_vector, d.status));
+                                        annulled, consumptions, item_vector, d.status, d.audit_request, issued_order));
 }
 
 std::string_view ModelWriter::consumption(const ConsumptionDraft& d) {
@@ -214,7 +242,7 @@ std::string_view ModelWriter::consumption(const ConsumptionDraft& d) {
   const auto credential = string(d.credential);
   const auto item_indexes = b_.CreateVector(d.items);
   return finished(fbp::CreateConsumptionModel(b_, transaction, order, provider, credential, d.time_ms,
-                                              d.performed_at_ms, item_indexes, d.annulled));
+                                              d.performed_at_ms, item_indexes, d.annulled, d.part));
 }
 
 std::string_view ModelWriter::billing(const BillingDraft& d) {
@@ -249,13 +277,18 @@ std::string_view ModelWriter::sap(const SapDraft& d) {
     const auto transaction_of = string(m.transaction);
     const auto auditor = string(m.auditor);
     const auto message = string(m.message);
-    message_offsets_.push_back(fbp::CreateAuditMessage(b_, transaction_of, m.time_ms, auditor, m.verdict, message));
+    const auto answered_by = string(m.provider);
+    const auto attached = strings(m.documents);
+    message_offsets_.push_back(
+        fbp::CreateAuditMessage(b_, transaction_of, m.time_ms, auditor, m.verdict, message, answered_by, attached));
   }
   const auto messages = b_.CreateVector(message_offsets_);
   const auto annulled = annulment(d.annulment);
+  const auto diagnosis_text = string(d.diagnosis_text);
+  const auto documents = strings(d.documents);
   return finished(fbp::CreateSapRecord(b_, sap, transaction, provider, credential, d.time_ms, d.status, diagnosis,
                                        note, fb_optional(d.prescribed_on_day), prescriber, channel, item_vector, order,
-                                       messages, annulled));
+                                       messages, annulled, d.diagnosis_type, diagnosis_text, documents));
 }
 
 std::string_view ModelWriter::affiliate_name(std::string_view name, std::string_view titular) {

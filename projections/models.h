@@ -66,6 +66,8 @@ struct OrderDraft {
   std::vector<std::string_view> consumptions;
   std::vector<ItemDraft> items;
   fb::Status status = fb::Status::AUTHORIZED;
+  bool audit_request = false;      // an audit request's row (saprow/), not an order
+  std::string_view issued_order;   // audit_request: the order its verdict issued
   ItemDraft* find_item(int32_t index);
 };
 void draft_order(const fbp::OrderModel& order, OrderDraft* out);
@@ -75,6 +77,7 @@ struct ConsumptionDraft {
   int64_t time_ms = 0, performed_at_ms = 0;
   std::vector<int32_t> items;
   bool annulled = false;
+  fb::ConsumedPart part = fb::ConsumedPart::ALL;
 };
 void draft_consumption(const fbp::ConsumptionModel& consumption, ConsumptionDraft* out);
 
@@ -90,6 +93,8 @@ struct MessageDraft {
   std::string_view transaction, auditor, message;
   int64_t time_ms = 0;
   fb::Verdict verdict = fb::Verdict::AUTHORIZE;
+  std::string_view provider;               // set: the provider's answer, not a verdict
+  std::vector<std::string_view> documents;
 };
 
 struct SapDraft {
@@ -103,6 +108,9 @@ struct SapDraft {
   std::vector<ItemDraft> items;
   std::vector<MessageDraft> messages;
   std::optional<AnnulmentDraft> annulment;
+  fb::DiagnosisType diagnosis_type = fb::DiagnosisType::NONE;
+  std::string_view diagnosis_text;
+  std::vector<std::string_view> documents;
 };
 void draft_sap(const fbp::SapRecord& sap, SapDraft* out);
 
@@ -122,6 +130,9 @@ class ModelWriter {
   // then finished().
   flatbuffers::FlatBufferBuilder& start();
   flatbuffers::Offset<flatbuffers::String> string(std::string_view s);  // 0 (absent) when empty
+  // 0 (absent) when empty.
+  flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> strings(
+      const std::vector<std::string_view>& list);
   // A copy of a vector of strings (an event's); 0 (absent) when null.
   flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> strings(
       const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* from);

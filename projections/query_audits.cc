@@ -51,6 +51,27 @@ Json prescription(const fbp::SapRecord& sap) {
                            : Json()}};
 }
 
+Json strings_json(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* list) {
+  Json out = Json::array();
+  if (list) {
+    for (const flatbuffers::String* s : *list) out.push_back(text(s));
+  }
+  return out;
+}
+
+// A verdict, or the provider's answer to a request for documents.
+Json message_json(const fbp::AuditMessage& m) {
+  if (m.provider()) {
+    return {{"transaction", text(m.transaction())}, {"time", instant(m.time_ms())}, {"provider", text(m.provider())},
+            {"message", text(m.message())}, {"documents", strings_json(m.documents())}};
+  }
+  return {{"transaction", text(m.transaction())},
+          {"time", instant(m.time_ms())},
+          {"auditor", text(m.auditor())},
+          {"verdict", fb::EnumNameVerdict(m.verdict())},
+          {"message", text(m.message())}};
+}
+
 Json audit_detail(const fbp::SapRecord& sap, NameCache& names) {
   Json d = audit_row(sap, names);
   d["provider_name"] = names.provider(as_view(sap.provider()));
@@ -72,15 +93,12 @@ Json audit_detail(const fbp::SapRecord& sap, NameCache& names) {
   d["pending_items"] = std::move(pending);
   Json messages = Json::array();
   if (sap.messages()) {
-    for (const fbp::AuditMessage* m : *sap.messages()) {
-      messages.push_back({{"transaction", text(m->transaction())},
-                          {"time", instant(m->time_ms())},
-                          {"auditor", text(m->auditor())},
-                          {"verdict", fb::EnumNameVerdict(m->verdict())},
-                          {"message", text(m->message())}});
-    }
+    for (const fbp::AuditMessage* m : *sap.messages()) messages.push_back(message_json(*m));
   }
   d["messages"] = std::move(messages);
+  if (sap.diagnosis_type() != fb::DiagnosisType::NONE) d["diagnosis_type"] = fb::EnumNameDiagnosisType(sap.diagnosis_type());
+  if (sap.diagnosis_text()) d["diagnosis_text"] = text(sap.diagnosis_text());
+  if (sap.documents()) d["documents"] = strings_json(sap.documents());
   const fbp::Annulment* a = sap.annulment();
   d["annulment"] = a ? Json{{"transaction", text(a->transaction())},
                             {"provider", text(a->provider())},

@@ -1,6 +1,7 @@
 // GET /v1/providers/{id}/register (GENOS "Registros", InSSSeP "Reporte de
-// autorizaciones"): one row per item of the provider's orders and refused
-// authorizations, by order time. Ordering by date pages straight through the
+// autorizaciones"): one row per item of the provider's orders, refused
+// authorizations and audit requests still without an order (pending, asked
+// for documents, rejected or annulled by then), by time. Ordering by date pages straight through the
 // key range; other orders sort the filtered range in memory, at most
 // kSortRowsMax rows (beyond: kInvalidRequest, narrow the dates).
 #include <algorithm>
@@ -18,7 +19,8 @@ namespace {
 // The register row of one item, built from its order model when a query
 // answers (a consumption or annulment rewrites one model, not rows).
 Json register_row(const fbp::OrderModel& order, const fbp::ModelItem& item) {
-  const bool refusal = order.status() == fb::Status::REJECTED;
+  // An audit request without an order yet (its row names the SAP only).
+  const bool refusal = order.status() == fb::Status::REJECTED || order.audit_request();
   const fbp::Annulment* annulment = order.annulment();
   Json row = {{"transaction", text(order.transaction())},
               {"order", refusal ? Json() : Json(text(order.transaction()))},
@@ -65,6 +67,7 @@ Status scan_rows(const ProjectionStore& store, const ReadView& view, const std::
       if (result.kind() == StatusKind::kNotFound) result = Status::corruption("register: no model " + std::string(value));
       return false;
     }
+    if (model->audit_request() && model->issued_order()) return true;  // the order's rows stand for it
     items.clear();
     if (model->items()) items.assign(model->items()->begin(), model->items()->end());
     std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->index() < b->index(); });

@@ -16,6 +16,8 @@ const char* command_name(fb::Command type) {
       return "annul";
     case fb::Command::AuditVerdictCmd:
       return "audit_verdict";
+    case fb::Command::AuditAnswerCmd:
+      return "audit_answer";
     case fb::Command::TokenIssueCmd:
       return "token_issue";
     case fb::Command::CardIssueCmd:
@@ -58,6 +60,7 @@ const std::string& target_of(const fb::CommandUnion& command) {
   if (auto* c = command.AsConsumeCmd()) return c->order;
   if (auto* c = command.AsAnnulCmd()) return c->transaction;
   if (auto* c = command.AsAuditVerdictCmd()) return c->sap;
+  if (auto* c = command.AsAuditAnswerCmd()) return c->sap;
   return kNone;
 }
 

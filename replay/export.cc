@@ -49,7 +49,8 @@ Json answer_json(const fb::EventT& e) {
   const fb::Command type = e.command.type;
   const bool section3 = type == fb::Command::EligibilityCmd || type == fb::Command::AuthorizeCmd ||
                         type == fb::Command::ConsumeCmd || type == fb::Command::AnnulCmd ||
-                        type == fb::Command::AuditVerdictCmd || type == fb::Command::TokenIssueCmd;
+                        type == fb::Command::AuditVerdictCmd || type == fb::Command::AuditAnswerCmd ||
+                        type == fb::Command::TokenIssueCmd;
   if (!section3) {
     return {{"transaction", e.result->transaction.empty() ? Json(nullptr) : Json(e.result->transaction)},
             {"status", fb::EnumNameStatus(e.result->status)}};

@@ -30,6 +30,7 @@ bool decidable(const fb::CommandUnion& command) {
     case fb::Command::ConsumeCmd:
     case fb::Command::AnnulCmd:
     case fb::Command::AuditVerdictCmd:
+    case fb::Command::AuditAnswerCmd:
       return true;
     default:
       return false;

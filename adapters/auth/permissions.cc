@@ -52,6 +52,9 @@ Status permit_command(const Principal& p, const fb::CommandUnion& command, const
     case C::AuditVerdictCmd:
       if (p.role == Role::kAuditor) return Status::ok();
       return forbidden(p, "give audit verdicts");
+    case C::AuditAnswerCmd:
+      if (p.role != Role::kProvider) return forbidden(p, "answer requests for documents");
+      return provider_must_match(p, command.AsAuditAnswerCmd()->provider);
     case C::TokenIssueCmd: return family_must_include(p, command.AsTokenIssueCmd()->credential, reference);
     case C::CardIssueCmd: return family_must_include(p, command.AsCardIssueCmd()->credential, reference);
     case C::ShareCreateCmd: return family_must_include(p, command.AsShareCreateCmd()->credential, reference);

@@ -26,6 +26,7 @@ inline constexpr size_t kItemsMax = 50;
 inline constexpr int kQtyMax = 1000;
 inline constexpr size_t kIdMax = 64;
 inline constexpr size_t kTextMax = 1000;
+inline constexpr size_t kDiagnosisTextMax = 200;  // a free-text diagnosis ("Enfermedad respiratoria")
 inline constexpr int kJsonDepthMax = 16;
 
 // Parses text (UTF-8) as one JSON value (parse.cc). Refuses, as an
@@ -37,6 +38,11 @@ Status parse_json(std::string_view text, Json* out);
 
 // Whether a command name is one of docs/rules.md §5.
 bool is_command_name(std::string_view name);
+
+// The documents a command attaches (field: its path, "documents"): at most
+// kDocumentsMax, each a SHA-256 in lowercase hex, none twice. JSON and the
+// binary adapters check them alike.
+Status check_documents(const std::vector<std::string>& hashes, const std::string& field);
 
 // Decodes the body of POST /v1/<name>.
 Status decode_command(std::string_view name, const Json& body, fb::CommandUnion* out);

@@ -104,6 +104,19 @@ Status decode_date(const Fields& f, std::string_view key, flatbuffers::Optional<
   return Status::ok();
 }
 
+// documents: SHA-256 hex names of stored documents, distinct, at most kDocumentsMax.
+Status decode_documents(const Fields& f, std::vector<std::string>* out) {
+  const Json* list = nullptr;
+  TRY(f.array("documents", false, 0, kDocumentsMax, &list));
+  if (!list) return Status::ok();
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Json& v = (*list)[i];
+    if (!v.is_string()) return Status::invalid("a document must be a string", f.path("documents[" + std::to_string(i) + "]"));
+    out->push_back(v.get<std::string>());
+  }
+  return check_documents(*out, f.path("documents"));
+}
+
 Status decode_item(const Json& v, const std::string& path, fb::AuthorizeItemT* item) {
   TRY(require_object(v, path));
   Fields f(v, path);
@@ -133,6 +146,12 @@ Status decode_authorize(const Fields& f, fb::AuthorizeCmdT* cmd) {
   if (!cmd->diagnosis.empty() && !diagnosis_well_formed(cmd->diagnosis)) {
     return Status::invalid("diagnosis must be a CIE-10 code such as K02.9", f.path("diagnosis"));
   }
+  TRY(f.enumeration<fb::DiagnosisType>("diagnosis_type", false,
+                                       {{"PRESUMPTIVE", fb::DiagnosisType::PRESUMPTIVE},
+                                        {"DEFINITIVE", fb::DiagnosisType::DEFINITIVE}},
+                                       &cmd->diagnosis_type));
+  TRY(f.string("diagnosis_text", false, kDiagnosisTextMax, &cmd->diagnosis_text));
+  TRY(decode_documents(f, &cmd->documents));
   TRY(f.string("note", false, kTextMax, &cmd->note));
   TRY(f.enumeration<fb::AuthorizeMode>("mode", false,
                                        {{"authorize", fb::AuthorizeMode::AUTHORIZE},
@@ -181,7 +200,12 @@ Status decode_consume(const Fields& f, fb::ConsumeCmdT* cmd) {
     if (!t) return Status::invalid("performed_at must be ISO-8601 with offset, e.g. 2026-11-02T10:00:00-03:00", f.path("performed_at"));
     cmd->performed_at_ms = t->value;
   }
-  return Status::ok();
+  TRY(f.enumeration<fb::ConsumedPart>("part", false,
+                                      {{"ALL", fb::ConsumedPart::ALL},
+                                       {"PROFESSIONAL_ONLY", fb::ConsumedPart::PROFESSIONAL_ONLY},
+                                       {"EXPENSES_ONLY", fb::ConsumedPart::EXPENSES_ONLY}},
+                                      &cmd->part));
+  return decode_documents(f, &cmd->documents);
 }
 
 Status decode_verdict(const Fields& f, fb::AuditVerdictCmdT* cmd) {
@@ -211,6 +235,17 @@ Status decode_verdict(const Fields& f, fb::AuditVerdictCmdT* cmd) {
                                               {"REJECT", fb::ItemDecisionKind::REJECT}},
                                              &d->decision));
     cmd->items.push_back(std::move(d));
+  }
+  return Status::ok();
+}
+
+Status decode_audit_answer(const Fields& f, fb::AuditAnswerCmdT* cmd) {
+  TRY(f.string("provider", true, kIdMax, &cmd->provider));
+  TRY(f.string("sap", true, kIdMax, &cmd->sap));
+  TRY(f.string("message", false, kTextMax, &cmd->message));
+  TRY(decode_documents(f, &cmd->documents));
+  if (cmd->message.empty() && cmd->documents.empty()) {
+    return Status::invalid("an answer carries a message, documents or both", f.path("message"));
   }
   return Status::ok();
 }
@@ -249,9 +284,24 @@ Status decode_annul(const Fields& f, fb::AnnulCmdT* cmd) {
 
 }  // namespace
 
+Status check_documents(const std::vector<std::string>& hashes, const std::string& field) {
+  if (hashes.size() > kDocumentsMax) {
+    return Status::invalid(field + " holds at most " + std::to_string(kDocumentsMax) + " documents", field);
+  }
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    const std::string path = field + "[" + std::to_string(i) + "]";
+    if (!document_hash_well_formed(hashes[i])) {
+      return Status::invalid("a document is named by its SHA-256: 64 lowercase hexadecimal digits", path);
+    }
+    if (!seen.insert(hashes[i]).second) return Status::invalid("document repeated", path);
+  }
+  return Status::ok();
+}
+
 bool is_command_name(std::string_view name) {
   return name == "eligibility" || name == "authorize" || name == "consume" || name == "annul" ||
-         name == "audit_verdict" || name == "token_issue";
+         name == "audit_verdict" || name == "audit_answer" || name == "token_issue";
 }
 
 Status decode_command(std::string_view name, const Json& body, fb::CommandUnion* out) {
@@ -262,6 +312,7 @@ Status decode_command(std::string_view name, const Json& body, fb::CommandUnion*
   if (name == "consume") return decode_into<fb::ConsumeCmdT>(f, out, decode_consume);
   if (name == "annul") return decode_into<fb::AnnulCmdT>(f, out, decode_annul);
   if (name == "audit_verdict") return decode_into<fb::AuditVerdictCmdT>(f, out, decode_verdict);
+  if (name == "audit_answer") return decode_into<fb::AuditAnswerCmdT>(f, out, decode_audit_answer);
   if (name == "token_issue") return decode_into<fb::TokenIssueCmdT>(f, out, decode_token_issue);
   return Status::invalid("unknown command '" + std::string(name) + "'", "command");
 }

@@ -74,14 +74,28 @@ Json order_json(const fb::OrderStateT& o) {
 }
 
 Json consumption_json(const fb::ConsumptionStateT& c) {
-  return {{"transaction", c.transaction}, {"order", c.order}, {"provider", c.provider}, {"credential", c.credential},
+  Json j = {{"transaction", c.transaction}, {"order", c.order}, {"provider", c.provider}, {"credential", c.credential},
           {"time", format_instant(Millis{c.time_ms})}, {"performed_at", format_instant(Millis{c.performed_at_ms})},
           {"items", c.items}, {"status", c.annulled ? "ANNULLED" : "CONSUMED"}};
+  if (c.part != fb::ConsumedPart::ALL) j["part"] = fb::EnumNameConsumedPart(c.part);
+  return j;
+}
+
+// The audit request's optional fields, only when given (older answers unchanged).
+void add_diagnosis_extras(Json& j, fb::DiagnosisType type, const std::string& text, const std::vector<std::string>& documents) {
+  if (type != fb::DiagnosisType::NONE) j["diagnosis_type"] = fb::EnumNameDiagnosisType(type);
+  if (!text.empty()) j["diagnosis_text"] = text;
+  if (!documents.empty()) j["documents"] = documents;
 }
 
 Json sap_json(const fb::SapStateT& s) {
   Json messages = Json::array();
   for (const auto& m : s.messages) {
+    if (!m->provider.empty()) {  // the provider's answer to a request for documents
+      messages.push_back({{"transaction", m->transaction}, {"time", format_instant(Millis{m->time_ms})},
+                          {"provider", m->provider}, {"message", m->message}, {"documents", m->documents}});
+      continue;
+    }
     messages.push_back({{"transaction", m->transaction}, {"time", format_instant(Millis{m->time_ms})},
                         {"auditor", m->auditor}, {"verdict", fb::EnumNameVerdict(m->verdict)}, {"message", m->message}});
   }
@@ -91,6 +105,7 @@ Json sap_json(const fb::SapStateT& s) {
             {"order", s.order.empty() ? Json(nullptr) : Json(s.order)}, {"messages", messages}};
   if (s.prescribed_on_day) j["prescribed_on"] = format_date(LocalDay{*s.prescribed_on_day});
   if (s.prescriber) j["prescriber"] = {{"kind", fb::EnumNamePrescriberKind(s.prescriber->kind)}, {"license", s.prescriber->license}};
+  add_diagnosis_extras(j, s.diagnosis_type, s.diagnosis_text, s.documents);
   return j;
 }
 
@@ -117,6 +132,7 @@ Json encode_result(fb::Command type, const fb::ResultT& r) {
       j["reasons"] = reasons_json(r.reasons);
       return j;
     case fb::Command::AuditVerdictCmd:
+    case fb::Command::AuditAnswerCmd:
       j["sap"] = r.sap;
       j["status"] = status_name(r.status);
       j["reasons"] = reasons_json(r.reasons);
@@ -170,6 +186,7 @@ Json encode_command(const fb::CommandUnion& command) {
                 {"consume_now", c.consume_now}, {"diagnosis", c.diagnosis}, {"note", c.note}, {"items", items}};
       if (c.prescribed_on_day) j["prescribed_on"] = format_date(LocalDay{*c.prescribed_on_day});
       if (c.prescriber) j["prescriber"] = {{"kind", fb::EnumNamePrescriberKind(c.prescriber->kind)}, {"license", c.prescriber->license}};
+      add_diagnosis_extras(j, c.diagnosis_type, c.diagnosis_text, c.documents);
       return j;
     }
     case fb::Command::ConsumeCmd: {
@@ -177,6 +194,8 @@ Json encode_command(const fb::CommandUnion& command) {
       Json j = {{"command", "consume"}, {"request_id", c.request_id}, {"provider", c.provider}, {"credential", c.credential},
                 {"token_given", !c.token.empty()}, {"order", c.order}, {"items", c.items}, {"note", c.note}};
       if (c.performed_at_ms) j["performed_at"] = format_instant(Millis{*c.performed_at_ms});
+      if (c.part != fb::ConsumedPart::ALL) j["part"] = fb::EnumNameConsumedPart(c.part);
+      if (!c.documents.empty()) j["documents"] = c.documents;
       return j;
     }
     case fb::Command::AnnulCmd: {
@@ -190,6 +209,11 @@ Json encode_command(const fb::CommandUnion& command) {
       for (const auto& d : c.items) items.push_back({{"index", d->index}, {"decision", fb::EnumNameItemDecisionKind(d->decision)}});
       return {{"command", "audit_verdict"}, {"request_id", c.request_id}, {"auditor", c.auditor}, {"sap", c.sap},
               {"verdict", fb::EnumNameVerdict(c.verdict)}, {"items", items}, {"message", c.message}};
+    }
+    case fb::Command::AuditAnswerCmd: {
+      const auto& c = *command.AsAuditAnswerCmd();
+      return {{"command", "audit_answer"}, {"request_id", c.request_id}, {"provider", c.provider}, {"sap", c.sap},
+              {"message", c.message}, {"documents", c.documents}};
     }
     case fb::Command::TokenIssueCmd: {
       const auto& c = *command.AsTokenIssueCmd();

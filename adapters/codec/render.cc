@@ -238,7 +238,7 @@ void render_result(fb::Command type, const fb::ResultT& r, std::string* out) {
       field_if_set(j, "order", r.order);
       j.key("reasons");
       reasons(j, r.reasons);
-      if (type == fb::Command::AuditVerdictCmd) {
+      if (type == fb::Command::AuditVerdictCmd || type == fb::Command::AuditAnswerCmd) {
         j.field("sap", r.sap);  // a verdict always names its SAP
       } else {
         field_if_set(j, "sap", r.sap);

@@ -28,6 +28,10 @@ void fill_people(const std::string& credential, const std::string& provider, con
 // The prescription of an authorize command or of a SAP.
 void fill_prescription(const Json& from, const Reference& ref, Comprobante* c) {
   c->diagnosis = field(from, "diagnosis");
+  c->diagnosis_text = field(from, "diagnosis_text");
+  const std::string type = field(from, "diagnosis_type");
+  c->diagnosis_type = type == "PRESUMPTIVE" ? "Presuntivo" : type == "DEFINITIVE" ? "Definitivo" : "";
+  if (from.contains("documents") && from["documents"].is_array()) c->documents = from["documents"].size();
   c->prescribed_on = field(from, "prescribed_on");
   if (!from.contains("prescriber") || !from["prescriber"].is_object()) return;
   const std::string kind = field(from["prescriber"], "kind"), license = field(from["prescriber"], "license");
@@ -106,11 +110,26 @@ void consumption(const Json& j, const Reference& ref, Comprobante* c) {
   fill_people(field(cmd, "credential"), field(cmd, "provider"), ref, c);
   c->order = field(cmd, "order");
   c->notes = field(cmd, "note");
+  const std::string part = field(cmd, "part");
+  c->billed_part = part == "PROFESSIONAL_ONLY" ? "Solo honorarios" : part == "EXPENSES_ONLY" ? "Solo gastos" : "";
+  if (cmd.contains("documents") && cmd["documents"].is_array()) c->documents = cmd["documents"].size();
   c->performed_at = j.contains("consumption") ? field(j["consumption"], "performed_at") : field(cmd, "performed_at");
   if (c->performed_at.empty()) c->performed_at = field(j, "time");
   fill_answer(j["answer"], c);
   c->kind = c->status == "REJECTED" ? "Consumo rechazado" : "Comprobante de consumo";
   if (c->status == "ACCEPTED") fill_current(j, "consumption", "CONSUMED", c);
+}
+
+// The provider's answer to a request for documents.
+void audit_answer(const Json& j, const Reference& ref, Comprobante* c) {
+  const Json& cmd = j["command"];
+  const Json sap = j.contains("sap") ? j["sap"] : Json::object();
+  fill_people(field(sap, "credential"), field(cmd, "provider"), ref, c);
+  c->sap = field(cmd, "sap");
+  c->notes = field(cmd, "message");
+  if (cmd.contains("documents") && cmd["documents"].is_array()) c->documents = cmd["documents"].size();
+  fill_answer(j["answer"], c);
+  c->kind = c->status == "REFUSED" ? "Respuesta a la auditoría no registrada" : "Respuesta a la auditoría";
 }
 
 void eligibility(const Json& j, const Reference& ref, Comprobante* c) {
@@ -162,6 +181,8 @@ Status comprobante_of(const TransactionView& view, const TransactionView* target
     authorization(j, reference, &c);
   } else if (type == "AUDIT_DECIDED") {
     verdict(j, reference, &c);
+  } else if (type == "AUDIT_ANSWERED") {
+    audit_answer(j, reference, &c);
   } else if (type == "CONSUMPTION_RECORDED") {
     consumption(j, reference, &c);
   } else if (type == "ANNULMENT_RECORDED") {

@@ -39,6 +39,9 @@ struct Comprobante {
   std::string provider, provider_name;
   std::string sap, order;  // the SAP and the order it opened, issued or concerns
   std::string prescriber, prescribed_on, diagnosis;
+  std::string diagnosis_text, diagnosis_type;  // in words; "Presuntivo" | "Definitivo" | ""
+  std::string billed_part;       // a consumption's "Solo honorarios" | "Solo gastos" | ""
+  size_t documents = 0;          // documents attached
   std::string performed_at;      // a consumption's
   std::string auditor, verdict;  // a verdict's (verdict: enum Verdict name)
   std::string annulled;          // ids an annulment annulled, or the annulment's target

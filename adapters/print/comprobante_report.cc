@@ -21,6 +21,10 @@ std::vector<Field> transaction_fields(const Comprobante& c) {
   if (!c.order.empty() && c.order != c.number) f.push_back({"Orden", c.order});
   if (!c.sap.empty()) f.push_back({"Solicitud de auditoría", c.sap});
   if (!c.performed_at.empty()) f.push_back({"Realizada", date_time_es(c.performed_at)});
+  if (!c.billed_part.empty()) f.push_back({"Se factura", c.billed_part});
+  if (c.documents > 0) {
+    f.push_back({"Documentos", std::to_string(c.documents) + (c.documents == 1 ? " adjunto" : " adjuntos")});
+  }
   if (!c.annulled.empty()) f.push_back({"Anula", c.annulled});
   if (!c.verdict.empty()) f.push_back({"Dictamen", std::string(verdict_es(c.verdict))});
   if (!c.auditor.empty()) f.push_back({"Auditor", c.auditor});
@@ -40,6 +44,8 @@ std::vector<Field> people_fields(const Comprobante& c) {
   if (!c.prescriber.empty()) f.push_back({"Prescriptor", c.prescriber});
   if (!c.prescribed_on.empty()) f.push_back({"Fecha de prescripción", date_es(c.prescribed_on)});
   if (!c.diagnosis.empty()) f.push_back({"Diagnóstico (CIE-10)", c.diagnosis});
+  if (!c.diagnosis_text.empty()) f.push_back({"Diagnóstico", c.diagnosis_text});
+  if (!c.diagnosis_type.empty()) f.push_back({"Tipo de diagnóstico", c.diagnosis_type});
   return f;
 }
 

@@ -18,6 +18,7 @@ std::string_view traced_command(fb::Command type) {
     case fb::Command::ConsumeCmd: return "consume";
     case fb::Command::AnnulCmd: return "annul";
     case fb::Command::AuditVerdictCmd: return "audit_verdict";
+    case fb::Command::AuditAnswerCmd: return "audit_answer";
     case fb::Command::TokenIssueCmd: return "token_issue";
     default: return "other";
   }
@@ -28,6 +29,7 @@ std::string_view command_provider(const fb::CommandUnion& c) {
   if (auto* x = c.AsAuthorizeCmd()) return x->provider;
   if (auto* x = c.AsConsumeCmd()) return x->provider;
   if (auto* x = c.AsAnnulCmd()) return x->provider;
+  if (auto* x = c.AsAuditAnswerCmd()) return x->provider;
   return {};
 }
 

@@ -17,7 +17,7 @@ namespace autoriza {
 // The commands of docs/rules.md §5, and "other" for any name that is not one:
 // a bounded set, so a client sending made-up names cannot grow a label set.
 inline constexpr std::string_view kTracedCommands[] = {"eligibility",   "authorize",   "consume", "annul",
-                                                       "audit_verdict", "token_issue", "other"};
+                                                       "audit_verdict", "audit_answer", "token_issue", "other"};
 // The channels a command may arrive through (recorded in its event too).
 inline constexpr std::string_view kTracedChannels[] = {"http", "tcp", "scenario", "other"};
 

@@ -103,6 +103,7 @@ Reply search_practices(Engine& engine, std::string_view target) {
     items.push_back({{"code", p.code}, {"kind", fb::EnumNamePracticeKind(p.kind)}, {"description", p.description},
                      {"requires_audit", p.requires_audit}, {"requires_tooth", p.requires_tooth},
                      {"requires_faces", p.requires_faces}, {"max_qty", p.max_qty},
+                     {"professional_only", p.professional_only}, {"expenses_only", p.expenses_only},
                      {"professional_fee", format_cents(Cents{p.professional_fee_cents})},
                      {"expenses_fee", format_cents(Cents{p.expenses_fee_cents})}});
   }

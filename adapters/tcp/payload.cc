@@ -9,7 +9,7 @@
 #include "adapters/service/command_trace.h"
 #include "adapters/tcp/frame.h"
 #include "engine/records.h"  // aligned_bytes
-#include "engine/core/rules.h"    // diagnosis_well_formed
+#include "engine/core/rules.h"    // diagnosis_well_formed, document_hash_well_formed
 #include "schemas/tcp_generated.h"
 
 namespace autoriza::tcp {
@@ -66,6 +66,9 @@ Status check_authorize(const fb::AuthorizeCmdT& c) {
     return Status::invalid("diagnosis must be a CIE-10 code such as K02.9", "diagnosis");
   }
   TCP_TRY(text(c.note, "note", false, kTextMax));
+  TCP_TRY(known(c.diagnosis_type, "diagnosis_type"));
+  TCP_TRY(text(c.diagnosis_text, "diagnosis_text", false, kDiagnosisTextMax));
+  TCP_TRY(check_documents(c.documents, "documents"));
   TCP_TRY(known(c.mode, "mode"));
   TCP_TRY(count(c.items.size(), 1, kItemsMax, "items"));
   for (size_t i = 0; i < c.items.size(); ++i) {
@@ -87,8 +90,21 @@ Status check_consume(const fb::ConsumeCmdT& c) {
   TCP_TRY(text(c.token, "token", false, kIdMax));
   TCP_TRY(text(c.order, "order", true, kIdMax));
   TCP_TRY(text(c.note, "note", false, kTextMax));
+  TCP_TRY(known(c.part, "part"));
+  TCP_TRY(check_documents(c.documents, "documents"));
   TCP_TRY(count(c.items.size(), 1, kItemsMax, "items"));
   return item_indexes(c.items, "items");
+}
+
+Status check_answer(const fb::AuditAnswerCmdT& c) {
+  TCP_TRY(text(c.provider, "provider", true, kIdMax));
+  TCP_TRY(text(c.sap, "sap", true, kIdMax));
+  TCP_TRY(text(c.message, "message", false, kTextMax));
+  TCP_TRY(check_documents(c.documents, "documents"));
+  if (c.message.empty() && c.documents.empty()) {
+    return Status::invalid("an answer carries a message, documents or both", "message");
+  }
+  return Status::ok();
 }
 
 Status check_verdict(const fb::AuditVerdictCmdT& c) {
@@ -171,6 +187,10 @@ Status check_command(const fb::CommandUnion& command) {
     case fb::Command::AuditVerdictCmd:
       request_id = &command.AsAuditVerdictCmd()->request_id;
       s = check_verdict(*command.AsAuditVerdictCmd());
+      break;
+    case fb::Command::AuditAnswerCmd:
+      request_id = &command.AsAuditAnswerCmd()->request_id;
+      s = check_answer(*command.AsAuditAnswerCmd());
       break;
     case fb::Command::TokenIssueCmd:
       request_id = &command.AsTokenIssueCmd()->request_id;

@@ -34,6 +34,10 @@ CommandFields fields_of(const fb::CommandUnion& command) {
       const auto& c = *command.AsAuditVerdictCmd();
       return {&c.request_id, "auditor", &c.auditor, nullptr, nullptr, nullptr};
     }
+    case fb::Command::AuditAnswerCmd: {
+      const auto& c = *command.AsAuditAnswerCmd();
+      return {&c.request_id, "provider", &c.provider, nullptr, nullptr, &c.provider};
+    }
     case fb::Command::TokenIssueCmd: {
       const auto& c = *command.AsTokenIssueCmd();
       return {&c.request_id, "credential", &c.credential, &c.credential, nullptr, nullptr};

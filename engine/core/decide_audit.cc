@@ -1,4 +1,4 @@
-// audit_verdict (docs/rules.md §9).
+// audit_verdict and audit_answer (docs/rules.md §9).
 #include <set>
 
 #include "engine/core/decide_internal.h"
@@ -84,6 +84,32 @@ Decision decide_audit_verdict(const DecideContext& ctx, const fb::AuditVerdictCm
     r.status = authorized == r.items.size() ? fb::Status::AUTHORIZED : fb::Status::PARTIALLY_AUTHORIZED;
     r.order = r.transaction;  // the order a verdict issues has the verdict's id and time
   }
+  r.totals = totals_of(r.items);
+  return d;
+}
+
+Decision decide_audit_answer(const DecideContext& ctx, const fb::AuditAnswerCmdT& cmd) {
+  Decision d = new_decision(ctx, fb::EventType::AUDIT_ANSWERED);
+  fb::ResultT& r = *d.event.result;
+  r.transaction = transaction_id(ctx.partition, ctx.sequence);
+  r.sap = cmd.sap;
+  const fb::SapStateT* sap = ctx.state.sap(cmd.sap);
+  std::vector<Reason> reasons;
+  if (!ctx.reference.provider(cmd.provider)) reasons.push_back(Reason::PROVIDER_NOT_FOUND);
+  if (!sap) {
+    reasons.push_back(Reason::SAP_NOT_FOUND);
+  } else if (sap->provider != cmd.provider) {
+    reasons.push_back(Reason::SAP_FORBIDDEN_PROVIDER);  // nothing of another provider's SAP is answered
+  } else if (sap->status != fb::Status::DOCS_REQUESTED) {
+    reasons.push_back(Reason::SAP_NOT_AWAITING_DOCS);
+  }
+  if (!reasons.empty()) {
+    r.status = fb::Status::REFUSED;
+    set_reasons(r.reasons, std::move(reasons));
+    return d;
+  }
+  r.status = fb::Status::PENDING;  // back to the auditor
+  for (const auto& item : sap->items) r.items.push_back(item_result_of(*item));
   r.totals = totals_of(r.items);
   return d;
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "engine/core/decide_internal.h"
+#include "engine/core/money.h"
 #include "engine/core/rules.h"
 
 namespace autoriza {
@@ -18,6 +19,37 @@ const fb::OrderItemT* find_item(const fb::OrderStateT& order, int32_t index) {
   return nullptr;
 }
 
+// "Solo honorarios" / "solo gastos": every item's practice must allow it.
+bool part_allowed(const DecideContext& ctx, fb::ConsumedPart part, const fb::OrderItemT& item) {
+  if (part == fb::ConsumedPart::ALL) return true;
+  const fb::PracticeT* practice = ctx.reference.practice(item.code);
+  if (!practice) return false;
+  return part == fb::ConsumedPart::PROFESSIONAL_ONLY ? practice->professional_only : practice->expenses_only;
+}
+
+BilledPart billed_part(fb::ConsumedPart part) {
+  switch (part) {
+    case fb::ConsumedPart::PROFESSIONAL_ONLY: return BilledPart::kProfessionalOnly;
+    case fb::ConsumedPart::EXPENSES_ONLY: return BilledPart::kExpensesOnly;
+    case fb::ConsumedPart::ALL: break;
+  }
+  return BilledPart::kAll;
+}
+
+// The answer's item: the order's item CONSUMED, with the part's amounts.
+std::unique_ptr<fb::ItemResultT> consumed_item(const fb::OrderItemT& item, fb::ConsumedPart part) {
+  auto out = item_result_of(item);
+  out->status = fb::Status::CONSUMED;
+  const ItemAmounts whole{Cents{item.professional_cents}, Cents{item.expenses_cents}, Cents{item.total_cents},
+                          Cents{item.copay_cents}, Cents{item.total_cents - item.copay_cents}};
+  const ItemAmounts billed = part_of(whole, billed_part(part));
+  out->professional_cents = billed.professional.value;
+  out->expenses_cents = billed.expenses.value;
+  out->total_cents = billed.total.value;
+  out->copay_cents = billed.copay.value;
+  return out;
+}
+
 void check_order(const DecideContext& ctx, const fb::ConsumeCmdT& cmd, const fb::OrderStateT& order,
                  std::vector<Reason>& reasons) {
   if (order.status == fb::Status::ANNULLED) reasons.push_back(Reason::ORDER_ANNULLED);
@@ -32,6 +64,8 @@ void check_order(const DecideContext& ctx, const fb::ConsumeCmdT& cmd, const fb:
       reasons.push_back(Reason::ITEM_NOT_AUTHORIZED);
     } else if (item->status == fb::Status::CONSUMED) {
       reasons.push_back(Reason::ITEM_ALREADY_CONSUMED);
+    } else if (!part_allowed(ctx, cmd.part, *item)) {
+      reasons.push_back(Reason::PART_NOT_ALLOWED);
     }
   }
 }
@@ -64,11 +98,7 @@ Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd) {
   }
   r.status = fb::Status::ACCEPTED;
   keep_token_use(d.event, true);
-  for (int32_t index : cmd.items) {
-    auto item = item_result_of(*find_item(*order, index));
-    item->status = fb::Status::CONSUMED;
-    r.items.push_back(std::move(item));
-  }
+  for (int32_t index : cmd.items) r.items.push_back(consumed_item(*find_item(*order, index), cmd.part));
   r.totals = totals_of(r.items);
   return d;
 }

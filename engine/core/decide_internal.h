@@ -11,6 +11,7 @@ Decision decide_authorize(const DecideContext& ctx, const fb::AuthorizeCmdT& cmd
 Decision decide_consume(const DecideContext& ctx, const fb::ConsumeCmdT& cmd);
 Decision decide_annul(const DecideContext& ctx, const fb::AnnulCmdT& cmd);
 Decision decide_audit_verdict(const DecideContext& ctx, const fb::AuditVerdictCmdT& cmd);
+Decision decide_audit_answer(const DecideContext& ctx, const fb::AuditAnswerCmdT& cmd);
 Decision decide_token_issue(const DecideContext& ctx, const fb::TokenIssueCmdT& cmd);
 Decision decide_card(const DecideContext& ctx, const fb::CardIssueCmdT& cmd);
 Decision decide_account(const DecideContext& ctx, const fb::CommandUnion& command);

@@ -60,4 +60,18 @@ ItemAmounts item_amounts(Cents professional_fee, Cents expenses_fee, int qty, in
   return a;
 }
 
+ItemAmounts part_of(const ItemAmounts& whole, BilledPart part) {
+  if (part == BilledPart::kAll || whole.total.value == 0) return whole;
+  ItemAmounts a;
+  if (part == BilledPart::kProfessionalOnly) a.professional = whole.professional;
+  if (part == BilledPart::kExpensesOnly) a.expenses = whole.expenses;
+  a.total = a.professional + a.expenses;
+  AUTORIZA_CHECK(whole.copay.value >= 0 && a.total.value <= whole.total.value);
+  // copay x part / total, half up; in 128 bits (both factors may be near kCentsMax).
+  const __int128 scaled = __int128(whole.copay.value) * a.total.value * 2 + whole.total.value;
+  a.copay = Cents{int64_t(scaled / (__int128(whole.total.value) * 2))};
+  a.covered = a.total - a.copay;
+  return a;
+}
+
 }  // namespace autoriza

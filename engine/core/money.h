@@ -40,4 +40,11 @@ struct ItemAmounts {
 ItemAmounts item_amounts(Cents professional_fee, Cents expenses_fee, int qty,
                          int category_pct, int coverage_pct);
 
+// The part of an item a consumption bills (docs/rules.md §10): "solo
+// honorarios" keeps the professional amount, "solo gastos" the expenses; the
+// copay is the item's copay in the part's proportion, rounded half up
+// (the whole item's copay when the part is the whole).
+enum class BilledPart { kAll, kProfessionalOnly, kExpensesOnly };
+ItemAmounts part_of(const ItemAmounts& whole, BilledPart part);
+
 }  // namespace autoriza

@@ -11,6 +11,9 @@ int reason_rank(Reason code) {
   // that belongs earlier in the listing gets an explicit rank here.
   switch (code) {
     case Reason::PERIOD_CLOSED: return int(Reason::ANNUL_WINDOW_EXPIRED) * 10 + 5;  // last of the annul group
+    case Reason::PART_NOT_ALLOWED: return int(Reason::ITEM_ALREADY_CONSUMED) * 10 + 5;  // with the item rules of consume
+    case Reason::SAP_FORBIDDEN_PROVIDER: return int(Reason::SAP_NOT_FOUND) * 10 + 3;
+    case Reason::SAP_NOT_AWAITING_DOCS: return int(Reason::SAP_NOT_FOUND) * 10 + 6;
     default: return int(code) * 10;
   }
 }
@@ -67,6 +70,9 @@ std::string_view reason_message(Reason code) {
     case Reason::SAP_NOT_FOUND: return "Solicitud de auditoría inexistente";
     case Reason::SAP_ALREADY_DECIDED: return "La solicitud de auditoría ya fue resuelta";
     case Reason::PERIOD_CLOSED: return "El período de facturación ya está cerrado";
+    case Reason::PART_NOT_ALLOWED: return "La práctica no admite consumo de solo honorarios o solo gastos";
+    case Reason::SAP_FORBIDDEN_PROVIDER: return "La solicitud de auditoría es de otro prestador";
+    case Reason::SAP_NOT_AWAITING_DOCS: return "La auditoría no pidió documentación para esta solicitud";
   }
   AUTORIZA_CHECK(!"reason code without message");
   return {};

@@ -105,6 +105,8 @@ fb::PracticeT read_practice(RowReader& r) {
   p.sex = r.one_of("sex", kSexes, /*blank_ok=*/true);
   p.requires_audit = r.yes_no("requires_audit");
   p.frequency_days = r.optional_integer("frequency_days", 1, kFrequencyDaysMax);
+  p.professional_only = r.optional_yes_no("professional_only");
+  p.expenses_only = r.optional_yes_no("expenses_only");
   return p;
 }
 
@@ -120,7 +122,7 @@ const std::vector<std::string_view>& practice_columns() {
   static const std::vector<std::string_view> k = {
       "code",           "kind",           "description", "professional_fee", "expenses_fee",
       "max_qty",        "requires_tooth", "requires_faces", "min_age",        "max_age",
-      "sex",            "requires_audit", "frequency_days"};
+      "sex",            "requires_audit", "frequency_days", "professional_only?", "expenses_only?"};
   return k;
 }
 

@@ -76,6 +76,8 @@ class RowReader {
   std::string digits(std::string_view column, size_t length_max);  // 1..length_max ASCII digits
   std::string code(std::string_view column, size_t length_max);    // 1..length_max ASCII letters/digits
   bool yes_no(std::string_view column);                 // "yes" | "no"
+  // An optional column: no when the file has no such column or the cell is blank.
+  bool optional_yes_no(std::string_view column);
   int integer(std::string_view column, int lo, int hi);  // decimal digits, lo..hi
   // Blank is no value.
   flatbuffers::Optional<int32_t> optional_integer(std::string_view column, int lo, int hi);

@@ -157,6 +157,11 @@ bool RowReader::yes_no(std::string_view column) {
   return false;
 }
 
+bool RowReader::optional_yes_no(std::string_view column) {
+  if (!table_.columns.count(column) || get(column).empty()) return false;
+  return yes_no(column);
+}
+
 int RowReader::integer(std::string_view column, int lo, int hi) {
   assert(lo <= hi && lo >= 0);
   const std::string_view value = get(column);

@@ -1,5 +1,6 @@
 #include "engine/core/rules.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "engine/core/fdi.h"
@@ -40,9 +41,12 @@ void check_prescription(const Reference& ref, const fb::AuthorizeCmdT& cmd, bool
 }
 
 void check_diagnosis(const fb::AuthorizeCmdT& cmd, bool has_dental_item, std::vector<Reason>& reasons) {
-  if ((has_dental_item || cmd.mode == fb::AuthorizeMode::AUDIT) && cmd.diagnosis.empty()) {
-    reasons.push_back(Reason::DIAGNOSIS_REQUIRED);
-  }
+  // A dental item needs a CIE-10 code; an audit request a code or the
+  // diagnosis in words (GENOS's "Enfermedad respiratoria").
+  const bool missing = has_dental_item ? cmd.diagnosis.empty()
+                                       : cmd.mode == fb::AuthorizeMode::AUDIT && cmd.diagnosis.empty() &&
+                                             cmd.diagnosis_text.empty();
+  if (missing) reasons.push_back(Reason::DIAGNOSIS_REQUIRED);
 }
 
 void check_provider_may_perform(const ItemContext& c, std::vector<Reason>& reasons) {
@@ -125,6 +129,11 @@ bool auditable_reason(Reason code) {
     case Reason::FREQUENCY_EXCEEDED: return true;
     default: return false;
   }
+}
+
+bool document_hash_well_formed(std::string_view hash) {
+  if (hash.size() != 64) return false;
+  return std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 bool diagnosis_well_formed(std::string_view code) {

@@ -29,7 +29,8 @@ Parties check_parties(const Reference& ref, std::string_view provider, std::stri
 void check_prescription(const Reference& ref, const fb::AuthorizeCmdT& cmd, bool prescription_needed,
                         LocalDay today, std::vector<Reason>& reasons);
 
-// DIAGNOSIS_REQUIRED.
+// DIAGNOSIS_REQUIRED: a dental item without a CIE-10 code, an audit request
+// with neither a code nor the diagnosis in words.
 void check_diagnosis(const fb::AuthorizeCmdT& cmd, bool has_dental_item, std::vector<Reason>& reasons);
 
 // Item-level checks; the item's practice exists.
@@ -54,5 +55,10 @@ bool auditable_reason(Reason code);
 
 // A CIE-10 code: letter, two characters, optional dot and up to four more ("K029", "K76.0").
 bool diagnosis_well_formed(std::string_view code);
+
+// Documents attached to a command are named by the SHA-256 of their bytes:
+// 64 lowercase hexadecimal digits. At most kDocumentsMax per command.
+inline constexpr size_t kDocumentsMax = 10;
+bool document_hash_well_formed(std::string_view hash);
 
 }  // namespace autoriza

@@ -84,6 +84,7 @@ void PartitionState::apply(const fb::EventT& event, DirtySet& dirty) {
     case fb::EventType::AUTHORIZATION_DECIDED: apply_authorization(event, dirty); break;
     case fb::EventType::AUDIT_OPENED: apply_audit_opened(event, dirty); break;
     case fb::EventType::AUDIT_DECIDED: apply_audit_decided(event, dirty); break;
+    case fb::EventType::AUDIT_ANSWERED: apply_audit_answered(event, dirty); break;
     case fb::EventType::CONSUMPTION_RECORDED: apply_consumption(event, dirty); break;
     case fb::EventType::ANNULMENT_RECORDED: apply_annulment(event, dirty); break;
     case fb::EventType::ELIGIBILITY_CHECKED: break;
@@ -170,6 +171,9 @@ void PartitionState::apply_audit_opened(const fb::EventT& event, DirtySet& dirty
   sap.status = fb::Status::PENDING;
   sap.diagnosis = cmd.diagnosis;
   sap.note = cmd.note;
+  sap.diagnosis_type = cmd.diagnosis_type;
+  sap.diagnosis_text = cmd.diagnosis_text;
+  sap.documents = cmd.documents;
   sap.prescribed_on_day = cmd.prescribed_on_day;
   if (cmd.prescriber) sap.prescriber = std::make_unique<fb::PrescriberRefT>(*cmd.prescriber);
   for (const auto& item : result.items) sap.items.push_back(order_item_of(*item));
@@ -216,6 +220,24 @@ void PartitionState::apply_audit_decided(const fb::EventT& event, DirtySet& dirt
   order.sap = sap.sap;
   for (const auto& item : sap.items) order.items.push_back(std::make_unique<fb::OrderItemT>(*item));
   create_order(std::move(order), dirty);
+}
+
+void PartitionState::apply_audit_answered(const fb::EventT& event, DirtySet& dirty) {
+  const fb::ResultT& result = *event.result;
+  if (result.status == fb::Status::REFUSED) return;
+  const fb::AuditAnswerCmdT& cmd = *event.command.AsAuditAnswerCmd();
+  auto it = saps_.find(cmd.sap);
+  AUTORIZA_CHECK(it != saps_.end());
+  fb::SapStateT& sap = it->second;
+  auto message = std::make_unique<fb::SapMessageT>();
+  message->transaction = result.transaction;
+  message->time_ms = event.command_time_ms;
+  message->provider = cmd.provider;
+  message->message = cmd.message;
+  message->documents = cmd.documents;
+  sap.messages.push_back(std::move(message));
+  sap.status = result.status;
+  dirty.saps.insert(sap.sap);
 }
 
 void PartitionState::mark_consumed(fb::OrderStateT& order, const std::vector<int32_t>& items, const std::string& by) {
@@ -266,6 +288,7 @@ void PartitionState::apply_consumption(const fb::EventT& event, DirtySet& dirty)
   c.time_ms = event.command_time_ms;
   c.performed_at_ms = cmd.performed_at_ms ? *cmd.performed_at_ms : event.command_time_ms;
   c.items = cmd.items;
+  c.part = cmd.part;
   mark_consumed(it->second, c.items, c.transaction);
   it->second.consumptions.push_back(c.transaction);
   update_emitted(it->second, dirty);

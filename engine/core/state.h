@@ -81,6 +81,7 @@ class PartitionState {
   void apply_authorization(const fb::EventT& event, DirtySet& dirty);
   void apply_audit_opened(const fb::EventT& event, DirtySet& dirty);
   void apply_audit_decided(const fb::EventT& event, DirtySet& dirty);
+  void apply_audit_answered(const fb::EventT& event, DirtySet& dirty);
   void apply_consumption(const fb::EventT& event, DirtySet& dirty);
   void apply_annulment(const fb::EventT& event, DirtySet& dirty);
   void apply_token_material(const fb::EventT& event, const std::string& credential, DirtySet& dirty);

@@ -78,6 +78,7 @@ Decision decide(const DecideContext& ctx, const fb::CommandUnion& command) {
     case fb::Command::ConsumeCmd: return decide_consume(ctx, *command.AsConsumeCmd());
     case fb::Command::AnnulCmd: return decide_annul(ctx, *command.AsAnnulCmd());
     case fb::Command::AuditVerdictCmd: return decide_audit_verdict(ctx, *command.AsAuditVerdictCmd());
+    case fb::Command::AuditAnswerCmd: return decide_audit_answer(ctx, *command.AsAuditAnswerCmd());
     case fb::Command::TokenIssueCmd: return decide_token_issue(ctx, *command.AsTokenIssueCmd());
     case fb::Command::CardIssueCmd: return decide_card(ctx, *command.AsCardIssueCmd());
     case fb::Command::RegisterCmd:

@@ -132,5 +132,68 @@ TEST_F(Audit, AnnullingTheSapAnnulsItsOrder) {
   EXPECT_EQ(codes(verdict("v2", s["sap"], "AUTHORIZE")["reasons"]), std::vector<std::string>{"SAP_ALREADY_DECIDED"});
 }
 
+// The provider's answer to a request for documents (audit_answer).
+TEST_F(Audit, AnAnswerReturnsARequestForDocumentsToTheAuditor) {
+  const std::string doc(64, 'b');
+  Json s = open_sap("s1");
+  auto answer = [&](const std::string& id, const std::string& provider, const Json& sap, const std::string& at) {
+    return h.run("audit_answer",
+                 {{"request_id", id}, {"provider", provider}, {"sap", sap}, {"message", "HC"}, {"documents", {doc}}}, at);
+  };
+  EXPECT_EQ(codes(answer("a0", "LAB127", s["sap"], "2026-11-03T08:10:00-03:00")["reasons"]),
+            std::vector<std::string>{"SAP_NOT_AWAITING_DOCS"});
+  ASSERT_EQ(verdict("v1", s["sap"], "REQUEST_DOCS", nullptr, "2026-11-03T08:20:00-03:00")["status"], "DOCS_REQUESTED");
+  EXPECT_EQ(codes(answer("a1", "LAB200", s["sap"], "2026-11-03T08:30:00-03:00")["reasons"]),
+            std::vector<std::string>{"SAP_FORBIDDEN_PROVIDER"});
+  EXPECT_EQ(codes(answer("a2", "LAB127", "SAP-0-999", "2026-11-03T08:30:00-03:00")["reasons"]),
+            std::vector<std::string>{"SAP_NOT_FOUND"});
+  Json ok = answer("a3", "LAB127", s["sap"], "2026-11-03T08:40:00-03:00");
+  EXPECT_EQ(ok["status"], "PENDING");
+  EXPECT_EQ(ok["sap"], s["sap"]);
+  Json sap = h.get("/v1/transactions/" + s["sap"].get<std::string>());
+  EXPECT_EQ(sap["sap"]["status"], "PENDING");
+  ASSERT_EQ(sap["sap"]["messages"].size(), 2u);
+  EXPECT_EQ(sap["sap"]["messages"][1]["provider"], "LAB127");
+  EXPECT_EQ(sap["sap"]["messages"][1]["documents"], Json::array({doc}));
+  // The auditor then decides as usual.
+  EXPECT_EQ(verdict("v2", s["sap"], "AUTHORIZE", nullptr, "2026-11-03T09:00:00-03:00")["status"], "PARTIALLY_AUTHORIZED");
+}
+
+TEST_F(Audit, AnAnswerNeedsTextOrDocumentsWellNamed) {
+  Json s = open_sap("s1");
+  Json empty = h.run("audit_answer", {{"request_id", "a1"}, {"provider", "LAB127"}, {"sap", s["sap"]}}, kAt);
+  EXPECT_EQ(empty["error"]["field"], "message");
+  Json bad = h.run("audit_answer", {{"request_id", "a2"}, {"provider", "LAB127"}, {"sap", s["sap"]}, {"documents", {"ABC"}}}, kAt);
+  EXPECT_EQ(bad["error"]["field"], "documents[0]");
+  const std::string doc(64, 'c');
+  Json twice = h.run("audit_answer",
+                     {{"request_id", "a3"}, {"provider", "LAB127"}, {"sap", s["sap"]}, {"documents", {doc, doc}}}, kAt);
+  EXPECT_EQ(twice["error"]["field"], "documents[1]");
+}
+
+TEST_F(Audit, ADiagnosisInWordsOpensARequestAndTravelsWithIt) {
+  Json s = h.run("authorize",
+                 {{"request_id", "w1"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"mode", "audit"},
+                  {"diagnosis_text", "Enfermedad respiratoria"}, {"diagnosis_type", "PRESUMPTIVE"},
+                  {"prescribed_on", "2026-10-30"}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
+                  {"documents", {std::string(64, 'd')}}, {"items", {{{"code", "000016"}}}}},
+                 kAt);
+  ASSERT_EQ(s["status"], "AUDIT_PENDING") << s.dump();
+  Json sap = h.get("/v1/transactions/" + s["sap"].get<std::string>());
+  EXPECT_EQ(sap["sap"]["diagnosis_text"], "Enfermedad respiratoria");
+  EXPECT_EQ(sap["sap"]["diagnosis_type"], "PRESUMPTIVE");
+  EXPECT_EQ(sap["sap"]["documents"].size(), 1u);
+  // Neither a code nor words: DIAGNOSIS_REQUIRED as before.
+  Json none = h.run("authorize", {{"request_id", "w2"}, {"provider", "LAB127"}, {"credential", "110000783851"},
+                                  {"mode", "audit"}, {"prescribed_on", "2026-10-30"},
+                                  {"prescriber", {{"kind", "MD"}, {"license", "1234"}}}, {"items", {{{"code", "000016"}}}}},
+                    kAt);
+  EXPECT_EQ(codes(none["reasons"]), std::vector<std::string>{"DIAGNOSIS_REQUIRED"});
+  Json type = h.run("authorize", {{"request_id", "w3"}, {"provider", "LAB127"}, {"credential", "110000783851"},
+                                  {"mode", "audit"}, {"diagnosis_type", "SURE"}, {"items", {{{"code", "000016"}}}}},
+                    kAt);
+  EXPECT_EQ(type["error"]["field"], "diagnosis_type");
+}
+
 }  // namespace
 }  // namespace autoriza::testing

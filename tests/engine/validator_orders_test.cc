@@ -1,6 +1,7 @@
 // Consume and annul (docs/rules.md §7, §10-11).
 #include <gtest/gtest.h>
 
+#include "engine/core/money.h"
 #include "tests/support/harness.h"
 
 namespace autoriza::testing {
@@ -117,6 +118,79 @@ TEST_F(Orders, AnnulConsumeNowOrderAnnulsItsConsumption) {
   Json view = h.get("/v1/transactions/" + a["transaction"].get<std::string>());
   EXPECT_EQ(view["order"]["status"], "ANNULLED");
   EXPECT_EQ(view["consumption"]["status"], "ANNULLED");
+}
+
+// "Solo honorarios" / "solo gastos" (docs/rules.md §10): a practice that
+// allows it bills only that part; one that does not is refused.
+class Parts : public Orders {
+ protected:
+  void SetUp() override {
+    fb::PracticeT xray;  // a dental X-ray with both parts, either alone allowed
+    xray.code = "90101";
+    xray.kind = fb::PracticeKind::DENTAL;
+    xray.description = "RADIOGRAFIA PERIAPICAL";
+    xray.professional_fee_cents = 420000;
+    xray.expenses_fee_cents = 280000;
+    xray.max_qty = 2;
+    xray.professional_only = true;
+    xray.expenses_only = true;
+    std::vector<fb::ReferenceRecordUnion> records(1);
+    records[0].Set(std::move(xray));
+    ReferenceLoadStats stats;
+    ASSERT_TRUE(h.engine().load_reference(records, &stats).is_ok());
+    Json a = h.run("authorize",
+                   {{"request_id", "b1"}, {"provider", "DEN333"}, {"credential", "354495"}, {"diagnosis", "K029"},
+                    {"items", {{{"code", "90101"}}, {{"code", "10101"}}}}},
+                   "2026-11-03T16:00:00-03:00");
+    ASSERT_EQ(a["status"], "AUTHORIZED") << a.dump();
+    order = a["order"].get<std::string>();
+    whole = a["items"][0];
+  }
+  std::string order;
+  Json whole;
+};
+
+TEST_F(Parts, ProfessionalOnlyBillsTheFeeAndItsShareOfTheCopay) {
+  Json c = consume("c1", order, {0}, "2026-11-04T10:00:00-03:00", "354495", "DEN333", {{"part", "PROFESSIONAL_ONLY"}});
+  ASSERT_EQ(c["status"], "ACCEPTED") << c.dump();
+  const Json& item = c["items"][0];
+  EXPECT_EQ(item["professional"], whole["professional"]);
+  EXPECT_EQ(item["expenses"], "0.00");
+  EXPECT_EQ(item["total"], whole["professional"]);
+  // copay x professional / total, half up.
+  const int64_t copay = parse_cents(whole["copay"].get<std::string>())->value;
+  const int64_t prof = parse_cents(whole["professional"].get<std::string>())->value;
+  const int64_t total = parse_cents(whole["total"].get<std::string>())->value;
+  EXPECT_EQ(item["copay"], format_cents(Cents{(copay * prof * 2 + total) / (total * 2)}));
+  EXPECT_EQ(c["totals"]["total"], whole["professional"]);
+  // The item is consumed: the other part is not billed later.
+  EXPECT_EQ(codes(consume("c2", order, {0}, "2026-11-04T11:00:00-03:00", "354495", "DEN333", {{"part", "EXPENSES_ONLY"}})["reasons"]),
+            std::vector<std::string>{"ITEM_ALREADY_CONSUMED"});
+}
+
+TEST_F(Parts, ExpensesOnlyAndAPracticeThatDoesNotAllowIt) {
+  Json c = consume("c1", order, {0}, "2026-11-04T10:00:00-03:00", "354495", "DEN333", {{"part", "EXPENSES_ONLY"}});
+  ASSERT_EQ(c["status"], "ACCEPTED") << c.dump();
+  EXPECT_EQ(c["items"][0]["professional"], "0.00");
+  EXPECT_EQ(c["items"][0]["expenses"], whole["expenses"]);
+  // 10101 (consulta) allows neither: the whole consume is refused.
+  Json r = consume("c2", order, {1}, "2026-11-04T10:00:00-03:00", "354495", "DEN333", {{"part", "PROFESSIONAL_ONLY"}});
+  EXPECT_EQ(codes(r["reasons"]), std::vector<std::string>{"PART_NOT_ALLOWED"});
+  EXPECT_EQ(consume("c3", order, {1}, "2026-11-04T10:00:00-03:00")["status"], "ACCEPTED");
+  EXPECT_EQ(consume("c4", order, {1}, "2026-11-04T10:00:00-03:00", "354495", "DEN333", {{"part", "HALF"}})["error"]["field"], "part");
+}
+
+TEST(MoneyParts, ShareOfTheCopayRoundsHalfUpAndTheWholeIsUnchanged) {
+  const ItemAmounts whole{Cents{300}, Cents{100}, Cents{400}, Cents{101}, Cents{299}};
+  const ItemAmounts prof = part_of(whole, BilledPart::kProfessionalOnly);
+  EXPECT_EQ(prof.total, Cents{300});
+  EXPECT_EQ(prof.copay, Cents{76});  // 101 x 300 / 400 = 75.75
+  EXPECT_EQ(prof.covered, Cents{224});
+  const ItemAmounts exp = part_of(whole, BilledPart::kExpensesOnly);
+  EXPECT_EQ(exp.copay, Cents{25});  // 25.25
+  EXPECT_EQ(part_of(whole, BilledPart::kAll).copay, Cents{101});
+  const ItemAmounts big{Cents{kCentsMax}, Cents{kCentsMax}, Cents{2 * kCentsMax}, Cents{kCentsMax}, Cents{kCentsMax}};
+  EXPECT_EQ(part_of(big, BilledPart::kProfessionalOnly).copay, Cents{kCentsMax / 2});  // no overflow
 }
 
 }  // namespace

@@ -159,15 +159,56 @@ TEST_F(Audits, VerdictsConsumptionAndAnnulmentMoveTheSap) {
 }
 
 TEST_F(Audits, RejectedSapIssuesNoOrder) {
+  RegisterQuery rq;
+  rq.provider = "LAB200";
+  Json rows = register_rows(rq)["items"];  // pending: the request's own row
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["transaction"], s2["transaction"]);
+  EXPECT_EQ(rows[0]["sap"], s2["sap"]);
+  EXPECT_TRUE(rows[0]["order"].is_null());
+  EXPECT_EQ(rows[0]["status"], "NEEDS_AUDIT");
+  EXPECT_EQ(rows[0]["order_status"], "PENDING");
+
   ASSERT_EQ(verdict(s2["sap"], "REJECT", "no corresponde", "2026-11-13T08:00:00-03:00")["status"], "REJECTED");
   catch_up();
   Json d = audit(s2["sap"]);
   EXPECT_EQ(d["status"], "REJECTED");
   EXPECT_TRUE(d["order"].is_null());
   EXPECT_EQ(d["items"][0]["status"], "REJECTED");
+  rows = register_rows(rq)["items"];  // the rejected request stays listed, without an order
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["status"], "REJECTED");
+  EXPECT_EQ(rows[0]["order_status"], "REJECTED");
+  EXPECT_TRUE(rows[0]["order"].is_null());
+}
+
+TEST_F(Audits, TheProvidersAnswerReturnsTheSapToTheAuditor) {
+  const std::string doc(64, 'a');
+  ASSERT_EQ(verdict(s1["sap"], "REQUEST_DOCS", "enviar HC", "2026-11-11T08:00:00-03:00")["status"], "DOCS_REQUESTED");
+  Json a = h.run("audit_answer",
+                 {{"request_id", next_id()}, {"provider", "LAB127"}, {"sap", s1["sap"]}, {"message", "va la HC"},
+                  {"documents", {doc}}},
+                 "2026-11-11T08:30:00-03:00");
+  ASSERT_EQ(a["status"], "PENDING") << a.dump();
+  catch_up();
+  Json d = audit(s1["sap"]);
+  EXPECT_EQ(d["status"], "PENDING");
+  ASSERT_EQ(d["messages"].size(), 2u);
+  EXPECT_EQ(d["messages"][1]["provider"], "LAB127");
+  EXPECT_EQ(d["messages"][1]["message"], "va la HC");
+  EXPECT_EQ(d["messages"][1]["documents"], Json::array({doc}));
+  EXPECT_FALSE(d["messages"][1].contains("verdict"));
   RegisterQuery rq;
-  rq.provider = "LAB200";
-  EXPECT_TRUE(register_rows(rq)["items"].empty());
+  rq.provider = "LAB127";
+  EXPECT_EQ(register_rows(rq)["items"][0]["order_status"], "PENDING");
+
+  // A second answer, with nothing asked, is refused and changes nothing.
+  Json again = h.run("audit_answer", {{"request_id", next_id()}, {"provider", "LAB127"}, {"sap", s1["sap"]}, {"message", "otra"}},
+                     "2026-11-11T08:40:00-03:00");
+  EXPECT_EQ(again["status"], "REFUSED");
+  EXPECT_EQ(again["reasons"][0]["code"], "SAP_NOT_AWAITING_DOCS");
+  catch_up();
+  EXPECT_EQ(audit(s1["sap"])["messages"].size(), 2u);
 }
 
 }  // namespace

@@ -273,15 +273,55 @@
     ]);
   }
 
+  // Opens a document the provider attached (GET /v1/documents/{hash}): the
+  // key travels in a header, so the page fetches the bytes and shows them
+  // from a local object URL in a new tab.
+  async function openDocument(ev, hash) {
+    ev.preventDefault();
+    const link = ev.currentTarget;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const headers = {};
+      if (apiKey()) headers.Authorization = 'Bearer ' + apiKey();
+      const response = await fetch(`/v1/documents/${hash}`, { headers, signal: controller.signal });
+      if (!response.ok) throw new Error(response.status === 404 ? 'el documento no existe' : `error ${response.status}`);
+      const url = URL.createObjectURL(await response.blob());
+      window.open(url, '_blank', 'noopener');
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      link.removeAttribute('aria-invalid');
+    } catch (e) {
+      link.setAttribute('aria-invalid', 'true');
+      showBox('detail-error', `No se pudo abrir el documento: ${e.name === 'AbortError' ? 'el servidor no respondió a tiempo' : e.message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // The documents a provider attached, as links that open them.
+  function documentLinks(hashes, testid) {
+    return el('ul', { className: 'documents', 'data-testid': testid }, (hashes || []).map((h, i) => el('li', {}, [
+      el('a', { href: `/v1/documents/${h}`, text: `Documento ${i + 1}`, title: `SHA-256 ${h}`,
+        onclick: (ev) => openDocument(ev, h) })])));
+  }
+
+  // A verdict, or the provider's answer to a request for documents.
   function messageEntry(m) {
-    return el('li', { 'data-testid': 'message' }, [
+    const answer = Boolean(m.provider);
+    return el('li', { 'data-testid': answer ? 'provider-answer' : 'message', className: answer ? 'from-provider' : '' }, [
       el('div', { className: 'message-head' }, [
         el('span', { className: 'message-time', text: formatTime(m.time) }),
-        el('span', { className: 'message-auditor', text: m.auditor || '' }),
-        el('span', { className: 'message-verdict', text: label(VERDICT, m.verdict) })
+        el('span', { className: 'message-auditor', text: answer ? `Prestador ${m.provider}` : m.auditor || '' }),
+        el('span', { className: 'message-verdict', text: answer ? 'Respondió con documentación' : label(VERDICT, m.verdict) })
       ]),
-      el('p', { className: 'message-text', text: m.message || '(sin mensaje)' })
+      el('p', { className: 'message-text', text: m.message || '(sin mensaje)' }),
+      answer && (m.documents || []).length ? documentLinks(m.documents, 'answer-documents') : null
     ]);
+  }
+
+  function diagnosisText(d) {
+    const type = { PRESUMPTIVE: 'presuntivo', DEFINITIVE: 'definitivo' }[d.diagnosis_type];
+    return [d.diagnosis, d.diagnosis_text].filter(Boolean).join(' · ') + (type ? ` (${type})` : '');
   }
 
   function renderDetail(d) {
@@ -297,7 +337,9 @@
     setText('detail-credential', d.credential);
     setText('detail-time', formatTime(d.time));
     setText('detail-order', d.order, 'Sin orden');
-    setText('detail-diagnosis', d.diagnosis);
+    setText('detail-diagnosis', diagnosisText(d));
+    $('detail-documents').replaceChildren(...((d.documents || []).length ? [documentLinks(d.documents, 'request-documents')]
+      : [document.createTextNode('Sin documentos')]));
     // The prescription's fields at the top level or under "prescription".
     const rx = d.prescription || {};
     setText('detail-prescribed-on', formatDate(d.prescribed_on || rx.prescribed_on), 'Sin fecha');

@@ -221,7 +221,10 @@ window.Portal = (function () {
       const options = { method, headers: { Accept: 'application/json' }, signal: controller.signal,
         credentials: 'same-origin' };
       if (method !== 'GET' && state.session && state.session.csrf) options.headers['X-CSRF-Token'] = state.session.csrf;
-      if (body !== undefined) {
+      if (body instanceof Blob) {  // a document: its bytes as they are, with the type the browser gives
+        options.headers['Content-Type'] = body.type || 'application/octet-stream';
+        options.body = body;
+      } else if (body !== undefined) {
         options.headers['Content-Type'] = 'application/json';
         options.body = JSON.stringify(body);
       }

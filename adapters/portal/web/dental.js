@@ -102,12 +102,7 @@
 
   function type() {
     const checked = document.querySelector('input[name="d-diagnosis-type"]:checked');
-    return checked ? checked.value : 'presuntivo';
-  }
-
-  // The diagnosis type has no field of its own in the API: it opens the note.
-  function noteOf(summary) {
-    return `Diagnóstico ${type()}.${summary ? ` ${summary}` : ''}`;
+    return checked ? checked.value : 'PRESUMPTIVE';
   }
 
   function budgetBody() {
@@ -120,9 +115,10 @@
     }
     const body = { provider: P.providerId(), credential: d.eligible.credential };
     if (d.eligible.token) body.token = d.eligible.token;
-    const dx = diagnosis.get();
-    if (dx) body.diagnosis = dx.code;
-    body.note = noteOf($('d-note').value.trim());
+    Object.assign(body, diagnosis.fields());
+    body.diagnosis_type = type();
+    const note = $('d-note').value.trim();
+    if (note) body.note = note;
     body.items = d.items.map((i) => {
       const item = { code: i.code };
       if (i.tooth) item.tooth = i.tooth;
@@ -170,11 +166,10 @@
 
   function receiptOf(a, body, title) {
     const aff = d.eligible ? d.eligible.affiliate || {} : {};
-    const dx = diagnosis.get();
     return P.receipt({
       title, transaction: a.transaction, status: a.status, order: a.order, sap: a.sap,
       affiliate: { name: aff.name, credential: body.credential, plan: aff.plan },
-      diagnosis: body.diagnosis ? `${body.diagnosis}${dx && dx.description ? ` — ${dx.description}` : ''}` : '',
+      diagnosis: P.diagnosisLine(body, diagnosis.get()),
       note: body.note, reasons: a.reasons, items: a.items, totals: a.totals
     });
   }
@@ -207,12 +202,14 @@
       ]);
     });
     const error = el('p', { className: 'error', role: 'alert', hidden: true });
+    d.documents = P.attachments('d-attach', 'Documentos para el auditor (radiografías, estudios): opcional');
     const panel = el('div', { className: 'subform', 'data-testid': 'd-audit' }, [
       el('h3', { text: 'Solicitar auditoría' }),
       el('p', { text: 'Las prácticas que requieren auditoría van al auditor con este diagnóstico y este resumen clínico.' }),
       el('fieldset', { id: 'd-audit-items' }, [el('legend', { text: 'Prácticas para auditar' }), ...boxes]),
       el('div', { className: 'field' }, [el('label', { for: 'd-audit-note', text: 'Resumen clínico para el auditor' }),
         el('textarea', { id: 'd-audit-note', rows: '3', maxlength: '1000' })]),
+      d.documents.element,
       error,
       el('div', { className: 'actions' }, [el('button', { type: 'button', text: 'Solicitar auditoría',
         'data-testid': 'd-audit-send', onclick: () => sendAudit(body, panel, error) })])
@@ -229,8 +226,16 @@
       P.fieldError('d-audit-items', 'Marcá al menos una práctica para auditar.');
       return $('d-audit-items').focus();
     }
-    const body = Object.assign({}, budget, { mode: 'audit', note: noteOf($('d-audit-note').value.trim()),
-      items: indexes.map((i) => budget.items[i]) });
+    if (d.documents.busy()) {
+      error.textContent = 'Esperá a que terminen de enviarse los documentos.';
+      error.hidden = false;
+      return;
+    }
+    const body = Object.assign({}, budget, { mode: 'audit', items: indexes.map((i) => budget.items[i]) });
+    const note = $('d-audit-note').value.trim();
+    if (note) body.note = note;
+    else delete body.note;
+    if (d.documents.hashes().length) body.documents = d.documents.hashes();
     P.setBusy(panel, true);
     const answer = await d.sendAudit('/v1/authorize', body);
     P.setBusy(panel, false);

@@ -194,11 +194,12 @@
     ]);
     const diagBox = el('div');
     box.append(diagBox);
-    diagnosis = P.diagnosisPicker(diagBox, 'g-diagnosis-q');
+    diagnosis = P.diagnosisPicker(diagBox, 'g-diagnosis-q', true);
+    g.documents = P.attachments('g-attach', 'Documentos para el auditor (orden médica, estudios): opcional');
     box.append(el('div', { className: 'field' }, [
       el('label', { for: 'g-note', text: 'Resumen clínico' }),
       el('textarea', { id: 'g-note', rows: '3', maxlength: '1000' })
-    ]), el('div', { className: 'actions' }, [
+    ]), g.documents.element, el('div', { className: 'actions' }, [
       el('button', { type: 'button', text: 'Enviar solicitud de auditoría', 'data-testid': 'g-audit-send',
         onclick: () => submit('audit') })
     ]));
@@ -212,14 +213,19 @@
     if (mode === 'authorize' && $('g-consume-now').checked) body.consume_now = true;
     if (mode === 'audit') {
       P.fieldError('g-diagnosis-q', '');
-      const d = diagnosis.get();
+      const dx = diagnosis.fields();
       const note = $('g-note').value.trim();
-      if (!d && !note) {
-        P.fieldError('g-diagnosis-q', 'Elegí un diagnóstico o escribí un resumen clínico.');
+      if (!dx.diagnosis && !dx.diagnosis_text) {
+        P.fieldError('g-diagnosis-q', 'Elegí un diagnóstico CIE-10 o escribí el diagnóstico en palabras.');
         return $('g-diagnosis-q').focus();
       }
-      if (d) body.diagnosis = d.code;
+      if (g.documents.busy()) {
+        P.fieldError('g-attach', 'Esperá a que terminen de enviarse los documentos.');
+        return $('g-attach').focus();
+      }
+      Object.assign(body, dx);
       if (note) body.note = note;
+      if (g.documents.hashes().length) body.documents = g.documents.hashes();
     }
     const section = $('g-result').firstElementChild;
     P.setBusy(section, true);
@@ -248,9 +254,7 @@
   }
 
   function diagnosisText(body) {
-    if (!body.diagnosis) return '';
-    const d = diagnosis && diagnosis.get();
-    return d && d.code === body.diagnosis && d.description ? `${d.code} — ${d.description}` : body.diagnosis;
+    return P.diagnosisLine(body, diagnosis && diagnosis.get());
   }
 
   function renderOutcome(body, a) {

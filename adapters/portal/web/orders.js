@@ -8,7 +8,7 @@
 
   // --- Consumo ---
 
-  const c = { order: null, send: P.commandSender() };
+  const c = { order: null, send: P.commandSender(), documents: null, parts: {} };
 
   async function findOrder(ev) {
     if (ev) ev.preventDefault();
@@ -38,6 +38,24 @@
     c.order = order;
     c.send = P.commandSender();
     renderOrder(order);
+    await loadParts(order);
+  }
+
+  // Which parts ("solo honorarios", "solo gastos") the order's practices
+  // allow, from the nomenclator (GET /v1/practices): the choice is offered
+  // only where some practice allows it; the engine decides (PART_NOT_ALLOWED).
+  async function loadParts(order) {
+    const codes = [...new Set(order.items.filter((i) => i.status === 'AUTHORIZED').map((i) => i.code))];
+    const found = await Promise.all(codes.map(async (code) => {
+      const answer = await P.api('GET', `/v1/practices?${new URLSearchParams({ q: code, provider: P.providerId(), limit: '20' })}`);
+      return answer.ok ? (answer.data.items || []).find((p) => p.code === code) : null;
+    }));
+    const professional = found.some((p) => p && p.professional_only);
+    const expenses = found.some((p) => p && p.expenses_only);
+    $('c-part-all').checked = true;
+    $('c-part-professional').disabled = !professional;
+    $('c-part-expenses').disabled = !expenses;
+    $('c-part').hidden = !professional && !expenses;
   }
 
   function renderOrder(order) {
@@ -80,6 +98,11 @@
     $('c-deferred').closest('.field').hidden = !consumable.length;
     $('c-deferred-fields').hidden = !consumable.length || !$('c-deferred').checked;
     if (!consumable.length) $('c-token-field').hidden = true;
+    if (!c.documents) {
+      c.documents = P.attachments('c-attach', 'Documentos (por ejemplo, la radiografía): opcional');
+      $('c-documents').append(c.documents.element);
+    }
+    $('c-documents').hidden = !consumable.length;
     $('c-form').querySelector('h2').setAttribute('tabindex', '-1');
     $('c-form').querySelector('h2').focus();
   }
@@ -92,6 +115,10 @@
     const indexes = [...form.querySelectorAll('input[data-testid="c-item"]:checked')].map((i) => Number(i.value));
     if (!indexes.length) return P.show('c-error', 'Marcá al menos una práctica para consumir.');
     const body = { provider: P.providerId(), credential: c.order.credential, order: c.order.transaction, items: indexes };
+    const part = document.querySelector('input[name="c-part"]:checked');
+    if (!$('c-part').hidden && part && part.value !== 'ALL') body.part = part.value;
+    if (c.documents.busy()) return P.show('c-error', 'Esperá a que terminen de enviarse los documentos.');
+    if (c.documents.hashes().length) body.documents = c.documents.hashes();
     if (!$('c-token-field').hidden && $('c-token').value.trim()) body.token = $('c-token').value.trim();
     if ($('c-deferred').checked) {
       const day = P.parseDate($('c-performed-date').value);
@@ -120,9 +147,11 @@
         P.fieldError('c-token', P.reasonText(r));
       }
       if (/^PERFORMED_/.test(r.code)) P.fieldError($('c-deferred').checked ? 'c-performed-date' : 'c-deferred', P.reasonText(r));
+      if (r.code === 'PART_NOT_ALLOWED') P.fieldError('c-part', P.reasonText(r));
     }
     c.send = P.commandSender();
     const accepted = a.status === 'ACCEPTED';
+    if (accepted) c.documents.reset();
     const receipt = P.receipt({
       title: accepted ? 'Comprobante de consumo' : 'Consumo rechazado', transaction: a.transaction,
       status: a.status, order: c.order.transaction, consumption: accepted ? a.transaction : '',
@@ -313,7 +342,7 @@
     const prescriber = s.prescriber || rx.prescriber;
     const facts = [
       ['Fecha', P.dateTime(s.time)], ['Afiliado', [s.affiliate, s.credential].filter(Boolean).join(', credencial ')],
-      ['Diagnóstico', s.diagnosis], ['Prescripción', [P.date(s.prescribed_on || rx.prescribed_on),
+      ['Diagnóstico', P.diagnosisLine(s, null)], ['Prescripción', [P.date(s.prescribed_on || rx.prescribed_on),
         prescriber ? `${prescriber.kind} matrícula ${prescriber.license}` : ''].filter(Boolean).join(', ')],
       ['Resumen clínico', s.note], ['Orden emitida', s.order]
     ].filter(([, v]) => v);
@@ -321,13 +350,12 @@
       el('div', { className: 'card-head' }, [el('h2', { id: 'a-detail-title', tabindex: '-1', text: `Solicitud ${s.sap}` }),
         P.badge(s.status)]),
       el('dl', { className: 'facts' }, facts.flatMap(([t, v]) => [el('dt', { text: t }), el('dd', { text: v })])),
+      s.documents && s.documents.length ? el('div', {}, [el('h3', { text: 'Documentos enviados' }), P.documentLinks(s.documents)]) : null,
       P.itemsTable(s.items, null, 'a-items', 'Prácticas de la solicitud'),
-      el('h3', { text: 'Mensajes del auditor' }),
-      messages.length ? el('ol', { className: 'messages', 'data-testid': 'a-messages' }, messages.map((m) => el('li', {}, [
-        el('p', { className: 'message-head' }, [el('span', { text: P.dateTime(m.time) }), ' · ',
-          el('strong', { text: P.label(VERDICT, m.verdict) }), m.auditor ? ` · ${m.auditor}` : '']),
-        el('p', { className: 'message-text', text: m.message || '(sin mensaje)' })
-      ]))) : el('p', { className: 'muted', text: 'El auditor todavía no escribió.' }),
+      el('h3', { text: 'Mensajes' }),
+      messages.length ? el('ol', { className: 'messages', 'data-testid': 'a-messages' }, messages.map(messageItem))
+        : el('p', { className: 'muted', text: 'El auditor todavía no escribió.' }),
+      s.status === 'DOCS_REQUESTED' ? answerForm(s) : null,
       el('div', { className: 'actions' }, [
         s.order ? el('a', { href: `#/consumo?orden=${encodeURIComponent(s.order)}`, className: 'button-link',
           text: `Consumir la orden ${s.order}` }) : null,
@@ -337,6 +365,60 @@
     ]);
     $('a-detail').replaceChildren(section);
     section.querySelector('h2').focus();
+  }
+
+  // A verdict of the auditor, or this provider's answer with its documents.
+  function messageItem(m) {
+    const who = m.provider ? el('strong', { text: 'Respuesta del prestador' })
+      : el('strong', { text: P.label(VERDICT, m.verdict) });
+    return el('li', { className: m.provider ? 'from-provider' : '' }, [
+      el('p', { className: 'message-head' }, [el('span', { text: P.dateTime(m.time) }), ' · ', who,
+        m.auditor ? ` · ${m.auditor}` : '']),
+      el('p', { className: 'message-text', text: m.message || '(sin mensaje)' }),
+      P.documentLinks(m.documents)
+    ]);
+  }
+
+  // The auditor asked for documents: a text and files go back with the
+  // request (POST /v1/audit_answer), which returns to the auditor's queue.
+  function answerForm(s) {
+    const send = P.commandSender();
+    const files = P.attachments('a-answer-files', 'Documentos (PDF, JPEG o PNG)');
+    const error = el('p', { className: 'error', role: 'alert', hidden: true });
+    const form = el('form', { className: 'subform', 'data-testid': 'a-answer', novalidate: true }, [
+      el('h3', { text: 'Responder al auditor' }),
+      el('p', { className: 'hint', text: 'El auditor pidió documentación: escribí la respuesta y adjuntá los archivos. La solicitud vuelve a la auditoría.' }),
+      el('div', { className: 'field' }, [el('label', { for: 'a-answer-text', text: 'Respuesta' }),
+        el('textarea', { id: 'a-answer-text', rows: '3', maxlength: '1000' })]),
+      files.element, error,
+      el('div', { className: 'actions' }, [el('button', { type: 'submit', text: 'Enviar respuesta', 'data-testid': 'a-answer-send' })])
+    ]);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      error.hidden = true;
+      P.fieldError('a-answer-text', '');
+      const message = $('a-answer-text').value.trim();
+      if (files.busy()) return P.fieldError('a-answer-files', 'Esperá a que terminen de enviarse los documentos.');
+      if (!message && !files.hashes().length) {
+        P.fieldError('a-answer-text', 'Escribí una respuesta o adjuntá al menos un documento.');
+        return $('a-answer-text').focus();
+      }
+      const body = { provider: P.providerId(), sap: s.sap };
+      if (message) body.message = message;
+      if (files.hashes().length) body.documents = files.hashes();
+      P.setBusy(form, true);
+      const answer = await send('/v1/audit_answer', body);
+      P.setBusy(form, false);
+      if (!answer.ok || answer.data.status !== 'PENDING') {
+        error.textContent = answer.ok ? `La respuesta no se registró: ${(answer.data.reasons || []).map(P.reasonText).join(' ')}`
+          : P.errorText(answer);
+        error.hidden = false;
+        return;
+      }
+      await openAudit(s.sap);
+      $('a-status-line').textContent = `Respuesta enviada: la solicitud ${s.sap} volvió al auditor.`;
+    });
+    return form;
   }
 
   $('a-filters').addEventListener('submit', (ev) => loadAudits(ev, false));

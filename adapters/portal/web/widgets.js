@@ -227,8 +227,10 @@
   }
 
   // GET /v1/diagnoses?q=: CIE-10 by code or words. Without the catalog
-  // (404) a code typed as is is taken, and the engine checks it.
-  function diagnosisPicker(container, id) {
+  // (404) a code typed as is is taken, and the engine checks it. Beside the
+  // code: the diagnosis in words (free text, as GENOS shows it) and, with
+  // withType, whether it is presumptive or definitive.
+  function diagnosisPicker(container, id, withType) {
     let chosen = null;
     const shown = el('p', { id: `${id}-chosen`, className: 'chosen', 'data-testid': `${id}-chosen`,
       'aria-live': 'polite' });
@@ -246,6 +248,23 @@
       }
     });
     container.append(shown);
+    const words = el('input', { id: `${id}-text`, type: 'text', maxlength: '200', autocomplete: 'off',
+      'data-testid': `${id}-text` });
+    container.append(el('div', { className: 'field' }, [
+      el('label', { for: `${id}-text`, text: 'Diagnóstico en palabras (opcional)' }), words]));
+    const typeName = `${id}-type`;
+    if (withType) {
+      container.append(el('fieldset', { className: 'inline' }, [
+        el('legend', { text: 'Tipo de diagnóstico' }),
+        ...[['PRESUMPTIVE', 'Presuntivo'], ['DEFINITIVE', 'Definitivo']].map(([value, text]) => el('span', { className: 'radio' }, [
+          el('input', { type: 'radio', name: typeName, id: `${typeName}-${value}`, value }),
+          el('label', { for: `${typeName}-${value}`, text })]))
+      ]));
+    }
+    function type() {
+      const checked = container.querySelector(`input[name="${typeName}"]:checked`);
+      return checked ? checked.value : '';
+    }
     function set(d) {
       chosen = d;
       shown.replaceChildren();
@@ -256,7 +275,25 @@
           onclick: () => { set(null); box.input.focus(); } }));
       P.fieldError(id, '');
     }
-    return { get: () => chosen, set, input: box.input, clear() { set(null); box.clear(); } };
+    // The request's diagnosis fields (diagnosis, diagnosis_text, diagnosis_type), those given.
+    function fields() {
+      const out = {};
+      if (chosen) out.diagnosis = chosen.code;
+      if (words.value.trim()) out.diagnosis_text = words.value.trim();
+      if (type()) out.diagnosis_type = type();
+      return out;
+    }
+    return { get: () => chosen, set, fields, input: box.input,
+      clear() { set(null); box.clear(); words.value = ''; } };
+  }
+
+  // The diagnosis of a request as one line: "K02.9 — Caries · en palabras (presuntivo)".
+  // chosen: the picked catalog entry, for its description.
+  function diagnosisLine(body, chosen) {
+    const coded = !body.diagnosis ? ''
+      : chosen && chosen.code === body.diagnosis && chosen.description ? `${chosen.code} — ${chosen.description}` : body.diagnosis;
+    const type = { PRESUMPTIVE: 'presuntivo', DEFINITIVE: 'definitivo' }[body.diagnosis_type];
+    return [coded, body.diagnosis_text].filter(Boolean).join(' · ') + (type ? ` (${type})` : '');
   }
 
   // GET /v1/prescribers/{kind}/{license}: the prescriber's name under the
@@ -428,6 +465,6 @@
     };
   }
 
-  Object.assign(P, { cents, fromCents, setBusy, eligibilityForm, affiliateCard, searchBox, practiceSearch,
+  Object.assign(P, { cents, fromCents, setBusy, eligibilityForm, affiliateCard, searchBox, practiceSearch, diagnosisLine,
     diagnosisPicker, prescriberLookup, itemsTable, receipt, receiptOfTransaction, printPanel, comprobanteUrl });
 })(window.Portal);
