@@ -234,7 +234,8 @@ window.Portal = (function () {
       try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
       state.lastActivityMs = Date.now();
       const headers = response.headers;
-      const portal = path.startsWith('/v1/portal/');
+      // Routes whose messages are written for a person, in Spanish.
+      const portal = path.startsWith('/v1/portal/') || path.startsWith('/v1/documents');
       if (response.ok) return { ok: true, status: response.status, data, error: null, headers, portal };
       const error = data && data.error ? data.error : { code: `HTTP_${response.status}`, message: '' };
       // A 401 means the session ended, except where no session is needed.
