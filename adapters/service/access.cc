@@ -106,11 +106,22 @@ void Service::request(const Caller& caller, std::string_view method, std::string
   row.handler(*this, call, std::move(done));
 }
 
+namespace {
+
+// Whose transaction it is: its command's provider; a verdict names none, it
+// is the provider's of the SAP it decides (and of the order it issued).
+std::string_view maker_of(const TransactionView& view) {
+  if (view.sap && view.event.command.AsAuditVerdictCmd()) return view.sap->provider;
+  return command_provider(view.event.command);
+}
+
+}  // namespace
+
 Reply Service::get_transaction(const auth::Principal& principal, std::string_view id) {
   TransactionView view;
   Status s = engine_.transaction(id, &view);
   if (!s) return reply_for(s);
-  if (principal.role == auth::Role::kProvider && command_provider(view.event.command) != principal.provider) {
+  if (principal.role == auth::Role::kProvider && maker_of(view) != principal.provider) {
     // Answer as if unknown: a provider learns nothing of others' transactions.
     return reply_for(Status::not_found("no transaction " + std::string(id)));
   }
@@ -122,11 +133,7 @@ Reply Service::get_comprobante(const auth::Principal& principal, std::string_vie
   TransactionView view;
   Status s = engine_.transaction(id, &view);
   if (!s) return reply_for(s);
-  // A verdict names no provider: it is the provider's of the SAP it decides.
-  const std::string_view maker = view.sap && view.event.command.AsAuditVerdictCmd()
-                                     ? std::string_view(view.sap->provider)
-                                     : command_provider(view.event.command);
-  if (principal.role == auth::Role::kProvider && maker != principal.provider) {
+  if (principal.role == auth::Role::kProvider && maker_of(view) != principal.provider) {
     return reply_for(Status::not_found("no transaction " + std::string(id)));  // as get_transaction
   }
   std::unique_ptr<TransactionView> target;  // what an annulment names

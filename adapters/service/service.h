@@ -86,7 +86,8 @@ class Service {
   // GET /healthz: up, with the partitions and the queue depth.
   Reply health() const;
   // GET /v1/transactions/{id}: a provider's key sees only its own
-  // provider's transactions (others answer 404, as unknown ones).
+  // provider's transactions (others answer 404, as unknown ones); a verdict,
+  // and the order it issued, are the SAP's provider's.
   Reply get_transaction(const auth::Principal& principal, std::string_view id);
   // GET /v1/transactions/{id}/comprobante.html and .pdf (format "html" or
   // "pdf"): the printable comprobante (adapters/print/comprobante.h), with

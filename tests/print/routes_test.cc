@@ -78,6 +78,10 @@ TEST_F(DocumentRoutes, AVerdictsOrderIsItsProvidersToPrint) {
   const std::string target = "/v1/transactions/" + v["order"].get<std::string>() + "/comprobante.pdf";
   EXPECT_EQ(get(lab127, target).status, 200);
   EXPECT_EQ(get(lab200, target).status, 404);
+  // The transaction itself too: the provider consumes that order by its number.
+  const std::string order = "/v1/transactions/" + v["order"].get<std::string>();
+  EXPECT_EQ(get(lab127, order).status, 200);
+  EXPECT_EQ(get(lab200, order).status, 404);
 }
 
 TEST_F(DocumentRoutes, RegisterAndBillingAsTextAndHtml) {
