@@ -3,6 +3,7 @@
 // Messages are in Spanish: the providers' portal shows them.
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cctype>
@@ -16,12 +17,17 @@ constexpr std::string_view kPdfMagic = "%PDF-";
 constexpr std::string_view kJpegMagic = "\xFF\xD8\xFF";
 constexpr std::string_view kPngMagic = "\x89PNG\r\n\x1A\n";
 
-// "PDF" for kPdf...: how a person names the type.
-std::string_view short_name(std::string_view type) {
+// "PDF" for kPdf...: how a person names the type. Another declared type is
+// quoted only when it reads as a media type (it comes from the client and
+// goes into a JSON message: never a byte that is not plain ASCII).
+std::string short_name(std::string_view type) {
   if (type == kPdf) return "PDF";
   if (type == kJpeg) return "JPEG";
   if (type == kPng) return "PNG";
-  return type;
+  const bool plain = type.size() <= 100 && std::all_of(type.begin(), type.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '+' || c == '-';
+  });
+  return plain ? std::string(type) : "otro tipo";
 }
 
 // The declared media type, without parameters, lowercase; image/jpg and
@@ -101,10 +107,8 @@ Status check_document(std::string_view bytes, std::string_view declared_type, st
   if (found.empty()) return Status::invalid("Tipo de archivo no permitido: solo PDF, JPEG o PNG", "body");
   const std::string declared = declared_media_type(declared_type);
   if (!declared.empty() && declared != found) {
-    const std::string_view said =
-        declared == kPdf || declared == kJpeg || declared == kPng ? short_name(declared) : std::string_view(declared);
-    return Status::invalid("El archivo se envió como " + std::string(said.substr(0, 100)) + " pero su contenido es " +
-                               std::string(short_name(found)) + ": elegí el archivo de nuevo",
+    return Status::invalid("El archivo se envió como " + short_name(declared) + " pero su contenido es " +
+                               short_name(found) + ": elegí el archivo de nuevo",
                            "Content-Type");
   }
   *type = found;

@@ -18,7 +18,8 @@ std::string sidecar_name(std::string_view hash) {
 
 // Spanish: the portal and the auditors' page show it.
 Status missing(std::string_view hash) {
-  return Status::not_found("No existe el documento " + std::string(hash.substr(0, 64)));
+  if (!hash_well_formed(hash)) return Status::not_found("No existe el documento");  // never echo junk
+  return Status::not_found("No existe el documento " + std::string(hash));
 }
 
 Status damaged(std::string_view hash, std::string_view what) {
