@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 
 #include "adapters/auth/key_admin.h"
 #include "adapters/auth/portal_users.h"

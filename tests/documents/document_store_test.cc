@@ -3,6 +3,7 @@
 // read, concurrent puts from threads and from two stores on one folder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
