@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -109,6 +110,9 @@ class HttpClient::Impl {
       HttpResponse& response = responses_->emplace_back();
       response.status = static_cast<int>(message.result_int());
       response.keep_alive = message.keep_alive();
+      for (const auto& field : message) {
+        response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      }
       response.body = std::move(message.body());
       if (!response.keep_alive) return;  // nothing follows a closing answer
       read_next();
@@ -158,6 +162,13 @@ void serialize(const HttpRequest& request, const std::string& host, const std::s
 }
 
 }  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (beast::iequals(key, to_beast(name))) return value;
+  }
+  return {};
+}
 
 HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {}
 HttpClient::~HttpClient() = default;

@@ -27,7 +27,7 @@ inline constexpr size_t kClientResponseBodyMaxBytes = 64u << 20;  // per answer
 struct HttpRequest {
   std::string method = "POST";
   std::string target;  // "/v1/authorize"
-  std::string body;    // sent as application/json when not empty or POST
+  std::string body;    // sent as application/json when not empty or POST (a Content-Type in headers overrides)
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 
@@ -35,6 +35,10 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   bool keep_alive = true;  // false: the server closes after this answer
+  std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
+
+  // The value of the first header called name (case-insensitive), or empty.
+  std::string header(std::string_view name) const;
 };
 
 class HttpClient {

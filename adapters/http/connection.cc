@@ -1,8 +1,10 @@
 #include "adapters/http/connection.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -69,14 +71,27 @@ std::string_view cookie_value(const http::request<http::string_body>& request, s
 }
 
 // The portal's parts of a request: its session cookie, CSRF token and
-// whether a TLS-terminating proxy says the client used https.
+// whether a TLS-terminating proxy says the client used https; and its
+// Content-Type (an upload's declared type).
 void add_portal_fields(const http::request<http::string_body>& request, Caller* caller) {
   caller->session = cookie_value(request, kSessionCookie);
   if (const auto csrf = request.find("X-CSRF-Token"); csrf != request.end()) caller->csrf = to_std(csrf->value());
   if (const auto proto = request.find("X-Forwarded-Proto"); proto != request.end()) {
     caller->https = to_std(proto->value()) == "https";
   }
+  if (const auto type = request.find(http::field::content_type); type != request.end()) {
+    caller->content_type = to_std(type->value());
+  }
 }
+
+// Whether the client waits for "100 Continue" before it sends the body
+// (curl does for large ones; RFC 9110 section 10.1.1).
+bool expects_continue(const http::request<http::string_body>& request) {
+  const auto expect = request.find(http::field::expect);
+  return expect != request.end() && beast::iequals(expect->value(), "100-continue");
+}
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
@@ -96,7 +111,16 @@ Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(
   core_.counters().open.fetch_add(1, std::memory_order_relaxed);
 }
 
-Connection::~Connection() { core_.counters().open.fetch_sub(1, std::memory_order_relaxed); }
+Connection::~Connection() {
+  end_large_body();
+  core_.counters().open.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Connection::end_large_body() {
+  if (!large_body_) return;
+  large_body_ = false;
+  core_.end_large_body();
+}
 
 void Connection::start() {
   // Start on the strand: the acceptor runs on a different one.
@@ -115,7 +139,9 @@ void Connection::read_request() {
   if (closed_) return;
   parser_.emplace();
   parser_->header_limit(kHeaderBytesMax);
-  parser_->body_limit(kBodyMaxBytes);
+  parser_->body_limit(route_body_max_bytes());  // until the route is known (admit_body)
+  body_row_ = nullptr;
+  end_large_body();
   if (buffer_.size() > 0) return read_header();  // pipelined: the request has begun
   // Idle until a request begins: only this wait may last idle_timeout.
   stream_.expires_after(core_.timeouts().idle);
@@ -139,9 +165,55 @@ void Connection::read_header() {
 }
 
 void Connection::on_header(beast::error_code ec, size_t bytes) {
+  if (!ec || ec == http::error::body_limit) {  // the request line was read
+    const Request& header = parser_->get();
+    body_row_ = route_request(to_std(header.method_string()), to_std(header.target())).row;
+  }
   if (ec || parser_->is_done()) return on_read(ec, bytes);
-  stream_.expires_after(core_.timeouts().body);
+  if (std::optional<Reply> refusal = admit_body()) return refuse(std::move(*refusal));
+  if (!expects_continue(parser_->get())) return read_body();
+  net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                   [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                     if (write_ec) return self->close_now();
+                     self->read_body();
+                   });
+}
+
+std::optional<Reply> Connection::admit_body() {
+  assert(parser_.has_value() && !parser_->is_done());
+  const size_t limit = body_max_bytes(body_row_);
+  const boost::optional<uint64_t> length = parser_->content_length();
+  if (length && *length > limit) return error_reply(400, "INVALID_REQUEST", body_over_message(body_row_));
+  parser_->body_limit(limit);  // a chunked body is counted as it comes
+  const bool large = length ? *length > kBodyMaxBytes : limit > kBodyMaxBytes;
+  if (!large) return std::nullopt;
+  const Request& header = parser_->get();
+  Caller caller;
+  Millis now;
+  if (std::optional<Reply> bad = read_caller(header, &caller, &now)) return bad;
+  const Status s = core_.service().admit_header(caller, to_std(header.method_string()), to_std(header.target()), now);
+  if (!s) return reply_for(s);
+  if (!core_.begin_large_body()) {
+    core_.counters().large_bodies_refused.fetch_add(1, std::memory_order_relaxed);
+    Reply busy =
+        error_reply(503, "UNAVAILABLE", "Hay demasiados archivos subiéndose a la vez: reintentá en unos segundos");
+    busy.retry_after_s = 1;
+    return busy;
+  }
+  large_body_ = true;
+  return std::nullopt;
+}
+
+void Connection::read_body() {
+  stream_.expires_after(large_body_ ? core_.timeouts().large_body : core_.timeouts().body);
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::on_read, shared_from_this()));
+}
+
+void Connection::refuse(Reply reply) {
+  version_ = 11;
+  keep_alive_ = false;
+  head_ = false;
+  send(std::move(reply));
 }
 
 void Connection::on_read(beast::error_code ec, size_t /*bytes*/) {
@@ -149,14 +221,11 @@ void Connection::on_read(beast::error_code ec, size_t /*bytes*/) {
   if (ec) {
     // The request could not be read whole: answer what was wrong with it and
     // close, since the rest of the byte stream cannot be trusted.
-    version_ = 11;
-    keep_alive_ = false;
-    head_ = false;
     if (ec == http::error::body_limit) {
-      return send(error_reply(400, "INVALID_REQUEST", "body over " + std::to_string(kBodyMaxBytes) + " bytes"));
+      return refuse(error_reply(400, "INVALID_REQUEST", body_over_message(body_row_)));
     }
     if (ec == http::error::header_limit) {
-      return send(error_reply(400, "INVALID_REQUEST", "header over " + std::to_string(kHeaderBytesMax) + " bytes"));
+      return refuse(error_reply(400, "INVALID_REQUEST", "header over " + std::to_string(kHeaderBytesMax) + " bytes"));
     }
     if (ec == beast::error::timeout) {
       // Started and not finished in time: a slow or stalled client. The
@@ -167,7 +236,7 @@ void Connection::on_read(beast::error_code ec, size_t /*bytes*/) {
     // end_of_stream: the client closed between requests; partial_message:
     // it closed inside one. Nobody is there to read an answer.
     if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      return send(error_reply(400, "INVALID_REQUEST", "malformed HTTP request: " + ec.message()));
+      return refuse(error_reply(400, "INVALID_REQUEST", "malformed HTTP request: " + ec.message()));
     }
     return close_now();  // reset, aborted by close()
   }
@@ -200,25 +269,31 @@ void Connection::handle() {
   AUTORIZA_CHECK(false && "unhandled route kind");
 }
 
-void Connection::call_service(std::string_view command) {
-  Millis now = wall_clock_now();
+std::optional<Reply> Connection::read_caller(const Request& request, Caller* caller, Millis* now) const {
+  *now = wall_clock_now();
   if (core_.allow_client_time()) {
-    const auto field = request_.find(beast::string_view(kClientTimeHeader.data(), kClientTimeHeader.size()));
-    if (field != request_.end()) {
+    const auto field = request.find(beast::string_view(kClientTimeHeader.data(), kClientTimeHeader.size()));
+    if (field != request.end()) {
       const std::optional<Millis> client_now = parse_instant(to_std(field->value()));
       if (!client_now) {
-        return send(error_reply(400, "INVALID_REQUEST",
-                                std::string(kClientTimeHeader) + " is not an ISO-8601 instant with offset",
-                                kClientTimeHeader));
+        return error_reply(400, "INVALID_REQUEST",
+                           std::string(kClientTimeHeader) + " is not an ISO-8601 instant with offset",
+                           kClientTimeHeader);
       }
-      now = *client_now;
+      *now = *client_now;
     }
   }
-  Caller caller;
-  if (!bearer_key(request_, &caller.api_key)) {
-    return send(error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization"));
+  if (!bearer_key(request, &caller->api_key)) {
+    return error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization");
   }
-  add_portal_fields(request_, &caller);
+  add_portal_fields(request, caller);
+  return std::nullopt;
+}
+
+void Connection::call_service(std::string_view command) {
+  Millis now;
+  Caller caller;
+  if (std::optional<Reply> bad = read_caller(request_, &caller, &now)) return send(std::move(*bad));
   if (!core_.begin_call()) return send(error_reply(503, "UNAVAILABLE", "server stopping"));
 
   auto pending = std::make_shared<PendingCall>();
@@ -268,15 +343,18 @@ void Connection::send(Reply reply, std::string_view allow) {
   if (reply.retry_after_s > 0) response_.set(http::field::retry_after, std::to_string(reply.retry_after_s));
   if (reply.status == 401) response_.set(http::field::www_authenticate, "Bearer");
   if (!reply.set_cookie.empty()) response_.set(http::field::set_cookie, reply.set_cookie);
+  for (const auto& [name, value] : reply.headers) response_.set(name, value);
   response_.keep_alive(keep_alive_);
+  const bool large = reply.body.size() > kBodyMaxBytes;  // a document: as long to write as to upload
   response_.body() = std::move(reply.body);
   response_.prepare_payload();      // Content-Length of the body...
   if (head_) response_.body().clear();  // ...which a HEAD answer announces but does not carry
-  stream_.expires_after(core_.timeouts().write);
+  stream_.expires_after(large && !head_ ? core_.timeouts().large_body : core_.timeouts().write);
   http::async_write(stream_, response_, beast::bind_front_handler(&Connection::on_write, shared_from_this()));
 }
 
 void Connection::on_write(beast::error_code ec, size_t /*bytes*/) {
+  end_large_body();  // the request's body is answered
   if (ec) return close_now();
   if (!keep_alive_) return linger();
   read_request();

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include "adapters/http/server_core.h"
+#include "adapters/service/route_table.h"
 #include "adapters/service/service.h"
 
 namespace autoriza {
@@ -61,8 +62,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_first_byte(boost::beast::error_code ec, size_t bytes);
   void read_header();
   void on_header(boost::beast::error_code ec, size_t bytes);
+  // After the header: the route's body limit (RouteRow::body_max_bytes; the
+  // parser admitted the largest of any route until then). A body over
+  // kBodyMaxBytes is read only for a caller Service::admit_header accepts,
+  // in one of ServerCore's large-body slots. An answer when the body must
+  // not be read (then the connection closes).
+  std::optional<Reply> admit_body();
+  void read_body();
   void on_read(boost::beast::error_code ec, size_t bytes);
   void handle();
+  // The caller and the time of request (its key, portal cookie, CSRF token,
+  // Content-Type, X-Autoriza-Time); an answer when a header is malformed.
+  std::optional<Reply> read_caller(const Request& request, Caller* caller, Millis* now) const;
+  // Answers a request that could not be read whole, and closes.
+  void refuse(Reply reply);
+  void end_large_body();
   // Calls Service::post (command not empty) or Service::request; the answer
   // comes back through send() on the strand.
   void call_service(std::string_view command);
@@ -83,6 +97,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool head_ = false;    // a HEAD request: the answer goes without its body
   bool closed_ = false;  // close() ran: late answers are dropped
+  const RouteRow* body_row_ = nullptr;  // the row of the request being read (its body limit), if any
+  bool large_body_ = false;             // holds a large-body slot until its answer is written
   size_t linger_bytes_ = 0;
   std::array<char, 4096> linger_buffer_{};
   ServerCore& core_;

@@ -9,8 +9,13 @@
 //   a target that is not a path ("*", "http://...") -> 400
 //   anything else                      -> Service::request, which dispatches by
 //                                         the table (404 for unknown paths)
+//
+// Each route also says how large a body it takes (RouteRow::body_max_bytes):
+// the connection applies it once the request's header is read.
 #include <string>
 #include <string_view>
+
+#include "adapters/service/route_table.h"
 
 namespace autoriza {
 
@@ -29,6 +34,9 @@ struct Route {
   RouteKind kind = RouteKind::kService;
   std::string_view command;  // kCommand: a view into the target, without query
   std::string allow;         // kMethodNotAllowed: value of the Allow header
+  // The route table's row of the request, if one matches: how large a body
+  // it takes (body_max_bytes(row), body_over_message(row) past it).
+  const RouteRow* row = nullptr;
 };
 
 // method is the request's method token ("POST"), target its request-target.

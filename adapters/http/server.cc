@@ -181,6 +181,12 @@ class HttpServer::Impl {
     out.add("autoriza_http_request_timeouts_total", MetricType::kCounter,
             "Connections closed because a request's header or body came too slowly (slow clients)", {{"port", port}},
             double(c.header_timeouts.load(std::memory_order_relaxed)));
+    out.add("autoriza_http_large_bodies", MetricType::kGauge,
+            "Requests with a body over 64 KiB (uploads) being read or answered", {{"port", port}},
+            double(core_.large_bodies()));
+    out.add("autoriza_http_large_bodies_refused_total", MetricType::kCounter,
+            "Uploads answered 503: every large-body slot was taken", {{"port", port}},
+            double(c.large_bodies_refused.load(std::memory_order_relaxed)));
   }
 
   // Registers a connection so stop() can close it; false when at the bound

@@ -10,7 +10,8 @@
 // an idle connection is closed after 60 s, a request whose header is not
 // complete 10 s after its first byte (a slow client) at once, its body 30 s
 // after the header (HttpTimeouts). Malformed HTTP, a header over 8 KiB or a
-// body over kBodyMaxBytes answers 400 and closes the connection.
+// body over its route's limit (kBodyMaxBytes; POST /v1/documents, an upload,
+// 8 MiB and 64 KiB) answers 400 and closes the connection.
 //
 // Time: commands are stamped with wall_clock_now(). A server built with
 // allow_client_time (tests, scenario runs over HTTP) takes the instant in the

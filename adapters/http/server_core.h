@@ -23,7 +23,14 @@ struct HttpTimeouts {
   std::chrono::milliseconds header{10'000};  // from that byte to the end of the header
   std::chrono::milliseconds body{30'000};    // from the end of the header to the end of the body
   std::chrono::milliseconds write{60'000};   // writing one answer
+  // Instead of body and write for a body or an answer over kBodyMaxBytes
+  // (an upload, a document): 8 MiB in 180 s is 370 kbit/s, a slow uplink.
+  std::chrono::milliseconds large_body{180'000};
 };
+
+// Requests whose body may be over kBodyMaxBytes (uploads) read at once; the
+// next gets 503 with Retry-After. Bounds their memory: 16 x 8 MiB.
+inline constexpr int kLargeBodiesMax = 16;
 
 class ServerCore {
  public:
@@ -43,12 +50,25 @@ class ServerCore {
     std::atomic<uint64_t> accepted{0};         // connections taken
     std::atomic<uint64_t> refused{0};          // over kConnectionsMax: closed at once
     std::atomic<uint64_t> header_timeouts{0};  // requests whose header or body came too slowly: closed
+    std::atomic<uint64_t> large_bodies_refused{0};  // 503: every large-body slot was taken
   };
   Counters& counters() { return counters_; }
 
   // Whether a request's X-Autoriza-Time header replaces the wall clock.
   bool allow_client_time() const { return allow_client_time_.load(std::memory_order_relaxed); }
   void set_allow_client_time(bool allow) { allow_client_time_.store(allow, std::memory_order_relaxed); }
+
+  // Takes one of the kLargeBodiesMax slots of large bodies; false when
+  // none is free. Each slot taken is given back once by end_large_body().
+  bool begin_large_body() {
+    int taken = large_bodies_.load(std::memory_order_relaxed);
+    do {
+      if (taken >= kLargeBodiesMax) return false;
+    } while (!large_bodies_.compare_exchange_weak(taken, taken + 1, std::memory_order_relaxed));
+    return true;
+  }
+  void end_large_body() { AUTORIZA_CHECK(large_bodies_.fetch_sub(1, std::memory_order_relaxed) > 0); }
+  int large_bodies() const { return large_bodies_.load(std::memory_order_relaxed); }
 
   // Counts one service call in flight. Returns false once stopping (the caller
   // answers 503 and does not call the service).
@@ -80,6 +100,7 @@ class ServerCore {
   HttpTimeouts timeouts_;
   Counters counters_;
   std::atomic<bool> allow_client_time_{false};
+  std::atomic<int> large_bodies_{0};  // slots taken, at most kLargeBodiesMax
   std::mutex mutex_;
   std::condition_variable idle_;
   size_t calls_in_flight_ = 0;  // bounded by connections (one request each)

@@ -47,9 +47,10 @@ Status Service::admit_session(const Caller& caller, bool open_route, std::string
   return Status::ok();
 }
 
-Status Service::admit(const Caller& caller, bool open_route, std::string_view method, Millis now,
-                      auth::Principal* out, int64_t* retry_after_s) {
-  assert(out != nullptr);
+Status Service::authenticate(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                             auth::Principal* out, bool* limited) {
+  assert(out != nullptr && limited != nullptr);
+  *limited = false;
   if (caller.principal) {
     *out = *caller.principal;
   } else if (!caller.api_key.empty()) {
@@ -66,13 +67,32 @@ Status Service::admit(const Caller& caller, bool open_route, std::string_view me
   } else {
     return Status::unauthenticated("this request needs an API key: send Authorization: Bearer KEY");
   }
-  if (out->name == kInternal.name && caller.principal == &kInternal) return Status::ok();
+  *limited = !(out->name == kInternal.name && caller.principal == &kInternal);
+  return Status::ok();
+}
+
+Status Service::admit(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                      auth::Principal* out, int64_t* retry_after_s) {
+  bool limited = false;
+  if (Status s = authenticate(caller, open_route, method, now, out, &limited); !s || !limited) return s;
   if (!limiter_) limiter_ = std::make_unique<auth::RateLimiter>(access_.rate_per_s, access_.rate_burst);
   if (!limiter_->admit(out->name, retry_after_s)) {
     return Status::rate_limited(out->name + " is over its rate of " + std::to_string(int64_t(access_.rate_per_s)) +
                                 " requests/s; retry after " + std::to_string(*retry_after_s) + " s");
   }
   return Status::ok();
+}
+
+Status Service::admit_header(const Caller& caller, std::string_view method, std::string_view target, Millis now) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  const RouteMatch match = match_route(method, path);
+  if (!match.row) return Status::not_found("no resource at " + std::string(path));
+  Caller who = caller;
+  if (match.row->access & kNoSession) who.session = {};
+  auth::Principal principal;
+  bool limited = false;
+  if (Status s = authenticate(who, match.row->access & kOpen, method, now, &principal, &limited); !s) return s;
+  return permit_route(principal, *match.row, match.params, *engine_.reference());
 }
 
 void Service::request(const Caller& caller, std::string_view method, std::string_view target, std::string_view body,
@@ -101,8 +121,9 @@ void Service::request(const Caller& caller, std::string_view method, std::string
     r.retry_after_s = retry_after_s;
     return done(std::move(r));
   }
-  if (body.size() > kBodyMaxBytes) return done(error_reply(400, "INVALID_REQUEST", "body over 65536 bytes"));
-  const RouteCall call{principal, method, target, std::move(match.params), body, now, who.session, who.https};
+  if (body.size() > row.body_max_bytes) return done(error_reply(400, "INVALID_REQUEST", body_over_message(&row)));
+  const RouteCall call{principal, method,      target,    std::move(match.params), body,
+                       now,       who.session, who.https, who.content_type};
   row.handler(*this, call, std::move(done));
 }
 

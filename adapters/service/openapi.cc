@@ -75,7 +75,7 @@ Json answer_of(const RouteRow& row) {
   for (const std::string& type : split_list(row.doc.types)) {
     if (type == "application/json") {
       content[type] = {{"schema", ref("schemas", row.doc.answer)}};
-    } else if (type == "application/pdf" || type == "image/png") {
+    } else if (type == "application/pdf" || type == "image/png" || type == "image/jpeg") {
       content[type] = {{"schema", {{"type", "string"}, {"contentMediaType", type}}}};
     } else {
       content[type] = {{"schema", {{"type", "string"}}}};
@@ -87,6 +87,10 @@ Json answer_of(const RouteRow& row) {
 Json responses_of(const RouteRow& row) {
   Json out = Json::object();
   out[row.doc.types.empty() ? "204" : "200"] = answer_of(row);
+  if (row.doc.created) {
+    out["201"] = answer_of(row);
+    out["201"]["description"] = "Created";
+  }
   out["400"] = ref("responses", "BadRequest");
   if (!(row.access & kOpen)) {
     out["401"] = ref("responses", "Unauthenticated");
@@ -110,6 +114,12 @@ Json operation_of(const RouteRow& row) {
   if (!row.doc.request.empty()) {
     op["requestBody"] = {{"required", true},
                          {"content", {{"application/json", {{"schema", ref("schemas", row.doc.request)}}}}}};
+  } else if (!row.doc.request_types.empty()) {  // a file as it is
+    Json content = Json::object();
+    for (const std::string& type : split_list(row.doc.request_types)) {
+      content[type] = {{"schema", {{"type", "string"}, {"contentMediaType", type}}}};
+    }
+    op["requestBody"] = {{"required", true}, {"content", content}};
   }
   op["security"] = (row.access & kOpen) ? Json::array({Json::object()}) : Json::array({{{"bearer", Json::array()}}});
   return op;

@@ -1,5 +1,6 @@
 #include "adapters/service/route_table.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "adapters/auditor/page.h"
@@ -7,6 +8,7 @@
 #include "adapters/codec/codec.h"
 #include "adapters/service/admin_api.h"
 #include "adapters/service/api_util.h"
+#include "adapters/service/documents_api.h"
 #include "adapters/service/handlers.h"
 #include "adapters/service/portal_api.h"
 
@@ -166,6 +168,17 @@ const RouteRow kRows[] = {
      sync<[](Service& s, const RouteCall&) { return projection_api::positions_reply(s.projections()); }>,
      "Each projection's position and lag"},
 
+    // Documents attached to audit requests, consumptions and answers to the
+    // auditor (documents_api.h): the upload is the one body over kBodyMaxBytes.
+    {"POST", "/v1/documents", kByProvider, RouteScope::kNone, sync<documents_api::upload>,
+     "Upload a document (PDF, JPEG or PNG, at most 8 MB): the body is the file, Content-Type its type; "
+     "the answer names it by its SHA-256",
+     {.query = "name", .answer = "Document", .request_types = "application/pdf,image/jpeg,image/png", .created = true},
+     documents_api::kDocumentBodyMaxBytes, documents_api::kTooLarge},
+    {"GET", "/v1/documents/{hash}", kByProvider | kByAuditor, RouteScope::kNone, sync<documents_api::download>,
+     "A document's bytes (a provider's key or session: the documents it uploaded only)",
+     {.types = "application/pdf,image/jpeg,image/png"}},
+
     // The affiliates' app.
     {"GET", "/v1/affiliates/{credential}/history", kByAffiliate | kByAnalyst, RouteScope::kOwnFamily,
      sync<[](Service& s, const RouteCall& c) {
@@ -287,6 +300,20 @@ uint8_t role_bit(auth::Role role) {
 }  // namespace
 
 std::span<const RouteRow> route_table() { return kRows; }
+
+std::string body_over_message(const RouteRow* row) {
+  if (row && !row->body_over.empty()) return std::string(row->body_over);
+  return "body over " + std::to_string(body_max_bytes(row)) + " bytes";
+}
+
+size_t route_body_max_bytes() {
+  static const size_t max = [] {
+    size_t bytes = kBodyMaxBytes;
+    for (const RouteRow& row : kRows) bytes = std::max(bytes, row.body_max_bytes);
+    return bytes;
+  }();
+  return max;
+}
 
 RouteMatch match_route(std::string_view method, std::string_view path) {
   const std::string_view as = method == "HEAD" ? "GET" : method;

@@ -55,6 +55,7 @@ struct RouteCall {
   Millis now;
   std::string_view session = {};  // the portal's session cookie, if sent
   bool https = false;             // the client reached us over TLS
+  std::string_view content_type = {};  // the request's Content-Type header (an upload's declared type)
 };
 
 using RouteDone = std::function<void(Reply)>;
@@ -67,6 +68,10 @@ struct RouteDoc {
   std::string_view request = {};  // the request body's schema in components, or empty
   std::string_view answer = "Object";  // the 200 answer's schema in components, for JSON answers
   std::string_view types = "application/json";  // content types of the 200 answer, comma-separated
+  // The request body's content types when it is a file, not JSON
+  // (comma-separated; request is then empty).
+  std::string_view request_types = {};
+  bool created = false;  // it may also answer 201 Created (with the same body)
 };
 
 struct RouteRow {
@@ -77,6 +82,11 @@ struct RouteRow {
   RouteHandler handler;
   std::string_view summary;
   RouteDoc doc = {};
+  // The largest body the route takes; past it, 400 with body_over (empty:
+  // "body over N bytes"). Only uploads raise it: the HTTP adapter reads a
+  // body over kBodyMaxBytes only after Service::admit_header.
+  size_t body_max_bytes = kBodyMaxBytes;
+  std::string_view body_over = {};
 };
 
 // Every route, in matching order.
@@ -89,6 +99,14 @@ struct RouteMatch {
 };
 // path: without query string. HEAD matches GET rows.
 RouteMatch match_route(std::string_view method, std::string_view path);
+
+// The largest body a request to row may carry, and the 400's message past
+// it (row null: a path no row matches: kBodyMaxBytes).
+inline size_t body_max_bytes(const RouteRow* row) { return row ? row->body_max_bytes : kBodyMaxBytes; }
+std::string body_over_message(const RouteRow* row);
+// The largest body_max_bytes of any row: what an adapter admits before it
+// knows the route of a request.
+size_t route_body_max_bytes();
 
 // kOk when principal may call row with params (ops always may); else
 // kForbidden naming who and what.

@@ -27,6 +27,7 @@ Reply reply_for(const Status& s) {
 
 Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine), access_log_(installed_access_log()) {
   if (outbox.empty()) outbox = engine.options().store / "outbox.jsonl";
+  documents_ = std::make_unique<documents::DocumentStore>(engine.options().store / "documents", engine.options().sync);
   outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
   Status s;
   projections_ = Projections::open(engine.journal(), engine.options().store / "projections", &s);

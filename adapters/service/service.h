@@ -8,11 +8,15 @@
 // partition queue: with Retry-After: 1).
 // Error body: {"error":{"code":"...","message":"...","field":"items[0].qty"}}.
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "adapters/auth/auth.h"
 #include "adapters/auth/rate_limiter.h"
+#include "adapters/documents/documents.h"
 #include "engine/core/clock.h"
 #include "adapters/service/command_trace.h"
 #include "engine/engine.h"
@@ -31,6 +35,9 @@ struct Reply {
   std::string content_type = "application/json";
   int64_t retry_after_s = 0;  // > 0: the adapter sends Retry-After (429, 503)
   std::string set_cookie = {};  // non-empty: the adapter sends it as Set-Cookie
+  // More headers the HTTP adapter sends as they are (a document's
+  // Content-Disposition, Content-Security-Policy...); other adapters ignore them.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // Who sends a request over a network adapter. The service authenticates the
@@ -47,6 +54,9 @@ struct Caller {
   std::string_view session = {};
   std::string_view csrf = {};
   bool https = false;
+  // The request's Content-Type header: what an upload says its bytes are
+  // (POST /v1/documents decides by the bytes, and refuses a disagreement).
+  std::string_view content_type = {};
 };
 
 // The portal's session cookie.
@@ -68,7 +78,8 @@ class Service {
   // outbox: where registration and recovery mails are spooled (a projection
   // caught up after each such command); empty: <store>/outbox.jsonl. The
   // read-side projections live in <store>/projections and follow the log
-  // from construction on (the engine's commit listener wakes them).
+  // from construction on (the engine's commit listener wakes them). The
+  // documents store is <store>/documents.
   explicit Service(Engine& engine, std::filesystem::path outbox = {});
   ~Service();
 
@@ -105,6 +116,13 @@ class Service {
     request(Caller{{}, &internal_principal()}, method, target, body, now, std::move(done));
   }
 
+  // Whether caller may send method target, judged on the request's header
+  // alone: authentication, the row's roles and scope (401, 403, 404 for no
+  // route), not its rate, which request() counts. An adapter asks before it
+  // reads a body over kBodyMaxBytes (an upload), so only a caller who may
+  // send one gets to spend the server's memory on it.
+  Status admit_header(const Caller& caller, std::string_view method, std::string_view target, Millis now);
+
   void set_access(const AccessOptions& options);
   const AccessOptions& access() const { return access_; }
 
@@ -132,6 +150,8 @@ class Service {
   PortalSessions& portal_sessions() { return portal_sessions_; }
   OutboxProjection& outbox() { return *outbox_; }
   Projections& projections() { return *projections_; }
+  // The files attached to requests (adapters/documents): <store>/documents.
+  documents::DocumentStore& documents() { return *documents_; }
   // Folds every committed event into the outbox and the projections
   // (scenario queries); the first failure, the rest still tried.
   Status catch_up_projections();
@@ -163,6 +183,10 @@ class Service {
   // method: the request's (a write through a session needs its CSRF token).
   Status admit(const Caller& caller, bool open_route, std::string_view method, Millis now, auth::Principal* out,
                int64_t* retry_after_s);
+  // admit() without the rate limit; *limited: whether the rate limit applies
+  // to *out (not to anonymous callers of open routes, nor to the internal one).
+  Status authenticate(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                      auth::Principal* out, bool* limited);
   // The principal of a portal session (a provider's, named "portal:<user>").
   Status admit_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
                        auth::Principal* out);
@@ -178,6 +202,7 @@ class Service {
   MetricsSources sources_;
   std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
   PortalSessions portal_sessions_;
+  std::unique_ptr<documents::DocumentStore> documents_;
 };
 
 // An error reply: code is INVALID_REQUEST, NOT_FOUND...
