@@ -76,6 +76,31 @@ Status Service::add_drawn_material(fb::CommandUnion& command) {
   return Status::ok();
 }
 
+namespace {
+
+// The documents a command attaches and the provider that must have sent them.
+const std::vector<std::string>* attached_documents(const fb::CommandUnion& c, const std::string** provider) {
+  if (auto* x = c.AsAuthorizeCmd()) return *provider = &x->provider, &x->documents;
+  if (auto* x = c.AsConsumeCmd()) return *provider = &x->provider, &x->documents;
+  if (auto* x = c.AsAuditAnswerCmd()) return *provider = &x->provider, &x->documents;
+  return nullptr;
+}
+
+}  // namespace
+
+Status Service::check_attached(const fb::CommandUnion& command) const {
+  const std::string* provider = nullptr;
+  const std::vector<std::string>* hashes = attached_documents(command, &provider);
+  for (size_t i = 0; hashes && i < hashes->size(); ++i) {
+    if (!documents_->owned_by((*hashes)[i], *provider)) {
+      return Status::invalid("El documento " + std::to_string(i + 1) + " no fue enviado por el prestador " + *provider +
+                                 ": envíelo antes con POST /v1/documents",
+                             "documents[" + std::to_string(i) + "]");
+    }
+  }
+  return Status::ok();
+}
+
 void Service::observe(const CommandTrace& trace, const CommandAnswer& answer) {
   const auto latency = std::chrono::steady_clock::now() - trace.started;
   metrics_.record(trace, answer, latency);
@@ -87,6 +112,7 @@ void Service::submit(const auth::Principal& principal, fb::CommandUnion command,
   CommandTrace trace{channel, traced_command(command.type), {}, {}, principal.name};
   trace.set_command(command);
   Status s = auth::permit_command(principal, command, *engine_.reference());
+  if (s) s = check_attached(command);
   if (s && (command.type == fb::Command::TokenIssueCmd || command.type == fb::Command::CardIssueCmd)) {
     s = add_drawn_material(command);
   }
@@ -148,6 +174,7 @@ Status Service::prepare_command(const Caller& caller, std::string_view command, 
   // The row's roles, then the command's own fields (its provider, its family).
   if (Status s = permit_route(principal, *route.row, route.params, *engine_.reference()); !s) return s;
   if (Status s = auth::permit_command(principal, *cmd, *engine_.reference()); !s) return s;
+  if (Status s = check_attached(*cmd); !s) return s;
   if (cmd->type == fb::Command::TokenIssueCmd) {
     if (!engine_.reference()->affiliate(cmd->AsTokenIssueCmd()->credential)) {
       return Status::not_found("no affiliate with credential " + cmd->AsTokenIssueCmd()->credential);

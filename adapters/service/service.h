@@ -174,6 +174,9 @@ class Service {
   // size, decoding, permission, drawn material. Fills trace as it learns.
   // *channel: what the event records: the service's channel, or
   // "portal:<user>" for a command of a portal session (who did it).
+  // kInvalidRequest (Spanish, naming documents[i]) when a command attaches a
+  // document that is not stored or that its provider did not send.
+  Status check_attached(const fb::CommandUnion& command) const;
   Status prepare_command(const Caller& caller, std::string_view command, std::string_view body, Millis now,
                          CommandTrace& trace, fb::CommandUnion* out, int64_t* retry_after_s, std::string* channel);
   void submit_json(fb::CommandUnion command, Millis now, CommandTrace trace, std::string channel,

@@ -256,13 +256,17 @@ window.Portal = (function () {
     prescriber: 'el prescriptor', 'prescriber.license': 'la matrícula', 'prescriber.kind': 'el tipo de prescriptor',
     diagnosis: 'el diagnóstico', note: 'el resumen clínico', items: 'las prácticas', order: 'el número de orden',
     performed_at: 'la fecha de realización', transaction: 'el número', reason: 'el motivo', from: 'la fecha desde',
-    to: 'la fecha hasta', month: 'el mes', limit: 'la cantidad de filas', after: 'la página', q: 'la búsqueda'
+    to: 'la fecha hasta', month: 'el mes', limit: 'la cantidad de filas', after: 'la página', q: 'la búsqueda',
+    documents: 'los documentos adjuntos', part: 'qué se factura', diagnosis_text: 'el diagnóstico en palabras',
+    diagnosis_type: 'el tipo de diagnóstico', message: 'la respuesta', sap: 'la solicitud de auditoría'
   };
   function fieldName(field) {
     if (!field) return '';
     if (Object.prototype.hasOwnProperty.call(FIELD, field)) return FIELD[field];
     const item = /^items\[(\d+)\]/.exec(field);
-    return item ? `la práctica ${Number(item[1]) + 1}` : `el dato «${field}»`;
+    if (item) return `la práctica ${Number(item[1]) + 1}`;
+    const doc = /^documents\[(\d+)\]/.exec(field);
+    return doc ? `el documento ${Number(doc[1]) + 1}` : `el dato «${field}»`;
   }
 
   // An error answer in Spanish. The portal's own routes (/v1/portal/*)
