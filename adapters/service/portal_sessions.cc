@@ -70,4 +70,18 @@ void PortalSessions::succeeded(const std::string& user) {
   failures_.erase(user);
 }
 
+int64_t PortalSessions::request_recovery(const std::string& user, Millis now) {
+  std::lock_guard lock(mutex_);
+  auto over = [&](const auto& r) { return now.value - r.second.window_start_ms >= kRecoveryWindowMs; };
+  if (recoveries_.size() >= kTrackedUsersMax && !recoveries_.contains(user)) {
+    std::erase_if(recoveries_, over);
+    if (recoveries_.size() >= kTrackedUsersMax) return now.value + 60'000;  // no name goes uncounted
+  }
+  const auto it = recoveries_.try_emplace(user, Requests{0, now.value}).first;
+  if (over(*it)) it->second = Requests{0, now.value};
+  if (it->second.count >= kRecoveryRequestsMax) return it->second.window_start_ms + kRecoveryWindowMs;
+  ++it->second.count;
+  return 0;
+}
+
 }  // namespace autoriza

@@ -67,6 +67,7 @@ struct RouteDoc {
   std::string_view request = {};  // the request body's schema in components, or empty
   std::string_view answer = "Object";  // the 200 answer's schema in components, for JSON answers
   std::string_view types = "application/json";  // content types of the 200 answer, comma-separated
+  bool limited = false;  // an open row that still answers 429 (the portal's limits per user name)
 };
 
 struct RouteRow {
