@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/secrets.h"
-#include "engine/state_store.h"
+#include "engine/event_bytes.h"
 
 namespace autoriza {
 
@@ -66,6 +66,17 @@ Json portal_message(const fb::EventT& e, const KeyRing& keys) {
   wipe(&code);
   wipe(&body);
   return m;
+}
+
+// Whether an event may send a mail: only those are unpacked (a padron's
+// reference stream and the partitions' commands are mostly other events).
+bool may_mail(const fb::Event& e) {
+  switch (e.type()) {
+    case fb::EventType::REGISTRATION_STARTED:
+    case fb::EventType::PASSWORD_RECOVERY_STARTED: return true;
+    case fb::EventType::REFERENCE_UPSERTED: return e.reference_type() == fb::ReferenceRecord::PortalUser;
+    default: return false;
+  }
 }
 
 Json message_of(const fb::EventT& e, const KeyRing& keys) {
@@ -163,10 +174,16 @@ Status OutboxProjection::catch_up(size_t* appended) {
   Status result;
   for (PartitionId stream : journal_.streams()) {
     Sequence& seen = checkpoint_[stream];
+    std::vector<uint64_t> storage;
     Status scan = journal_.scan_events(stream, seen + 1, [&](Sequence seq, std::string_view bytes) {
-      fb::EventT event;
-      if (result = unpack_event(bytes, &event); !result) return false;
-      const Json m = message_of(event, *keys_);
+      const fb::Event* root = nullptr;
+      if (result = open_event(bytes, stream, seq, &storage, &root); !result) return false;
+      Json m;
+      if (may_mail(*root)) {
+        fb::EventT event;
+        root->UnPackTo(&event);
+        m = message_of(event, *keys_);
+      }
       seen = seq;
       if (m.is_null()) return true;
       lines += m.dump() + "\n";

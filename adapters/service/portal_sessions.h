@@ -31,6 +31,7 @@ class PortalSessions {
   static constexpr int kFailuresMax = 5;  // then locked for kLockMs
   static constexpr int64_t kLockMs = 15 * 60 * 1000;
   static constexpr size_t kTrackedUsersMax = 10'000;
+  static constexpr size_t kTrackedNameBytesMax = 64;  // a longer name (no user has one) counts as its first 64 bytes
 
   // A new session; returns its token (the cookie's value).
   std::string open(const std::string& user, const std::string& provider, Millis now);
