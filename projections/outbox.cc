@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -113,6 +114,7 @@ Status OutboxProjection::advance_over_file() {
   const std::streamoff size = in.tellg();
   const std::streamoff from = std::max<std::streamoff>(0, size - std::streamoff(kTailBytesMax));
   std::string tail(size_t(size - from), '\0');
+  assert(tail.size() <= kTailBytesMax);
   in.seekg(from);
   if (!in.read(tail.data(), std::streamsize(tail.size()))) return Status::io_error("cannot read outbox " + file_.string());
   torn_ = !tail.empty() && tail.back() != '\n';
@@ -188,6 +190,7 @@ Status OutboxProjection::catch_up(size_t* appended) {
       if (m.is_null()) return true;
       lines += m.dump() + "\n";
       ++total;
+      assert(pending < kMessagesPerAppendMax);  // flushed on reaching it
       if (++pending < kMessagesPerAppendMax) return true;
       pending = 0;
       result = flush(&lines);  // the run and the checkpoint that covers it

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <fstream>
 #include <mutex>
@@ -199,8 +200,10 @@ Status start_portal_recovery(Engine& engine, std::string_view user, Millis now, 
   std::optional<fb::PortalUserT> next = editable(engine, user);
   if (!next || next->disabled || next->email.empty()) return Status::ok();  // answered as if sent
   std::string code = random_digits(kRecoveryCodeDigits);
+  assert(code.size() == kRecoveryCodeDigits);
   const std::string context = portal_code_context(next->user);
   next->recovery_code_hash = bytes_of(keyed_hash(*keys, context, code));
+  assert(next->recovery_code_hash.size() == kKeyedHashBytes);
   next->recovery_key_id = keys->current_id();
   next->recovery_expires_ms = now.value + kRecoveryValidMs;
   next->recovery_tries = 0;
@@ -220,6 +223,7 @@ Status finish_portal_recovery(Engine& engine, std::string_view user, std::string
   std::lock_guard lock(users_mutex());
   std::optional<fb::PortalUserT> next = editable(engine, user);
   if (!next || next->disabled || next->recovery_code_hash.empty()) return refused;
+  assert(next->recovery_tries < kRecoveryTriesMax);  // the last wrong try voided the code (its hash)
   if (!code_matches(*keys, *next, code, now)) {
     if (now.value >= next->recovery_expires_ms) return refused;  // nothing left to count
     if (++next->recovery_tries >= kRecoveryTriesMax) void_recovery(*next);
@@ -229,6 +233,7 @@ Status finish_portal_recovery(Engine& engine, std::string_view user, std::string
   void_recovery(*next);
   next->password_hash = password_hash(password);
   next->must_change_password = false;
+  assert(next->recovery_sealed_code.empty() && next->recovery_code_hash.empty());
   return upsert(engine, std::move(*next), now);
 }
 
