@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_client, "client", "Send one command over the binary TCP adapter and print the answer");
   add(autoriza::cli::add_devbroker, "devbroker", "Run a development Kafka broker (librdkafka mock cluster; dev and tests only)");
   add(autoriza::cli::add_kafka_bench, "kafka-bench", "Throughput and latency through gateway -> Kafka (dev broker) -> validator");
-  add(autoriza::cli::add_users, "users", "Add, list and disable users of the providers' portal");
+  add(autoriza::cli::add_users, "users", "Add, list, disable users of the providers' portal and reset their passwords");
   add(autoriza::cli::add_openapi, "openapi", "Print the OpenAPI 3.1 document of the HTTP API (GET /openapi.json)");
   CLI11_PARSE(app, argc, argv);
   for (auto& [sub, run] : runs) {

@@ -1,4 +1,4 @@
-// autoriza users add|list|disable: users of the providers' portal
+// autoriza users add|list|disable|reset-password: users of the providers' portal
 // (adapters/auth/portal_users.h) on a stopped server's store; a running
 // server takes the same through its ops API (POST /v1/admin/users). Every
 // change is a reference event; a password is printed once and only its
@@ -79,6 +79,19 @@ int disable(const std::string& store, const std::string& user) {
   return 0;
 }
 
+int reset_password(const std::string& store, const std::string& user) {
+  auto engine = open_store(store);
+  if (!engine) return 1;
+  std::string password;
+  if (Status s = auth::reset_portal_password(*engine, user, wall_clock_now(), &password); !s) {
+    std::cerr << "autoriza users reset-password: " << s.to_string() << "\n";
+    return 1;
+  }
+  std::cout << "usuario " << user << "\ncontraseña inicial " << password
+            << "\n(se muestra una sola vez; se cambia en el primer ingreso)\n";
+  return 0;
+}
+
 }  // namespace
 
 Run add_users(CLI::App& app) {
@@ -98,10 +111,15 @@ Run add_users(CLI::App& app) {
   CLI::App* d = app.add_subcommand("disable", "Disable a user (it can no longer sign in)");
   d->add_option("--store", o->store, "Store folder")->capture_default_str();
   d->add_option("user", *target, "Login name")->required();
-  return [o, target, a, l, d]() {
+  CLI::App* r = app.add_subcommand("reset-password",
+                                   "A new random initial password (printed once; changed at the first sign-in)");
+  r->add_option("--store", o->store, "Store folder")->capture_default_str();
+  r->add_option("user", *target, "Login name")->required();
+  return [o, target, a, l, d, r]() {
     if (a->parsed()) return add(*o);
     if (l->parsed()) return list(o->store);
     if (d->parsed()) return disable(o->store, *target);
+    if (r->parsed()) return reset_password(o->store, *target);
     return 2;
   };
 }

@@ -3,12 +3,16 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "engine/core/secrets.h"
 #include "engine/engine.h"
+#include "projections/outbox.h"  // portal_code_context
 
 namespace autoriza::auth {
 
@@ -50,6 +54,13 @@ Status check_password(std::string_view password) {
   return Status::ok();
 }
 
+// Serializes every read-modify-write of a user: two requests at once (two
+// wrong codes, a code and a profile change) must not lose an update.
+std::mutex& users_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
 Status upsert(Engine& engine, fb::PortalUserT record, Millis now) {
   std::vector<fb::ReferenceRecordUnion> unions(1);
   unions[0].Set(std::move(record));
@@ -57,13 +68,53 @@ Status upsert(Engine& engine, fb::PortalUserT record, Millis now) {
   return engine.load_reference(unions, &stats, now);
 }
 
+// A copy of user's record to change, without the sealed code an earlier
+// upsert carried: only the upsert that issues a code may carry it (the
+// outbox mails every one it sees). Needs users_mutex() held.
+std::optional<fb::PortalUserT> editable(const Engine& engine, std::string_view user) {
+  const fb::PortalUserT* current = engine.reference()->portal_user(user);
+  if (!current) return std::nullopt;
+  fb::PortalUserT copy = *current;
+  copy.recovery_sealed_code.clear();
+  return copy;
+}
+
+void void_recovery(fb::PortalUserT& u) {
+  u.recovery_code_hash.clear();
+  u.recovery_key_id = 0;
+  u.recovery_expires_ms = 0;
+  u.recovery_tries = 0;
+  u.recovery_sealed_code.clear();
+}
+
 // A change to an existing user, recorded as an upsert.
 Status change(Engine& engine, std::string_view user, Millis now, const std::function<Status(fb::PortalUserT&)>& edit) {
-  const fb::PortalUserT* current = engine.reference()->portal_user(user);
-  if (!current) return Status::not_found("no existe el usuario " + std::string(user));
-  fb::PortalUserT next = *current;
-  if (Status s = edit(next); !s) return s;
-  return upsert(engine, std::move(next), now);
+  std::lock_guard lock(users_mutex());
+  std::optional<fb::PortalUserT> next = editable(engine, user);
+  if (!next) return Status::not_found("no existe el usuario " + std::string(user));
+  if (Status s = edit(*next); !s) return s;
+  return upsert(engine, std::move(*next), now);
+}
+
+const KeyRing* keys_of(const Engine& engine) {
+  const KeyRing* keys = engine.options().keys.get();
+  return keys && !keys->empty() ? keys : nullptr;
+}
+
+std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+std::string_view as_text(const std::vector<uint8_t>& bytes) {
+  return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+// Whether code is u's pending code and still good (not expired, not void).
+bool code_matches(const KeyRing& keys, const fb::PortalUserT& u, std::string_view code, Millis now) {
+  if (u.recovery_code_hash.empty() || now.value >= u.recovery_expires_ms || u.recovery_tries >= kRecoveryTriesMax) {
+    return false;
+  }
+  if (!keys.has(u.recovery_key_id) || code.size() != kRecoveryCodeDigits) return false;
+  const std::string hash = keyed_hash_with(keys, u.recovery_key_id, portal_code_context(u.user), code);
+  return equal_constant_time(hash, as_text(u.recovery_code_hash));
 }
 
 Status write_dev_users(const std::filesystem::path& csv, const std::vector<DevUser>& users) {
@@ -114,6 +165,7 @@ Status add_portal_user(Engine& engine, const PortalUserSpec& spec, std::string p
   record.created_ms = now.value;
   if (password_out) *password_out = password;
   wipe(&password);
+  std::lock_guard lock(users_mutex());
   return upsert(engine, std::move(record), now);
 }
 
@@ -122,8 +174,67 @@ Status set_portal_password(Engine& engine, std::string_view user, std::string_vi
   return change(engine, user, now, [&](fb::PortalUserT& u) {
     u.password_hash = password_hash(password);
     u.must_change_password = false;
+    void_recovery(u);
     return Status::ok();
   });
+}
+
+Status reset_portal_password(Engine& engine, std::string_view user, Millis now, std::string* password_out) {
+  std::string password = base64url_encode(random_bytes(9));  // 12 characters
+  Status s = change(engine, user, now, [&](fb::PortalUserT& u) {
+    u.password_hash = password_hash(password);
+    u.must_change_password = true;
+    void_recovery(u);
+    return Status::ok();
+  });
+  if (s && password_out) *password_out = password;
+  wipe(&password);
+  return s;
+}
+
+Status start_portal_recovery(Engine& engine, std::string_view user, Millis now, bool* issued) {
+  if (issued) *issued = false;
+  const KeyRing* keys = keys_of(engine);
+  if (!keys) return Status::unavailable("la recuperación de contraseñas necesita las claves maestras (AUTORIZA_SECRET_KEYS)");
+  std::lock_guard lock(users_mutex());
+  std::optional<fb::PortalUserT> next = editable(engine, user);
+  if (!next || next->disabled || next->email.empty()) return Status::ok();  // answered as if sent
+  std::string code = random_digits(kRecoveryCodeDigits);
+  assert(code.size() == kRecoveryCodeDigits);
+  const std::string context = portal_code_context(next->user);
+  next->recovery_code_hash = bytes_of(keyed_hash(*keys, context, code));
+  assert(next->recovery_code_hash.size() == kKeyedHashBytes);
+  next->recovery_key_id = keys->current_id();
+  next->recovery_expires_ms = now.value + kRecoveryValidMs;
+  next->recovery_tries = 0;
+  next->recovery_sealed_code = bytes_of(seal(*keys, code, context));
+  wipe(&code);
+  if (Status s = upsert(engine, std::move(*next), now); !s) return s;
+  if (issued) *issued = true;
+  return Status::ok();
+}
+
+Status finish_portal_recovery(Engine& engine, std::string_view user, std::string_view code, std::string_view password,
+                              Millis now) {
+  if (Status s = check_password(password); !s) return s;
+  const KeyRing* keys = keys_of(engine);
+  if (!keys) return Status::unavailable("la recuperación de contraseñas necesita las claves maestras (AUTORIZA_SECRET_KEYS)");
+  const Status refused = Status::invalid("el código no es correcto o ya no vale: revisalo o pedí uno nuevo", "code");
+  std::lock_guard lock(users_mutex());
+  std::optional<fb::PortalUserT> next = editable(engine, user);
+  if (!next || next->disabled || next->recovery_code_hash.empty()) return refused;
+  assert(next->recovery_tries < kRecoveryTriesMax);  // the last wrong try voided the code (its hash)
+  if (!code_matches(*keys, *next, code, now)) {
+    if (now.value >= next->recovery_expires_ms) return refused;  // nothing left to count
+    if (++next->recovery_tries >= kRecoveryTriesMax) void_recovery(*next);
+    if (Status s = upsert(engine, std::move(*next), now); !s) return s;
+    return refused;
+  }
+  void_recovery(*next);
+  next->password_hash = password_hash(password);
+  next->must_change_password = false;
+  assert(next->recovery_sealed_code.empty() && next->recovery_code_hash.empty());
+  return upsert(engine, std::move(*next), now);
 }
 
 Status set_portal_profile(Engine& engine, std::string_view user, std::string_view email, std::string_view phone,
@@ -139,6 +250,7 @@ Status set_portal_profile(Engine& engine, std::string_view user, std::string_vie
 Status disable_portal_user(Engine& engine, std::string_view user, Millis now) {
   return change(engine, user, now, [](fb::PortalUserT& u) {
     u.disabled = true;
+    void_recovery(u);
     return Status::ok();
   });
 }

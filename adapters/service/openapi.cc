@@ -95,8 +95,8 @@ Json responses_of(const RouteRow& row) {
   if (!(row.access & kOpen)) {
     out["401"] = ref("responses", "Unauthenticated");
     out["403"] = ref("responses", "Forbidden");
-    out["429"] = ref("responses", "RateLimited");
   }
+  if (!(row.access & kOpen) || row.doc.limited) out["429"] = ref("responses", "RateLimited");
   if (row.pattern.find('{') != std::string_view::npos) out["404"] = ref("responses", "NotFound");
   if (row.method == "POST") {
     out["409"] = ref("responses", "Conflict");

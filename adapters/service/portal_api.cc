@@ -1,5 +1,7 @@
 #include "adapters/service/portal_api.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "adapters/auth/portal_users.h"
@@ -53,6 +55,27 @@ Status strings(std::string_view body, std::initializer_list<const char*> names, 
   }
   return Status::ok();
 }
+
+// The body's string fields for a person's form: a missing one is a 400
+// naming it, with what to write (Spanish).
+Status required(std::string_view body, std::initializer_list<std::pair<const char*, const char*>> fields, Json* out) {
+  if (Status s = parse_json(body, out); !s) return Status::invalid("el cuerpo no es JSON válido", "");
+  if (!out->is_object()) return Status::invalid("el cuerpo debe ser un objeto JSON", "");
+  for (const auto& [name, message] : fields) {
+    if (!out->contains(name) || !(*out)[name].is_string() || (*out)[name].get<std::string>().empty()) {
+      return Status::invalid(message, name);
+    }
+  }
+  return Status::ok();
+}
+
+// "1 minuto", "40 minutos": a wait rounded up to whole minutes.
+std::string in_minutes(int64_t ms) {
+  const int64_t minutes = std::max<int64_t>(1, (ms + 59'999) / 60'000);
+  return std::to_string(minutes) + (minutes == 1 ? " minuto" : " minutos");
+}
+
+Reply message_reply(std::string_view message) { return Reply{200, Json{{"message", message}}.dump()}; }
 
 // The caller's live session, or a 401.
 std::optional<PortalSession> current(Service& service, const RouteCall& call, Reply* error) {
@@ -144,6 +167,52 @@ void profile(Service& service, const RouteCall& call, RouteDone done) {
     return done(reply_for(st));
   }
   done(session_reply(*service.engine().reference(), *s));
+}
+
+// The same answer for every name, existing or not, with an e-mail or not.
+void recovery(Service& service, const RouteCall& call, RouteDone done) {
+  Json body;
+  if (Status s = required(call.body, {{"user", "escribí tu usuario"}}, &body); !s) return done(reply_for(s));
+  const std::string user = body["user"];
+  if (const int64_t until = service.portal_sessions().request_recovery(user, call.now); until > 0) {
+    Reply r = reply_for(Status::rate_limited("ya se pidieron varios códigos para este usuario: probá de nuevo en " +
+                                             in_minutes(until - call.now.value)));
+    r.retry_after_s = (until - call.now.value) / 1000 + 1;
+    return done(std::move(r));
+  }
+  bool issued = false;
+  if (Status s = auth::start_portal_recovery(service.engine(), user, call.now, &issued); !s) return done(reply_for(s));
+  // The mail with the code. The code is recorded whatever happens here; the
+  // next catch-up of the outbox mails it.
+  if (issued) {
+    if (Status s = service.outbox().catch_up(); !s) spdlog::warn("outbox catch-up failed: {}", s.to_string());
+  }
+  done(message_reply("si el usuario existe y tiene un correo electrónico registrado, te enviamos a ese correo un código de " +
+                     std::to_string(auth::kRecoveryCodeDigits) + " dígitos que vence en " +
+                     std::to_string(auth::kRecoveryValidMs / 60000) + " minutos"));
+}
+
+void recovery_confirm(Service& service, const RouteCall& call, RouteDone done) {
+  Json body;
+  if (Status s = required(call.body,
+                          {{"user", "escribí tu usuario"},
+                           {"code", "escribí el código que te llegó por correo"},
+                           {"new_password", "escribí la contraseña nueva"}},
+                          &body);
+      !s) {
+    return done(reply_for(s));
+  }
+  const std::string user = body["user"];
+  Status s = auth::finish_portal_recovery(service.engine(), user, body["code"].get<std::string>(),
+                                          body["new_password"].get<std::string>(), call.now);
+  if (!s) {
+    if (s.field() == "password") s = Status::invalid(s.message(), "new_password");
+    return done(reply_for(s));
+  }
+  PortalSessions& sessions = service.portal_sessions();
+  sessions.succeeded(user);   // a locked user may sign in at once
+  sessions.close_user(user);  // every browser signs in again, with the new password
+  done(message_reply("listo: tu contraseña se cambió; ingresá con la contraseña nueva"));
 }
 
 }  // namespace autoriza::portal_api

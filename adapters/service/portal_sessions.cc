@@ -6,6 +6,13 @@
 
 namespace autoriza {
 
+namespace {
+
+// The key a name is counted under: bounded, whatever was typed.
+std::string tracked(const std::string& user) { return user.substr(0, PortalSessions::kTrackedNameBytesMax); }
+
+}  // namespace
+
 std::string PortalSessions::open(const std::string& user, const std::string& provider, Millis now) {
   std::string token = base64url_encode(random_bytes(32));
   std::lock_guard lock(mutex_);
@@ -48,17 +55,18 @@ void PortalSessions::close_user(const std::string& user, const std::string& keep
 
 int64_t PortalSessions::locked_until(const std::string& user, Millis now) {
   std::lock_guard lock(mutex_);
-  auto it = failures_.find(user);
+  auto it = failures_.find(tracked(user));
   return it == failures_.end() || it->second.locked_until_ms <= now.value ? 0 : it->second.locked_until_ms;
 }
 
 void PortalSessions::failed(const std::string& user, Millis now) {
   std::lock_guard lock(mutex_);
-  if (failures_.size() >= kTrackedUsersMax && !failures_.contains(user)) {
+  const std::string key = tracked(user);
+  if (failures_.size() >= kTrackedUsersMax && !failures_.contains(key)) {
     std::erase_if(failures_, [&](const auto& f) { return f.second.locked_until_ms <= now.value; });
     if (failures_.size() >= kTrackedUsersMax) return;  // under a flood: the rate limiter holds the line
   }
-  Failures& f = failures_[user];
+  Failures& f = failures_[key];
   if (++f.count >= kFailuresMax) {
     f.locked_until_ms = now.value + kLockMs;
     f.count = 0;
@@ -67,7 +75,22 @@ void PortalSessions::failed(const std::string& user, Millis now) {
 
 void PortalSessions::succeeded(const std::string& user) {
   std::lock_guard lock(mutex_);
-  failures_.erase(user);
+  failures_.erase(tracked(user));
+}
+
+int64_t PortalSessions::request_recovery(const std::string& user, Millis now) {
+  std::lock_guard lock(mutex_);
+  auto over = [&](const auto& r) { return now.value - r.second.window_start_ms >= kRecoveryWindowMs; };
+  const std::string key = tracked(user);
+  if (recoveries_.size() >= kTrackedUsersMax && !recoveries_.contains(key)) {
+    std::erase_if(recoveries_, over);
+    if (recoveries_.size() >= kTrackedUsersMax) return now.value + 60'000;  // no name goes uncounted
+  }
+  const auto it = recoveries_.try_emplace(key, Requests{0, now.value}).first;
+  if (over(*it)) it->second = Requests{0, now.value};
+  if (it->second.count >= kRecoveryRequestsMax) return it->second.window_start_ms + kRecoveryWindowMs;
+  ++it->second.count;
+  return 0;
 }
 
 }  // namespace autoriza

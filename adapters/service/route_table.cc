@@ -244,7 +244,14 @@ const RouteRow kRows[] = {
     // handler checks the session itself.
     {"POST", "/v1/portal/login", kOpen | kNoSession, RouteScope::kNone, portal_api::login,
      "Sign in to the providers' portal: user, place of attention (provider) and password; sets the session cookie",
-     {.request = "PortalLogin", .answer = "PortalSession"}},
+     {.request = "PortalLogin", .answer = "PortalSession", .limited = true}},
+    {"POST", "/v1/portal/recovery", kOpen | kNoSession, RouteScope::kNone, portal_api::recovery,
+     "Forgotten password: mails a 6-digit code, good for 15 minutes, to the user's e-mail; the same answer "
+     "whether or not the user exists; at most 3 codes a user an hour",
+     {.request = "PortalRecovery", .answer = "PortalMessage", .limited = true}},
+    {"POST", "/v1/portal/recovery/confirm", kOpen | kNoSession, RouteScope::kNone, portal_api::recovery_confirm,
+     "Forgotten password: the mailed code and a new password (5 wrong codes void it); unlocks a locked-out user",
+     {.request = "PortalRecoveryConfirm", .answer = "PortalMessage"}},
     {"GET", "/v1/portal/session", kOpen, RouteScope::kNone, portal_api::session, "The portal session of the cookie",
      {.answer = "PortalSession"}},
     {"POST", "/v1/portal/logout", kOpen, RouteScope::kNone, portal_api::logout, "Sign out: the session ends"},
@@ -265,6 +272,21 @@ const RouteRow kRows[] = {
     {"POST", "/v1/admin/keys/{key}/revoke", kOpsOnly, RouteScope::kNone,
      sync<[](Service& s, const RouteCall& c) { return admin_api::revoke_keys(s.engine(), c.params[0], c.now); }>,
      "Revoke a key by id, or every key of a principal"},
+    {"GET", "/v1/admin/users", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return admin_api::list_users(s, c.now); }>,
+     "Every user of the providers' portal (never a password hash)", {.answer = "PortalUserList"}},
+    {"POST", "/v1/admin/users", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return admin_api::add_user(s, c.body, c.now); }>,
+     "Create or replace a portal user; its initial password must be changed at the first sign-in (shown once "
+     "when generated)",
+     {.request = "PortalUserRequest", .answer = "PortalUser"}},
+    {"POST", "/v1/admin/users/{user}/disable", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return admin_api::disable_user(s, c.params[0], c.now); }>,
+     "Disable a portal user: it can no longer sign in; its sessions end", {.answer = "PortalUser"}},
+    {"POST", "/v1/admin/users/{user}/reset-password", kOpsOnly, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall& c) { return admin_api::reset_user_password(s, c.params[0], c.now); }>,
+     "A new random initial password for a portal user (shown once; must be changed at the first sign-in)",
+     {.answer = "PortalUser"}},
 };
 
 // Whether path matches pattern; fills params with the {name} segments.

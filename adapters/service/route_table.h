@@ -72,6 +72,7 @@ struct RouteDoc {
   // (comma-separated; request is then empty).
   std::string_view request_types = {};
   bool created = false;  // it may also answer 201 Created (with the same body)
+  bool limited = false;  // an open row that still answers 429 (the portal's limits per user name)
 };
 
 struct RouteRow {

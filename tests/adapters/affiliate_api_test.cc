@@ -99,6 +99,9 @@ TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
   auto mails = outbox_lines(h);
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(mails[0]["to"], "Adrian.Cataldi@example.org");
+  EXPECT_EQ(mails[0]["subject"], "Código de verificación de su credencial digital");
+  EXPECT_NE(mails[0]["body"].get<std::string>().find(". Vence en 15 minutos. Si no lo pidió, ignore este mensaje."),
+            std::string::npos);
   const std::string code = code_in(mails[0]);
   const std::string wrong_code = code == "000000" ? "111111" : "000000";
   Json miss = h.request("POST", "/v1/registrations/confirm", {{"request_id", "c1"}, {"document", "26111222"}, {"code", wrong_code}},
@@ -152,6 +155,8 @@ TEST(AffiliateApi, PasswordRecoveryThroughTheOutbox) {
   ASSERT_EQ(rec["status"], "RECOVERY_SENT");
   auto mails = outbox_lines(h);
   ASSERT_EQ(mails.size(), 2u);
+  EXPECT_EQ(mails[1]["subject"], "Recuperación de clave");
+  EXPECT_EQ(mails[1]["body"].get<std::string>().rfind("Su código para cambiar la clave es ", 0), 0u);
   Json reset = h.request("POST", "/v1/password_recovery/confirm", {{"request_id", "p2"}, {"document", "17888999"},
                                                                   {"code", code_in(mails[1])}, {"password", "segunda clave"}},
                          "2026-11-05T09:05:00-03:00");

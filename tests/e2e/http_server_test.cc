@@ -488,6 +488,45 @@ TEST_F(HttpServerTest, OpsKeyManagesKeysThroughTheAdminApi) {
   EXPECT_EQ(call(auditor, "GET", "/v1/audits").status, 401);
 }
 
+TEST_F(HttpServerTest, OpsKeyManagesPortalUsersThroughTheAdminApi) {
+  HttpClient admin;
+  connect(admin);
+  const Answer made = call(admin, "POST", "/v1/admin/users",
+                           R"({"user":"ana","name":"Ana Pérez","email":"ana@example.org","providers":["LAB127"]})");
+  ASSERT_EQ(made.status, 200) << made.body.dump();
+  EXPECT_EQ(made.body["must_change_password"], true);
+  const std::string password = made.body["password"];
+  const std::string none;
+  HttpClient portal;
+  connect(portal, &none);
+  const std::string login = R"({"user":"ana","provider":"LAB127","password":")" + password + R"("})";
+  EXPECT_EQ(call(portal, "POST", "/v1/portal/login", login).status, 200);
+  const Answer listed = call(admin, "GET", "/v1/admin/users");
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_EQ(listed.body["items"].size(), 1u);
+  EXPECT_EQ(listed.body["items"][0]["name"], "Ana Pérez");
+  EXPECT_EQ(listed.body.dump().find(password), std::string::npos);  // shown once
+  EXPECT_EQ(listed.body.dump().find("scrypt"), std::string::npos);
+  const Answer reset = call(admin, "POST", "/v1/admin/users/ana/reset-password", "{}");
+  ASSERT_EQ(reset.status, 200);
+  EXPECT_NE(reset.body["password"], password);
+  EXPECT_EQ(call(portal, "POST", "/v1/portal/login", login).status, 401);
+  EXPECT_EQ(call(admin, "POST", "/v1/admin/users/ana/disable", "{}").status, 200);
+  HttpClient lab;
+  connect(lab, &lab127_key_);
+  EXPECT_EQ(call(lab, "GET", "/v1/admin/users").status, 403);
+  EXPECT_EQ(call(lab, "POST", "/v1/admin/users/ana/reset-password", "{}").status, 403);
+}
+
+TEST_F(HttpServerTest, PortalRecoveryNeedsMasterKeys) {
+  const std::string none;
+  HttpClient portal;
+  connect(portal, &none);
+  const Answer a = call(portal, "POST", "/v1/portal/recovery", R"({"user":"nadie"})");
+  EXPECT_EQ(a.status, 503);
+  EXPECT_EQ(a.body["error"]["code"], "UNAVAILABLE");
+}
+
 TEST_F(HttpServerTest, OverTheRateLimitIs429WithRetryAfter) {
   AccessOptions access;
   access.rate_per_s = 1;

@@ -8,22 +8,14 @@
 //   AUTORIZA_BINARY=build/portal/autoriza node --test tests/npm/portal.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BINARY, csv, freePort, login, logout, openBrowser, screen, startServer, stopServer, textOf }
+  from './portal-helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '../..');
-const BINARY = process.env.AUTORIZA_BINARY || path.join(REPO, 'build/portal/autoriza');
-const DATA = process.env.AUTORIZA_DATA || path.join(REPO, 'ops/sample-data');
 const ARTIFACTS = process.env.AUTORIZA_ARTIFACTS || path.join(path.dirname(BINARY), 'artifacts', 'portal');
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CASHIER = { user: 'cajero', provider: 'LAB127', first: 'Inicial-2026', password: 'Mostrador-2026' };
 
 let server = null;
@@ -35,44 +27,6 @@ let keys = {};
 const seeded = {};
 
 // --- the server ---
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function startServer(store, port) {
-  const log = fs.openSync(path.join(tmp, 'serve.log'), 'a');
-  const child = spawn(BINARY, ['serve', '--data', DATA, '--store', store,
-    '--http', `127.0.0.1:${port}`, '--allow-client-time', '--log-format', 'text'], { stdio: ['ignore', log, log] });
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`autoriza serve exited ${child.exitCode}: see ${tmp}/serve.log`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (r.ok) return child;
-    } catch (e) { /* not yet */ }
-    if (Date.now() > deadline) throw new Error('autoriza serve did not answer /healthz in 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function stopServer(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGINT');
-  });
-}
-
-function csv(file) {
-  const [head, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const names = head.split(',');
-  return rows.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i], v])));
-}
 
 // Argentina's local date (UTC-03:00) `days` from today, as YYYY-MM-DD.
 function localDay(days = 0) {
@@ -108,12 +62,12 @@ before(async () => {
   base = `http://127.0.0.1:${port}`;
   // A first start makes the store, the sample data and the development
   // users; a user added while it is stopped must change its password first.
-  await stopServer(await startServer(store, port));
+  await stopServer(await startServer(store, port, path.join(tmp, 'serve.log')));
   execFileSync(BINARY, ['users', 'add', '--store', store, '--user', CASHIER.user, '--name', 'Cajero de prueba',
     '--email', 'cajero@example.org', '--providers', CASHIER.provider, '--password', CASHIER.first]);
   execFileSync(BINARY, ['users', 'add', '--store', store, '--user', 'distraido', '--name', 'Usuario que se equivoca',
     '--providers', 'LAB127', '--password', 'Nunca-la-recuerda']);
-  server = await startServer(store, port);
+  server = await startServer(store, port, path.join(tmp, 'serve.log'));
   users = Object.fromEntries(csv(path.join(store, 'dev-users.csv')).map((u) => [u.user, u]));
   keys = Object.fromEntries(csv(path.join(store, 'dev-keys.csv')).map((k) => [k.principal, k.key]));
   seeded.store = store;
@@ -153,42 +107,6 @@ after(async () => {
 
 // --- the browser ---
 
-async function openBrowser(pass) {
-  const profile = fs.mkdtempSync(path.join(tmp, `chromium-${pass.name}-`));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, locale: 'es-AR', timezoneId: 'America/Argentina/Buenos_Aires',
-    viewport: { width: pass.width, height: pass.height }, isMobile: pass.mobile, hasTouch: pass.mobile,
-    deviceScaleFactor: 1, acceptDownloads: false,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.setDefaultTimeout(10000);
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(base) && !url.startsWith('data:')) problems.push(`request outside the binary: ${url}`);
-  });
-  return { context, page, problems, shots: 0, pass };
-}
-
-// axe-core on the screen as it is, then its screenshot.
-async function screen(b, name) {
-  const { page } = b;
-  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-  });
-  b.shots += 1;
-  const file = path.join(ARTIFACTS, `${b.pass.name}-${String(b.shots).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  assert.deepEqual(violations, [], `axe on ${name} (${b.pass.name}): see ${file}`);
-}
-
 // The comprobante as "Imprimir" prints it: the print style sheet with only
 // the receipt shown (headless Chromium has no print dialog to open).
 async function printed(b, name) {
@@ -207,31 +125,12 @@ async function printed(b, name) {
   await page.evaluate(() => document.body.classList.remove('printing'));
 }
 
-const visible = (page, selector) => page.locator(selector).filter({ visible: true }).first();
-async function textOf(page, selector) { return (await visible(page, selector).textContent()).replace(/\s+/g, ' ').trim(); }
-
 // The section menu: behind "Menú" on a phone.
 async function nav(page, name) {
   const toggle = page.locator('#menu-toggle');
   if (await toggle.isVisible()) await toggle.click();
   await page.click(`#nav a[data-nav="${name}"]`);
   await page.waitForSelector(`[data-screen="${name}"]:not([hidden])`);
-}
-
-async function login(page, user, provider, password) {
-  await page.waitForSelector('[data-screen="ingreso"]:not([hidden])');
-  await page.fill('#login-user', user);
-  await page.fill('#login-provider', provider);
-  await page.fill('#login-password', password);
-  await page.click('[data-testid="login-submit"]');
-}
-
-async function logout(page) {
-  const toggle = page.locator('#menu-toggle');
-  if (await toggle.isVisible()) await toggle.click();
-  await page.click('[data-testid="logout"]');
-  await page.waitForFunction(() => /Cerraste la sesión/.test(document.querySelector('[data-testid="login-notice"]').textContent));
-  await page.waitForSelector('[data-screen="ingreso"]:not([hidden])');
 }
 
 // The read side follows the answers a moment behind: search again until
@@ -684,7 +583,7 @@ const PASSES = [
 
 for (const pass of PASSES) {
   test(`portal at ${pass.width} px (${pass.name})`, async (t) => {
-    const b = await openBrowser(pass);
+    const b = await openBrowser(pass, { dir: tmp, base, artifacts: ARTIFACTS });
     // The flows build on each other: after a failure the rest are skipped.
     let failed = false;
     const step = (name, fn) => t.test(name, { skip: failed && 'an earlier step failed' }, async () => {

@@ -117,6 +117,35 @@
   }
 
   // --- forgotten password ---
+  // Two steps on one screen: the user (a code goes to its e-mail), then the
+  // code and the new password. The server answers the first step the same
+  // whether or not the user exists; the page says so.
+
+  const RECOVERY_FIELDS = { user: 'recovery-user', code: 'recovery-code', new_password: 'recovery-new' };
+
+  function recoveryStep(step) {
+    $('recovery-form').hidden = step !== 1;
+    $('recovery-confirm-form').hidden = step !== 2;
+    P.clearErrors($('recovery-form'));
+    P.clearErrors($('recovery-confirm-form'));
+    P.show('recovery-error', '');
+    P.show('recovery-confirm-error', '');
+    if (step === 1) for (const id of ['recovery-code', 'recovery-new', 'recovery-repeat']) $(id).value = '';
+    $(step === 1 ? 'recovery-user' : 'recovery-code').focus();
+  }
+
+  // The screen opens at its first step, with the user typed at the login.
+  function enterRecovery() {
+    if (!$('recovery-user').value) $('recovery-user').value = $('login-user').value.trim();
+    recoveryStep(1);
+    return true;
+  }
+
+  function waitText(answer) {
+    const seconds = Number(answer.headers && answer.headers.get('Retry-After')) || 0;
+    const minutes = Math.max(1, Math.ceil(seconds / 60));
+    return `Ya se pidieron varios códigos para este usuario. Probá de nuevo en ${minutes} minuto${minutes === 1 ? '' : 's'}.`;
+  }
 
   async function recovery(ev) {
     ev.preventDefault();
@@ -124,25 +153,20 @@
     P.clearErrors(form);
     P.show('recovery-error', '');
     const user = $('recovery-user').value.trim();
-    if (!user) {
-      P.fieldError('recovery-user', 'Escribí tu usuario.');
-      return $('recovery-user').focus();
-    }
+    if (!user) return focusError('recovery-user', 'Escribí tu usuario.');
     P.setBusy(form, true);
     const answer = await P.api('POST', '/v1/portal/recovery', { user });
     P.setBusy(form, false);
     if (!answer.ok) {
-      if (answer.error && answer.error.field === 'user') return P.fieldError('recovery-user', P.errorText(answer));
-      if (answer.status === 404) {
-        return P.show('recovery-error', 'Este servidor todavía no envía códigos de recuperación: ' +
-          'pedile al administrador del portal que reinicie tu contraseña.');
+      if (answer.status === 400 && answer.error && answer.error.field === 'user') {
+        return focusError('recovery-user', P.errorText(answer));
       }
-      return P.show('recovery-error', P.errorText(answer));
+      return P.show('recovery-error', answer.status === 429 ? waitText(answer) : P.errorText(answer));
     }
-    $('recovery-confirm-form').hidden = false;
-    $('recovery-sent').textContent = (answer.data && answer.data.message ? P.sentence(answer.data.message) + ' ' : '') +
-      'Escribí el código que te llegó por correo y elegí una contraseña nueva.';
-    $('recovery-code').focus();
+    recoveryStep(2);
+    $('recovery-sent').textContent = 'Si el usuario existe y tiene un correo electrónico registrado, te enviamos un ' +
+      'código de 6 dígitos. Buscá en tu correo el mensaje «Código para cambiar su contraseña del Portal de ' +
+      'prestadores» (mirá también en el correo no deseado): vence en 15 minutos.';
   }
 
   async function recoveryConfirm(ev) {
@@ -150,23 +174,29 @@
     const form = $('recovery-confirm-form');
     P.clearErrors(form);
     P.show('recovery-confirm-error', '');
-    const body = { user: $('recovery-user').value.trim(), code: $('recovery-code').value.trim(),
-      new: $('recovery-new').value };
+    const body = { user: $('recovery-user').value.trim(), code: $('recovery-code').value.replace(/\s+/g, ''),
+      new_password: $('recovery-new').value };
     if (!body.code) return focusError('recovery-code', 'Escribí el código que te llegó por correo.');
-    if (!body.new) return focusError('recovery-new', 'Escribí la contraseña nueva.');
-    if ($('recovery-repeat').value !== body.new) return focusError('recovery-repeat', 'Las dos contraseñas no coinciden.');
+    if (!/^\d{6}$/.test(body.code)) return focusError('recovery-code', 'El código son los 6 dígitos del correo.');
+    if (!body.new_password) return focusError('recovery-new', 'Escribí la contraseña nueva.');
+    if ([...body.new_password].length < 8) return focusError('recovery-new', 'La contraseña debe tener al menos 8 caracteres.');
+    if ($('recovery-repeat').value !== body.new_password) {
+      return focusError('recovery-repeat', 'Las dos contraseñas no coinciden.');
+    }
     P.setBusy(form, true);
     const answer = await P.api('POST', '/v1/portal/recovery/confirm', body);
     P.setBusy(form, false);
     if (!answer.ok) {
-      const ids = { code: 'recovery-code', new: 'recovery-new', user: 'recovery-user' };
       const field = answer.error && answer.error.field;
-      if (ids[field]) return focusError(ids[field], P.errorText(answer));
+      if (answer.status === 400 && RECOVERY_FIELDS[field]) {
+        if (field === 'user') recoveryStep(1);
+        return focusError(RECOVERY_FIELDS[field], P.errorText(answer));
+      }
       return P.show('recovery-confirm-error', P.errorText(answer));
     }
     for (const id of ['recovery-code', 'recovery-new', 'recovery-repeat']) $(id).value = '';
-    $('recovery-confirm-form').hidden = true;
     $('login-user').value = body.user;
+    $('login-password').value = '';
     loginNotice('Listo: tu contraseña se cambió. Ingresá con la contraseña nueva.');
     P.go('ingreso');
   }
@@ -326,7 +356,7 @@
       return true;
     }
   });
-  P.screen('recuperar', { enter() {} });
+  P.screen('recuperar', { enter: enterRecovery });
   P.screen('clave', { enter: enterPassword });
   P.screen('perfil', { enter: enterProfile });
   P.screen('prestador', { enter: enterSwitch });
@@ -334,6 +364,7 @@
   $('login-form').addEventListener('submit', login);
   $('recovery-form').addEventListener('submit', recovery);
   $('recovery-confirm-form').addEventListener('submit', recoveryConfirm);
+  $('recovery-again').addEventListener('click', () => recoveryStep(1));
   $('password-form').addEventListener('submit', changePassword);
   $('password-logout').addEventListener('click', logout);
   $('profile-form').addEventListener('submit', saveProfile);
