@@ -134,7 +134,7 @@ TEST_F(Audit, AnnullingTheSapAnnulsItsOrder) {
 
 // The provider's answer to a request for documents (audit_answer).
 TEST_F(Audit, AnAnswerReturnsARequestForDocumentsToTheAuditor) {
-  const std::string doc(64, 'b');
+  const std::string doc = h.upload("LAB127");
   Json s = open_sap("s1");
   auto answer = [&](const std::string& id, const std::string& provider, const Json& sap, const std::string& at) {
     return h.run("audit_answer",
@@ -143,8 +143,12 @@ TEST_F(Audit, AnAnswerReturnsARequestForDocumentsToTheAuditor) {
   EXPECT_EQ(codes(answer("a0", "LAB127", s["sap"], "2026-11-03T08:10:00-03:00")["reasons"]),
             std::vector<std::string>{"SAP_NOT_AWAITING_DOCS"});
   ASSERT_EQ(verdict("v1", s["sap"], "REQUEST_DOCS", nullptr, "2026-11-03T08:20:00-03:00")["status"], "DOCS_REQUESTED");
-  EXPECT_EQ(codes(answer("a1", "LAB200", s["sap"], "2026-11-03T08:30:00-03:00")["reasons"]),
-            std::vector<std::string>{"SAP_FORBIDDEN_PROVIDER"});
+  Json foreign = h.run("audit_answer", {{"request_id", "a1"}, {"provider", "LAB200"}, {"sap", s["sap"]}, {"message", "HC"}},
+                       "2026-11-03T08:30:00-03:00");
+  EXPECT_EQ(codes(foreign["reasons"]), std::vector<std::string>{"SAP_FORBIDDEN_PROVIDER"});
+  // A document another provider sent is refused before the engine.
+  Json stolen = answer("a1b", "LAB200", s["sap"], "2026-11-03T08:30:00-03:00");
+  EXPECT_EQ(stolen["error"]["field"], "documents[0]");
   EXPECT_EQ(codes(answer("a2", "LAB127", "SAP-0-999", "2026-11-03T08:30:00-03:00")["reasons"]),
             std::vector<std::string>{"SAP_NOT_FOUND"});
   Json ok = answer("a3", "LAB127", s["sap"], "2026-11-03T08:40:00-03:00");
@@ -176,7 +180,7 @@ TEST_F(Audit, ADiagnosisInWordsOpensARequestAndTravelsWithIt) {
                  {{"request_id", "w1"}, {"provider", "LAB127"}, {"credential", "110000783851"}, {"mode", "audit"},
                   {"diagnosis_text", "Enfermedad respiratoria"}, {"diagnosis_type", "PRESUMPTIVE"},
                   {"prescribed_on", "2026-10-30"}, {"prescriber", {{"kind", "MD"}, {"license", "1234"}}},
-                  {"documents", {std::string(64, 'd')}}, {"items", {{{"code", "000016"}}}}},
+                  {"documents", {h.upload("LAB127")}}, {"items", {{{"code", "000016"}}}}},
                  kAt);
   ASSERT_EQ(s["status"], "AUDIT_PENDING") << s.dump();
   Json sap = h.get("/v1/transactions/" + s["sap"].get<std::string>());

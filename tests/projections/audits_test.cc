@@ -183,7 +183,7 @@ TEST_F(Audits, RejectedSapIssuesNoOrder) {
 }
 
 TEST_F(Audits, TheProvidersAnswerReturnsTheSapToTheAuditor) {
-  const std::string doc(64, 'a');
+  const std::string doc = h.upload("LAB127");
   ASSERT_EQ(verdict(s1["sap"], "REQUEST_DOCS", "enviar HC", "2026-11-11T08:00:00-03:00")["status"], "DOCS_REQUESTED");
   Json a = h.run("audit_answer",
                  {{"request_id", next_id()}, {"provider", "LAB127"}, {"sap", s1["sap"]}, {"message", "va la HC"},

@@ -105,6 +105,16 @@ class Harness {
     return Json::parse(reply.body);
   }
 
+  // Stores a small PDF as provider sent it (the documents store of the
+  // service); returns its hash, for a command's documents.
+  std::string upload(const std::string& provider, const std::string& text = "documento de prueba") {
+    documents::StoredDocument stored;
+    const Status s = service_->documents().put("%PDF-1.4\n% " + text + "\n%%EOF\n", "application/pdf", provider,
+                                               *parse_instant("2026-11-02T10:00:00-03:00"), &stored);
+    AUTORIZA_CHECK(s.is_ok());
+    return stored.hash;
+  }
+
   int last_status() const { return last_status_; }
   Engine& engine() { return *engine_; }
   const std::filesystem::path& dir() const { return dir_; }
