@@ -416,6 +416,7 @@
         return;
       }
       await openAudit(s.sap);
+      await loadAudits(null, false);
       $('a-status-line').textContent = `Respuesta enviada: la solicitud ${s.sap} volvió al auditor.`;
     });
     return form;
