@@ -195,10 +195,15 @@ test('documents: audit request, answer to the auditor, the auditors\' page, solo
     await page.waitForSelector('#c-part:not([hidden])');
     await page.uncheck(`[data-testid="c-item"][value="1"]`);
     await page.check('#c-part-professional');
+    assert.equal(await (await attach(page, 'c-attach', 'hemograma.png', 'image/png', PNG)).getAttribute('data-state'), 'ready');
     await screen(b, 'consumo-solo-honorarios');
     await page.click('[data-testid="c-submit"]');
     await page.waitForSelector('[data-testid="c-outcome"]');
     assert.equal(await textOf(page, '[data-testid="c-outcome"] .card-head .badge'), 'Aceptado');
+    const consumption = /Consumo (T-\d+-\d+) registrado/.exec(await textOf(page, '#c-outcome-title'))[1];
+    const recorded = (await get(keys['provider-LAB127'], `/v1/transactions/${consumption}`)).data;
+    assert.equal(recorded.command.part, 'PROFESSIONAL_ONLY');
+    assert.equal(recorded.command.documents.length, 1, 'the image travels by its hash');
     const hemo = order.items[0];
     assert.equal(await textOf(page, '[data-testid="c-outcome"] [data-testid="total"]'),
       `$ ${hemo.professional.replace('.', ',')}`);
