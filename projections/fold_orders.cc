@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "engine/core/money.h"
+#include "engine/core/rules.h"
 #include "projections/fold.h"
 
 namespace autoriza::projections {
@@ -27,15 +28,6 @@ const std::string& billing_key_of(std::string* out, const ConsumptionDraft& c) {
 
 void put_consumption(Fold& f) {
   f.batch.put(Cf::kOrders, consumption_key(&f.key, f.consumption.transaction), f.writer.consumption(f.consumption));
-}
-
-BilledPart billed_part(fb::ConsumedPart part) {
-  switch (part) {
-    case fb::ConsumedPart::PROFESSIONAL_ONLY: return BilledPart::kProfessionalOnly;
-    case fb::ConsumedPart::EXPENSES_ONLY: return BilledPart::kExpensesOnly;
-    case fb::ConsumedPart::ALL: break;
-  }
-  return BilledPart::kAll;
 }
 
 // What a billing item keeps of the order's item: what it shows and sums

@@ -41,7 +41,12 @@ Json affiliate_message(const fb::EventT& e, const KeyRing& keys) {
   const std::string& email = registration ? e.command.AsRegisterCmd()->email : e.command.AsPasswordRecoverCmd()->email;
   std::string code;
   if (!open(keys, as_text(sealed), "code:" + document, &code)) return nullptr;
-  std::string body = (registration ? "Su código de verificación es " : "Su código para cambiar la clave es ") + code +
+  // The code goes to the family's titular: the mail says who registers.
+  const std::string who = registration && e.result->affiliate
+                              ? e.result->affiliate->name + " (credencial " + e.result->affiliate->credential + ") pidió " +
+                                    "registrarse en la credencial digital de su grupo familiar. "
+                              : std::string();
+  std::string body = who + (registration ? "Su código de verificación es " : "Su código para cambiar la clave es ") + code +
                      ". Vence en 15 minutos. Si no lo pidió, ignore este mensaje.";
   Json m = mail(e, email, registration ? "Código de verificación de su credencial digital" : "Recuperación de clave", body);
   wipe(&code);

@@ -39,6 +39,14 @@ Json text_or_null(const flatbuffers::String* s) {
   return s && s->size() > 0 ? Json(text(s)) : Json();
 }
 
+Json strings_json(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
+  Json out = Json::array();
+  if (v) {
+    for (const flatbuffers::String* s : *v) out.push_back(text(s));
+  }
+  return out;
+}
+
 Json instant(int64_t ms) {
   return format_instant(Millis{ms});
 }

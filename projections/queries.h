@@ -74,6 +74,8 @@ std::string text(const flatbuffers::String* s);
 // The string, null when absent.
 Json text_or_null(const flatbuffers::String* s);
 Json instant(int64_t ms);
+// The strings as a JSON array ([] when absent).
+Json strings_json(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v);
 // [{code, message}] of reason codes.
 Json reasons_json(const flatbuffers::Vector<fb::ReasonCode>* reasons);
 // Professional, expenses, total, copay, covered of an item, formatted.

@@ -51,14 +51,6 @@ Json prescription(const fbp::SapRecord& sap) {
                            : Json()}};
 }
 
-Json strings_json(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* list) {
-  Json out = Json::array();
-  if (list) {
-    for (const flatbuffers::String* s : *list) out.push_back(text(s));
-  }
-  return out;
-}
-
 // A verdict, or the provider's answer to a request for documents.
 Json message_json(const fbp::AuditMessage& m) {
   if (m.provider()) {

@@ -58,14 +58,6 @@ Json token_json(const fbp::HistoryEntry& e) {
   return {{"kind", fb::EnumNameTokenKind(e.token_kind())}, {"outcome", fb::EnumNameTokenOutcome(e.token_outcome())}};
 }
 
-Json strings_json(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
-  Json out = Json::array();
-  if (v) {
-    for (const flatbuffers::String* s : *v) out.push_back(text(s));
-  }
-  return out;
-}
-
 // The answer of one entry (fields by kind: see the top of this file).
 Json entry_json(const fbp::HistoryEntry& e) {
   Json j = {{"kind", kind_name(e.kind())},

@@ -124,14 +124,15 @@ void get_card(Service& service, const std::string& credential, const std::string
   });
 }
 
-// Every card of a family group, from its titular.
+// The cards an affiliate sees (docs/rules.md §13): a titular, every card of
+// its family group (its own first); a member, its own.
 void get_family_cards(Service& service, const std::string& titular, Millis now, Done done) {
   const ReferencePtr ref = service.engine().reference();
   const fb::AffiliateT* t = ref->affiliate(titular);
-  if (!t || t->titular != titular) return done(error_reply(404, "NOT_FOUND", "no titular with credential " + titular));
+  if (!t) return done(error_reply(404, "NOT_FOUND", "No hay un afiliado con la credencial " + titular));
   std::vector<std::string> members;
   for (const auto& [credential, a] : ref->affiliates) {
-    if (a.titular == titular) members.push_back(credential);
+    if (credential == titular || (t->titular == titular && a.titular == titular)) members.push_back(credential);
   }
   std::sort(members.begin(), members.end(), [&](const std::string& x, const std::string& y) {
     return (x == titular) != (y == titular) ? x == titular : x < y;  // the titular first

@@ -53,17 +53,17 @@ void set_code(const DecideContext& ctx, Decision& d, const std::string& document
 // failed try (recorded so that tries are counted on replay too).
 Decision check_code(const DecideContext& ctx, Decision d, const fb::AccountStateT& account,
                     const std::vector<uint8_t>& sealed) {
-  if (account.code_hash.empty()) return refused(std::move(d), "No hay un codigo pendiente");
-  if (account.code_tries >= kCodeTriesMax) return refused(std::move(d), "Demasiados intentos: solicite un codigo nuevo");
-  if (ctx.now.value - account.code_issued_ms > kCodeValidMs) return refused(std::move(d), "Codigo vencido: solicite uno nuevo");
+  if (account.code_hash.empty()) return refused(std::move(d), "No hay un código pendiente");
+  if (account.code_tries >= kCodeTriesMax) return refused(std::move(d), "Demasiados intentos: solicite un código nuevo");
+  if (ctx.now.value - account.code_issued_ms > kCodeValidMs) return refused(std::move(d), "Código vencido: solicite uno nuevo");
   std::string hash;
-  if (!ctx.keys || !ctx.keys->has(account.code_key_id)) return refused(std::move(d), "Codigo vencido: solicite uno nuevo");
+  if (!ctx.keys || !ctx.keys->has(account.code_key_id)) return refused(std::move(d), "Código vencido: solicite uno nuevo");
   d.status = code_hash(ctx, account.document, sealed, account.code_key_id, &hash);
   if (!d.status) return d;
   if (!equal_constant_time(hash, std::string_view(reinterpret_cast<const char*>(account.code_hash.data()), account.code_hash.size()))) {
     d.event.token_use = std::make_unique<fb::TokenUseT>();
     d.event.token_use->outcome = fb::TokenOutcome::FAILED;
-    return refused(std::move(d), "Codigo incorrecto");
+    return refused(std::move(d), "Código incorrecto");
   }
   return d;  // accepted: the caller sets the status
 }
@@ -72,19 +72,23 @@ Decision decide_register(const DecideContext& ctx, const fb::RegisterCmdT& cmd) 
   Decision d = new_decision(ctx, fb::EventType::REGISTRATION_STARTED);
   d.event.result->transaction = transaction_id(ctx.partition, ctx.sequence);
   const fb::AffiliateT* a = ctx.reference.affiliate_by_document(cmd.document);
-  if (!a || a->birth_day != cmd.birth_day) return refused(std::move(d), "Los datos no coinciden con el padron");
+  if (!a || a->birth_day != cmd.birth_day) return refused(std::move(d), "Los datos no coinciden con el padrón");
+  if (a->status != fb::AffiliateStatus::ACTIVE) {
+    return refused(std::move(d), "La credencial no está activa: consulte con la obra social");
+  }
   const fb::AffiliateT* titular = ctx.reference.affiliate(a->titular);
   if (!titular || lower(titular->email) != lower(cmd.email)) {
     return refused(std::move(d), "El email no coincide con el del titular del grupo familiar");
   }
   const fb::AccountStateT* account = ctx.state.account(cmd.document);
   if (account && account->status == fb::Status::REGISTERED) {
-    return refused(std::move(d), "Ya registrado: use la recuperacion de clave");
+    return refused(std::move(d), "Ya registrado: use la recuperación de clave");
   }
   d.event.credential = a->credential;
+  d.event.result->affiliate = affiliate_view(*a, ctx.now);  // whom the titular's mail names
   set_code(ctx, d, cmd.document, cmd.sealed_code);
   d.event.result->status = fb::Status::VERIFICATION_SENT;
-  d.event.result->message = "Le enviamos un codigo de verificacion por email";
+  d.event.result->message = "Le enviamos un código de verificación al correo del titular del grupo familiar";
   return d;
 }
 

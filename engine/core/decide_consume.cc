@@ -27,15 +27,6 @@ bool part_allowed(const DecideContext& ctx, fb::ConsumedPart part, const fb::Ord
   return part == fb::ConsumedPart::PROFESSIONAL_ONLY ? practice->professional_only : practice->expenses_only;
 }
 
-BilledPart billed_part(fb::ConsumedPart part) {
-  switch (part) {
-    case fb::ConsumedPart::PROFESSIONAL_ONLY: return BilledPart::kProfessionalOnly;
-    case fb::ConsumedPart::EXPENSES_ONLY: return BilledPart::kExpensesOnly;
-    case fb::ConsumedPart::ALL: break;
-  }
-  return BilledPart::kAll;
-}
-
 // The answer's item: the order's item CONSUMED, with the part's amounts.
 std::unique_ptr<fb::ItemResultT> consumed_item(const fb::OrderItemT& item, fb::ConsumedPart part) {
   auto out = item_result_of(item);

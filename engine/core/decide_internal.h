@@ -31,6 +31,8 @@ Decision new_decision(const DecideContext& ctx, fb::EventType type);
 void set_reasons(std::vector<fb::ReasonCode>& out, std::vector<Reason> reasons);
 // Totals over the items whose status counts (AUTHORIZED, CONSUMED).
 std::unique_ptr<fb::TotalsT> totals_of(const std::vector<std::unique_ptr<fb::ItemResultT>>& items);
+// What an answer says of an affiliate (eligibility, cards, registration).
+std::unique_ptr<fb::AffiliateViewT> affiliate_view(const fb::AffiliateT& a, Millis now);
 // An answer item from an order or SAP item.
 std::unique_ptr<fb::ItemResultT> item_result_of(const fb::OrderItemT& item);
 

@@ -67,19 +67,20 @@ Status open_secret(const DecideContext& ctx, const std::string& credential, cons
               secret_context(credential), secret);
 }
 
-Reason check_dynamic(const DecideContext& ctx, const fb::TokenStateT& t, std::string_view secret, std::string_view token,
+// A dynamic token is one this affiliate was given (docs/rules.md §12): the
+// newest remembered issue whose code it is decides. (Tokens of the minute's
+// TOTP, given before counters, are no longer accepted: they lived 2 minutes.)
+Reason check_counted(const DecideContext& ctx, const fb::TokenStateT& t, std::string_view secret, std::string_view token,
                      std::unique_ptr<fb::TokenUseT>& use) {
-  const uint64_t step = totp_step(ctx.now, kTokenStepSeconds);
-  for (uint64_t back = 0; back <= 1 && back <= step; ++back) {
-    if (hotp_text(secret, step - back, 6) != token) continue;
-    const bool used = std::find(t.used_steps.begin(), t.used_steps.end(), int64_t(step - back)) != t.used_steps.end();
-    if (used) return Reason::TOKEN_ALREADY_USED;
+  for (auto it = t.dynamic_issued.rbegin(); it != t.dynamic_issued.rend(); ++it) {
+    const fb::DynamicIssueT& issue = **it;
+    if (ctx.now.value - issue.issued_ms >= kDynamicKeptMs) break;  // older ones are forgotten: invalid
+    if (!equal_constant_time(hotp_text(secret, uint64_t(issue.counter), 6), token)) continue;
+    if (issue.used) return Reason::TOKEN_ALREADY_USED;
+    if (ctx.now.value - issue.issued_ms >= kDynamicValidMs || ctx.now.value < issue.issued_ms) return Reason::TOKEN_EXPIRED;
     use = token_use(fb::TokenOutcome::USED, fb::TokenKind::DYNAMIC);
-    use->step = int64_t(step - back);
+    use->counter = issue.counter;
     return Reason::NONE;
-  }
-  for (uint64_t back = 2; back <= uint64_t(kUsedStepsKept) && back <= step; ++back) {
-    if (hotp_text(secret, step - back, 6) == token) return Reason::TOKEN_EXPIRED;
   }
   return Reason::TOKEN_INVALID;
 }
@@ -102,6 +103,30 @@ Reason check_preprinted(const DecideContext& ctx, const fb::TokenStateT& t, cons
   return Reason::TOKEN_INVALID;
 }
 
+// The counter of a new dynamic issue: the next one whose code is not the
+// code of a token the affiliate holds (its remembered issues), so no two
+// tokens it holds are alike and a used one never comes back.
+uint64_t next_counter(const fb::TokenStateT* t, std::string_view secret) {
+  if (!t) return 0;
+  uint64_t counter = uint64_t(t->dynamic_count);
+  std::vector<std::string> held;
+  held.reserve(t->dynamic_issued.size());
+  for (const auto& issue : t->dynamic_issued) held.push_back(hotp_text(secret, uint64_t(issue->counter), 6));
+  while (std::find(held.begin(), held.end(), hotp_text(secret, counter, 6)) != held.end()) ++counter;
+  return counter;
+}
+
+// Spaces, dashes and dots are how tokens are printed and read aloud
+// ("5053 4523", "505-345"): they are not part of the token.
+std::string normalized_token(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (char c : token) {
+    if (c != ' ' && c != '-' && c != '.') out.push_back(c);
+  }
+  return out;
+}
+
 void redact_tokens(fb::ResultT& r) {
   for (auto& t : r.tokens) t->token.clear();
   if (r.card) r.card->security_code.clear();
@@ -109,18 +134,6 @@ void redact_tokens(fb::ResultT& r) {
 
 std::unique_ptr<fb::ResultT> copy_result(const fb::ResultT& r) { return std::make_unique<fb::ResultT>(r); }
 
-std::unique_ptr<fb::AffiliateViewT> affiliate_view(const fb::AffiliateT& a, Millis now) {
-  auto v = std::make_unique<fb::AffiliateViewT>();
-  v->credential = a.credential;
-  v->name = display_name(a);
-  v->cuil = a.cuil;
-  v->age = age_years(LocalDay{a.birth_day}, local_day(now));
-  v->sex = a.sex;
-  v->plan = a.plan;
-  v->titular = a.titular;
-  v->notes = a.notes;
-  return v;
-}
 
 // The chosen pre-printed tokens: the first `count` candidates whose hash the
 // affiliate does not hold yet (a collision is skipped, deterministically).
@@ -146,9 +159,10 @@ std::vector<std::string> choose_preprinted(const DecideContext& ctx, const fb::T
 
 }  // namespace
 
-std::unique_ptr<fb::TokenUseT> check_token(const DecideContext& ctx, const Parties& parties, std::string_view token,
+std::unique_ptr<fb::TokenUseT> check_token(const DecideContext& ctx, const Parties& parties, std::string_view sent,
                                            std::vector<Reason>& reasons) {
   if (!parties.plan || !parties.plan->token_required || !parties.affiliate) return nullptr;
+  const std::string token = normalized_token(sent);
   if (token.empty()) {
     reasons.push_back(Reason::TOKEN_REQUIRED);
     return nullptr;
@@ -170,7 +184,7 @@ std::unique_ptr<fb::TokenUseT> check_token(const DecideContext& ctx, const Parti
   if (t && ctx.keys && !ctx.keys->empty() && ascii::all_digits(token)) {
     std::string secret;
     if (token.size() == 6 && open_secret(ctx, credential, {}, &secret, nullptr).is_ok()) {
-      reason = check_dynamic(ctx, *t, secret, token, use);
+      reason = check_counted(ctx, *t, secret, token, use);
     } else if (token.size() == size_t(kPreprintedDigits)) {
       reason = check_preprinted(ctx, *t, credential, token, use);
     }
@@ -198,12 +212,13 @@ Decision decide_token_issue(const DecideContext& ctx, const fb::TokenIssueCmdT& 
   if (cmd.kind == fb::TokenKind::DYNAMIC) {
     std::string secret;
     if (d.status = open_secret(ctx, cmd.credential, cmd.sealed_secret, &secret, &d.event.provisioned_secret); !d.status) return d;
-    const uint64_t step = totp_step(ctx.now, kTokenStepSeconds);
+    const uint64_t counter = next_counter(ctx.state.tokens(cmd.credential), secret);
     auto t = std::make_unique<fb::TokenViewT>();
-    t->token = hotp_text(secret, step, 6);
-    t->valid_from_ms = int64_t(step) * kTokenStepSeconds * 1000;
-    t->valid_until_ms = t->valid_from_ms + 2 * kTokenStepSeconds * 1000;  // the previous step stays accepted
+    t->token = hotp_text(secret, counter, 6);
+    t->valid_from_ms = ctx.now.value;
+    t->valid_until_ms = ctx.now.value + kDynamicValidMs;
     r.tokens.push_back(std::move(t));
+    d.event.dynamic_counter = int64_t(counter);
     wipe(&secret);
   } else {
     const std::string current = local_month(ctx.now);
@@ -240,6 +255,19 @@ Decision decide_token_issue(const DecideContext& ctx, const fb::TokenIssueCmdT& 
   d.answer = copy_result(r);
   redact_tokens(r);
   return d;
+}
+
+std::unique_ptr<fb::AffiliateViewT> affiliate_view(const fb::AffiliateT& a, Millis now) {
+  auto v = std::make_unique<fb::AffiliateViewT>();
+  v->credential = a.credential;
+  v->name = display_name(a);
+  v->cuil = a.cuil;
+  v->age = age_years(LocalDay{a.birth_day}, local_day(now));
+  v->sex = a.sex;
+  v->plan = a.plan;
+  v->titular = a.titular;
+  v->notes = a.notes;
+  return v;
 }
 
 Decision decide_card(const DecideContext& ctx, const fb::CardIssueCmdT& cmd) {
@@ -290,7 +318,9 @@ Status rehydrate_answer(const fb::EventT& event, const PartitionState& state, co
   const Millis at{event.command_time_ms};
   if (result->card) result->card->security_code = hotp_text(secret, totp_step(at, kCardStepSeconds), 6);
   if (event.type == fb::EventType::TOKENS_ISSUED && event.command.AsTokenIssueCmd()->kind == fb::TokenKind::DYNAMIC) {
-    for (auto& tok : result->tokens) tok->token = hotp_text(secret, totp_step(at, kTokenStepSeconds), 6);
+    const uint64_t index = event.dynamic_counter >= 0 ? uint64_t(event.dynamic_counter)
+                                                      : totp_step(at, kTokenStepSeconds);  // an event before counters
+    for (auto& tok : result->tokens) tok->token = hotp_text(secret, index, 6);
   } else if (event.type == fb::EventType::TOKENS_ISSUED) {
     const auto& cmd = *event.command.AsTokenIssueCmd();
     std::string candidates;

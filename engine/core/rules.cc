@@ -131,6 +131,15 @@ bool auditable_reason(Reason code) {
   }
 }
 
+BilledPart billed_part(fb::ConsumedPart part) {
+  switch (part) {
+    case fb::ConsumedPart::PROFESSIONAL_ONLY: return BilledPart::kProfessionalOnly;
+    case fb::ConsumedPart::EXPENSES_ONLY: return BilledPart::kExpensesOnly;
+    case fb::ConsumedPart::ALL: break;
+  }
+  return BilledPart::kAll;
+}
+
 bool document_hash_well_formed(std::string_view hash) {
   if (hash.size() != 64) return false;
   return std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/core/clock.h"
+#include "engine/core/money.h"
 #include "schemas/commands_generated.h"
 #include "engine/core/reasons.h"
 #include "engine/core/reference.h"
@@ -60,5 +61,8 @@ bool diagnosis_well_formed(std::string_view code);
 // 64 lowercase hexadecimal digits. At most kDocumentsMax per command.
 inline constexpr size_t kDocumentsMax = 10;
 bool document_hash_well_formed(std::string_view hash);
+
+// What a consumption's part bills of an item (money.h part_of).
+BilledPart billed_part(fb::ConsumedPart part);
 
 }  // namespace autoriza

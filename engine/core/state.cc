@@ -349,9 +349,19 @@ void PartitionState::unindex_frequency(const fb::OrderStateT& order) {
 }
 
 void PartitionState::apply_token_material(const fb::EventT& event, const std::string& credential, DirtySet& dirty) {
-  if (event.provisioned_secret.empty() && event.token_hashes.empty()) return;
+  if (event.provisioned_secret.empty() && event.token_hashes.empty() && event.dynamic_counter < 0) return;
   fb::TokenStateT& t = tokens_[credential];
   t.credential = credential;
+  if (event.dynamic_counter >= 0) {
+    AUTORIZA_CHECK(event.dynamic_counter >= t.dynamic_count);
+    std::erase_if(t.dynamic_issued, [&](auto& i) { return event.command_time_ms - i->issued_ms >= kDynamicKeptMs; });
+    if (t.dynamic_issued.size() >= kDynamicIssuesKept) t.dynamic_issued.erase(t.dynamic_issued.begin());
+    auto issue = std::make_unique<fb::DynamicIssueT>();
+    issue->counter = event.dynamic_counter;
+    issue->issued_ms = event.command_time_ms;
+    t.dynamic_issued.push_back(std::move(issue));
+    t.dynamic_count = event.dynamic_counter + 1;
+  }
   if (!event.provisioned_secret.empty()) {
     AUTORIZA_CHECK(t.sealed_secret.empty());  // a secret is provisioned once
     t.sealed_secret = event.provisioned_secret;
@@ -374,7 +384,12 @@ void PartitionState::apply_token_use(const fb::EventT& event, const std::string&
   std::erase_if(t.failures_ms, [&](int64_t f) { return now_ms - f >= kFailureWindowMs; });
   if (use.outcome == fb::TokenOutcome::FAILED || use.outcome == fb::TokenOutcome::THROTTLED) {
     t.failures_ms.push_back(now_ms);
-  } else if (use.outcome == fb::TokenOutcome::USED && use.kind == fb::TokenKind::DYNAMIC) {
+  } else if (use.outcome == fb::TokenOutcome::USED && use.kind == fb::TokenKind::DYNAMIC && use.counter >= 0) {
+    auto it = std::find_if(t.dynamic_issued.begin(), t.dynamic_issued.end(),
+                           [&](auto& i) { return i->counter == use.counter; });
+    AUTORIZA_CHECK(it != t.dynamic_issued.end());
+    (*it)->used = true;
+  } else if (use.outcome == fb::TokenOutcome::USED && use.kind == fb::TokenKind::DYNAMIC) {  // an event before counters
     const int64_t oldest = now_ms / 1000 / kTokenStepSeconds - kUsedStepsKept;
     std::erase_if(t.used_steps, [&](int64_t s) { return s < oldest; });
     t.used_steps.push_back(use.step);

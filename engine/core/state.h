@@ -113,6 +113,9 @@ std::string hex_of(const std::vector<uint8_t>& bytes);
 // Windows of token state: used DYNAMIC steps are kept 24 h, failed tries 15 min.
 inline constexpr int64_t kTokenStepSeconds = 60;
 inline constexpr int64_t kUsedStepsKept = 24 * 60;
+inline constexpr int64_t kDynamicValidMs = 2 * 60 * 1000;       // a dynamic token's validity
+inline constexpr int64_t kDynamicKeptMs = 24 * 3600 * 1000;     // given tokens remembered (TOKEN_EXPIRED)
+inline constexpr size_t kDynamicIssuesKept = 256;                // and at most this many
 inline constexpr int64_t kFailureWindowMs = 15 * 60 * 1000;
 
 // Order item statuses that count as "authorized" for frequency and billing.

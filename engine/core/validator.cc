@@ -57,16 +57,7 @@ Decision decide_eligibility(const DecideContext& ctx, const fb::EligibilityCmdT&
   r.status = reasons.empty() ? fb::Status::ELIGIBLE : fb::Status::NOT_ELIGIBLE;
   set_reasons(r.reasons, std::move(reasons));
   if (parties.affiliate) {
-    const fb::AffiliateT& a = *parties.affiliate;
-    r.affiliate = std::make_unique<fb::AffiliateViewT>();
-    r.affiliate->credential = a.credential;
-    r.affiliate->name = display_name(a);
-    r.affiliate->cuil = a.cuil;
-    r.affiliate->age = age_years(LocalDay{a.birth_day}, local_day(ctx.now));
-    r.affiliate->sex = a.sex;
-    r.affiliate->plan = a.plan;
-    r.affiliate->titular = a.titular;
-    r.affiliate->notes = a.notes;
+    r.affiliate = affiliate_view(*parties.affiliate, ctx.now);
   }
   return d;
 }

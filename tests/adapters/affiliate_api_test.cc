@@ -21,10 +21,11 @@ std::vector<Json> outbox_lines(Harness& h) {
   return out;
 }
 
+// The mailed code: the 6 digits after "es " (the body also names a credential).
 std::string code_in(const Json& mail) {
   const std::string body = mail["body"];
-  const size_t pos = body.find_first_of("0123456789");
-  return body.substr(pos, 6);
+  const size_t pos = body.find(" es ");
+  return pos == std::string::npos ? std::string() : body.substr(pos + 4, 6);
 }
 
 TEST(AffiliateApi, CardRotatesItsCodeEveryFiveMinutesAndIsVerifiable) {
@@ -81,7 +82,12 @@ TEST(AffiliateApi, FamilyCardsAreListedFromTheTitular) {
   ASSERT_EQ(cards["items"].size(), 4u);
   EXPECT_EQ(cards["items"][0]["credential"], "110000783851");  // the titular first
   EXPECT_TRUE(cards["next"].is_null());
-  h.request("GET", "/v1/affiliates/110000783852/cards", nullptr, kAt);  // not a titular
+  // A member sees its own card only.
+  Json own = h.request("GET", "/v1/affiliates/110000783852/cards", nullptr, kAt);
+  EXPECT_EQ(h.last_status(), 200);
+  ASSERT_EQ(own["items"].size(), 1u);
+  EXPECT_EQ(own["items"][0]["credential"], "110000783852");
+  h.request("GET", "/v1/affiliates/999999/cards", nullptr, kAt);
   EXPECT_EQ(h.last_status(), 404);
 }
 
@@ -102,6 +108,10 @@ TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
   EXPECT_EQ(mails[0]["subject"], "Código de verificación de su credencial digital");
   EXPECT_NE(mails[0]["body"].get<std::string>().find(". Vence en 15 minutos. Si no lo pidió, ignore este mensaje."),
             std::string::npos);
+  // The code goes to the titular: the mail names who registers.
+  EXPECT_NE(mails[0]["body"].get<std::string>().find("(credencial "), std::string::npos);
+  EXPECT_NE(mails[0]["body"].get<std::string>().find("pidió registrarse en la credencial digital de su grupo familiar"),
+            std::string::npos);
   const std::string code = code_in(mails[0]);
   const std::string wrong_code = code == "000000" ? "111111" : "000000";
   Json miss = h.request("POST", "/v1/registrations/confirm", {{"request_id", "c1"}, {"document", "26111222"}, {"code", wrong_code}},
@@ -119,6 +129,17 @@ TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
   EXPECT_EQ(everything.find("una clave larga"), std::string::npos);
   EXPECT_EQ(everything.find(code), std::string::npos);
   EXPECT_NE(everything.find("scrypt$"), std::string::npos);
+}
+
+TEST(AffiliateApi, OnlyActiveAffiliatesRegister) {
+  Harness h;
+  Json terminated = h.request("POST", "/v1/registrations",
+                              {{"request_id", "r1"}, {"document", "14555666"}, {"birth_date", "01041966"},
+                               {"email", "ramon.hermosi@example.org"}, {"password", "una clave larga"}},
+                              kAt);
+  EXPECT_EQ(terminated["status"], "REJECTED");
+  EXPECT_EQ(terminated["message"], "La credencial no está activa: consulte con la obra social");
+  EXPECT_TRUE(outbox_lines(h).empty());
 }
 
 TEST(AffiliateApi, CodesExpireAfterFifteenMinutesAndFiveTries) {

@@ -1,10 +1,13 @@
-// Tokens (docs/rules.md §12): dynamic TOTP tokens and pre-printed monthly
-// tokens, single use, expiry at step and month boundaries in local time,
+// Tokens (docs/rules.md §12): dynamic tokens (HOTP over the count of issues,
+// never repeated, 2 minutes) and pre-printed monthly tokens, single use,
+// expiry at 2 minutes and at month boundaries in local time, tokens as
+// printed or read aloud,
 // brute-force throttling, retries, and no secret in clear anywhere.
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
 #include <sstream>
 
 #include "tests/support/harness.h"
@@ -39,21 +42,57 @@ class Tokens : public ::testing::Test {
   Harness h;
 };
 
-TEST_F(Tokens, DynamicTokenStepsAndSingleUse) {
+TEST_F(Tokens, DynamicTokenValidTwoMinutesAndOnce) {
   Json t = issue("t1", "2026-11-04T08:00:59-03:00");
   const std::string token = t["tokens"][0]["token"];
   ASSERT_EQ(token.size(), 6u);
-  EXPECT_EQ(t["tokens"][0]["valid_from"], "2026-11-04T08:00:00-03:00");
-  EXPECT_EQ(t["tokens"][0]["valid_until"], "2026-11-04T08:02:00-03:00");
-  // Previous step still accepted; eligibility does not use it up; validate neither.
-  EXPECT_EQ(eligibility("e1", token, "2026-11-04T08:01:59-03:00")["status"], "ELIGIBLE");
-  EXPECT_EQ(authorize("v1", token, "2026-11-04T08:01:59-03:00", "validate")["status"], "AUTHORIZED");
-  EXPECT_EQ(authorize("a1", token, "2026-11-04T08:01:59-03:00")["status"], "AUTHORIZED");
-  EXPECT_EQ(reasons(authorize("a2", token, "2026-11-04T08:01:59-03:00")), std::vector<std::string>{"TOKEN_ALREADY_USED"});
-  EXPECT_EQ(reasons(eligibility("e2", token, "2026-11-04T08:01:59-03:00")), std::vector<std::string>{"TOKEN_ALREADY_USED"});
-  // Two steps later: an older step of the last 24 h is expired (expiry outranks used).
-  EXPECT_EQ(reasons(eligibility("e3", token, "2026-11-04T08:02:00-03:00")), std::vector<std::string>{"TOKEN_EXPIRED"});
-  EXPECT_EQ(reasons(eligibility("e4", token, "2026-11-05T07:59:00-03:00")), std::vector<std::string>{"TOKEN_EXPIRED"});
+  EXPECT_EQ(t["tokens"][0]["valid_from"], "2026-11-04T08:00:59-03:00");
+  EXPECT_EQ(t["tokens"][0]["valid_until"], "2026-11-04T08:02:59-03:00");
+  // Eligibility does not use it up; validate neither.
+  EXPECT_EQ(eligibility("e1", token, "2026-11-04T08:02:58-03:00")["status"], "ELIGIBLE");
+  EXPECT_EQ(authorize("v1", token, "2026-11-04T08:02:58-03:00", "validate")["status"], "AUTHORIZED");
+  EXPECT_EQ(authorize("a1", token, "2026-11-04T08:02:58-03:00")["status"], "AUTHORIZED");
+  EXPECT_EQ(reasons(authorize("a2", token, "2026-11-04T08:02:58-03:00")), std::vector<std::string>{"TOKEN_ALREADY_USED"});
+  EXPECT_EQ(reasons(eligibility("e2", token, "2026-11-04T08:02:58-03:00")), std::vector<std::string>{"TOKEN_ALREADY_USED"});
+  // A token given is not used after its two minutes.
+  const std::string late = issue("t2", "2026-11-04T09:00:00-03:00")["tokens"][0]["token"];
+  EXPECT_EQ(reasons(eligibility("e3", late, "2026-11-04T09:02:00-03:00")), std::vector<std::string>{"TOKEN_EXPIRED"});
+  EXPECT_EQ(reasons(eligibility("e4", late, "2026-11-05T08:59:00-03:00")), std::vector<std::string>{"TOKEN_EXPIRED"});
+}
+
+TEST_F(Tokens, TwoIssuesInOneMinuteGiveTwoTokensEachUsableOnce) {
+  const std::string first = issue("t1", "2026-11-04T08:00:05-03:00")["tokens"][0]["token"];
+  EXPECT_EQ(authorize("a1", first, "2026-11-04T08:00:10-03:00")["status"], "AUTHORIZED");
+  const std::string second = issue("t2", "2026-11-04T08:00:20-03:00")["tokens"][0]["token"];
+  EXPECT_NE(second, first);
+  const std::string third = issue("t3", "2026-11-04T08:00:30-03:00")["tokens"][0]["token"];
+  EXPECT_NE(third, first);
+  EXPECT_NE(third, second);
+  EXPECT_EQ(authorize("a2", second, "2026-11-04T08:00:40-03:00")["status"], "AUTHORIZED");
+  EXPECT_EQ(authorize("a3", third, "2026-11-04T08:00:50-03:00")["status"], "AUTHORIZED");
+  EXPECT_EQ(reasons(authorize("a4", first, "2026-11-04T08:00:55-03:00")), std::vector<std::string>{"TOKEN_ALREADY_USED"});
+  // A retry of an issue answers the same token again (no new one).
+  EXPECT_EQ(issue("t2", "2026-11-04T08:00:20-03:00")["tokens"][0]["token"], second);
+  // Many issues: none repeats a token the affiliate holds.
+  std::set<std::string> seen = {first, second, third};
+  for (int i = 0; i < 40; ++i) {
+    const std::string at = "2026-11-04T10:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00-03:00";
+    EXPECT_TRUE(seen.insert(issue("m" + std::to_string(i), at)["tokens"][0]["token"].get<std::string>()).second);
+  }
+}
+
+TEST_F(Tokens, TokensAsPrintedOrReadAloud) {
+  Json p = issue("p1", "2026-11-04T09:00:00-03:00", "PREPRINTED", "2026-11", 2);
+  const std::string printed = p["tokens"][0]["token"];
+  const std::string spaced = printed.substr(0, 4) + " " + printed.substr(4);
+  EXPECT_EQ(authorize("a1", spaced, "2026-11-04T09:10:00-03:00")["status"], "AUTHORIZED");
+  EXPECT_EQ(reasons(authorize("a2", printed, "2026-11-04T09:11:00-03:00")), std::vector<std::string>{"TOKEN_ALREADY_USED"});
+  const std::string other = p["tokens"][1]["token"];
+  EXPECT_EQ(authorize("a3", other.substr(0, 2) + "-" + other.substr(2, 3) + "." + other.substr(5), "2026-11-04T09:12:00-03:00")["status"],
+            "AUTHORIZED");
+  const std::string dynamic = issue("t1", "2026-11-04T09:20:00-03:00")["tokens"][0]["token"];
+  EXPECT_EQ(eligibility("e1", dynamic.substr(0, 3) + " " + dynamic.substr(3), "2026-11-04T09:20:30-03:00")["status"], "ELIGIBLE");
+  EXPECT_EQ(reasons(eligibility("e2", "12 34 ab", "2026-11-04T09:20:30-03:00")), std::vector<std::string>{"TOKEN_INVALID"});
 }
 
 TEST_F(Tokens, RequiredInvalidAndIgnoredForPlansWithoutTokens) {
