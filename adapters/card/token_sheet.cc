@@ -86,8 +86,9 @@ std::string token_sheet_html(const TokenSheet& sheet) {
     out += "</span><span class=\"box\"></span></li>";
   }
   out +=
-      "</ol><p class=\"note\">Guarde esta hoja en un lugar seguro y no comparta los tokens por teléfono ni "
-      "por mensaje: quien los tenga puede autorizar prestaciones a su nombre.</p></main></body></html>\n";
+      "</ol><p class=\"note\">";
+  out += html_escape(kTokenSheetAdvice);
+  out += "</p></main></body></html>\n";
   return out;
 }
 

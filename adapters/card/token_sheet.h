@@ -14,6 +14,14 @@ namespace autoriza::card {
 // docs/rules.md §12-13: 1-31 pre-printed tokens per month.
 inline constexpr size_t kSheetTokensMax = 31;
 
+// What the sheet advises (the insurer's rule, IOMA): a token is given to the
+// provider who attends, also to a physician for a remote consultation, and
+// to nobody else.
+inline constexpr std::string_view kTokenSheetAdvice =
+    "Guarde esta hoja en un lugar seguro. Cada token sirve una sola vez y solo en el mes impreso. Déselo únicamente al "
+    "prestador que lo atiende, en persona o, en una consulta a distancia, al médico por teléfono o mensaje; nunca a "
+    "otra persona: quien lo tenga puede autorizar prestaciones a su nombre.";
+
 struct TokenSheet {
   CardData card;                    // its security_code is NOT printed: it
                                     // rotates and would be stale on paper

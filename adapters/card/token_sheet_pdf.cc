@@ -114,8 +114,7 @@ std::string token_sheet_pdf(const TokenSheet& sheet) {
   draw_tokens(doc.box(kRowPt * double((count + 3) / 4)), tokens);
   doc.space(12);
   doc.paragraph(
-      "Guarde esta hoja en un lugar seguro y no comparta los tokens por teléfono ni por mensaje: quien los tenga "
-      "puede autorizar prestaciones a su nombre.",
+      std::string(kTokenSheetAdvice),
       TextStyle{.size_pt = 8.5, .color = print::kMuted});
   return doc.finish();
 }

@@ -120,6 +120,8 @@ TEST(TokenSheetPdf, TheCardAndTheTokensReadBack) {
   }
   EXPECT_TRUE(std::regex_search(text, std::regex(R"(\b12\.)")));
   EXPECT_FALSE(std::regex_search(text, std::regex(R"(\b13\.)")));
+  // The insurer's rule: a token may go to the physician of a remote consultation.
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(consulta\s+a\s+distancia)"))) << text;
   for (const char* word :
        {"PÉREZ (HIJO) \\ JUAN", "Tokens de autorización — noviembre de 2026", "Válidos sólo durante noviembre de 2026",
         "CREDENCIAL N.º", "110000783851", "ACTIVA", "teléfono"}) {
