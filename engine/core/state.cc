@@ -407,7 +407,7 @@ void PartitionState::restore(fb::TokenStateT tokens) {
 }
 
 void PartitionState::restore(fb::AccountStateT account) {
-  std::string key = account.credential;
+  std::string key = account.document;  // accounts are found by document, as apply_account keeps them
   accounts_.emplace(std::move(key), std::move(account));
 }
 

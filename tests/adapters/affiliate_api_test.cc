@@ -131,6 +131,24 @@ TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
   EXPECT_NE(everything.find("scrypt$"), std::string::npos);
 }
 
+TEST(AffiliateApi, AnAccountOutlivesARestart) {
+  Harness h;
+  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
+              {"password", "primera clave"}};
+  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
+  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
+                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
+            "REGISTERED");
+  h.open(1);  // the state comes back from the store, found by document
+  reg["request_id"] = "r2";
+  EXPECT_EQ(h.request("POST", "/v1/registrations", reg, "2026-11-04T11:00:00-03:00")["message"],
+            "Ya registrado: use la recuperación de clave");
+  Json rec = h.request("POST", "/v1/password_recovery",
+                       {{"request_id", "p1"}, {"document", "17888999"}, {"email", "carlos.sistemas@example.org"}},
+                       "2026-11-04T11:01:00-03:00");
+  EXPECT_EQ(rec["status"], "RECOVERY_SENT");
+}
+
 TEST(AffiliateApi, OnlyActiveAffiliatesRegister) {
   Harness h;
   Json terminated = h.request("POST", "/v1/registrations",
