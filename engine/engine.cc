@@ -106,6 +106,7 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
     case fb::Command::RegisterCmd:
     case fb::Command::RegisterConfirmCmd:
     case fb::Command::PasswordRecoverCmd:
+    case fb::Command::AccountLoginCmd:
     case fb::Command::PasswordResetCmd: return partition_of_credential(document_of(command), n);  // accounts by document
     case fb::Command::NONE: break;
   }

@@ -30,6 +30,8 @@ const char* command_name(fb::Command type) {
       return "password_recover";
     case fb::Command::PasswordResetCmd:
       return "password_reset";
+    case fb::Command::AccountLoginCmd:
+      return "account_login";
     case fb::Command::ShareCreateCmd:
       return "share_create";
     case fb::Command::ShareRevokeCmd:

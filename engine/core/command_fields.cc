@@ -58,6 +58,10 @@ CommandFields fields_of(const fb::CommandUnion& command) {
       const auto& c = *command.AsPasswordRecoverCmd();
       return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
     }
+    case fb::Command::AccountLoginCmd: {
+      const auto& c = *command.AsAccountLoginCmd();
+      return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
+    }
     case fb::Command::PasswordResetCmd: {
       const auto& c = *command.AsPasswordResetCmd();
       return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};

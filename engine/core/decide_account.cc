@@ -123,12 +123,43 @@ Decision decide_reset(const DecideContext& ctx, const fb::PasswordResetCmdT& cmd
   Decision d = new_decision(ctx, fb::EventType::PASSWORD_RESET);
   d.event.result->transaction = transaction_id(ctx.partition, ctx.sequence);
   const fb::AccountStateT* account = ctx.state.account(cmd.document);
-  if (!account || !account->recovering) return refused(std::move(d), "No hay una recuperacion pendiente");
+  if (!account || !account->recovering) return refused(std::move(d), "No hay una recuperación pendiente");
   d = check_code(ctx, std::move(d), *account, cmd.sealed_code);
   if (d.status && d.event.result->status == fb::Status::NONE) {
     d.event.result->status = fb::Status::PASSWORD_CHANGED;
     d.event.result->message = "Clave cambiada";
   }
+  return d;
+}
+
+// An affiliate's sign-in: the same words for an unknown document and a wrong
+// password; kLoginFailuresMax failures within kLoginWindowMs lock the
+// account for kLoginLockMs (even the right password is refused meanwhile).
+Decision decide_login(const DecideContext& ctx, const fb::AccountLoginCmdT& cmd) {
+  Decision d = new_decision(ctx, fb::EventType::LOGIN_RECORDED);
+  d.event.result->transaction = transaction_id(ctx.partition, ctx.sequence);
+  const fb::AccountStateT* account = ctx.state.account(cmd.document);
+  const std::string wrong = "Documento o contraseña incorrectos";
+  if (!account || account->status != fb::Status::REGISTERED) return refused(std::move(d), wrong);
+  if (account->locked_until_ms > ctx.now.value) {
+    d.event.result->status = fb::Status::REFUSED;
+    d.event.result->message = "Cuenta bloqueada por intentos fallidos: pruebe de nuevo en " +
+                              std::to_string((account->locked_until_ms - ctx.now.value) / 60000 + 1) + " minutos";
+    return d;
+  }
+  d.event.credential = account->credential;
+  if (!cmd.password_ok) {
+    d.event.token_use = std::make_unique<fb::TokenUseT>();
+    d.event.token_use->outcome = fb::TokenOutcome::FAILED;
+    const auto recent = std::count_if(account->login_failures_ms.begin(), account->login_failures_ms.end(),
+                                      [&](int64_t f) { return ctx.now.value - f < kLoginWindowMs; });
+    return refused(std::move(d), recent + 1 >= kLoginFailuresMax
+                                     ? wrong + ": la cuenta queda bloqueada " + std::to_string(kLoginLockMs / 60000) + " minutos"
+                                     : wrong);
+  }
+  d.event.result->status = fb::Status::ACCEPTED;
+  d.event.result->message = "Ingreso correcto";
+  if (const fb::AffiliateT* a = ctx.reference.affiliate(account->credential)) d.event.result->affiliate = affiliate_view(*a, ctx.now);
   return d;
 }
 
@@ -144,7 +175,7 @@ Decision decide_share(const DecideContext& ctx, const fb::ShareCreateCmdT& cmd) 
     return d;
   }
   d.event.result->status = fb::Status::SHARED;
-  d.event.result->message = "Enlace valido por 24 horas, solo con el DNI autorizado";
+  d.event.result->message = "Enlace válido por 24 horas, solo con el DNI autorizado";
   std::string link;
   if (!ctx.keys || !open(*ctx.keys, std::string_view(reinterpret_cast<const char*>(cmd.sealed_link.data()), cmd.sealed_link.size()),
                          "share:" + cmd.credential, &link)) {
@@ -181,6 +212,7 @@ Decision decide_account(const DecideContext& ctx, const fb::CommandUnion& comman
     case fb::Command::PasswordResetCmd: return decide_reset(ctx, *command.AsPasswordResetCmd());
     case fb::Command::ShareCreateCmd: return decide_share(ctx, *command.AsShareCreateCmd());
     case fb::Command::ShareRevokeCmd: return decide_revoke(ctx, *command.AsShareRevokeCmd());
+    case fb::Command::AccountLoginCmd: return decide_login(ctx, *command.AsAccountLoginCmd());
     default: break;
   }
   Decision d;

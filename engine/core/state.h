@@ -82,6 +82,7 @@ class PartitionState {
   void apply_audit_opened(const fb::EventT& event, DirtySet& dirty);
   void apply_audit_decided(const fb::EventT& event, DirtySet& dirty);
   void apply_audit_answered(const fb::EventT& event, DirtySet& dirty);
+  void apply_login(const fb::EventT& event, DirtySet& dirty);
   void apply_consumption(const fb::EventT& event, DirtySet& dirty);
   void apply_annulment(const fb::EventT& event, DirtySet& dirty);
   void apply_token_material(const fb::EventT& event, const std::string& credential, DirtySet& dirty);
@@ -113,6 +114,9 @@ std::string hex_of(const std::vector<uint8_t>& bytes);
 // Windows of token state: used DYNAMIC steps are kept 24 h, failed tries 15 min.
 inline constexpr int64_t kTokenStepSeconds = 60;
 inline constexpr int64_t kUsedStepsKept = 24 * 60;
+inline constexpr int kLoginFailuresMax = 5;                      // failed sign-ins within the window lock
+inline constexpr int64_t kLoginWindowMs = 15 * 60 * 1000;
+inline constexpr int64_t kLoginLockMs = 15 * 60 * 1000;
 inline constexpr int64_t kDynamicValidMs = 2 * 60 * 1000;       // a dynamic token's validity
 inline constexpr int64_t kDynamicKeptMs = 24 * 3600 * 1000;     // given tokens remembered (TOKEN_EXPIRED)
 inline constexpr size_t kDynamicIssuesKept = 256;                // and at most this many

@@ -8,6 +8,28 @@ namespace {
 constexpr int64_t kShareValidMs = 24 * 60 * 60 * 1000;
 }
 
+void PartitionState::apply_login(const fb::EventT& event, DirtySet& dirty) {
+  const fb::ResultT& r = *event.result;
+  const bool failed = event.token_use && event.token_use->outcome == fb::TokenOutcome::FAILED;
+  if (r.status != fb::Status::ACCEPTED && !failed) return;  // unknown account, or refused while locked
+  const std::string& document = event.command.AsAccountLoginCmd()->document;
+  auto it = accounts_.find(document);
+  AUTORIZA_CHECK(it != accounts_.end());
+  fb::AccountStateT& a = it->second;
+  dirty.accounts.insert(document);
+  const int64_t now = event.command_time_ms;
+  std::erase_if(a.login_failures_ms, [&](int64_t f) { return now - f >= kLoginWindowMs; });
+  if (!failed) {
+    a.login_failures_ms.clear();
+    return;
+  }
+  a.login_failures_ms.push_back(now);
+  if (int(a.login_failures_ms.size()) >= kLoginFailuresMax) {
+    a.locked_until_ms = now + kLoginLockMs;
+    a.login_failures_ms.clear();
+  }
+}
+
 void PartitionState::apply_account(const fb::EventT& event, DirtySet& dirty) {
   const fb::ResultT& r = *event.result;
   const std::string& document = document_of(event.command);

@@ -77,7 +77,8 @@ Decision decide(const DecideContext& ctx, const fb::CommandUnion& command) {
     case fb::Command::PasswordRecoverCmd:
     case fb::Command::PasswordResetCmd:
     case fb::Command::ShareCreateCmd:
-    case fb::Command::ShareRevokeCmd: return decide_account(ctx, command);
+    case fb::Command::ShareRevokeCmd:
+    case fb::Command::AccountLoginCmd: return decide_account(ctx, command);
     case fb::Command::NONE: break;
   }
   Decision d;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "engine/state_store.h"  // unpack_event
 #include "tests/support/harness.h"
 
 namespace autoriza::testing {
@@ -252,6 +253,61 @@ TEST(AffiliateApi, TokenSheetOfPreprintedTokens) {
   EXPECT_NE(raw.find(latest.substr(0, 4) + " " + latest.substr(4)), std::string::npos);
   h.request("GET", "/v1/affiliates/110000783851/tokens.pdf", nullptr, kAt);
   EXPECT_EQ(h.last_status(), 404);
+}
+
+// An affiliate's sign-in through the engine (docs/rules.md §13): every try
+// is an event; five failures in 15 minutes lock the account for 15 minutes.
+Json login_at(Harness& h, const std::string& id, const std::string& document, bool password_ok, const std::string& at) {
+  fb::AccountLoginCmdT c;
+  c.request_id = id;
+  c.document = document;
+  c.password_ok = password_ok;
+  fb::CommandUnion command;
+  command.Set(std::move(c));
+  std::promise<Outcome> promise;
+  h.service().submit(Service::internal_principal(), std::move(command), *parse_instant(at), "test",
+                     [&](Outcome o) { promise.set_value(std::move(o)); });
+  const Outcome o = promise.get_future().get();
+  EXPECT_TRUE(o.status.is_ok()) << o.status.to_string();
+  if (!o.result) return nullptr;
+  Json j = {{"status", fb::EnumNameStatus(o.result->status)}, {"message", o.result->message}};
+  if (o.result->affiliate) j["credential"] = o.result->affiliate->credential;
+  return j;
+}
+
+TEST(AffiliateApi, SignInsAreEventsAndFiveFailuresLock) {
+  Harness h;
+  EXPECT_EQ(login_at(h, "l0", "17888999", true, kAt)["message"], "Documento o contraseña incorrectos");  // no account yet
+  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
+              {"password", "primera clave"}};
+  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
+  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
+                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
+            "REGISTERED");
+  Json ok = login_at(h, "l1", "17888999", true, "2026-11-04T11:00:00-03:00");
+  EXPECT_EQ(ok["status"], "ACCEPTED");
+  EXPECT_EQ(ok["credential"], "354495");
+  for (int i = 1; i <= 4; ++i) {
+    Json bad = login_at(h, "f" + std::to_string(i), "17888999", false, "2026-11-04T11:0" + std::to_string(i) + ":00-03:00");
+    EXPECT_EQ(bad["status"], "REJECTED");
+    EXPECT_EQ(bad["message"], "Documento o contraseña incorrectos");
+  }
+  Json fifth = login_at(h, "f5", "17888999", false, "2026-11-04T11:05:00-03:00");
+  EXPECT_EQ(fifth["message"], "Documento o contraseña incorrectos: la cuenta queda bloqueada 15 minutos");
+  Json locked = login_at(h, "l2", "17888999", true, "2026-11-04T11:06:00-03:00");
+  EXPECT_EQ(locked["status"], "REFUSED");
+  EXPECT_EQ(locked["message"], "Cuenta bloqueada por intentos fallidos: pruebe de nuevo en 15 minutos");
+  h.open(1);  // the lockout is state: it survives a restart
+  EXPECT_EQ(login_at(h, "l3", "17888999", true, "2026-11-04T11:19:59-03:00")["status"], "REFUSED");
+  EXPECT_EQ(login_at(h, "l4", "17888999", true, "2026-11-04T11:20:00-03:00")["status"], "ACCEPTED");
+  // Every try is an event of the log.
+  size_t logins = 0;
+  ASSERT_TRUE(h.engine().journal().scan_events(0, 1, [&](Sequence, std::string_view b) {
+    fb::EventT e;
+    if (unpack_event(b, &e).is_ok() && e.type == fb::EventType::LOGIN_RECORDED) ++logins;
+    return true;
+  }).is_ok());
+  EXPECT_EQ(logins, 10u);
 }
 
 }  // namespace
