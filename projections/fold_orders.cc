@@ -40,13 +40,7 @@ void billed_item(const ItemDraft& item, fb::ConsumedPart part, ItemDraft* out) {
   out->faces = item.faces;
   out->qty = item.qty;
   out->tooth = item.tooth;
-  const ItemAmounts whole{Cents{item.professional_cents}, Cents{item.expenses_cents}, Cents{item.total_cents},
-                          Cents{item.copay_cents}, Cents{item.total_cents - item.copay_cents}};
-  const ItemAmounts billed = part_of(whole, billed_part(part));
-  out->professional_cents = billed.professional.value;
-  out->expenses_cents = billed.expenses.value;
-  out->total_cents = billed.total.value;
-  out->copay_cents = billed.copay.value;
+  bill_part(item, part, out);
 }
 
 // Marks f.consumption's items of f.order CONSUMED and bills them (one

@@ -31,13 +31,7 @@ bool part_allowed(const DecideContext& ctx, fb::ConsumedPart part, const fb::Ord
 std::unique_ptr<fb::ItemResultT> consumed_item(const fb::OrderItemT& item, fb::ConsumedPart part) {
   auto out = item_result_of(item);
   out->status = fb::Status::CONSUMED;
-  const ItemAmounts whole{Cents{item.professional_cents}, Cents{item.expenses_cents}, Cents{item.total_cents},
-                          Cents{item.copay_cents}, Cents{item.total_cents - item.copay_cents}};
-  const ItemAmounts billed = part_of(whole, billed_part(part));
-  out->professional_cents = billed.professional.value;
-  out->expenses_cents = billed.expenses.value;
-  out->total_cents = billed.total.value;
-  out->copay_cents = billed.copay.value;
+  bill_part(item, part, out.get());
   return out;
 }
 

@@ -65,4 +65,18 @@ bool document_hash_well_formed(std::string_view hash);
 // What a consumption's part bills of an item (money.h part_of).
 BilledPart billed_part(fb::ConsumedPart part);
 
+// Sets out's amounts (professional_cents, expenses_cents, total_cents,
+// copay_cents) to the part of item's that a consumption bills; the item is
+// any record with those fields (an order's item, a projection's draft).
+template <typename From, typename To>
+void bill_part(const From& item, fb::ConsumedPart part, To* out) {
+  const ItemAmounts whole{Cents{item.professional_cents}, Cents{item.expenses_cents}, Cents{item.total_cents},
+                          Cents{item.copay_cents}, Cents{item.total_cents - item.copay_cents}};
+  const ItemAmounts billed = part_of(whole, billed_part(part));
+  out->professional_cents = billed.professional.value;
+  out->expenses_cents = billed.expenses.value;
+  out->total_cents = billed.total.value;
+  out->copay_cents = billed.copay.value;
+}
+
 }  // namespace autoriza

@@ -187,18 +187,11 @@ void PartitionState::apply_audit_decided(const fb::EventT& event, DirtySet& dirt
   const fb::AuditVerdictCmdT& cmd = *event.command.AsAuditVerdictCmd();
   const fb::ResultT& result = *event.result;
   if (result.status == fb::Status::REFUSED) return;
-  auto it = saps_.find(cmd.sap);
-  AUTORIZA_CHECK(it != saps_.end());
-  fb::SapStateT& sap = it->second;
   auto message = std::make_unique<fb::SapMessageT>();
-  message->transaction = result.transaction;
-  message->time_ms = event.command_time_ms;
   message->auditor = cmd.auditor;
   message->verdict = cmd.verdict;
   message->message = cmd.message;
-  sap.messages.push_back(std::move(message));
-  sap.status = result.status;
-  dirty.saps.insert(sap.sap);
+  fb::SapStateT& sap = add_sap_message(event, cmd.sap, std::move(message), dirty);
   if (cmd.verdict == fb::Verdict::REQUEST_DOCS) return;
   for (auto& item : sap.items) {
     if (item->status != fb::Status::NEEDS_AUDIT) continue;
@@ -227,18 +220,24 @@ void PartitionState::apply_audit_answered(const fb::EventT& event, DirtySet& dir
   const fb::ResultT& result = *event.result;
   if (result.status == fb::Status::REFUSED) return;
   const fb::AuditAnswerCmdT& cmd = *event.command.AsAuditAnswerCmd();
-  auto it = saps_.find(cmd.sap);
-  AUTORIZA_CHECK(it != saps_.end());
-  fb::SapStateT& sap = it->second;
   auto message = std::make_unique<fb::SapMessageT>();
-  message->transaction = result.transaction;
-  message->time_ms = event.command_time_ms;
   message->provider = cmd.provider;
   message->message = cmd.message;
   message->documents = cmd.documents;
+  add_sap_message(event, cmd.sap, std::move(message), dirty);
+}
+
+fb::SapStateT& PartitionState::add_sap_message(const fb::EventT& event, const std::string& sap_id,
+                                               std::unique_ptr<fb::SapMessageT> message, DirtySet& dirty) {
+  auto it = saps_.find(sap_id);
+  AUTORIZA_CHECK(it != saps_.end());
+  fb::SapStateT& sap = it->second;
+  message->transaction = event.result->transaction;
+  message->time_ms = event.command_time_ms;
   sap.messages.push_back(std::move(message));
-  sap.status = result.status;
+  sap.status = event.result->status;
   dirty.saps.insert(sap.sap);
+  return sap;
 }
 
 void PartitionState::mark_consumed(fb::OrderStateT& order, const std::vector<int32_t>& items, const std::string& by) {

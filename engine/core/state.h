@@ -82,6 +82,10 @@ class PartitionState {
   void apply_audit_opened(const fb::EventT& event, DirtySet& dirty);
   void apply_audit_decided(const fb::EventT& event, DirtySet& dirty);
   void apply_audit_answered(const fb::EventT& event, DirtySet& dirty);
+  // Appends message (its transaction and time: the event's) to the SAP and
+  // gives the SAP the event's result status.
+  fb::SapStateT& add_sap_message(const fb::EventT& event, const std::string& sap_id,
+                                 std::unique_ptr<fb::SapMessageT> message, DirtySet& dirty);
   void apply_login(const fb::EventT& event, DirtySet& dirty);
   void apply_consumption(const fb::EventT& event, DirtySet& dirty);
   void apply_annulment(const fb::EventT& event, DirtySet& dirty);
