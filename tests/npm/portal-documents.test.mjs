@@ -15,18 +15,11 @@
 //   AUTORIZA_BINARY=build/dev/autoriza node --test tests/npm/portal-documents.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BINARY, csv, freePort, login, openBrowser, screen, startServer, stopServer, textOf }
-  from './portal-helpers.mjs';
+import { login, openBrowser, screen, startPortal, textOf } from './portal-helpers.mjs';
 
-const ARTIFACTS = process.env.AUTORIZA_ARTIFACTS || path.join(path.dirname(BINARY), 'artifacts', 'portal-documents');
-
-let server = null;
+let portal = null;
 let base = '';
-let tmp = '';
-let keepTmp = false;
 let users = {};
 let keys = {};
 
@@ -37,26 +30,11 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 const NOT_A_PDF = Buffer.from('esto es texto, no un PDF\n');
 
 before(async () => {
-  assert.ok(fs.existsSync(BINARY), `no binary at ${BINARY} (set AUTORIZA_BINARY)`);
-  assert.ok(fs.existsSync('/usr/bin/chromium'), 'no /usr/bin/chromium: run ops/install-deps.sh (never download a browser)');
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autoriza-portal-documents-'));
-  keepTmp = true;
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const store = path.join(tmp, 'store');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = await startServer(store, port, path.join(tmp, 'serve.log'));
-  users = Object.fromEntries(csv(path.join(store, 'dev-users.csv')).map((u) => [u.user, u]));
-  keys = Object.fromEntries(csv(path.join(store, 'dev-keys.csv')).map((k) => [k.principal, k.key]));
-  keepTmp = false;
+  portal = await startPortal('portal-documents');
+  ({ base, users, keys } = portal);
 });
 
-after(async () => {
-  await stopServer(server);
-  if (keepTmp) console.log(`# kept ${tmp} (store, serve.log, browser profiles)`);
-  else if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+after(async () => { if (portal) await portal.stop(); });
 
 async function command(key, name, body) {
   const r = await fetch(`${base}/v1/${name}`, { method: 'POST',
@@ -105,7 +83,7 @@ async function validateAndOpenAudit(page, credential, code) {
 test('documents: audit request, answer to the auditor, the auditors\' page, solo honorarios', async () => {
   const lab = users.laboratorio;
   const b = await openBrowser({ name: 'escritorio', width: 1280, height: 900, mobile: false },
-    { dir: tmp, base, artifacts: ARTIFACTS });
+    { dir: portal.tmp, base, artifacts: portal.artifacts });
   const { page } = b;
   try {
     await page.goto(`${base}/prestadores/`);
@@ -215,8 +193,8 @@ test('documents: audit request, answer to the auditor, the auditors\' page, solo
     await screen(b, 'consumo-parte-rechazada');
     assert.deepEqual(b.problems, [], 'no script error, nothing fetched from outside the binary');
   } catch (e) {
-    keepTmp = true;
-    await page.screenshot({ path: path.join(ARTIFACTS, 'FAILED.png'), fullPage: true }).catch(() => {});
+    portal.keep();
+    await page.screenshot({ path: path.join(portal.artifacts, 'FAILED.png'), fullPage: true }).catch(() => {});
     throw e;
   } finally {
     await b.context.close();

@@ -1,11 +1,13 @@
 // What the providers' portal's browser tests share (portal.test.mjs,
-// portal-recovery.test.mjs): a real `autoriza serve` on a store of their own,
+// portal-recovery.test.mjs, portal-documents.test.mjs): a real `autoriza
+// serve` on a store of their own,
 // Debian's /usr/bin/chromium driven by playwright-core (never a downloaded
 // browser), axe-core and a screenshot of every screen, and the login.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +46,36 @@ export async function startServer(store, port, logFile) {
     if (Date.now() > deadline) throw new Error('autoriza serve did not answer /healthz in 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+// The server of one test file: a temporary folder of its own (store,
+// serve.log, browser profiles), its artifacts folder emptied
+// ($AUTORIZA_ARTIFACTS, default <build>/artifacts/<name>), the development
+// users and API keys. keep() marks the folder to stay (after a failure);
+// stop() ends the server and removes the folder unless kept.
+export async function startPortal(name) {
+  assert.ok(fs.existsSync(BINARY), `no binary at ${BINARY} (set AUTORIZA_BINARY)`);
+  assert.ok(fs.existsSync('/usr/bin/chromium'), 'no /usr/bin/chromium: run ops/install-deps.sh (never download a browser)');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `autoriza-${name}-`));
+  const artifacts = process.env.AUTORIZA_ARTIFACTS || path.join(path.dirname(BINARY), 'artifacts', name);
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  fs.mkdirSync(artifacts, { recursive: true });
+  const store = path.join(tmp, 'store');
+  const port = await freePort();
+  let kept = true;  // until the server answers
+  const server = await startServer(store, port, path.join(tmp, 'serve.log'));
+  kept = false;
+  return {
+    tmp, store, artifacts, base: `http://127.0.0.1:${port}`,
+    users: Object.fromEntries(csv(path.join(store, 'dev-users.csv')).map((u) => [u.user, u])),
+    keys: Object.fromEntries(csv(path.join(store, 'dev-keys.csv')).map((k) => [k.principal, k.key])),
+    keep() { kept = true; },
+    async stop() {
+      await stopServer(server);
+      if (kept) console.log(`# kept ${tmp} (store, serve.log, browser profiles)`);
+      else fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  };
 }
 
 export function stopServer(child) {

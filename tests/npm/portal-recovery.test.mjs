@@ -10,43 +10,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BINARY, csv, freePort, login, openBrowser, screen, startServer, stopServer, textOf, logout }
+import { login, openBrowser, screen, startPortal, textOf, logout }
   from './portal-helpers.mjs';
 
-const ARTIFACTS = process.env.AUTORIZA_ARTIFACTS || path.join(path.dirname(BINARY), 'artifacts', 'portal-recovery');
 const SENT = /^Si el usuario existe y tiene un correo electrónico registrado, te enviamos un código de 6 dígitos\./;
 
-let server = null;
+let portal = null;
 let base = '';
-let tmp = '';
 let store = '';
-let keepTmp = false;
 let users = {};
 let keys = {};
 
 before(async () => {
-  assert.ok(fs.existsSync(BINARY), `no binary at ${BINARY} (set AUTORIZA_BINARY)`);
-  assert.ok(fs.existsSync('/usr/bin/chromium'), 'no /usr/bin/chromium: run ops/install-deps.sh (never download a browser)');
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autoriza-portal-recovery-'));
-  keepTmp = true;
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  store = path.join(tmp, 'store');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = await startServer(store, port, path.join(tmp, 'serve.log'));
-  users = Object.fromEntries(csv(path.join(store, 'dev-users.csv')).map((u) => [u.user, u]));
-  keys = Object.fromEntries(csv(path.join(store, 'dev-keys.csv')).map((k) => [k.principal, k.key]));
-  keepTmp = false;
+  portal = await startPortal('portal-recovery');
+  ({ base, store, users, keys } = portal);
 });
 
-after(async () => {
-  await stopServer(server);
-  if (keepTmp) console.log(`# kept ${tmp} (store, serve.log, browser profiles)`);
-  else if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+after(async () => { if (portal) await portal.stop(); });
 
 // The mails of the spool to one address, oldest first.
 function mailsTo(address) {
@@ -221,13 +202,13 @@ const PASSES = [
 
 for (const pass of PASSES) {
   test(`forgotten password at ${pass.width} px (${pass.name})`, async () => {
-    const b = await openBrowser(pass, { dir: tmp, base, artifacts: ARTIFACTS });
+    const b = await openBrowser(pass, { dir: portal.tmp, base, artifacts: portal.artifacts });
     try {
       await pass.flow(b);
       assert.deepEqual(b.problems, [], 'no script error, nothing fetched from outside the binary');
     } catch (e) {
-      keepTmp = true;
-      await b.page.screenshot({ path: path.join(ARTIFACTS, `${pass.name}-FAILED.png`), fullPage: true }).catch(() => {});
+      portal.keep();
+      await b.page.screenshot({ path: path.join(portal.artifacts, `${pass.name}-FAILED.png`), fullPage: true }).catch(() => {});
       throw e;
     } finally {
       await b.context.close();
