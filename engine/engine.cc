@@ -199,6 +199,12 @@ Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& recor
   return Status::ok();
 }
 
+Status Engine::account(std::string_view document, fb::AccountStateT* out) const {
+  std::string value;
+  if (Status s = journal_->read_state(StateTable::kAccounts, std::string(document), &value); !s) return s;
+  return unpack_record(value, out);
+}
+
 Status Engine::transaction(std::string_view id, TransactionView* out) const {
   auto pos = parse_transaction_id(id);
   const bool is_sap = !pos && (pos = parse_sap_number(id));

@@ -91,6 +91,9 @@ class Engine {
 
   // id is a transaction id or a SAP number; kNotFound when unknown.
   Status transaction(std::string_view id, TransactionView* out) const;
+  // An affiliate's account by document, as last committed (its password's
+  // scrypt hash, lockout); kNotFound when the document has none.
+  Status account(std::string_view document, fb::AccountStateT* out) const;
 
   Journal& journal() { return *journal_; }
   const Journal& journal() const { return *journal_; }

@@ -75,6 +75,7 @@ std::string_view cookie_value(const http::request<http::string_body>& request, s
 // Content-Type (an upload's declared type).
 void add_portal_fields(const http::request<http::string_body>& request, Caller* caller) {
   caller->session = cookie_value(request, kSessionCookie);
+  caller->account_session = cookie_value(request, kAccountCookie);
   if (const auto csrf = request.find("X-CSRF-Token"); csrf != request.end()) caller->csrf = to_std(csrf->value());
   if (const auto proto = request.find("X-Forwarded-Proto"); proto != request.end()) {
     caller->https = to_std(proto->value()) == "https";

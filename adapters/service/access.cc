@@ -47,6 +47,21 @@ Status Service::admit_session(const Caller& caller, bool open_route, std::string
   return Status::ok();
 }
 
+Status Service::admit_account_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                                      auth::Principal* out) {
+  const std::optional<PortalSession> session = account_sessions_.touch(std::string(caller.account_session), now);
+  if (!session) {
+    if (open_route) return Status::ok();
+    return Status::unauthenticated("la sesión expiró o no existe: ingresá de nuevo");
+  }
+  if (method != "GET" && method != "HEAD" && caller.csrf != session->csrf) {
+    return Status::forbidden("falta el código de seguridad de la sesión (X-CSRF-Token): recargá la página");
+  }
+  // The affiliate acts for itself (and, a titular, for its family group).
+  *out = auth::Principal{"afiliado:" + session->provider, auth::Role::kAffiliate, {}, session->provider, "session"};
+  return Status::ok();
+}
+
 Status Service::authenticate(const Caller& caller, bool open_route, std::string_view method, Millis now,
                              auth::Principal* out, bool* limited) {
   assert(out != nullptr && limited != nullptr);
@@ -58,6 +73,10 @@ Status Service::authenticate(const Caller& caller, bool open_route, std::string_
   } else if (!caller.session.empty()) {
     *out = kAnonymous;
     if (Status s = admit_session(caller, open_route, method, now, out); !s) return s;
+    if (out->name == kAnonymous.name) return Status::ok();
+  } else if (!caller.account_session.empty()) {
+    *out = kAnonymous;
+    if (Status s = admit_account_session(caller, open_route, method, now, out); !s) return s;
     if (out->name == kAnonymous.name) return Status::ok();
   } else if (!access_.authentication) {
     *out = kUnauthenticatedOps;
@@ -88,7 +107,7 @@ Status Service::admit_header(const Caller& caller, std::string_view method, std:
   const RouteMatch match = match_route(method, path);
   if (!match.row) return Status::not_found("no resource at " + std::string(path));
   Caller who = caller;
-  if (match.row->access & kNoSession) who.session = {};
+  if (match.row->access & kNoSession) who.session = who.account_session = {};
   auth::Principal principal;
   bool limited = false;
   if (Status s = authenticate(who, match.row->access & kOpen, method, now, &principal, &limited); !s) return s;
@@ -113,7 +132,7 @@ void Service::request(const Caller& caller, std::string_view method, std::string
   auth::Principal principal;
   int64_t retry_after_s = 0;
   Caller who = caller;
-  if (row.access & kNoSession) who.session = {};
+  if (row.access & kNoSession) who.session = who.account_session = {};
   Status s = admit(who, row.access & kOpen, method, now, &principal, &retry_after_s);
   if (s) s = permit_route(principal, row, match.params, *engine_.reference());
   if (!s) {
@@ -122,8 +141,8 @@ void Service::request(const Caller& caller, std::string_view method, std::string
     return done(std::move(r));
   }
   if (body.size() > row.body_max_bytes) return done(error_reply(400, "INVALID_REQUEST", body_over_message(&row)));
-  const RouteCall call{principal, method,      target,    std::move(match.params), body,
-                       now,       who.session, who.https, who.content_type};
+  const RouteCall call{principal, method,    target,           std::move(match.params), body,
+                       now,       who.session, who.https, who.content_type,     who.account_session};
   row.handler(*this, call, std::move(done));
 }
 

@@ -9,6 +9,15 @@
 
 namespace autoriza {
 
+// A session cookie (the portal's, the affiliates' app's): HttpOnly,
+// SameSite=Strict, for the whole site; Secure behind TLS; clear: deletes it.
+inline std::string session_cookie(std::string_view name, std::string_view token, bool https, bool clear = false) {
+  std::string c = std::string(name) + "=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
+  if (clear) c += "; Max-Age=0";
+  if (https) c += "; Secure";
+  return c;
+}
+
 inline std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> parts;
   size_t pos = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "adapters/auth/portal_users.h"
+#include "adapters/service/api_util.h"
 #include "adapters/codec/codec.h"
 
 namespace autoriza::portal_api {
@@ -38,10 +39,7 @@ Reply session_reply(const Reference& ref, const PortalSession& s, std::string se
 }
 
 std::string cookie(std::string_view token, bool https, bool clear = false) {
-  std::string c = std::string(kSessionCookie) + "=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
-  if (clear) c += "; Max-Age=0";
-  if (https) c += "; Secure";
-  return c;
+  return session_cookie(kSessionCookie, token, https, clear);
 }
 
 // The body's string fields; a missing one is a 400 naming it.

@@ -6,6 +6,7 @@
 #include "adapters/auditor/page.h"
 #include "adapters/portal/page.h"
 #include "adapters/codec/codec.h"
+#include "adapters/service/account_session_api.h"
 #include "adapters/service/admin_api.h"
 #include "adapters/service/api_util.h"
 #include "adapters/service/documents_api.h"
@@ -240,6 +241,16 @@ const RouteRow kRows[] = {
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "recovery_confirm"); },
      "Set a new password with the mailed code", {.request = "RecoveryConfirmRequest"}},
 
+    // The affiliates' sessions (account_session_api.h). Open rows: each
+    // handler checks the session itself.
+    {"POST", "/v1/account/login", kOpen | kNoSession, RouteScope::kNone, account_session_api::login,
+     "An affiliate signs in with DNI or CUIL and password (every try is an event; 5 failures in 15 minutes lock the "
+     "account 15 minutes); sets the session cookie",
+     {.request = "AccountLogin", .answer = "AccountSession", .limited = true}},
+    {"GET", "/v1/account/session", kOpen, RouteScope::kNone, account_session_api::session,
+     "The affiliate's session of the cookie", {.answer = "AccountSession"}},
+    {"POST", "/v1/account/logout", kOpen, RouteScope::kNone, account_session_api::logout,
+     "Sign out: the session ends (everywhere: every session of the account)"},
     // The providers' portal's sessions (portal_api.h). Open rows: each
     // handler checks the session itself.
     {"POST", "/v1/portal/login", kOpen | kNoSession, RouteScope::kNone, portal_api::login,

@@ -56,6 +56,7 @@ struct RouteCall {
   std::string_view session = {};  // the portal's session cookie, if sent
   bool https = false;             // the client reached us over TLS
   std::string_view content_type = {};  // the request's Content-Type header (an upload's declared type)
+  std::string_view account_session = {};  // the affiliates' app's session cookie, if sent
 };
 
 using RouteDone = std::function<void(Reply)>;

@@ -53,12 +53,17 @@ struct Caller {
   // us over TLS (a proxy's X-Forwarded-Proto: https), for the cookie's Secure.
   std::string_view session = {};
   std::string_view csrf = {};
+  // The affiliates' app (adapters/service/account_session_api.cc): its
+  // session cookie's value (the same X-CSRF-Token header for writes).
+  std::string_view account_session = {};
   bool https = false;
   // The request's Content-Type header: what an upload says its bytes are
   // (POST /v1/documents decides by the bytes, and refuses a disagreement).
   std::string_view content_type = {};
 };
 
+// The affiliates' app's session cookie.
+inline constexpr std::string_view kAccountCookie = "autoriza_afiliado";
 // The portal's session cookie.
 inline constexpr std::string_view kSessionCookie = "autoriza_portal";
 
@@ -148,6 +153,9 @@ class Service {
 
   Engine& engine() { return engine_; }
   PortalSessions& portal_sessions() { return portal_sessions_; }
+  // The affiliates' sessions (user: the document; provider: the affiliate's
+  // credential): the same in-memory sessions, cookie and CSRF as the portal's.
+  PortalSessions& account_sessions() { return account_sessions_; }
   OutboxProjection& outbox() { return *outbox_; }
   Projections& projections() { return *projections_; }
   // The files attached to requests (adapters/documents): <store>/documents.
@@ -191,6 +199,10 @@ class Service {
   Status authenticate(const Caller& caller, bool open_route, std::string_view method, Millis now,
                       auth::Principal* out, bool* limited);
   // The principal of a portal session (a provider's, named "portal:<user>").
+  // The principal of an affiliate's session (role affiliate, named
+  // "afiliado:<credential>", acting for its credential).
+  Status admit_account_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
+                               auth::Principal* out);
   Status admit_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
                        auth::Principal* out);
 
@@ -205,6 +217,7 @@ class Service {
   MetricsSources sources_;
   std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
   PortalSessions portal_sessions_;
+  PortalSessions account_sessions_;
   std::unique_ptr<documents::DocumentStore> documents_;
 };
 

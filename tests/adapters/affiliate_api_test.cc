@@ -310,5 +310,70 @@ TEST(AffiliateApi, SignInsAreEventsAndFiveFailuresLock) {
   EXPECT_EQ(logins, 10u);
 }
 
+// The affiliates' session (POST /v1/account/login): the cookie acts as the
+// affiliate (and, a titular, its family group) on every affiliate route.
+struct AccountClient {
+  Harness& h;
+  std::string cookie, csrf;
+  Reply call(const std::string& method, const std::string& target, const Json& body = nullptr, bool send_csrf = true,
+             const std::string& at = "2026-11-04T11:00:00-03:00") {
+    std::promise<Reply> promise;
+    Caller caller;
+    caller.account_session = cookie;
+    if (send_csrf) caller.csrf = csrf;
+    h.service().request(caller, method, target, body.is_null() ? "" : body.dump(), *parse_instant(at),
+                        [&](Reply r) { promise.set_value(std::move(r)); });
+    return promise.get_future().get();
+  }
+  Reply login(const Json& body, const std::string& at = "2026-11-04T11:00:00-03:00") {
+    const Reply r = call("POST", "/v1/account/login", body, false, at);
+    if (r.status == 200) {
+      const std::string prefix = "autoriza_afiliado=";
+      EXPECT_EQ(r.set_cookie.rfind(prefix, 0), 0u) << r.set_cookie;
+      cookie = r.set_cookie.substr(prefix.size(), r.set_cookie.find(';') - prefix.size());
+      csrf = Json::parse(r.body)["csrf"].get<std::string>();
+    }
+    return r;
+  }
+};
+
+TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
+  Harness h;
+  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
+              {"password", "primera clave"}};
+  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
+  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
+                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
+            "REGISTERED");
+  AccountClient app{h};
+  const Reply wrong = app.login({{"document", "17888999"}, {"password", "otra"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(Json::parse(wrong.body)["error"]["message"], "Documento o contraseña incorrectos");
+  EXPECT_EQ(app.login({{"cuil", "20-178889"}, {"password", "x"}}).status, 400);
+  // By CUIL, as printed.
+  const Reply ok = app.login({{"cuil", "20-17888999-1"}, {"password", "primera clave"}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.set_cookie.find("HttpOnly; SameSite=Strict"), std::string::npos);
+  const Json session = Json::parse(ok.body);
+  EXPECT_EQ(session["affiliate"]["credential"], "354495");
+  EXPECT_TRUE(session["titular"].get<bool>());
+  EXPECT_EQ(app.call("GET", "/v1/account/session").status, 200);
+  // Its own card and its family's; not another family's.
+  EXPECT_EQ(app.call("GET", "/v1/affiliates/354495/card").status, 200);
+  EXPECT_EQ(app.call("GET", "/v1/affiliates/438908/card").status, 200);
+  EXPECT_EQ(app.call("GET", "/v1/affiliates/110000783851/card").status, 403);
+  // Writes need the session's CSRF token.
+  const Json issue = {{"request_id", "t1"}, {"credential", "354495"}, {"kind", "DYNAMIC"}};
+  EXPECT_EQ(app.call("POST", "/v1/token_issue", issue, false).status, 403);
+  EXPECT_EQ(app.call("POST", "/v1/token_issue", issue).status, 200);
+  // Logout everywhere ends this and any other session of the account.
+  AccountClient other{h};
+  ASSERT_EQ(other.login({{"document", "17.888.999"}, {"password", "primera clave"}}).status, 200);
+  EXPECT_EQ(app.call("POST", "/v1/account/logout", {{"everywhere", true}}).status, 200);
+  EXPECT_EQ(app.call("GET", "/v1/account/session").status, 401);
+  EXPECT_EQ(other.call("GET", "/v1/account/session").status, 401);
+  EXPECT_EQ(other.call("GET", "/v1/affiliates/354495/card").status, 401);
+}
+
 }  // namespace
 }  // namespace autoriza::testing

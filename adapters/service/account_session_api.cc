@@ -1,0 +1,143 @@
+#include "adapters/service/account_session_api.h"
+
+#include <algorithm>
+
+#include "adapters/codec/codec.h"
+#include "adapters/service/api_util.h"
+
+namespace autoriza::account_session_api {
+
+namespace {
+
+constexpr std::string_view kWrong = "Documento o contraseña incorrectos";
+
+std::string digits_of(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+    else if (c != '.' && c != '-' && c != ' ') return {};  // not a number as people write it
+  }
+  return out;
+}
+
+std::string without_leading_zeros(const std::string& digits) {
+  const size_t first = digits.find_first_not_of('0');
+  return first == std::string::npos ? std::string() : digits.substr(first);
+}
+
+// The document a sign-in names: {document} as typed ("26.111.222"), or the
+// DNI inside {cuil} ("20-26111222-3": digits 3 to 10). Empty: neither.
+Status document_of(const Json& body, std::string* document) {
+  const bool by_cuil = body.contains("cuil");
+  const Json& given = by_cuil ? body["cuil"] : body.value("document", Json());
+  const std::string digits = given.is_string() ? digits_of(given.get<std::string>()) : std::string();
+  if (by_cuil && digits.size() != 11) return Status::invalid("escribí el CUIL con sus 11 números", "cuil");
+  if (!by_cuil && (digits.size() < 6 || digits.size() > 9)) {
+    return Status::invalid("escribí el número de documento (DNI)", "document");
+  }
+  *document = by_cuil ? digits.substr(2, 8) : digits;
+  return Status::ok();
+}
+
+// The account of a document, also written without leading zeros.
+bool find_account(const Engine& engine, std::string* document, fb::AccountStateT* account) {
+  if (engine.account(*document, account).is_ok()) return true;
+  const std::string bare = without_leading_zeros(*document);
+  if (bare == *document || !engine.account(bare, account).is_ok()) return false;
+  *document = bare;
+  return true;
+}
+
+Reply session_reply(const Reference& ref, const PortalSession& s, std::string set_cookie = {}) {
+  const fb::AffiliateT* a = ref.affiliate(s.provider);
+  Json affiliate = {{"credential", s.provider}};
+  if (a) {
+    affiliate["name"] = display_name(*a);
+    affiliate["plan"] = a->plan;
+    affiliate["titular"] = a->titular;
+  }
+  Json j = {{"affiliate", affiliate},
+            {"titular", a != nullptr && a->titular == s.provider},
+            {"csrf", s.csrf},
+            {"idle_timeout_s", PortalSessions::kIdleMs / 1000}};
+  Reply r{200, j.dump()};
+  r.set_cookie = std::move(set_cookie);
+  return r;
+}
+
+// What the engine recorded of the try, as the affiliate reads it.
+void answer(Service& service, const RouteCall& call, const std::string& document, int64_t locked_until_ms,
+            const Outcome& o, RouteDone& done) {
+  if (!o.status) return done(reply_for(o.status));
+  const fb::ResultT& r = *o.result;
+  if (r.status == fb::Status::ACCEPTED && r.affiliate) {
+    PortalSessions& sessions = service.account_sessions();
+    const std::string token = sessions.open(document, r.affiliate->credential, call.now);
+    return done(session_reply(*service.engine().reference(), *sessions.touch(token, call.now),
+                              session_cookie(kAccountCookie, token, call.https)));
+  }
+  if (r.status == fb::Status::REFUSED) {  // locked out
+    Reply reply = reply_for(Status::rate_limited(r.message));
+    reply.retry_after_s = std::max<int64_t>(1, (locked_until_ms - call.now.value) / 1000 + 1);
+    return done(std::move(reply));
+  }
+  done(reply_for(Status::unauthenticated(r.message.empty() ? std::string(kWrong) : r.message)));
+}
+
+}  // namespace
+
+void login(Service& service, const RouteCall& call, RouteDone done) {
+  Json body;
+  if (Status s = parse_json(call.body, &body); !s || !body.is_object()) {
+    return done(reply_for(Status::invalid("el cuerpo debe ser un objeto JSON", "")));
+  }
+  std::string document;
+  if (Status s = document_of(body, &document); !s) return done(reply_for(s));
+  const Json& given = body.value("password", Json());
+  if (!given.is_string() || given.get<std::string>().empty()) {
+    return done(reply_for(Status::invalid("escribí tu contraseña", "password")));
+  }
+  std::string password = given.get<std::string>();
+  fb::AccountStateT account;
+  const bool found = find_account(service.engine(), &document, &account);
+  const bool locked = found && account.locked_until_ms > call.now.value;
+  // Slow on purpose (scrypt), and skipped while locked: the engine refuses then anyway.
+  const bool matched = found && !locked && account.status == fb::Status::REGISTERED &&
+                       password_verify(password, account.password_hash);
+  wipe(&password);
+  fb::AccountLoginCmdT cmd;
+  cmd.request_id = "login-" + random_digits(20);  // every try is its own event
+  cmd.document = document;
+  cmd.password_ok = matched;
+  fb::CommandUnion command;
+  command.Set(std::move(cmd));
+  const int64_t locked_until = account.locked_until_ms;
+  service.submit(Service::internal_principal(), std::move(command), call.now, "http",
+                 [&service, call_now = call.now, https = call.https, document, locked_until,
+                  done = std::move(done)](Outcome o) mutable {
+                   const auth::Principal nobody;
+                   const RouteCall at{nobody, "POST", "", {}, "", call_now, {}, https};
+                   answer(service, at, document, locked_until, o, done);
+                 });
+}
+
+void session(Service& service, const RouteCall& call, RouteDone done) {
+  const std::optional<PortalSession> s = service.account_sessions().touch(std::string(call.account_session), call.now);
+  if (!s) return done(reply_for(Status::unauthenticated("no hay una sesión abierta: ingresá con tu DNI y contraseña")));
+  done(session_reply(*service.engine().reference(), *s));
+}
+
+void logout(Service& service, const RouteCall& call, RouteDone done) {
+  PortalSessions& sessions = service.account_sessions();
+  const std::string token(call.account_session);
+  const std::optional<PortalSession> s = sessions.touch(token, call.now);
+  Json body;
+  const bool everywhere = parse_json(call.body, &body).is_ok() && body.is_object() && body.value("everywhere", false);
+  if (s && everywhere) sessions.close_user(s->user);
+  sessions.close(token);
+  Reply r{200, "{}"};
+  r.set_cookie = session_cookie(kAccountCookie, "", call.https, true);
+  done(std::move(r));
+}
+
+}  // namespace autoriza::account_session_api

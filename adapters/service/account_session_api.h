@@ -1,0 +1,24 @@
+#pragma once
+// The affiliates' sessions (rows of route_table.cc; docs/rules.md §13): an
+// affiliate with a registered account signs in with its DNI or CUIL and
+// password and gets the same kind of session as the providers' portal (an
+// HttpOnly, SameSite=Strict cookie, a CSRF token for writes, 15 idle
+// minutes). Every try is an event (AccountLoginCmd -> LOGIN_RECORDED): the
+// engine counts failures and locks the account; the password is checked
+// here against the account's scrypt hash, off the partition's thread.
+// Through the session the affiliate acts as its credential (a titular, for
+// its family group) on every affiliate route. Messages are in Spanish.
+//
+//   POST /v1/account/login {document | cuil, password} -> Session, Set-Cookie
+//   GET  /v1/account/session                          -> Session (401 without one)
+//   POST /v1/account/logout {everywhere?}             -> {} (everywhere: every session of the account)
+// Session: {affiliate:{credential, name, titular, plan}, titular, csrf, idle_timeout_s}
+#include "adapters/service/route_table.h"
+
+namespace autoriza::account_session_api {
+
+void login(Service& service, const RouteCall& call, RouteDone done);
+void session(Service& service, const RouteCall& call, RouteDone done);
+void logout(Service& service, const RouteCall& call, RouteDone done);
+
+}  // namespace autoriza::account_session_api
