@@ -345,7 +345,7 @@ TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
   ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
                       {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
             "REGISTERED");
-  AccountClient app{h};
+  AccountClient app{h, {}, {}};
   const Reply wrong = app.login({{"document", "17888999"}, {"password", "otra"}});
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(Json::parse(wrong.body)["error"]["message"], "Documento o contraseña incorrectos");
@@ -367,7 +367,7 @@ TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
   EXPECT_EQ(app.call("POST", "/v1/token_issue", issue, false).status, 403);
   EXPECT_EQ(app.call("POST", "/v1/token_issue", issue).status, 200);
   // Logout everywhere ends this and any other session of the account.
-  AccountClient other{h};
+  AccountClient other{h, {}, {}};
   ASSERT_EQ(other.login({{"document", "17.888.999"}, {"password", "primera clave"}}).status, 200);
   EXPECT_EQ(app.call("POST", "/v1/account/logout", {{"everywhere", true}}).status, 200);
   EXPECT_EQ(app.call("GET", "/v1/account/session").status, 401);
