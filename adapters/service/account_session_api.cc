@@ -66,19 +66,19 @@ Reply session_reply(const Reference& ref, const PortalSession& s, std::string se
 }
 
 // What the engine recorded of the try, as the affiliate reads it.
-void answer(Service& service, const RouteCall& call, const std::string& document, int64_t locked_until_ms,
+void answer(Service& service, Millis now, bool https, const std::string& document, int64_t locked_until_ms,
             const Outcome& o, RouteDone& done) {
   if (!o.status) return done(reply_for(o.status));
   const fb::ResultT& r = *o.result;
   if (r.status == fb::Status::ACCEPTED && r.affiliate) {
     PortalSessions& sessions = service.account_sessions();
-    const std::string token = sessions.open(document, r.affiliate->credential, call.now);
-    return done(session_reply(*service.engine().reference(), *sessions.touch(token, call.now),
-                              session_cookie(kAccountCookie, token, call.https)));
+    const std::string token = sessions.open(document, r.affiliate->credential, now);
+    return done(session_reply(*service.engine().reference(), *sessions.touch(token, now),
+                              session_cookie(kAccountCookie, token, https)));
   }
   if (r.status == fb::Status::REFUSED) {  // locked out
     Reply reply = reply_for(Status::rate_limited(r.message));
-    reply.retry_after_s = std::max<int64_t>(1, (locked_until_ms - call.now.value) / 1000 + 1);
+    reply.retry_after_s = std::max<int64_t>(1, (locked_until_ms - now.value) / 1000 + 1);
     return done(std::move(reply));
   }
   done(reply_for(Status::unauthenticated(r.message.empty() ? std::string(kWrong) : r.message)));
@@ -113,11 +113,9 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   command.Set(std::move(cmd));
   const int64_t locked_until = account.locked_until_ms;
   service.submit(Service::internal_principal(), std::move(command), call.now, "http",
-                 [&service, call_now = call.now, https = call.https, document, locked_until,
+                 [&service, now = call.now, https = call.https, document, locked_until,
                   done = std::move(done)](Outcome o) mutable {
-                   const auth::Principal nobody;
-                   const RouteCall at{nobody, "POST", "", {}, "", call_now, {}, https};
-                   answer(service, at, document, locked_until, o, done);
+                   answer(service, now, https, document, locked_until, o, done);
                  });
 }
 

@@ -29,6 +29,19 @@ std::string code_in(const Json& mail) {
   return pos == std::string::npos ? std::string() : body.substr(pos + 4, 6);
 }
 
+// The registration of 354495's titular (DNI 17888999), and one that is
+// confirmed with the mailed code (at kAt).
+Json carlos_registration(const std::string& request_id = "r1") {
+  return {{"request_id", request_id}, {"document", "17888999"}, {"birth_date", "28021968"},
+          {"email", "carlos.sistemas@example.org"}, {"password", "primera clave"}};
+}
+void register_carlos(Harness& h) {
+  ASSERT_EQ(h.request("POST", "/v1/registrations", carlos_registration(), kAt)["status"], "VERIFICATION_SENT");
+  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
+                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
+            "REGISTERED");
+}
+
 TEST(AffiliateApi, CardRotatesItsCodeEveryFiveMinutesAndIsVerifiable) {
   Harness h;
   Json card = h.request("GET", "/v1/affiliates/110000783852/card", nullptr, "2026-11-04T10:01:00-03:00");
@@ -134,15 +147,9 @@ TEST(AffiliateApi, RegistrationNeedsTheTitularsEmailAndTheCode) {
 
 TEST(AffiliateApi, AnAccountOutlivesARestart) {
   Harness h;
-  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
-              {"password", "primera clave"}};
-  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
-  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
-                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
-            "REGISTERED");
+  ASSERT_NO_FATAL_FAILURE(register_carlos(h));
   h.open(1);  // the state comes back from the store, found by document
-  reg["request_id"] = "r2";
-  EXPECT_EQ(h.request("POST", "/v1/registrations", reg, "2026-11-04T11:00:00-03:00")["message"],
+  EXPECT_EQ(h.request("POST", "/v1/registrations", carlos_registration("r2"), "2026-11-04T11:00:00-03:00")["message"],
             "Ya registrado: use la recuperación de clave");
   Json rec = h.request("POST", "/v1/password_recovery",
                        {{"request_id", "p1"}, {"document", "17888999"}, {"email", "carlos.sistemas@example.org"}},
@@ -186,10 +193,7 @@ TEST(AffiliateApi, CodesExpireAfterFifteenMinutesAndFiveTries) {
 
 TEST(AffiliateApi, PasswordRecoveryThroughTheOutbox) {
   Harness h;
-  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
-              {"password", "primera clave"}};
-  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
-  h.request("POST", "/v1/registrations/confirm", {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt);
+  ASSERT_NO_FATAL_FAILURE(register_carlos(h));
   Json rec = h.request("POST", "/v1/password_recovery", {{"request_id", "p1"}, {"document", "17888999"}, {"email", "carlos.sistemas@example.org"}},
                        "2026-11-05T09:00:00-03:00");
   ASSERT_EQ(rec["status"], "RECOVERY_SENT");
@@ -202,7 +206,7 @@ TEST(AffiliateApi, PasswordRecoveryThroughTheOutbox) {
                          "2026-11-05T09:05:00-03:00");
   EXPECT_EQ(reset["status"], "PASSWORD_CHANGED");
   // Retrying the registration request answers the first answer again (same request id, same body).
-  EXPECT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
+  EXPECT_EQ(h.request("POST", "/v1/registrations", carlos_registration(), kAt)["status"], "VERIFICATION_SENT");
   EXPECT_EQ(outbox_lines(h).size(), 2u);  // and sends no new mail
 }
 
@@ -278,12 +282,7 @@ Json login_at(Harness& h, const std::string& id, const std::string& document, bo
 TEST(AffiliateApi, SignInsAreEventsAndFiveFailuresLock) {
   Harness h;
   EXPECT_EQ(login_at(h, "l0", "17888999", true, kAt)["message"], "Documento o contraseña incorrectos");  // no account yet
-  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
-              {"password", "primera clave"}};
-  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
-  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
-                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
-            "REGISTERED");
+  ASSERT_NO_FATAL_FAILURE(register_carlos(h));
   Json ok = login_at(h, "l1", "17888999", true, "2026-11-04T11:00:00-03:00");
   EXPECT_EQ(ok["status"], "ACCEPTED");
   EXPECT_EQ(ok["credential"], "354495");
@@ -339,12 +338,7 @@ struct AccountClient {
 
 TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
   Harness h;
-  Json reg = {{"request_id", "r1"}, {"document", "17888999"}, {"birth_date", "28021968"}, {"email", "carlos.sistemas@example.org"},
-              {"password", "primera clave"}};
-  ASSERT_EQ(h.request("POST", "/v1/registrations", reg, kAt)["status"], "VERIFICATION_SENT");
-  ASSERT_EQ(h.request("POST", "/v1/registrations/confirm",
-                      {{"request_id", "c1"}, {"document", "17888999"}, {"code", code_in(outbox_lines(h).back())}}, kAt)["status"],
-            "REGISTERED");
+  ASSERT_NO_FATAL_FAILURE(register_carlos(h));
   AccountClient app{h, {}, {}};
   const Reply wrong = app.login({{"document", "17888999"}, {"password", "otra"}});
   EXPECT_EQ(wrong.status, 401);
