@@ -228,16 +228,18 @@ const RouteRow kRows[] = {
     {"POST", "/v1/credentials/verify", kByProvider, RouteScope::kNone,
      sync<[](Service& s, const RouteCall& c) { return verify_card_route(s, c.body, c.now); }>,
      "Is a scanned card genuine, current and of an active affiliate?", {.request = "VerifyRequest"}},
-    {"POST", "/v1/registrations", kByAffiliate, RouteScope::kNone,
+    // Registration and recovery need no key: the affiliates' app calls them
+    // before there is a session (the engine limits the codes' tries).
+    {"POST", "/v1/registrations", kOpen | kNoSession, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "register"); },
      "Register an affiliate (the code goes to the family's titular)", {.request = "RegistrationRequest"}},
-    {"POST", "/v1/registrations/confirm", kByAffiliate, RouteScope::kNone,
+    {"POST", "/v1/registrations/confirm", kOpen | kNoSession, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "confirm"); },
      "Confirm a registration with the mailed code", {.request = "RegistrationConfirmRequest"}},
-    {"POST", "/v1/password_recovery", kByAffiliate, RouteScope::kNone,
+    {"POST", "/v1/password_recovery", kOpen | kNoSession, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "recovery"); },
      "Ask for a password recovery code", {.request = "RecoveryRequest"}},
-    {"POST", "/v1/password_recovery/confirm", kByAffiliate, RouteScope::kNone,
+    {"POST", "/v1/password_recovery/confirm", kOpen | kNoSession, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "recovery_confirm"); },
      "Set a new password with the mailed code", {.request = "RecoveryConfirmRequest"}},
 
