@@ -3,7 +3,8 @@
 # Idempotent: safe to run again; only apt-get, nothing downloaded from elsewhere.
 # (python3 and universal-ctags run ops/check-layers.py; cairo, pango and the
 # DejaVu fonts draw the PDFs of adapters/print, poppler-utils reads them back
-# in tests/print; the Node test tools come from npm through
+# in tests/print; chromium runs the browser tests, zbar-tools' zbarimg reads
+# the QR codes they see; the Node test tools come from npm through
 # tests/npm/install.sh, which ops/test.sh calls.)
 set -euo pipefail
 PKGS=(
@@ -16,7 +17,7 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev
   libqrencode-dev zlib1g-dev libjemalloc-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
-  chromium
+  chromium zbar-tools
   clang-14 libclang-rt-14-dev
   python3 universal-ctags
 )

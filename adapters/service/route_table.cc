@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "adapters/affiliate_app/page.h"
 #include "adapters/auditor/page.h"
 #include "adapters/portal/page.h"
 #include "adapters/codec/codec.h"
@@ -28,6 +29,12 @@ void sync(Service& service, const RouteCall& call, RouteDone done) {
 Reply portal_asset(Service&, const RouteCall& call) {
   const std::optional<StaticAsset> page = portal_page(call.target);
   if (!page) return error_reply(404, "NOT_FOUND", "no file " + std::string(call.target) + " in the providers' portal");
+  return Reply{200, std::string(page->body), std::string(page->content_type)};
+}
+
+Reply affiliate_app_asset(Service&, const RouteCall& call) {
+  const std::optional<StaticAsset> page = affiliate_app_page(call.target);
+  if (!page) return error_reply(404, "NOT_FOUND", "No existe el archivo " + std::string(call.target) + " en la app de afiliados");
   return Reply{200, std::string(page->body), std::string(page->content_type)};
 }
 
@@ -93,6 +100,11 @@ const RouteRow kRows[] = {
     {"GET", "/prestadores/{file}", kOpen, RouteScope::kNone, sync<portal_asset>,
      "A file of the providers' portal (script, style sheet, icons)",
      {.types = "text/html,application/javascript,text/css,image/svg+xml"}},
+    {"GET", "/afiliados", kOpen, RouteScope::kNone, sync<affiliate_app_asset>, "The affiliates' app", {.types = kHtml}},
+    {"GET", "/afiliados/", kOpen, RouteScope::kNone, sync<affiliate_app_asset>, "The affiliates' app", {.types = kHtml}},
+    {"GET", "/afiliados/{file}", kOpen, RouteScope::kNone, sync<affiliate_app_asset>,
+     "A file of the affiliates' app (script, style sheet, manifest, service worker, icons, the shared card's page)",
+     {.types = "text/html,application/javascript,text/css,application/manifest+json,image/svg+xml,image/png"}},
 
     // Commands (docs/rules.md). Provider ids and family groups are checked
     // on the decoded command (auth::permit_command).

@@ -1,6 +1,6 @@
-// What the providers' portal's browser tests share (portal.test.mjs,
-// portal-recovery.test.mjs, portal-documents.test.mjs): a real `autoriza
-// serve` on a store of their own,
+// What the browser tests share (portal.test.mjs, portal-recovery.test.mjs,
+// portal-documents.test.mjs, afiliados.test.mjs): a real `autoriza
+// serve` on a store of their own, the mails of its spool,
 // Debian's /usr/bin/chromium driven by playwright-core (never a downloaded
 // browser), axe-core and a screenshot of every screen, and the login.
 import assert from 'node:assert/strict';
@@ -69,6 +69,8 @@ export async function startPortal(name) {
     tmp, store, artifacts, base: `http://127.0.0.1:${port}`,
     users: Object.fromEntries(csv(path.join(store, 'dev-users.csv')).map((u) => [u.user, u])),
     keys: Object.fromEntries(csv(path.join(store, 'dev-keys.csv')).map((k) => [k.principal, k.key])),
+    // The sample family's accounts, when serve registered them (development).
+    affiliates: fs.existsSync(path.join(store, 'dev-affiliates.csv')) ? csv(path.join(store, 'dev-affiliates.csv')) : [],
     keep() { kept = true; },
     async stop() {
       await stopServer(server);
@@ -91,6 +93,22 @@ export function csv(file) {
   const [head, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
   const names = head.split(',');
   return rows.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i], v])));
+}
+
+// The mails of the store's spool (outbox.jsonl) to one address, oldest first.
+export function mailsTo(store, address) {
+  const file = path.join(store, 'outbox.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((m) => m.to === address);
+}
+
+// The 6-digit code of a mail: the number after "código" (a credential
+// such as 354495 may come before it).
+export function codeOf(mail) {
+  const m = /código\D*?(\d{6})\b/i.exec(mail.body) || /\b(\d{6})\b/.exec(mail.body);
+  assert.ok(m, `a 6-digit code in: ${mail.body}`);
+  return m[1];
 }
 
 // --- the browser ---
