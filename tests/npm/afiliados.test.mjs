@@ -334,6 +334,24 @@ async function profile(b, person) {
   person.password = fresh;
 }
 
+// Installable: the manifest, its icons and the service worker are served.
+async function installable(b) {
+  const { page } = b;
+  const href = await page.getAttribute('link[rel="manifest"]', 'href');
+  const manifest = await (await fetch(`${base}${href}`)).json();
+  assert.equal(manifest.lang, 'es-AR');
+  assert.equal(manifest.scope, '/afiliados/');
+  assert.equal(manifest.display, 'standalone');
+  for (const icon of manifest.icons) {
+    const r = await fetch(`${base}${icon.src}`);
+    assert.equal(r.status, 200, icon.src);
+    assert.equal(r.headers.get('content-type'), icon.type, icon.src);
+  }
+  assert.ok(manifest.icons.some((i) => i.sizes === '512x512') && manifest.icons.some((i) => i.sizes === '192x192'));
+  const worker = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  assert.equal(worker, `${base}/afiliados/`);
+}
+
 async function usefulData(b) {
   await go(b, 'datos');
   await b.page.waitForSelector('[data-testid="info"] .info-name');
@@ -383,7 +401,11 @@ async function family(b) {
   assert.deepEqual(tabs.slice(0, 2), ['Yo', 'Maria Laura']);
   assert.ok(tabs.length >= 2, 'every member of the family group');
   await card(b, ADRIAN, 'credencial-titular');
-  await page.click(`[data-testid="card-tab"][data-credential="${MARIA.credential}"]`);
+  // The tabs by keyboard: the arrow moves to the next member and selects it.
+  await page.focus('[data-testid="card-tab"][aria-selected="true"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector(`[data-testid="card-tab"][data-credential="${MARIA.credential}"][aria-selected="true"]`);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.credential), MARIA.credential);
   await card(b, MARIA, 'credencial-familiar');
   await go(b, 'prestaciones');
   await page.waitForSelector('[data-testid="history-entry"][data-kind="authorization"]');
@@ -407,6 +429,7 @@ async function phone(b, step) {
   await step('token generado y usado por un prestador', async () => { order = await token(b, JUAN); });
   await step('mis prestaciones muestran el uso del token', () => history(b, order));
   await step('compartir, abrir el enlace con el DNI, revocar', () => share(b, JUAN));
+  await step('instalable: manifiesto, íconos, service worker', () => installable(b));
   await step('sin conexión: la última credencial', () => offline(b, JUAN));
   await step('sesión vencida', () => expired(b, JUAN));
   // TODO(issue 16): once POST /v1/account/password is served:

@@ -122,7 +122,8 @@
 
   function tick() {
     A.tickCountdowns($('cards-panel'), () => {
-      if (!fetching && !shownSavedAt && Date.now() - lastFetchMs > REFETCH_MIN_MS) refresh();
+      if (fetching || shownSavedAt || Date.now() - lastFetchMs <= REFETCH_MIN_MS) return;
+      refresh().then(() => A.announce('Se actualizó el código de seguridad.'));
     });
   }
 
