@@ -34,7 +34,9 @@ Reply portal_asset(Service&, const RouteCall& call) {
 
 Reply affiliate_app_asset(Service&, const RouteCall& call) {
   const std::optional<StaticAsset> page = affiliate_app_page(call.target);
-  if (!page) return error_reply(404, "NOT_FOUND", "No existe el archivo " + std::string(call.target) + " en la app de afiliados");
+  if (!page) {
+    return error_reply(404, "NOT_FOUND", "No existe el archivo " + std::string(call.target) + " en la app de afiliados");
+  }
   return Reply{200, std::string(page->body), std::string(page->content_type)};
 }
 
@@ -101,7 +103,8 @@ const RouteRow kRows[] = {
      "A file of the providers' portal (script, style sheet, icons)",
      {.types = "text/html,application/javascript,text/css,image/svg+xml"}},
     {"GET", "/afiliados", kOpen, RouteScope::kNone, sync<affiliate_app_asset>, "The affiliates' app", {.types = kHtml}},
-    {"GET", "/afiliados/", kOpen, RouteScope::kNone, sync<affiliate_app_asset>, "The affiliates' app", {.types = kHtml}},
+    {"GET", "/afiliados/", kOpen, RouteScope::kNone, sync<affiliate_app_asset>, "The affiliates' app",
+     {.types = kHtml}},
     {"GET", "/afiliados/{file}", kOpen, RouteScope::kNone, sync<affiliate_app_asset>,
      "A file of the affiliates' app (script, style sheet, manifest, service worker, icons, the shared card's page)",
      {.types = "text/html,application/javascript,text/css,application/manifest+json,image/svg+xml,image/png"}},
