@@ -29,6 +29,12 @@ bool split_host_port(const std::string& text, std::string* host, uint16_t* port)
 // are; false when they cannot be made.
 bool prepare_keys(Engine& engine, const std::string& store);
 
+// serve --sample-family: on a development store (STORE/dev-keys.csv), registers a sample family
+// (a titular and a member) the first time, keeps their passwords in
+// STORE/dev-affiliates.csv (mode 0600) and prints how to sign in as each at
+// public_url/afiliados/. False when they cannot be registered.
+bool prepare_affiliates(Engine& engine, const std::string& store, const std::string& public_url);
+
 }  // namespace autoriza::cli
 
 namespace autoriza::cli {

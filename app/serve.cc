@@ -81,6 +81,9 @@ struct ServeOptions {
   std::string auth = "on";
   std::string log_format = "json";
   double rate_per_s = 20'000;
+  std::string insurer;     // insurer.json; empty: <data>/insurer.json when there is one
+  std::string public_url;  // empty: http://<--http>
+  bool sample_family = false;
   tcp::TcpServeOptions tcp;
   KafkaServeOptions kafka;  // kafka.brokers set: cluster mode (kafka_cmd.cc)
 };
@@ -161,6 +164,26 @@ void set_serve_access(Service& service, const ServeOptions& o) {
   }
 }
 
+// --insurer (default: insurer.json of --data) and --public-url, for the
+// affiliates' card, "Datos útiles" and shared links.
+bool set_serve_insurer(Service& service, const ServeOptions& o, const std::string& host, uint16_t port) {
+  card::Insurer insurer;
+  std::filesystem::path file = o.insurer;
+  if (file.empty() && !o.data.empty() && std::filesystem::exists(std::filesystem::path(o.data) / "insurer.json")) {
+    file = std::filesystem::path(o.data) / "insurer.json";
+  }
+  if (!file.empty()) {
+    if (Status s = card::load_insurer(file, &insurer); !s) {
+      spdlog::error("serve: --insurer: {}", s.message());
+      return false;
+    }
+  }
+  insurer.public_url = o.public_url.empty() ? "http://" + host + ":" + std::to_string(port) : o.public_url;
+  while (insurer.public_url.ends_with('/')) insurer.public_url.pop_back();
+  service.set_insurer(std::move(insurer));
+  return true;
+}
+
 // Blocks until SIGINT or SIGTERM arrives; returns its number.
 int wait_for_stop_signal() {
   sigset_t signals;
@@ -188,6 +211,8 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
   Service service(*engine);
   add_log_metrics(service, logs);
   set_serve_access(service, o);
+  if (!set_serve_insurer(service, o, host, port)) return 1;
+  if (o.sample_family && o.auth == "on" && !prepare_affiliates(*engine, o.store, service.insurer().public_url)) return 1;
   HttpServer server(service, host, port, o.threads);
   server.set_allow_client_time(o.allow_client_time);
   if (Status s = server.start(); !s) {
@@ -220,6 +245,15 @@ Run add_serve(CLI::App& app) {
   app.add_option("--data", o->data, "Reference data folder, loaded when the store is empty (with --kafka: without it, roles read autoriza.reference)")->check(CLI::ExistingDirectory);
   app.add_option("--store", o->store, "RocksDB store directory")->capture_default_str();
   app.add_option("--http", o->http, "HTTP listen address HOST:PORT")->capture_default_str();
+  app.add_option("--insurer", o->insurer,
+                 "The insurer's name, logo, card notice and contacts for affiliates (JSON; default: insurer.json of "
+                 "--data, else a neutral default)")->check(CLI::ExistingFile);
+  app.add_flag("--sample-family", o->sample_family,
+               "Development stores: register a sample family (titular and member) in the affiliates' app the first "
+               "time, keep their passwords in STORE/dev-affiliates.csv and print how to sign in (ops/demo.sh)");
+  app.add_option("--public-url", o->public_url,
+                 "Where affiliates reach this server (https://afiliados.example.org): shared-card links start with it "
+                 "(default: http://HOST:PORT of --http)");
   app.add_option("--partitions", o->partitions, "Partitions (writer threads); fixed when the store is created")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

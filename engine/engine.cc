@@ -107,6 +107,7 @@ PartitionId Engine::route(const fb::CommandUnion& command) const {
     case fb::Command::RegisterConfirmCmd:
     case fb::Command::PasswordRecoverCmd:
     case fb::Command::AccountLoginCmd:
+    case fb::Command::AccountUpdateCmd:
     case fb::Command::PasswordResetCmd: return partition_of_credential(document_of(command), n);  // accounts by document
     case fb::Command::NONE: break;
   }
@@ -203,6 +204,22 @@ Status Engine::account(std::string_view document, fb::AccountStateT* out) const 
   std::string value;
   if (Status s = journal_->read_state(StateTable::kAccounts, std::string(document), &value); !s) return s;
   return unpack_record(value, out);
+}
+
+Status Engine::active_shares(std::string_view credential, Millis now, std::vector<Share>* out) const {
+  out->clear();
+  std::string value;
+  fb::TokenStateT tokens;
+  Status s = journal_->read_state(StateTable::kTokens, std::string(credential), &value);
+  if (s.kind() == StatusKind::kNotFound) return Status::ok();
+  if (s) s = unpack_record(value, &tokens);
+  for (size_t i = 0; s && i < tokens.share_keys.size(); ++i) {
+    Share share{tokens.share_keys[i], {}};
+    s = journal_->read_state(StateTable::kShares, share.key, &value);
+    if (s) s = unpack_record(value, &share.state);
+    if (s && !share.state.revoked && share.state.expires_ms > now.value) out->push_back(std::move(share));
+  }
+  return s;
 }
 
 Status Engine::transaction(std::string_view id, TransactionView* out) const {

@@ -94,6 +94,14 @@ class Engine {
   // An affiliate's account by document, as last committed (its password's
   // scrypt hash, lockout); kNotFound when the document has none.
   Status account(std::string_view document, fb::AccountStateT* out) const;
+  // The shares of a card (credential) that are neither expired at `now` nor
+  // revoked, as last committed, oldest first, each with its key (the hex of
+  // its link's keyed hash, the shares table's key).
+  struct Share {
+    std::string key;
+    fb::ShareStateT state;
+  };
+  Status active_shares(std::string_view credential, Millis now, std::vector<Share>* out) const;
 
   Journal& journal() { return *journal_; }
   const Journal& journal() const { return *journal_; }

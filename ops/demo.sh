@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash ops/install-deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j2 --target autoriza
-exec build/release/autoriza serve --data ops/sample-data --store ./autoriza-data "$@"
+exec build/release/autoriza serve --data ops/sample-data --store ./autoriza-data --sample-family "$@"

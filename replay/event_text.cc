@@ -32,6 +32,8 @@ const char* command_name(fb::Command type) {
       return "password_reset";
     case fb::Command::AccountLoginCmd:
       return "account_login";
+    case fb::Command::AccountUpdateCmd:
+      return "account_update";
     case fb::Command::ShareCreateCmd:
       return "share_create";
     case fb::Command::ShareRevokeCmd:

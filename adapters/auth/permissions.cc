@@ -64,6 +64,7 @@ Status permit_command(const Principal& p, const fb::CommandUnion& command, const
     case C::PasswordRecoverCmd:
     case C::PasswordResetCmd:
     case C::AccountLoginCmd:
+    case C::AccountUpdateCmd:
       // The affiliate app onboards people: the document and the mailed
       // code are what protect the account, not the family of the app key.
       if (p.role == Role::kAffiliate) return Status::ok();

@@ -60,6 +60,7 @@ const std::string& card_css() {
 .card .hint{display:block;font-size:12px;line-height:1.4;color:#5b6b7b;max-width:230px}
 .card .qr svg{display:block;width:148px;height:148px}
 .card.inactive .code .digits{color:#8a949e;text-decoration:line-through}
+.card .notice{margin:0;padding:8px 20px 14px;font-size:12px;line-height:1.4;color:#3d4b59;background:#f3f6f9}
 )css";
   return css;
 }
@@ -69,14 +70,15 @@ std::string card_block_html(const CardData& card, const std::string& qr_svg) {
   std::string out;
   out.reserve(2048 + qr_svg.size());
   out += card.active ? "<section class=\"card\">" : "<section class=\"card inactive\">";
-  out +=
-      "<header class=\"band\"><div><div class=\"insurer\">Obra Social</div>"
-      "<div class=\"kind\">Credencial digital</div></div>";
+  out += "<header class=\"band\"><div><div class=\"insurer\">";
+  out += html_escape(card.insurer);
+  out += "</div><div class=\"kind\">Credencial digital</div></div>";
   out += card.active ? "<span class=\"badge\">ACTIVA</span>" : "<span class=\"badge\">SIN COBERTURA</span>";
   out += "</header><div class=\"body\"><h1 class=\"name\">";
   out += html_escape(card.name);
   out += "</h1><div class=\"grid\">";
   field(&out, "Credencial N.º", card.credential, "credential wide");
+  if (!card.beneficiary.empty()) field(&out, "N.º de beneficiario", card.beneficiary, "wide");
   field(&out, "Plan", card.plan);
   field(&out, "CUIL", card.cuil);
   field(&out, "Documento", card.document);
@@ -108,6 +110,11 @@ std::string card_block_html(const CardData& card, const std::string& qr_svg) {
     }
     out += "</footer>";
   }
+  if (!card.notice.empty()) {
+    out += "<p class=\"notice\">";
+    out += html_escape(card.notice);
+    out += "</p>";
+  }
   out += "</section>";
   return out;
 }
@@ -120,8 +127,10 @@ std::string card_html(const CardData& card, const std::string& qr_svg) {
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       "<meta name=\"referrer\" content=\"no-referrer\"><title>Credencial ";
   out += html_escape(card.credential);
+  out += " — ";
+  out += html_escape(card.insurer);
   out +=
-      " — Obra Social</title><style>"
+      "</title><style>"
       "html,body{margin:0;padding:0}body{background:#eef2f6;padding:24px 12px}";
   out += card_css();
   out += "</style></head><body>";

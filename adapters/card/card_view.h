@@ -14,7 +14,9 @@ namespace autoriza::card {
 // What the card shows, already formatted by the caller (dates as the
 // affiliate should read them). Every field is untrusted text and is escaped.
 struct CardData {
+  std::string insurer = "Obra Social";  // the insurer's name on the band (insurer.h)
   std::string credential;     // credential number, e.g. "1234567/01"
+  std::string beneficiary;    // beneficiary number, e.g. "110000783851/01"; empty: not shown
   std::string name;           // affiliate's full name
   std::string document;       // e.g. "DNI 30.123.456"
   std::string cuil;           // e.g. "20-30123456-7"
@@ -24,6 +26,7 @@ struct CardData {
   std::string security_code;  // rotating 6-digit code; empty hides the block
   std::string valid_until;    // when the security code rotates
   std::string qr_payload;     // signed payload the QR carries
+  std::string notice;         // "uso exclusivo del titular..." under the card; empty: none
   bool active = true;         // false draws the card as without coverage
 };
 

@@ -14,6 +14,7 @@
 #include "adapters/service/projection_api.h"
 #include "adapters/service/query_api.h"
 #include "adapters/card/token_sheet.h"
+#include "adapters/print/format_es.h"
 
 namespace autoriza {
 
@@ -25,19 +26,84 @@ namespace {
 
 using Done = std::function<void(Reply)>;
 
+// How a field of these bodies is named to the person who typed it: the
+// affiliate reads these messages (docs/decisions.md, "Messages").
+const char* spoken(std::string_view key) {
+  struct Name {
+    std::string_view key;
+    const char* spoken;
+  };
+  static constexpr Name kNames[] = {
+      {"request_id", "el identificador de la solicitud (request_id)"}, {"document", "el número de documento"},
+      {"cuil", "el CUIL"}, {"email", "el e-mail"}, {"password", "la contraseña"}, {"code", "el código"},
+      {"birth_date", "la fecha de nacimiento"}, {"dni", "el DNI"}};
+  for (const Name& n : kNames) {
+    if (n.key == key) return n.spoken;
+  }
+  return "el dato";
+}
+
 Status field_string(const Json& j, const char* key, size_t min, size_t max, std::string* out) {
-  if (!j.contains(key) || !j[key].is_string()) return Status::invalid(std::string(key) + " is required (a string)", key);
+  if (!j.contains(key) || !j[key].is_string() || j[key].get<std::string>().empty()) {
+    return Status::invalid(std::string("falta ") + spoken(key), key);
+  }
   *out = j[key].get<std::string>();
   if (out->size() < min || out->size() > max) {
-    return Status::invalid(std::string(key) + " must have " + std::to_string(min) + " to " + std::to_string(max) + " characters", key);
+    return Status::invalid(std::string(spoken(key)) + " debe tener " +
+                               (min == max ? std::to_string(min) : "de " + std::to_string(min) + " a " + std::to_string(max)) +
+                               " caracteres",
+                           key);
   }
   return Status::ok();
 }
 
+// Digits as people write them: dots, dashes and spaces are dropped.
 Status field_digits(const Json& j, const char* key, size_t min, size_t max, std::string* out) {
-  if (Status s = field_string(j, key, min, max, out); !s) return s;
-  if (out->find_first_not_of("0123456789") != std::string::npos) return Status::invalid(std::string(key) + " must be digits", key);
+  std::string typed;
+  if (Status s = field_string(j, key, 1, 64, &typed); !s) return s;
+  out->clear();
+  for (char c : typed) {
+    if (c >= '0' && c <= '9') out->push_back(c);
+    else if (c != '.' && c != '-' && c != ' ' && c != '/') {
+      return Status::invalid(std::string(spoken(key)) + " lleva solo números", key);
+    }
+  }
+  if (out->size() < min || out->size() > max) {
+    return Status::invalid(std::string(spoken(key)) + " debe tener " +
+                               (min == max ? std::to_string(min) : "de " + std::to_string(min) + " a " + std::to_string(max)) +
+                               " números",
+                           key);
+  }
   return Status::ok();
+}
+
+// The document an account body names: {document}, or IOMA's {cuil}: the
+// affiliate of the padrón with that CUIL, else the DNI inside it (digits 3
+// to 10, without leading zeros), which then matches no one.
+Status account_document(const Reference& ref, const Json& j, std::string* document) {
+  if (!j.contains("cuil") || j.contains("document")) return field_digits(j, "document", 7, 8, document);
+  std::string cuil;
+  if (Status s = field_digits(j, "cuil", 11, 11, &cuil); !s) return s;
+  if (const fb::AffiliateT* a = ref.affiliate_by_cuil(cuil)) {
+    *document = a->doc_number;
+  } else {
+    *document = cuil.substr(2, 8);
+    document->erase(0, std::min(document->find_first_not_of('0'), document->size() - 1));
+  }
+  return Status::ok();
+}
+
+// Lower-case hex (a share's id) to bytes; false when it is not hex.
+bool hex_decode(std::string_view hex, std::vector<uint8_t>* out) {
+  if (hex.size() % 2 != 0) return false;
+  auto nibble = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  out->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(uint8_t(hi * 16 + lo));
+  }
+  return true;
 }
 
 // "DDMMYYYY" (OSSEG form) -> local day.
@@ -66,16 +132,17 @@ std::string share_hash(const KeyRing& keys, const std::string& link) {
 
 // Decodes an account body into its command; the password is hashed here and
 // never goes further in clear.
-Status decode_account(const std::string& route, const Json& j, const KeyRing& keys, fb::CommandUnion* out) {
+Status decode_account(const std::string& route, const Json& j, const Reference& ref, const KeyRing& keys,
+                      fb::CommandUnion* out) {
   std::string request_id, document, email, password, code, birth;
   if (Status s = field_string(j, "request_id", 1, 64, &request_id); !s) return s;
-  if (Status s = field_digits(j, "document", 7, 8, &document); !s) return s;
+  if (Status s = account_document(ref, j, &document); !s) return s;
   const bool wants_code = route == "confirm" || route == "recovery_confirm";
   if (wants_code) {
     if (Status s = field_digits(j, "code", 6, 6, &code); !s) return s;
   } else {
     if (Status s = field_string(j, "email", 3, 254, &email); !s) return s;
-    if (email.find('@') == std::string::npos) return Status::invalid("email is not an email address", "email");
+    if (email.find('@') == std::string::npos) return Status::invalid("el e-mail no parece una dirección válida", "email");
   }
   if (route == "register" || route == "recovery_confirm") {
     if (Status s = field_string(j, "password", 8, 128, &password); !s) return s;
@@ -84,7 +151,7 @@ Status decode_account(const std::string& route, const Json& j, const KeyRing& ke
   if (route == "register") {
     if (Status s = field_digits(j, "birth_date", 8, 8, &birth); !s) return s;
     auto day = parse_ddmmyyyy(birth);
-    if (!day) return Status::invalid("birth_date must be DDMMYYYY", "birth_date");
+    if (!day) return Status::invalid("la fecha de nacimiento debe ser DDMMAAAA (por ejemplo 14031975)", "birth_date");
     fb::RegisterCmdT c{};
     c.request_id = request_id, c.document = document, c.birth_day = day->value, c.email = email;
     c.password_hash = password_hash(password);
@@ -120,12 +187,12 @@ namespace account_api {
 
 void post_account(Service& service, const std::string& route, std::string_view body, Millis now, Done done) {
   const KeyRing* keys = keys_of(service.engine());
-  if (!keys) return done(error_reply(503, "UNAVAILABLE", "accounts need master keys (AUTORIZA_SECRET_KEYS)"));
+  if (!keys) return done(error_reply(503, "UNAVAILABLE", "las cuentas necesitan las claves maestras (AUTORIZA_SECRET_KEYS)"));
   Json j;
   fb::CommandUnion cmd;
   Status s = parse_json(body, &j);
-  if (s && !j.is_object()) s = Status::invalid("body must be a JSON object", "");
-  if (s) s = decode_account(route, j, *keys, &cmd);
+  if (s && !j.is_object()) s = Status::invalid("el cuerpo debe ser un objeto JSON", "");
+  if (s) s = decode_account(route, j, *service.engine().reference(), *keys, &cmd);
   if (!s) return done(reply_for(s));
   service.engine().submit(std::move(cmd), now, [&service, done = std::move(done)](Outcome o) {
     if (!o.status) return done(reply_for(o.status));
@@ -140,11 +207,11 @@ void post_account(Service& service, const std::string& route, std::string_view b
 void post_share(Service& service, const std::string& credential, const std::string& link, std::string_view body, Millis now,
                 Done done) {
   const KeyRing* keys = keys_of(service.engine());
-  if (!keys) return done(error_reply(503, "UNAVAILABLE", "sharing needs master keys (AUTORIZA_SECRET_KEYS)"));
+  if (!keys) return done(error_reply(503, "UNAVAILABLE", "compartir necesita las claves maestras (AUTORIZA_SECRET_KEYS)"));
   Json j;
   std::string request_id, dni;
   Status s = parse_json(body, &j);
-  if (s && !j.is_object()) s = Status::invalid("body must be a JSON object", "");
+  if (s && !j.is_object()) s = Status::invalid("el cuerpo debe ser un objeto JSON", "");
   if (s) s = field_string(j, "request_id", 1, 64, &request_id);
   if (s && link.empty()) s = field_digits(j, "dni", 7, 8, &dni);
   if (!s) return done(reply_for(s));
@@ -159,33 +226,65 @@ void post_share(Service& service, const std::string& credential, const std::stri
     cmd.Set(std::move(c));
   } else {
     fb::ShareRevokeCmdT c{};
-    c.request_id = request_id, c.credential = credential, c.link_hash = bytes_of(share_hash(*keys, link));
+    c.request_id = request_id, c.credential = credential;
+    std::vector<uint8_t> id;  // a share's id, as GET .../shares lists it, or the link itself
+    c.link_hash = link.size() == 64 && hex_decode(link, &id) ? id : bytes_of(share_hash(*keys, link));
     cmd.Set(std::move(c));
   }
-  service.engine().submit(std::move(cmd), now, [done = std::move(done)](Outcome o) {
+  const std::string base = service.insurer().public_url;
+  service.engine().submit(std::move(cmd), now, [base, done = std::move(done)](Outcome o) {
     if (!o.status) return done(reply_for(o.status));
     Json a = account_answer(*o.result);
     if (!o.result->tokens.empty()) {
-      a["link"] = "/v1/shares/" + o.result->tokens[0]->token;
+      const std::string& link = o.result->tokens[0]->token;
+      a["link"] = "/v1/shares/" + link;
+      // The page for the person the card is shared with; the link rides in
+      // the fragment, which browsers never send to a server or a referrer.
+      a["url"] = base + "/afiliados/compartida.html#" + link;
       a["expires"] = format_instant(Millis{o.result->tokens[0]->valid_until_ms});
     }
-    done(Reply{200, a.dump()});
+    done(Reply{o.result->status == fb::Status::REJECTED ? 404 : 200, a.dump()});
   });
+}
+
+// GET /v1/affiliates/{credential}/shares: the card's shares still open.
+Reply list_shares(Service& service, const std::string& credential, Millis now) {
+  std::vector<Engine::Share> shares;
+  if (Status s = service.engine().active_shares(credential, now, &shares); !s) return reply_for(s);
+  Json items = Json::array();
+  for (const Engine::Share& sh : shares) {
+    items.push_back({{"id", sh.key}, {"dni", sh.state.dni}, {"created", format_instant(Millis{sh.state.created_ms})},
+                     {"expires", format_instant(Millis{sh.state.expires_ms})}});
+  }
+  return Reply{200, Json{{"items", items}, {"next", nullptr}}.dump()};
 }
 
 // GET /v1/shares/{link}?dni=N: the card, only for that DNI, only for 24 h.
 void get_share(Service& service, const std::string& link, const std::string& dni, Millis now, Done done) {
   const KeyRing* keys = keys_of(service.engine());
-  if (!keys) return done(error_reply(503, "UNAVAILABLE", "sharing needs master keys (AUTORIZA_SECRET_KEYS)"));
+  if (!keys) return done(error_reply(503, "UNAVAILABLE", "compartir necesita las claves maestras (AUTORIZA_SECRET_KEYS)"));
   const std::string hash = share_hash(*keys, link);
   std::string value;
   fb::ShareStateT share;
   Status s = service.engine().journal().read_state(StateTable::kShares, hex_of(bytes_of(hash)), &value);
   if (s) s = unpack_record(value, &share);
-  if (s.kind() == StatusKind::kNotFound) return done(error_reply(404, "NOT_FOUND", "no such shared card"));
+  if (s.kind() == StatusKind::kNotFound) {
+    return done(error_reply(404, "NOT_FOUND", "Este enlace no existe: revisá que lo hayas copiado completo"));
+  }
   if (!s) return done(reply_for(s));
-  if (share.revoked || now.value >= share.expires_ms) return done(error_reply(410, "GONE", "this shared card has expired or was revoked"));
-  if (dni != share.dni) return done(error_reply(403, "FORBIDDEN", "this shared card opens only with the authorized DNI"));
+  if (share.revoked) return done(error_reply(410, "GONE", "El afiliado revocó este enlace: pedile uno nuevo"));
+  if (now.value >= share.expires_ms) {
+    return done(error_reply(410, "GONE", "Este enlace venció el " + print::date_time_es(format_instant(Millis{share.expires_ms})) +
+                                             ": los enlaces valen 24 horas; pedile uno nuevo al afiliado"));
+  }
+  std::string typed;
+  for (char c : dni) {
+    if (c >= '0' && c <= '9') typed.push_back(c);
+  }
+  if (typed.empty()) return done(error_reply(400, "INVALID_REQUEST", "Escribí tu DNI para ver la credencial", "dni"));
+  if (typed != share.dni) {
+    return done(error_reply(403, "FORBIDDEN", "Este enlace se abre solo con el DNI de la persona a quien se compartió"));
+  }
   affiliate_api::issue_card(service, share.credential, now, [done = std::move(done)](Status st, Json card) {
     done(st ? Reply{200, card.dump()} : reply_for(st));
   });

@@ -119,6 +119,97 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
                  });
 }
 
+namespace {
+
+// The session a change is made through: the route admitted the cookie (and
+// its CSRF token) as principal "session"; an app key cannot change an account.
+std::optional<PortalSession> change_session(Service& service, const RouteCall& call, Reply* error) {
+  std::optional<PortalSession> s;
+  if (call.principal.key_id == "session") s = service.account_sessions().touch(std::string(call.account_session), call.now);
+  if (!s) *error = reply_for(Status::unauthenticated("para cambiar tu contraseña o e-mail ingresá con tu DNI y contraseña"));
+  return s;
+}
+
+// Submits an account change under the current password (checked here, like
+// a sign-in); on PASSWORD_CHANGED the account's other sessions end.
+void submit_change(Service& service, const RouteCall& call, const PortalSession& session, std::string current,
+                   fb::AccountUpdateCmdT cmd, RouteDone done) {
+  fb::AccountStateT account;
+  std::string document = session.user;
+  const bool found = find_account(service.engine(), &document, &account);
+  const bool locked = found && account.locked_until_ms > call.now.value;
+  cmd.request_id = "account-" + random_digits(20);
+  cmd.document = document;
+  cmd.password_ok = found && !locked && password_verify(current, account.password_hash);
+  wipe(&current);
+  fb::CommandUnion command;
+  command.Set(std::move(cmd));
+  const int64_t locked_until = account.locked_until_ms;
+  service.submit(Service::internal_principal(), std::move(command), call.now, "http",
+                 [&service, now = call.now, document, locked_until, token = std::string(call.account_session),
+                  done = std::move(done)](Outcome o) {
+                   if (!o.status) return done(reply_for(o.status));
+                   const fb::ResultT& r = *o.result;
+                   if (r.status == fb::Status::REFUSED) {
+                     Reply reply = reply_for(Status::rate_limited(r.message));
+                     reply.retry_after_s = std::max<int64_t>(1, (locked_until - now.value) / 1000 + 1);
+                     return done(std::move(reply));
+                   }
+                   if (r.status == fb::Status::REJECTED) return done(reply_for(Status::invalid(r.message, "current_password")));
+                   if (r.status == fb::Status::PASSWORD_CHANGED) service.account_sessions().close_user(document, token);
+                   done(Reply{200, Json{{"status", fb::EnumNameStatus(r.status)}, {"message", r.message}}.dump()});
+                 });
+}
+
+Status string_field(const Json& body, const char* name, const char* missing, std::string* out) {
+  const Json& v = body.value(name, Json());
+  if (!v.is_string() || v.get<std::string>().empty()) return Status::invalid(missing, name);
+  *out = v.get<std::string>();
+  return Status::ok();
+}
+
+}  // namespace
+
+void change_password(Service& service, const RouteCall& call, RouteDone done) {
+  Reply error;
+  const std::optional<PortalSession> s = change_session(service, call, &error);
+  if (!s) return done(std::move(error));
+  Json body;
+  std::string current, next;
+  Status st = parse_json(call.body, &body);
+  if (!st || !body.is_object()) st = Status::invalid("el cuerpo debe ser un objeto JSON", "");
+  if (st) st = string_field(body, "current_password", "escribí tu contraseña actual", &current);
+  if (st) st = string_field(body, "new_password", "escribí la contraseña nueva", &next);
+  if (st && (next.size() < 8 || next.size() > 128)) st = Status::invalid("la contraseña nueva debe tener de 8 a 128 caracteres", "new_password");
+  if (st && next == current) st = Status::invalid("la contraseña nueva debe ser distinta de la actual", "new_password");
+  if (!st) return done(reply_for(st));
+  fb::AccountUpdateCmdT cmd{};
+  cmd.password_hash = password_hash(next);
+  wipe(&next);
+  submit_change(service, call, *s, std::move(current), std::move(cmd), std::move(done));
+}
+
+void change_email(Service& service, const RouteCall& call, RouteDone done) {
+  Reply error;
+  const std::optional<PortalSession> s = change_session(service, call, &error);
+  if (!s) return done(std::move(error));
+  Json body;
+  std::string current, email;
+  Status st = parse_json(call.body, &body);
+  if (!st || !body.is_object()) st = Status::invalid("el cuerpo debe ser un objeto JSON", "");
+  if (st) st = string_field(body, "password", "escribí tu contraseña actual", &current);
+  if (st) st = string_field(body, "email", "escribí el e-mail nuevo", &email);
+  const size_t at = email.find('@');
+  if (st && (email.size() > 254 || at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos ||
+             email.find_first_of(" \t\r\n<>") != std::string::npos)) {
+    st = Status::invalid("el e-mail no parece una dirección válida (nombre@dominio.com)", "email");
+  }
+  if (!st) return done(reply_for(st));
+  fb::AccountUpdateCmdT cmd{};
+  cmd.email = email;
+  submit_change(service, call, *s, std::move(current), std::move(cmd), std::move(done));
+}
+
 void session(Service& service, const RouteCall& call, RouteDone done) {
   const std::optional<PortalSession> s = service.account_sessions().touch(std::string(call.account_session), call.now);
   if (!s) return done(reply_for(Status::unauthenticated("no hay una sesión abierta: ingresá con tu DNI y contraseña")));

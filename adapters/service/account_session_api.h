@@ -12,7 +12,11 @@
 //   POST /v1/account/login {document | cuil, password} -> Session, Set-Cookie
 //   GET  /v1/account/session                          -> Session (401 without one)
 //   POST /v1/account/logout {everywhere?}             -> {} (everywhere: every session of the account)
+//   POST /v1/account/password {current_password, new_password} (session) -> {status, message}; other sessions end
+//   POST /v1/account/email {password, email}                   (session) -> {status, message}
 // Session: {affiliate:{credential, name, titular, plan}, titular, csrf, idle_timeout_s}
+// A change is an event (AccountUpdateCmd -> ACCOUNT_UPDATED) under the
+// current password, which counts towards the lockout like a sign-in.
 #include "adapters/service/route_table.h"
 
 namespace autoriza::account_session_api {
@@ -20,5 +24,7 @@ namespace autoriza::account_session_api {
 void login(Service& service, const RouteCall& call, RouteDone done);
 void session(Service& service, const RouteCall& call, RouteDone done);
 void logout(Service& service, const RouteCall& call, RouteDone done);
+void change_password(Service& service, const RouteCall& call, RouteDone done);
+void change_email(Service& service, const RouteCall& call, RouteDone done);
 
 }  // namespace autoriza::account_session_api

@@ -20,6 +20,7 @@
 #include "adapters/card/card_view.h"
 #include "adapters/codec/codec.h"
 #include "adapters/card/qr.h"
+#include "adapters/print/format_es.h"
 #include "engine/records.h"
 #include "engine/core/secrets.h"
 #include "adapters/service/service.h"
@@ -46,10 +47,29 @@ std::string qr_payload(const KeyRing& keys, const fb::AffiliateT& a, const fb::R
   return signed_part + "." + base64url_encode(sign(keys, signed_part));
 }
 
-Json card_json(Engine& engine, const fb::AffiliateT& a, const fb::ResultT& r) {
+// The beneficiary number (docs/rules.md §13): the titular's credential and
+// the member's place in the family group, the titular 00 and the others by
+// credential ("110000783851/01").
+std::string beneficiary_number(const Reference& ref, const fb::AffiliateT& a) {
+  int place = 0;
+  if (a.titular != a.credential) {
+    for (const std::string& c : ref.family(a.titular)) {
+      if (c != a.titular) ++place;
+      if (c == a.credential) break;
+    }
+  }
+  return a.titular + "/" + (place < 10 ? "0" : "") + std::to_string(place);
+}
+
+Json card_json(Service& service, const fb::AffiliateT& a, const fb::ResultT& r, Millis now) {
+  Engine& engine = service.engine();
   const ReferencePtr ref = engine.reference();
   auto updated = ref->updated_ms.find("affiliate:" + a.credential);
-  return {{"credential", a.credential},
+  return {{"insurer", service.insurer().name},
+          {"card_notice", service.insurer().card_notice},
+          {"credential", a.credential},
+          {"beneficiary", beneficiary_number(*ref, a)},
+          {"valid_on", format_date(local_day(now))},
           {"name", display_name(a)},
           {"document", a.doc_number},
           {"cuil", a.cuil},
@@ -72,11 +92,14 @@ card::CardData card_data(const Json& j) {
   c.cuil = format_cuil(j["cuil"]);
   c.plan = j["plan"];
   c.titular = j["titular"];
-  c.updated_on = j["updated_on"].is_string() ? j["updated_on"].get<std::string>() : "";
+  c.updated_on = j["updated_on"].is_string() ? print::date_es(j["updated_on"].get<std::string>()) : "";
   c.security_code = j["security_code"];
   c.valid_until = j["valid_until"].get<std::string>().substr(11, 5);
   c.qr_payload = j["qr_payload"];
   c.active = j["status"] == "ACTIVE";
+  c.insurer = j["insurer"];
+  c.beneficiary = j["beneficiary"];
+  c.notice = j["card_notice"];
   return c;
 }
 
@@ -108,9 +131,9 @@ void issue_card(Service& service, const std::string& credential, Millis now, std
   fb::CommandUnion u;
   u.Set(std::move(cmd));
   const fb::AffiliateT affiliate = *a;
-  engine.submit(std::move(u), now, [&engine, affiliate, done = std::move(done)](Outcome o) {
+  engine.submit(std::move(u), now, [&service, affiliate, now, done = std::move(done)](Outcome o) {
     if (!o.status) return done(o.status, nullptr);
-    done(Status::ok(), card_json(engine, affiliate, *o.result));
+    done(Status::ok(), card_json(service, affiliate, *o.result, now));
   });
 }
 
@@ -131,8 +154,10 @@ void get_family_cards(Service& service, const std::string& titular, Millis now, 
   const fb::AffiliateT* t = ref->affiliate(titular);
   if (!t) return done(error_reply(404, "NOT_FOUND", "No hay un afiliado con la credencial " + titular));
   std::vector<std::string> members;
-  for (const auto& [credential, a] : ref->affiliates) {
-    if (credential == titular || (t->titular == titular && a.titular == titular)) members.push_back(credential);
+  if (t->titular != titular) {
+    members.push_back(titular);  // a member: its own card
+  } else {
+    for (const std::string& c : ref->family(titular)) members.push_back(c);
   }
   std::sort(members.begin(), members.end(), [&](const std::string& x, const std::string& y) {
     return (x == titular) != (y == titular) ? x == titular : x < y;  // the titular first
@@ -195,5 +220,9 @@ void get_family_cards_route(Service& service, const std::string& titular, Millis
   get_family_cards(service, titular, now, std::move(done));
 }
 Reply verify_card_route(Service& service, std::string_view body, Millis now) { return verify_card(service, body, now); }
+Reply insurer_route(const Service& service, bool logo) {
+  if (logo) return Reply{200, card::insurer_logo_svg(service.insurer()), "image/svg+xml"};
+  return Reply{200, card::insurer_json(service.insurer()).dump()};
+}
 
 }  // namespace autoriza

@@ -229,22 +229,30 @@ const RouteRow kRows[] = {
      [](Service& s, const RouteCall& c, RouteDone d) {
        account_api::post_share(s, c.params[0], {}, c.body, c.now, std::move(d));
      },
-     "Share the card with one DNI for 24 hours", {.request = "ShareRequest"}},
+     "Share the card with one DNI for 24 hours: answers the link and the absolute url of the page that opens it",
+     {.request = "ShareRequest"}},
+    {"GET", "/v1/affiliates/{credential}/shares", kByAffiliate, RouteScope::kOwnFamily,
+     sync<[](Service& s, const RouteCall& c) { return account_api::list_shares(s, c.params[0], c.now); }>,
+     "The card's shares still open (neither expired nor revoked), oldest first", {.answer = "ShareList"}},
     {"POST", "/v1/affiliates/{credential}/shares/{link}/revoke", kByAffiliate, RouteScope::kOwnFamily,
      [](Service& s, const RouteCall& c, RouteDone d) {
        account_api::post_share(s, c.params[0], c.params[1], c.body, c.now, std::move(d));
      },
-     "Revoke a share link", {.request = "RevokeRequest"}},
+     "Revoke a share: {link} is the link or the id GET .../shares lists", {.request = "RevokeRequest"}},
     {"GET", "/v1/shares/{link}", kOpen, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) {
        account_api::get_share(s, c.params[0], query_param(c.target, "dni"), c.now, std::move(d));
      },
      "Open a shared card: the link and the DNI it was shared with are the credential", {.query = "dni"}},
+    {"GET", "/v1/insurer", kOpen, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall&) { return insurer_route(s, false); }>,
+     "Who the insurer is for its affiliates: name, card notice, phones, addresses, e-mails, web", {.answer = "Insurer"}},
+    {"GET", "/v1/insurer/logo.svg", kOpen, RouteScope::kNone,
+     sync<[](Service& s, const RouteCall&) { return insurer_route(s, true); }>, "The insurer's logo",
+     {.types = "image/svg+xml"}},
     {"POST", "/v1/credentials/verify", kByProvider, RouteScope::kNone,
      sync<[](Service& s, const RouteCall& c) { return verify_card_route(s, c.body, c.now); }>,
      "Is a scanned card genuine, current and of an active affiliate?", {.request = "VerifyRequest"}},
-    // Registration and recovery need no key: the affiliates' app calls them
-    // before there is a session (the engine limits the codes' tries).
     {"POST", "/v1/registrations", kOpen | kNoSession, RouteScope::kNone,
      [](Service& s, const RouteCall& c, RouteDone d) { account(s, c, std::move(d), "register"); },
      "Register an affiliate (the code goes to the family's titular)", {.request = "RegistrationRequest"}},
@@ -290,6 +298,12 @@ const RouteRow kRows[] = {
      "Cambiar Prestador: act for another of the user's providers", {.request = "PortalProvider", .answer = "PortalSession"}},
     {"POST", "/v1/portal/profile", kOpen, RouteScope::kNone, portal_api::profile,
      "Update the session user's e-mail and phone", {.request = "PortalProfile", .answer = "PortalSession"}},
+    {"POST", "/v1/account/password", kByAffiliate, RouteScope::kNone, account_session_api::change_password,
+     "Change the session's password under the current one (an event; a wrong one counts towards the lockout); "
+     "the account's other sessions end", {.request = "AccountPassword", .answer = "AccountChange"}},
+    {"POST", "/v1/account/email", kByAffiliate, RouteScope::kNone, account_session_api::change_email,
+     "Change the session's account e-mail (where recovery codes go) under the current password",
+     {.request = "AccountEmail", .answer = "AccountChange"}},
 
     // Ops.
     {"GET", "/v1/admin/keys", kOpsOnly, RouteScope::kNone,

@@ -16,6 +16,7 @@
 
 #include "adapters/auth/auth.h"
 #include "adapters/auth/rate_limiter.h"
+#include "adapters/card/insurer.h"
 #include "adapters/documents/documents.h"
 #include "engine/core/clock.h"
 #include "adapters/service/command_trace.h"
@@ -152,6 +153,10 @@ class Service {
               Callback done);
 
   Engine& engine() { return engine_; }
+  // Who the insurer is for its affiliates (card, "Datos útiles", links):
+  // set before serving, never changed while requests run.
+  void set_insurer(card::Insurer insurer) { insurer_ = std::move(insurer); }
+  const card::Insurer& insurer() const { return insurer_; }
   PortalSessions& portal_sessions() { return portal_sessions_; }
   // The affiliates' sessions (user: the document; provider: the affiliate's
   // credential): the same in-memory sessions, cookie and CSRF as the portal's.
@@ -218,6 +223,7 @@ class Service {
   std::shared_ptr<const AccessLog> access_log_;  // null: no line per command
   PortalSessions portal_sessions_;
   PortalSessions account_sessions_;
+  card::Insurer insurer_;
   std::unique_ptr<documents::DocumentStore> documents_;
 };
 

@@ -7,6 +7,12 @@ const std::string kNone;
 
 const std::string& or_none(const std::string* field) { return field ? *field : kNone; }
 
+// The account commands: scoped and keyed by the affiliate's document.
+template <typename T>
+CommandFields by_document(const T* c) {
+  return {&c->request_id, "document", &c->document, nullptr, &c->document, nullptr};
+}
+
 }  // namespace
 
 CommandFields fields_of(const fb::CommandUnion& command) {
@@ -46,26 +52,12 @@ CommandFields fields_of(const fb::CommandUnion& command) {
       const auto& c = *command.AsCardIssueCmd();
       return {&c.request_id, "credential", &c.credential, &c.credential, nullptr, nullptr};
     }
-    case fb::Command::RegisterCmd: {
-      const auto& c = *command.AsRegisterCmd();
-      return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
-    }
-    case fb::Command::RegisterConfirmCmd: {
-      const auto& c = *command.AsRegisterConfirmCmd();
-      return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
-    }
-    case fb::Command::PasswordRecoverCmd: {
-      const auto& c = *command.AsPasswordRecoverCmd();
-      return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
-    }
-    case fb::Command::AccountLoginCmd: {
-      const auto& c = *command.AsAccountLoginCmd();
-      return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
-    }
-    case fb::Command::PasswordResetCmd: {
-      const auto& c = *command.AsPasswordResetCmd();
-      return {&c.request_id, "document", &c.document, nullptr, &c.document, nullptr};
-    }
+    case fb::Command::RegisterCmd: return by_document(command.AsRegisterCmd());
+    case fb::Command::RegisterConfirmCmd: return by_document(command.AsRegisterConfirmCmd());
+    case fb::Command::PasswordRecoverCmd: return by_document(command.AsPasswordRecoverCmd());
+    case fb::Command::AccountLoginCmd: return by_document(command.AsAccountLoginCmd());
+    case fb::Command::AccountUpdateCmd: return by_document(command.AsAccountUpdateCmd());
+    case fb::Command::PasswordResetCmd: return by_document(command.AsPasswordResetCmd());
     case fb::Command::ShareCreateCmd: {
       const auto& c = *command.AsShareCreateCmd();
       return {&c.request_id, "credential", &c.credential, &c.credential, nullptr, nullptr};

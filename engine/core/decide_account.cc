@@ -115,7 +115,7 @@ Decision decide_recover(const DecideContext& ctx, const fb::PasswordRecoverCmdT&
   d.event.credential = account->credential;
   set_code(ctx, d, cmd.document, cmd.sealed_code);
   d.event.result->status = fb::Status::RECOVERY_SENT;
-  d.event.result->message = "Le enviamos un codigo por email para cambiar la clave";
+  d.event.result->message = "Le enviamos un código por e-mail para cambiar la contraseña";
   return d;
 }
 
@@ -132,34 +132,61 @@ Decision decide_reset(const DecideContext& ctx, const fb::PasswordResetCmdT& cmd
   return d;
 }
 
-// An affiliate's sign-in: the same words for an unknown document and a wrong
-// password; kLoginFailuresMax failures within kLoginWindowMs lock the
-// account for kLoginLockMs (even the right password is refused meanwhile).
-Decision decide_login(const DecideContext& ctx, const fb::AccountLoginCmdT& cmd) {
-  Decision d = new_decision(ctx, fb::EventType::LOGIN_RECORDED);
-  d.event.result->transaction = transaction_id(ctx.partition, ctx.sequence);
-  const fb::AccountStateT* account = ctx.state.account(cmd.document);
-  const std::string wrong = "Documento o contraseña incorrectos";
-  if (!account || account->status != fb::Status::REGISTERED) return refused(std::move(d), wrong);
+// The password check of a sign-in or of a change from a session: the words
+// `wrong` for an unknown document and a wrong password alike; kLoginFailuresMax
+// failures within kLoginWindowMs lock the account for kLoginLockMs (even the
+// right password is refused meanwhile). Answers the account when the caller
+// may go on (d's status still NONE), nullptr when d is decided.
+const fb::AccountStateT* check_password(const DecideContext& ctx, Decision& d, const std::string& document, bool password_ok,
+                                       const std::string& wrong) {
+  const fb::AccountStateT* account = ctx.state.account(document);
+  if (!account || account->status != fb::Status::REGISTERED) {
+    d = refused(std::move(d), wrong);
+    return nullptr;
+  }
   if (account->locked_until_ms > ctx.now.value) {
     d.event.result->status = fb::Status::REFUSED;
     d.event.result->message = "Cuenta bloqueada por intentos fallidos: pruebe de nuevo en " +
                               std::to_string((account->locked_until_ms - ctx.now.value) / 60000 + 1) + " minutos";
-    return d;
+    return nullptr;
   }
   d.event.credential = account->credential;
-  if (!cmd.password_ok) {
-    d.event.token_use = std::make_unique<fb::TokenUseT>();
-    d.event.token_use->outcome = fb::TokenOutcome::FAILED;
-    const auto recent = std::count_if(account->login_failures_ms.begin(), account->login_failures_ms.end(),
-                                      [&](int64_t f) { return ctx.now.value - f < kLoginWindowMs; });
-    return refused(std::move(d), recent + 1 >= kLoginFailuresMax
-                                     ? wrong + ": la cuenta queda bloqueada " + std::to_string(kLoginLockMs / 60000) + " minutos"
-                                     : wrong);
-  }
+  if (password_ok) return account;
+  d.event.token_use = std::make_unique<fb::TokenUseT>();
+  d.event.token_use->outcome = fb::TokenOutcome::FAILED;
+  const auto recent = std::count_if(account->login_failures_ms.begin(), account->login_failures_ms.end(),
+                                    [&](int64_t f) { return ctx.now.value - f < kLoginWindowMs; });
+  d = refused(std::move(d), recent + 1 >= kLoginFailuresMax
+                                ? wrong + ": la cuenta queda bloqueada " + std::to_string(kLoginLockMs / 60000) + " minutos"
+                                : wrong);
+  return nullptr;
+}
+
+Decision decide_login(const DecideContext& ctx, const fb::AccountLoginCmdT& cmd) {
+  Decision d = new_decision(ctx, fb::EventType::LOGIN_RECORDED);
+  d.event.result->transaction = transaction_id(ctx.partition, ctx.sequence);
+  const fb::AccountStateT* account = check_password(ctx, d, cmd.document, cmd.password_ok, "Documento o contraseña incorrectos");
+  if (!account) return d;
   d.event.result->status = fb::Status::ACCEPTED;
   d.event.result->message = "Ingreso correcto";
   if (const fb::AffiliateT* a = ctx.reference.affiliate(account->credential)) d.event.result->affiliate = affiliate_view(*a, ctx.now);
+  return d;
+}
+
+// A change of password and/or e-mail from a session, under the current
+// password (checked as a sign-in is).
+Decision decide_update(const DecideContext& ctx, const fb::AccountUpdateCmdT& cmd) {
+  Decision d = new_decision(ctx, fb::EventType::ACCOUNT_UPDATED);
+  d.event.result->transaction = transaction_id(ctx.partition, ctx.sequence);
+  if (cmd.password_hash.empty() && cmd.email.empty()) {
+    d.status = Status::invalid("nothing to change: give password_hash or email", "password_hash");
+    return d;
+  }
+  if (!check_password(ctx, d, cmd.document, cmd.password_ok, "La contraseña actual no es correcta")) return d;
+  d.event.result->status = cmd.password_hash.empty() ? fb::Status::ACCEPTED : fb::Status::PASSWORD_CHANGED;
+  d.event.result->message = cmd.password_hash.empty() ? "E-mail actualizado"
+                            : cmd.email.empty()       ? "Contraseña cambiada"
+                                                      : "Contraseña y e-mail actualizados";
   return d;
 }
 
@@ -199,6 +226,7 @@ Decision decide_revoke(const DecideContext& ctx, const fb::ShareRevokeCmdT& cmd)
   if (!share || share->credential != cmd.credential) return refused(std::move(d), "Enlace inexistente");
   if (share->revoked) return refused(std::move(d), "El enlace ya estaba revocado");
   d.event.result->status = fb::Status::REVOKED;
+  d.event.result->message = "Enlace revocado: ya no abre la credencial";
   return d;
 }
 
@@ -213,6 +241,7 @@ Decision decide_account(const DecideContext& ctx, const fb::CommandUnion& comman
     case fb::Command::ShareCreateCmd: return decide_share(ctx, *command.AsShareCreateCmd());
     case fb::Command::ShareRevokeCmd: return decide_revoke(ctx, *command.AsShareRevokeCmd());
     case fb::Command::AccountLoginCmd: return decide_login(ctx, *command.AsAccountLoginCmd());
+    case fb::Command::AccountUpdateCmd: return decide_update(ctx, *command.AsAccountUpdateCmd());
     default: break;
   }
   Decision d;

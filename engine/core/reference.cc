@@ -7,7 +7,14 @@ namespace autoriza {
 void Reference::upsert(const fb::ReferenceRecordUnion& record, int64_t at_ms) {
   updated_ms[record_key(record)] = at_ms;
   if (record.type == fb::ReferenceRecord::Affiliate) {
+    const fb::AffiliateT& a = *record.AsAffiliate();
+    if (const fb::AffiliateT* before = affiliate(a.credential); before && before->titular != a.titular) {
+      auto family = families.find(before->titular);
+      if (family != families.end()) family->second.erase(a.credential);
+    }
+    families[a.titular].insert(a.credential);
     by_document[record.AsAffiliate()->doc_number] = record.AsAffiliate()->credential;
+    if (!record.AsAffiliate()->cuil.empty()) by_cuil[record.AsAffiliate()->cuil] = record.AsAffiliate()->credential;
   }
   switch (record.type) {
     case fb::ReferenceRecord::Plan: plans[record.AsPlan()->plan] = *record.AsPlan(); break;

@@ -29,6 +29,8 @@ struct Reference {
   StringMap<fb::PracticeT> practices;    // by code
   StringMap<int64_t> updated_ms;         // by record_key: when the record last changed
   StringMap<std::string> by_document;    // doc_number -> credential
+  StringMap<std::string> by_cuil;        // cuil (11 digits) -> credential
+  StringMap<std::set<std::string>> families;  // titular credential -> its group's credentials (itself included)
   std::set<std::string> closed_periods;  // "provider|YYYY-MM"
   StringMap<fb::ApiKeyT> api_keys;       // by key_id, revoked ones included
   StringMap<std::string> api_key_by_sha256;  // sha256 hex -> key_id
@@ -62,6 +64,19 @@ struct Reference {
   const fb::AffiliateT* affiliate_by_document(std::string_view doc_number) const {
     auto it = by_document.find(doc_number);
     return it == by_document.end() ? nullptr : affiliate(it->second);
+  }
+
+  const fb::AffiliateT* affiliate_by_cuil(std::string_view cuil) const {
+    auto it = by_cuil.find(cuil);
+    return it == by_cuil.end() ? nullptr : affiliate(it->second);
+  }
+
+  // The credentials of titular's family group, in order (titular's own
+  // among them); empty for an unknown titular.
+  const std::set<std::string>& family(std::string_view titular) const {
+    static const std::set<std::string> none;
+    auto it = families.find(titular);
+    return it == families.end() ? none : it->second;
   }
 
   // The stable identity of a record within its kind: "affiliate:110000783851".

@@ -85,7 +85,8 @@ void PartitionState::apply(const fb::EventT& event, DirtySet& dirty) {
     case fb::EventType::AUDIT_OPENED: apply_audit_opened(event, dirty); break;
     case fb::EventType::AUDIT_DECIDED: apply_audit_decided(event, dirty); break;
     case fb::EventType::AUDIT_ANSWERED: apply_audit_answered(event, dirty); break;
-    case fb::EventType::LOGIN_RECORDED: apply_login(event, dirty); break;
+    case fb::EventType::LOGIN_RECORDED:
+    case fb::EventType::ACCOUNT_UPDATED: apply_login(event, dirty); break;
     case fb::EventType::CONSUMPTION_RECORDED: apply_consumption(event, dirty); break;
     case fb::EventType::ANNULMENT_RECORDED: apply_annulment(event, dirty); break;
     case fb::EventType::ELIGIBILITY_CHECKED: break;

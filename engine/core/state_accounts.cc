@@ -11,8 +11,9 @@ constexpr int64_t kShareValidMs = 24 * 60 * 60 * 1000;
 void PartitionState::apply_login(const fb::EventT& event, DirtySet& dirty) {
   const fb::ResultT& r = *event.result;
   const bool failed = event.token_use && event.token_use->outcome == fb::TokenOutcome::FAILED;
-  if (r.status != fb::Status::ACCEPTED && !failed) return;  // unknown account, or refused while locked
-  const std::string& document = event.command.AsAccountLoginCmd()->document;
+  const bool accepted = r.status == fb::Status::ACCEPTED || r.status == fb::Status::PASSWORD_CHANGED;
+  if (!accepted && !failed) return;  // unknown account, or refused while locked
+  const std::string& document = document_of(event.command);
   auto it = accounts_.find(document);
   AUTORIZA_CHECK(it != accounts_.end());
   fb::AccountStateT& a = it->second;
@@ -21,6 +22,11 @@ void PartitionState::apply_login(const fb::EventT& event, DirtySet& dirty) {
   std::erase_if(a.login_failures_ms, [&](int64_t f) { return now - f >= kLoginWindowMs; });
   if (!failed) {
     a.login_failures_ms.clear();
+    if (event.type == fb::EventType::ACCOUNT_UPDATED) {
+      const auto& cmd = *event.command.AsAccountUpdateCmd();
+      if (!cmd.password_hash.empty()) a.password_hash = cmd.password_hash;
+      if (!cmd.email.empty()) a.email = cmd.email;
+    }
     return;
   }
   a.login_failures_ms.push_back(now);
@@ -89,6 +95,15 @@ void PartitionState::apply_share(const fb::EventT& event, DirtySet& dirty) {
     s.created_ms = event.command_time_ms;
     s.expires_ms = event.command_time_ms + kShareValidMs;
     dirty.shares.insert(key);
+    // The card's index of its shares, without those expired by now.
+    fb::TokenStateT& t = tokens_[cmd.credential];
+    t.credential = cmd.credential;
+    std::erase_if(t.share_keys, [&](const std::string& k) {
+      auto old = shares_.find(k);
+      return old == shares_.end() || old->second.expires_ms <= event.command_time_ms;
+    });
+    t.share_keys.push_back(key);
+    dirty.tokens.insert(cmd.credential);
   } else {
     const std::string key = hex_of(event.command.AsShareRevokeCmd()->link_hash);
     auto it = shares_.find(key);

@@ -78,7 +78,8 @@ Decision decide(const DecideContext& ctx, const fb::CommandUnion& command) {
     case fb::Command::PasswordResetCmd:
     case fb::Command::ShareCreateCmd:
     case fb::Command::ShareRevokeCmd:
-    case fb::Command::AccountLoginCmd: return decide_account(ctx, command);
+    case fb::Command::AccountLoginCmd:
+    case fb::Command::AccountUpdateCmd: return decide_account(ctx, command);
     case fb::Command::NONE: break;
   }
   Decision d;

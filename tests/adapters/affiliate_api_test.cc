@@ -369,5 +369,124 @@ TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
   EXPECT_EQ(other.call("GET", "/v1/affiliates/354495/card").status, 401);
 }
 
+TEST(AffiliateApi, ChangesOfPasswordAndEmailNeedTheCurrentPassword) {
+  Harness h;
+  ASSERT_NO_FATAL_FAILURE(register_carlos(h));
+  AccountClient app{h, {}, {}}, other{h, {}, {}};
+  ASSERT_EQ(app.login({{"document", "17888999"}, {"password", "primera clave"}}).status, 200);
+  ASSERT_EQ(other.login({{"document", "17888999"}, {"password", "primera clave"}}).status, 200);
+  // An app key cannot change an account: only its session can.
+  h.request("POST", "/v1/account/password", {{"current_password", "primera clave"}, {"new_password", "segunda clave"}}, kAt);
+  EXPECT_EQ(h.last_status(), 401);
+  const Reply wrong = app.call("POST", "/v1/account/password", {{"current_password", "otra"}, {"new_password", "segunda clave"}});
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(Json::parse(wrong.body)["error"]["message"], "La contraseña actual no es correcta");
+  EXPECT_EQ(app.call("POST", "/v1/account/password", {{"current_password", "primera clave"}, {"new_password", "corta"}}).status, 400);
+  EXPECT_EQ(app.call("POST", "/v1/account/password", {{"current_password", "primera clave"}, {"new_password", "segunda clave"}},
+                     false).status, 403);  // no CSRF token
+  const Reply changed =
+      app.call("POST", "/v1/account/password", {{"current_password", "primera clave"}, {"new_password", "segunda clave"}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Json::parse(changed.body)["message"], "Contraseña cambiada");
+  EXPECT_EQ(app.call("GET", "/v1/account/session").status, 200);    // this session goes on
+  EXPECT_EQ(other.call("GET", "/v1/account/session").status, 401);  // the others end
+  h.open(1);  // the new password is state: it survives a restart
+  AccountClient again{h, {}, {}};
+  EXPECT_EQ(again.login({{"document", "17888999"}, {"password", "primera clave"}}).status, 401);
+  ASSERT_EQ(again.login({{"document", "17888999"}, {"password", "segunda clave"}}).status, 200);
+  // A new e-mail: recovery codes go there from now on.
+  EXPECT_EQ(again.call("POST", "/v1/account/email", {{"password", "segunda clave"}, {"email", "sin arroba"}}).status, 400);
+  const Reply email = again.call("POST", "/v1/account/email", {{"password", "segunda clave"}, {"email", "carlos@nuevo.example.org"}});
+  ASSERT_EQ(email.status, 200) << email.body;
+  EXPECT_EQ(Json::parse(email.body)["message"], "E-mail actualizado");
+  EXPECT_EQ(h.request("POST", "/v1/password_recovery",
+                      {{"request_id", "p1"}, {"document", "17888999"}, {"email", "carlos.sistemas@example.org"}},
+                      "2026-11-04T11:10:00-03:00")["status"], "REJECTED");
+  EXPECT_EQ(h.request("POST", "/v1/password_recovery",
+                      {{"request_id", "p2"}, {"document", "17888999"}, {"email", "carlos@nuevo.example.org"}},
+                      "2026-11-04T11:10:00-03:00")["status"], "RECOVERY_SENT");
+  EXPECT_EQ(outbox_lines(h).back()["to"], "carlos@nuevo.example.org");
+  // Wrong current passwords count towards the lockout, like sign-ins.
+  for (int i = 0; i < 5; ++i) {
+    again.call("POST", "/v1/account/email", {{"password", "mala"}, {"email", "x@example.org"}});
+  }
+  const Reply locked = again.call("POST", "/v1/account/email", {{"password", "segunda clave"}, {"email", "x@example.org"}});
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_GT(locked.retry_after_s, 0);
+}
+
+TEST(AffiliateApi, IomaRegistersByCuilWithoutAnAppKey) {
+  Harness h;
+  AccountClient anonymous{h, {}, {}};  // the app before anyone signs in: no key, no session
+  const Reply started = anonymous.call("POST", "/v1/registrations",
+                                       {{"request_id", "i1"}, {"cuil", "20-17888999-1"}, {"birth_date", "28/02/1968"},
+                                        {"email", "carlos.sistemas@example.org"}, {"password", "primera clave"}},
+                                       false, kAt);
+  ASSERT_EQ(started.status, 200) << started.body;
+  EXPECT_EQ(Json::parse(started.body)["status"], "VERIFICATION_SENT");
+  const Reply confirmed = anonymous.call(
+      "POST", "/v1/registrations/confirm",
+      {{"request_id", "i2"}, {"cuil", "20178889991"}, {"code", code_in(outbox_lines(h).back())}}, false, kAt);
+  EXPECT_EQ(Json::parse(confirmed.body)["status"], "REGISTERED") << confirmed.body;
+  // Messages for people, in Spanish, naming what is wrong.
+  const Reply bad = anonymous.call("POST", "/v1/registrations", {{"request_id", "i3"}, {"cuil", "20-1788"}}, false, kAt);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["error"]["message"], "el CUIL debe tener 11 números");
+  const Reply no_email = anonymous.call(
+      "POST", "/v1/registrations", {{"request_id", "i4"}, {"document", "17.888.999"}, {"birth_date", "28021968"}}, false, kAt);
+  EXPECT_EQ(Json::parse(no_email.body)["error"]["message"], "falta el e-mail");
+}
+
+TEST(AffiliateApi, SharesAreListedWithAnAbsoluteLinkAndRevokedById) {
+  Harness h;
+  card::Insurer insurer;
+  insurer.public_url = "https://afiliados.example.org";
+  h.service().set_insurer(insurer);
+  Json share = h.request("POST", "/v1/affiliates/110000783851/shares", {{"request_id", "s1"}, {"dni", "30.111.222"}}, kAt);
+  ASSERT_EQ(share["status"], "SHARED") << share.dump();
+  const std::string link = share["link"].get<std::string>().substr(std::string("/v1/shares/").size());
+  EXPECT_EQ(share["url"], "https://afiliados.example.org/afiliados/compartida.html#" + link);
+  h.request("POST", "/v1/affiliates/110000783851/shares", {{"request_id", "s2"}, {"dni", "40111222"}}, "2026-11-04T11:00:00-03:00");
+  Json list = h.request("GET", "/v1/affiliates/110000783851/shares", nullptr, "2026-11-05T09:00:00-03:00");
+  ASSERT_EQ(list["items"].size(), 2u) << list.dump();
+  EXPECT_EQ(list["items"][0]["dni"], "30111222");  // oldest first
+  EXPECT_EQ(list["items"][0]["expires"], "2026-11-05T10:00:00-03:00");
+  // By the id of the list: the second is revoked, the first expires.
+  const std::string id = list["items"][1]["id"];
+  EXPECT_EQ(h.request("POST", "/v1/affiliates/110000783851/shares/" + id + "/revoke", {{"request_id", "v1"}}, kAt)["status"],
+            "REVOKED");
+  list = h.request("GET", "/v1/affiliates/110000783851/shares", nullptr, "2026-11-05T10:00:00-03:00");
+  EXPECT_TRUE(list["items"].empty()) << list.dump();
+  EXPECT_EQ(h.request("GET", "/v1/shares/" + link + "?dni=30111222", nullptr, "2026-11-05T10:00:00-03:00")["error"]["message"],
+            "Este enlace venció el 05/11/2026 10:00: los enlaces valen 24 horas; pedile uno nuevo al afiliado");
+  EXPECT_EQ(h.request("GET", "/v1/affiliates/110000783852/shares", nullptr, kAt)["items"].size(), 0u);  // another card's
+  h.request("POST", "/v1/affiliates/110000783852/shares/" + id + "/revoke", {{"request_id", "v2"}}, kAt);
+  EXPECT_EQ(h.last_status(), 404);  // not that card's share
+}
+
+TEST(AffiliateApi, TheCardNamesTheInsurerAndTheBeneficiary) {
+  Harness h;
+  card::Insurer insurer;
+  insurer.name = "Obra Social de Prueba";
+  insurer.card_notice = "Uso exclusivo del titular";
+  insurer.phones = {{"Guardia", "0800-555-0911"}};
+  h.service().set_insurer(insurer);
+  Json titular = h.request("GET", "/v1/affiliates/110000783851/card", nullptr, kAt);
+  EXPECT_EQ(titular["insurer"], "Obra Social de Prueba");
+  EXPECT_EQ(titular["beneficiary"], "110000783851/00");
+  EXPECT_EQ(h.request("GET", "/v1/affiliates/110000783853/card", nullptr, kAt)["beneficiary"], "110000783851/02");
+  Json about = h.request("GET", "/v1/insurer", nullptr, kAt);
+  EXPECT_EQ(about["phones"][0]["number"], "0800-555-0911");
+  EXPECT_EQ(about["logo_url"], "/v1/insurer/logo.svg");
+  std::promise<Reply> page;
+  h.service().request("GET", "/v1/affiliates/110000783852/card.html", "", *parse_instant(kAt),
+                      [&](Reply r) { page.set_value(std::move(r)); });
+  const std::string html = page.get_future().get().body;
+  EXPECT_NE(html.find("Obra Social de Prueba"), std::string::npos);
+  EXPECT_NE(html.find("110000783851/01"), std::string::npos);
+  EXPECT_NE(html.find("Uso exclusivo del titular"), std::string::npos);
+  EXPECT_EQ(html.find("2026-11-04"), std::string::npos);  // dates as people read them
+}
+
 }  // namespace
 }  // namespace autoriza::testing

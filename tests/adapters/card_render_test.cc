@@ -3,13 +3,17 @@
 // decoder here, so the QR is checked by its structure (version, size, finder
 // patterns) and the drawings by matching them module by module.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "adapters/card/card_view.h"
+#include "adapters/card/insurer.h"
 #include "adapters/card/qr.h"
 #include "adapters/card/token_sheet.h"
 
@@ -324,6 +328,40 @@ TEST(TokenSheetPdf, IsOnePdfFileAndReproducible) {
   EXPECT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
   EXPECT_NE(pdf.find("/Count 1"), std::string::npos) << "one page";
   EXPECT_EQ(token_sheet_pdf(sheet), pdf);
+}
+
+}  // namespace
+}  // namespace autoriza::card
+
+namespace autoriza::card {
+namespace {
+
+std::filesystem::path write_temp(const std::string& name, const std::string& text) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("autoriza-insurer-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / name) << text;
+  return dir / name;
+}
+
+TEST(Insurer, LoadsOverTheNeutralDefaultAndSaysWhatIsWrong) {
+  Insurer neutral;
+  EXPECT_NE(insurer_logo_svg(neutral).find("<svg"), std::string::npos);
+  write_temp("logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+  Insurer loaded;
+  ASSERT_TRUE(load_insurer(write_temp("ok.json", R"({"name": "OS Prueba", "logo": "logo.svg",
+      "phones": [{"label": "Guardia", "number": "0800-555-0911"}]})"), &loaded).is_ok());
+  EXPECT_EQ(loaded.name, "OS Prueba");
+  EXPECT_EQ(loaded.card_notice, neutral.card_notice);  // what the file does not say keeps its default
+  EXPECT_EQ(insurer_logo_svg(loaded), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+  EXPECT_EQ(insurer_json(loaded)["phones"][0]["number"], "0800-555-0911");
+  Insurer bad;
+  Status s = load_insurer(write_temp("bad.json", R"({"phones": [{"label": "Guardia"}]})"), &bad);
+  EXPECT_EQ(s.field(), "phones[0]");
+  EXPECT_NE(s.message().find("phones[0] debe ser"), std::string::npos) << s.message();
+  EXPECT_EQ(bad.name, neutral.name);  // nothing half-applied
+  write_temp("evil.svg", "<svg><script>alert(1)</script></svg>");
+  EXPECT_FALSE(load_insurer(write_temp("evil.json", R"({"logo": "evil.svg"})"), &bad).is_ok());
+  EXPECT_FALSE(load_insurer(write_temp("broken.json", "{"), &bad).is_ok());
 }
 
 }  // namespace

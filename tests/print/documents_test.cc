@@ -97,17 +97,16 @@ TEST(BillingPdf, ItemsTotalsAndLateArrivalsInColumns) {
 
 TEST(TokenSheetPdf, TheCardAndTheTokensReadBack) {
   card::TokenSheet sheet;
-  sheet.card = {"110000783851",
-                "Pérez (hijo) \\ Juan",
-                "DNI 24.515.260",
-                "20-24515260-5",
-                "NORMAL",
-                "CATALDI, ADRIAN",
-                "02/11/2026",
-                "482913",
-                "10:05",
-                "autoriza-card:v1:payload",
-                true};
+  sheet.card.credential = "110000783851";
+  sheet.card.name = "Pérez (hijo) \\ Juan";
+  sheet.card.document = "DNI 24.515.260";
+  sheet.card.cuil = "20-24515260-5";
+  sheet.card.plan = "NORMAL";
+  sheet.card.titular = "CATALDI, ADRIAN";
+  sheet.card.updated_on = "02/11/2026";
+  sheet.card.security_code = "482913";
+  sheet.card.valid_until = "10:05";
+  sheet.card.qr_payload = "autoriza-card:v1:payload";
   sheet.month = "2026-11";
   for (int i = 0; i < 12; ++i) sheet.tokens.push_back(std::to_string(10000000 + i * 1234567));
   PdfFile file(card::token_sheet_pdf(sheet), "tokens");
