@@ -19,15 +19,16 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { codeOf, mailsTo, openBrowser, screen, startPortal, textOf, visible } from './portal-helpers.mjs';
 
-// Sample affiliates (ops/sample-data/affiliates.csv).
+// Sample affiliates (ops/sample-data/affiliates.csv). Juan's plan (PMO) asks
+// for tokens; Adrián is the titular of the sample family (serve
+// --sample-family registers him and María, a member, whose mails go to him).
 const JUAN = { document: '29999998', birth: '10/01/2006', email: 'juan.prueba@example.org', credential: '220000100001',
-  name: 'AFILIADO DE PRUEBA, JUAN', password: 'Juan-Clave-2026' };            // plan PMO: tokens required
+  beneficiary: '220000100001/00', name: 'AFILIADO DE PRUEBA, JUAN', password: 'Juan-Clave-2026' };
 const LUCIA = { document: '40111222', cuil: '27-40111222-2', birth: '09/09/2001', email: 'lucia.gomez@example.org',
-  credential: '220000100004', name: 'GOMEZ, LUCIA', password: 'Lucia-Clave-2026' };
-const ADRIAN = { document: '24515260', birth: '14/03/1975', email: 'adrian.cataldi@example.org', credential: '110000783851',
-  name: 'CATALDI, ADRIAN' };                                                  // the family's titular
-const MARIA = { document: '26111222', birth: '02/07/1978', email: 'adrian.cataldi@example.org', credential: '110000783852',
-  name: 'CATALDI, MARIA LAURA' };                                             // a member: mails go to the titular
+  credential: '220000100004', beneficiary: '220000100004/00', name: 'GOMEZ, LUCIA', password: 'Lucia-Clave-2026' };
+const ADRIAN = { document: '24515260', credential: '110000783851', beneficiary: '110000783851/00', name: 'CATALDI, ADRIAN' };
+const MARIA = { document: '26111222', credential: '110000783852', beneficiary: '110000783851/01',
+  name: 'CATALDI, MARIA LAURA' };
 const CARLOS = { document: '17888999', birth: '28/02/1968', email: 'carlos.sistemas@example.org', credential: '354495' };
 const JOSE = { document: '8333444', birth: '24/12/1940', email: 'carlos.sistemas@example.org', credential: '438908' };
 
@@ -37,12 +38,13 @@ let store = '';
 let keys = {};
 
 before(async () => {
-  portal = await startPortal('afiliados');
+  portal = await startPortal('afiliados', { serveArgs: ['--sample-family'] });
   ({ base, store, keys } = portal);
-  // The family's accounts: serve's own (development) or registered here.
+  // The sample family's accounts: serve registered them (development).
   for (const person of [ADRIAN, MARIA]) {
     const row = portal.affiliates.find((a) => a.document === person.document);
-    person.password = row ? row.password : await registerByApi(person, `Familia-${person.document}`);
+    assert.ok(row, `serve --sample-family registered ${person.name} (STORE/dev-affiliates.csv)`);
+    person.password = row.password;
   }
   for (const person of [CARLOS, JOSE]) person.password = await registerByApi(person, `Bloqueo-${person.document}`);
   // María's order (a member's), for the family's history.
@@ -116,7 +118,8 @@ async function logout(b, everywhere) {
   await go(b, 'perfil');
   await b.page.click(`[data-testid="${everywhere ? 'logout-all' : 'logout'}"]`);
   await b.page.waitForSelector(shown('ingresar'));
-  await b.page.waitForFunction(() => /Cerraste la sesión/.test(document.querySelector('[data-testid="login-notice"]').textContent));
+  await b.page.waitForFunction(
+    () => /Cerraste la sesión/.test(document.querySelector('[data-testid="login-notice"]').textContent));
 }
 
 // The card's QR as the screen shows it, read by a real QR reader.
@@ -165,7 +168,8 @@ async function register(b, person, byCuil) {
   await page.fill('#register-code', code);
   await page.click('[data-testid="register-confirm"]');
   await page.waitForSelector(shown('ingresar'));
-  assert.equal(await textOf(page, '[data-testid="login-notice"]'), 'Listo: tu cuenta quedó registrada. Ingresá con tu contraseña.');
+  assert.equal(await textOf(page, '[data-testid="login-notice"]'),
+    'Listo: tu cuenta quedó registrada. Ingresá con tu contraseña.');
 }
 
 // One sign-in try, waiting for its answer to be shown.
@@ -175,6 +179,25 @@ async function loginTry(page, id, password) {
   await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/account/login')),
     page.click('[data-testid="login-submit"]')]);
   await page.waitForSelector('#login-form[aria-busy="false"]');
+}
+
+// Olvidé mi contraseña with an e-mail that is not the account's: refused in
+// Spanish, nothing mailed.
+async function recoveryRefused(b, person) {
+  const { page } = b;
+  await page.click('[data-testid="login-forgot"]');
+  await page.waitForSelector(shown('recuperar'));
+  assert.equal(await page.inputValue('#recovery-id'), person.document, 'the DNI typed at Ingresar');
+  await screen(b, 'recuperar');
+  const before = mailsTo(store, 'otra.persona@example.org').length + mailsTo(store, person.email).length;
+  await page.fill('#recovery-email', 'otra.persona@example.org');
+  await page.click('[data-testid="recovery-send"]');
+  await page.waitForSelector('[data-testid="recovery-error"]:not([hidden])');
+  assert.equal(await textOf(page, '[data-testid="recovery-error"]'), 'Los datos no coinciden con una cuenta registrada.');
+  assert.equal(mailsTo(store, 'otra.persona@example.org').length + mailsTo(store, person.email).length, before);
+  await screen(b, 'recuperar-rechazado');
+  await page.click('[data-screen="recuperar"] a[href="#/ingresar"]');
+  await page.waitForSelector(shown('ingresar'));
 }
 
 // Five wrong passwords lock the account; then even the right one waits.
@@ -205,6 +228,8 @@ async function card(b, person, shot) {
   assert.match(await textOf(page, `${article} [data-testid="card-countdown"]`), /^Cambia en \d:\d{2}$/);
   assert.match(await textOf(page, `${article} [data-testid="card-code"]`), /^\d{3} \d{3}$/);
   assert.match(await textOf(page, `${article} [data-testid="card-notice"]`), /uso exclusivo del titular/);
+  assert.equal(await textOf(page, `${article} [data-testid="card-insurer"]`), 'Obra Social Ejemplo');
+  assert.equal(await textOf(page, `${article} [data-testid="card-beneficiary"]`), person.beneficiary);
   const payload = await qrPayload(b, shot);
   assert.match(payload, /^AZ1\./);
   const verified = await api('POST', '/v1/credentials/verify', { payload }, keys['provider-LAB127']);
@@ -222,8 +247,10 @@ async function share(b, person) {
   await page.click('[data-testid="share-submit"]');
   await page.waitForSelector('[data-testid="share-result"]:not([hidden])');
   const url = await page.inputValue('[data-testid="share-url"]');
-  assert.match(url, /^https?:\/\/[^/]+\/afiliados\/compartida\.html#.+/, 'an absolute link to the recipient\'s page');
-  assert.match(await textOf(page, '#share-result-text'), /DNI 30\.111\.222, válido hasta el \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+  // Absolute, from the server's public address (serve's --public-url; here its --http).
+  assert.ok(url.startsWith(`${base}/afiliados/compartida.html#`), `an absolute link to the recipient's page: ${url}`);
+  assert.match(await textOf(page, '#share-result-text'),
+    /DNI 30\.111\.222, válido hasta el \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
   await page.waitForSelector('[data-testid="share-row"]');
   assert.match(await textOf(page, '[data-testid="share-row"]'), /DNI 30\.111\.222/);
   await page.click('[data-testid="share-copy"]');
@@ -231,10 +258,11 @@ async function share(b, person) {
   await screen(b, 'compartir-enlace');
 
   // The recipient, in another browser with nothing of this one.
-  const r = await openBrowser({ ...b.pass, name: `${b.pass.name}-destinatario` }, { dir: portal.tmp, base, artifacts: b.artifacts });
+  const r = await openBrowser({ ...b.pass, name: `${b.pass.name}-destinatario` },
+    { dir: portal.tmp, base, artifacts: b.artifacts });
   try {
     const rp = r.page;
-    await rp.goto(url.replace(/^https?:\/\/[^/]+/, base));
+    await rp.goto(url);
     await rp.waitForFunction(() => document.documentElement.dataset.ready === 'true');
     assert.equal(await rp.evaluate(() => document.activeElement.id), 'shared-dni');
     await screen(r, 'compartida');
@@ -258,7 +286,7 @@ async function share(b, person) {
     await rp.fill('#shared-dni', '30111222');
     await rp.click('[data-testid="shared-submit"]');
     await rp.waitForSelector('[data-testid="shared-error"]:not([hidden])');
-    assert.match(await textOf(rp, '[data-testid="shared-error"]'), /(venció|vencido).*revocad|revocad/);
+    assert.equal(await textOf(rp, '[data-testid="shared-error"]'), 'El afiliado revocó este enlace: pedile uno nuevo.');
     await screen(r, 'compartida-revocada');
     assert.deepEqual(r.problems, [], 'no script error on the recipient\'s page');
   } finally {
@@ -352,9 +380,15 @@ async function installable(b) {
   assert.equal(worker, `${base}/afiliados/`);
 }
 
+// Datos útiles: the insurer's phones as tel: links, addresses, e-mails.
 async function usefulData(b) {
+  const { page } = b;
   await go(b, 'datos');
-  await b.page.waitForSelector('[data-testid="info"] .info-name');
+  await page.waitForSelector('[data-testid="info-phone"]');
+  assert.equal(await textOf(page, '[data-testid="info"] .info-name'), 'Obra Social Ejemplo');
+  assert.equal(await page.getAttribute('[data-testid="info-phone"]', 'href'), 'tel:08005550101');
+  assert.match(await textOf(page, '[data-testid="info"]'), /Sede central/);
+  assert.match(await textOf(page, '[data-testid="info"]'), /afiliados@obrasocial\.example\.org/);
   await screen(b, 'datos-utiles');
 }
 
@@ -370,7 +404,8 @@ async function offline(b, person) {
     await page.reload();
     await page.waitForSelector(shown('sin-conexion'));
     await page.waitForSelector('[data-testid="offline-cards"] [data-testid="card-offline"]');
-    assert.match(await textOf(page, '[data-testid="card-offline"]'), /^Mostrada sin conexión · guardada el \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    assert.match(await textOf(page, '[data-testid="card-offline"]'),
+      /^Mostrada sin conexión · guardada el \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     assert.equal(await textOf(page, '[data-testid="offline-cards"] [data-testid="card-name"]'), person.name);
     await screen(b, 'sin-conexion');
   } finally {
@@ -397,6 +432,7 @@ async function expired(b, person) {
 async function family(b) {
   const { page } = b;
   await loginAndWait(b, ADRIAN.document, ADRIAN.password);
+  assert.equal(await textOf(page, '[data-testid="brand-name"]'), 'OS Ejemplo');
   const tabs = await page.locator('[data-testid="card-tab"]').allTextContents();
   assert.deepEqual(tabs.slice(0, 2), ['Yo', 'Maria Laura']);
   assert.ok(tabs.length >= 2, 'every member of the family group');
@@ -407,6 +443,11 @@ async function family(b) {
   await page.waitForSelector(`[data-testid="card-tab"][data-credential="${MARIA.credential}"][aria-selected="true"]`);
   assert.equal(await page.evaluate(() => document.activeElement.dataset.credential), MARIA.credential);
   await card(b, MARIA, 'credencial-familiar');
+  // Sharing from her card shares hers.
+  await page.click('[data-testid="cards-share"]');
+  await page.waitForSelector(shown('compartir'));
+  await page.waitForSelector('#share-member-field:not([hidden])');
+  assert.equal(await page.inputValue('#share-member'), MARIA.credential);
   await go(b, 'prestaciones');
   await page.waitForSelector('[data-testid="history-entry"][data-kind="authorization"]');
   assert.match(await textOf(page, '[data-testid="history-entry"][data-kind="authorization"]'), /CATALDI, MARIA LAURA/);
@@ -421,6 +462,7 @@ async function family(b) {
 
 async function phone(b, step) {
   await step('registrarme por DNI con el código del correo', () => register(b, JUAN, false));
+  await step('olvidé mi contraseña con otro correo', () => recoveryRefused(b, JUAN));
   await step('ingresar y ver mi credencial (QR verificado)', async () => {
     await loginAndWait(b, JUAN.document, JUAN.password);
     await card(b, JUAN, 'credencial');
@@ -432,8 +474,7 @@ async function phone(b, step) {
   await step('instalable: manifiesto, íconos, service worker', () => installable(b));
   await step('sin conexión: la última credencial', () => offline(b, JUAN));
   await step('sesión vencida', () => expired(b, JUAN));
-  // TODO(issue 16): once POST /v1/account/password is served:
-  // await step('perfil: contraseña nueva', () => profile(b, JUAN));
+  await step('perfil: contraseña nueva', () => profile(b, JUAN));
   await step('datos útiles y más', async () => {
     await usefulData(b);
     await b.page.click('#nav a[data-nav="mas"]');
@@ -442,16 +483,17 @@ async function phone(b, step) {
     await logout(b, false);
     await screen(b, 'ingresar-cerrada');
   });
+  await step('el grupo familiar: el titular ve todas, la integrante la suya', () => family(b));
   await step('bloqueo tras 5 contraseñas incorrectas', () => lockout(b, CARLOS));
 }
 
 async function desktop(b, step) {
-  await step('registrarme con CUIL (IOMA) con el código del correo', () => register(b, LUCIA, false /* TODO(issue 16): by CUIL once /v1/registrations takes it */));
+  await step('registrarme con CUIL (IOMA) con el código del correo', () => register(b, LUCIA, true));
   await step('olvidé mi contraseña', async () => {
     const { page } = b;
     await page.click('[data-testid="login-forgot"]');
     await page.waitForSelector(shown('recuperar'));
-    await page.fill('#recovery-id', LUCIA.document);
+    await page.fill('#recovery-id', LUCIA.cuil);
     await page.fill('#recovery-email', LUCIA.email);
     await screen(b, 'recuperar');
     await page.click('[data-testid="recovery-send"]');
@@ -469,10 +511,23 @@ async function desktop(b, step) {
     await card(b, LUCIA, 'credencial');
   });
   await step('token y planilla', async () => { await token(b, LUCIA); });
+  await step('sin conexión: la última credencial', () => offline(b, LUCIA));
   await step('compartir, abrir el enlace con el DNI, revocar', () => share(b, LUCIA));
-  await step('perfil, datos útiles, cerrar sesión', async () => {
+  await step('perfil: correo nuevo, datos útiles, cerrar sesión', async () => {
+    const { page } = b;
     await go(b, 'perfil');
+    assert.equal(await textOf(page, '#profile-cuil'), LUCIA.cuil);
     await screen(b, 'perfil');
+    await page.fill('#email-new', 'lucia.nueva@example.org');
+    await page.fill('#email-password', 'no-es-la-clave');
+    await page.click('[data-testid="email-submit"]');
+    await page.waitForSelector('#email-password-error:not([hidden])');
+    assert.match(await textOf(page, '#email-password-error'), /contraseña/);
+    await page.fill('#email-password', LUCIA.password);
+    await page.click('[data-testid="email-submit"]');
+    await page.waitForSelector('[data-testid="email-done"]:not([hidden])');
+    assert.equal(await textOf(page, '#profile-email'), 'lucia.nueva@example.org');
+    await screen(b, 'perfil-correo');
     await usefulData(b);
     await logout(b, false);
   });
@@ -496,7 +551,8 @@ for (const pass of PASSES) {
       } catch (e) {
         failed = true;
         portal.keep();
-        await b.page.screenshot({ path: path.join(portal.artifacts, `${pass.name}-FAILED.png`), fullPage: true }).catch(() => {});
+        await b.page.screenshot({ path: path.join(portal.artifacts, `${pass.name}-FAILED.png`), fullPage: true })
+          .catch(() => {});
         throw e;
       }
     });

@@ -30,12 +30,12 @@ export function freePort() {
   });
 }
 
-// `autoriza serve` on store and the sample data; resolves once /healthz
-// answers. Its output goes to logFile.
-export async function startServer(store, port, logFile) {
+// `autoriza serve` on store and the sample data (and extra options);
+// resolves once /healthz answers. Its output goes to logFile.
+export async function startServer(store, port, logFile, extra = []) {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(BINARY, ['serve', '--data', DATA, '--store', store,
-    '--http', `127.0.0.1:${port}`, '--allow-client-time', '--log-format', 'text'], { stdio: ['ignore', log, log] });
+    '--http', `127.0.0.1:${port}`, '--allow-client-time', '--log-format', 'text', ...extra], { stdio: ['ignore', log, log] });
   const deadline = Date.now() + 30000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`autoriza serve exited ${child.exitCode}: see ${logFile}`);
@@ -51,9 +51,10 @@ export async function startServer(store, port, logFile) {
 // The server of one test file: a temporary folder of its own (store,
 // serve.log, browser profiles), its artifacts folder emptied
 // ($AUTORIZA_ARTIFACTS, default <build>/artifacts/<name>), the development
-// users and API keys. keep() marks the folder to stay (after a failure);
+// users and API keys (serveArgs: more options of serve, such as
+// --sample-family). keep() marks the folder to stay (after a failure);
 // stop() ends the server and removes the folder unless kept.
-export async function startPortal(name) {
+export async function startPortal(name, { serveArgs = [] } = {}) {
   assert.ok(fs.existsSync(BINARY), `no binary at ${BINARY} (set AUTORIZA_BINARY)`);
   assert.ok(fs.existsSync('/usr/bin/chromium'), 'no /usr/bin/chromium: run ops/install-deps.sh (never download a browser)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `autoriza-${name}-`));
@@ -63,7 +64,7 @@ export async function startPortal(name) {
   const store = path.join(tmp, 'store');
   const port = await freePort();
   let kept = true;  // until the server answers
-  const server = await startServer(store, port, path.join(tmp, 'serve.log'));
+  const server = await startServer(store, port, path.join(tmp, 'serve.log'), serveArgs);
   kept = false;
   return {
     tmp, store, artifacts, base: `http://127.0.0.1:${port}`,

@@ -2,8 +2,8 @@
    view and the shared card's page, compartida.html). It shows what the card
    JSON of GET /v1/affiliates/{credential}/card(s) or GET /v1/shares/{link}
    holds — insurer, name, credential, beneficiary number, plan, DNI, the
-   rotating security code and its validity, the signed QR — and the
-   insurer's notice. The countdowns tick here; what a code is worth is the
+   rotating security code and its validity, the signed QR — and the notice
+   (the card's, else the insurer's, else a neutral one). The countdowns tick here; what a code is worth is the
    server's answer. */
 'use strict';
 (function (A) {
@@ -12,18 +12,20 @@
   const STATUS = { ACTIVE: 'Activa', SUSPENDED: 'Suspendida', TERMINATED: 'De baja' };
   const DEFAULT_NOTICE = 'Credencial de uso exclusivo del titular. Presentá tu DNI.';
 
-  function fact(label, value, testid) {
+  // wide: a long value (the beneficiary number) takes the card's whole width.
+  function fact(label, value, testid, wide) {
     if (value === undefined || value === null || value === '') return null;
-    return el('div', { className: 'fact' }, [el('dt', { text: label }), el('dd', { text: value, 'data-testid': testid })]);
+    return el('div', { className: wide ? 'fact wide' : 'fact' },
+      [el('dt', { text: label }), el('dd', { text: value, 'data-testid': testid })]);
   }
 
   // The card's head: the insurer's logo (its own, or the app's icon) and name.
-  function head(insurer) {
+  function head(insurer, name) {
     const logo = insurer.logo_url || '/afiliados/icon.svg';
     return el('header', { className: 'credential-head' }, [
       el('img', { className: 'credential-logo', src: logo, alt: '', width: '40', height: '40' }),
       el('div', {}, [
-        el('p', { className: 'credential-insurer', text: insurer.name || A.DEFAULT_INSURER.name,
+        el('p', { className: 'credential-insurer', text: name || insurer.name || A.DEFAULT_INSURER.name,
           'data-testid': 'card-insurer' }),
         el('p', { className: 'credential-kind', text: 'Credencial digital' })
       ])
@@ -54,13 +56,13 @@
     const status = card.status && card.status !== 'ACTIVE' ? (STATUS[card.status] || card.status) : '';
     const article = el('article', { className: `credential${status ? ' inactive' : ''}`, 'data-credential': card.credential,
       'aria-label': `Credencial de ${card.name}`, 'data-testid': 'card' }, [
-      head(insurer),
+      head(insurer, card.insurer),
       el('div', { className: 'credential-body' }, [
         el('p', { className: 'credential-name', 'data-testid': 'card-name', text: card.name }),
         el('dl', { className: 'credential-facts' }, [
           fact('Credencial', card.credential, 'card-credential'),
-          fact('N.º de beneficiario', card.beneficiary, 'card-beneficiary'),
           fact('Plan', card.plan, 'card-plan'),
+          fact('N.º de beneficiario', card.beneficiary, 'card-beneficiary', true),
           fact('DNI', A.dni(card.document), 'card-document'),
           fact('CUIL', A.cuil(card.cuil), 'card-cuil'),
           fact('Grupo familiar', titular ? 'Titular' : 'Integrante', 'card-role'),
@@ -73,7 +75,7 @@
         code(card, Boolean(o.offlineAt))
       ]),
       el('footer', { className: 'credential-notice', 'data-testid': 'card-notice',
-        text: insurer.card_notice || DEFAULT_NOTICE })
+        text: card.card_notice || insurer.card_notice || DEFAULT_NOTICE })
     ]);
     if (o.offlineAt) {
       article.classList.add('offline');

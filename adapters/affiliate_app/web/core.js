@@ -20,7 +20,8 @@ window.App = (function () {
   const REQUEST_TIMEOUT_MS = 20000;
 
   const $ = (id) => document.getElementById(id);
-  const state = { session: null, cards: [], insurer: null, lastActivityMs: Date.now(), offline: false };
+  // shown: the credential of the card last on screen (a titular's tabs).
+  const state = { session: null, cards: [], shown: '', insurer: null, lastActivityMs: Date.now() };
 
   // --- formatting ---
 

@@ -27,12 +27,13 @@
     return { ok: true, cards: A.state.cards, savedAt: answer.data.saved_at || '' };
   }
 
-  // Family members as <option>s: the own card first, as the API orders them.
+  // Family members as <option>s: the own card first, as the API orders them;
+  // the one chosen before stays, else the card last on screen.
   function memberOptions(select, withAll) {
     const options = A.state.cards.map((c) => el('option', { value: c.credential,
       text: c.credential === A.own() ? `${c.name} (yo)` : c.name }));
     if (withAll) options.unshift(el('option', { value: '', text: 'Todo el grupo familiar' }));
-    const before = select.value;
+    const before = withAll ? select.value : A.state.shown || select.value;
     select.replaceChildren(...options);
     if (before && [...select.options].some((o) => o.value === before)) select.value = before;
     return A.state.cards.length > 1;
@@ -68,6 +69,7 @@
 
   function select(credential, focusTab) {
     selected = credential;
+    A.state.shown = credential;
     renderPanel();
     if (focusTab) $(`tab-${credential}`).focus();
   }
@@ -88,6 +90,7 @@
     const card = cards.find((c) => c.credential === selected) || cards[0];
     if (!card) return;
     selected = card.credential;
+    A.state.shown = selected;  // Compartir and Token start with the card on screen
     renderTabs(cards);
     const panel = $('cards-panel');
     if (cards.length > 1) panel.setAttribute('role', 'tabpanel'), panel.setAttribute('aria-labelledby', `tab-${selected}`);

@@ -18,12 +18,11 @@
     $('profile-cuil').textContent = card.cuil ? A.cuil(card.cuil) : '—';
     $('profile-credential').textContent = a.credential || '—';
     $('profile-plan').textContent = a.plan || card.plan || '—';
-    $('profile-email').textContent = s.email || a.email || '—';
+    // The session names no e-mail yet: the row shows once one is known.
+    $('profile-email').textContent = s.email || a.email || '';
+    $('profile-email').parentElement.hidden = !$('profile-email').textContent;
     $('profile-role').textContent = s.titular ? 'Titular' : 'Integrante';
   }
-
-  // A route that is not on this server yet answers 404 or 405.
-  function missing(answer) { return answer.status === 404 || answer.status === 405; }
 
   async function changePassword(ev) {
     ev.preventDefault();
@@ -41,7 +40,6 @@
     const answer = await A.api('POST', '/v1/account/password', { current_password: current, new_password: next });
     A.setBusy(form, false);
     if (!answer.ok) {
-      if (missing(answer)) return A.show('password-error', 'El cambio de contraseña todavía no está disponible.');
       const ids = { current_password: 'password-current', new_password: 'password-new', password: 'password-new' };
       const field = answer.error && answer.error.field;
       if (ids[field]) return A.focusError(ids[field], A.errorText(answer));
@@ -66,8 +64,7 @@
     const answer = await A.api('POST', '/v1/account/email', { password, email });
     A.setBusy(form, false);
     if (!answer.ok) {
-      if (missing(answer)) return A.show('email-error', 'El cambio de correo todavía no está disponible.');
-      const ids = { email: 'email-new', password: 'email-password' };
+      const ids = { email: 'email-new', password: 'email-password', current_password: 'email-password' };
       const field = answer.error && answer.error.field;
       if (ids[field]) return A.focusError(ids[field], A.errorText(answer));
       return A.show('email-error', A.errorText(answer));
@@ -77,6 +74,7 @@
     if (answer.data && answer.data.csrf) A.setSession(answer.data);
     else if (A.state.session) A.state.session.email = email;
     $('profile-email').textContent = (A.state.session && A.state.session.email) || email;
+    $('profile-email').parentElement.hidden = false;
     A.show('email-done', answer.data && A.isSpanish(answer.data.message) ? A.sentence(answer.data.message)
       : 'Listo: guardamos tu correo electrónico nuevo.');
   }

@@ -22,6 +22,7 @@
   function clearSession() {
     A.state.session = null;
     A.state.cards = [];
+    A.state.shown = '';
     $('who').hidden = true;
     $('nav').hidden = true;
   }

@@ -9,13 +9,12 @@
   const { $, el } = A;
   const sendShare = A.commandSender();
   const sendRevoke = A.commandSender();
-  // Links made on this page, listed while the server cannot list them.
-  const madeHere = [];
 
   const credential = () => $('share-member').value || A.own();
 
-  // The recipient's page for a link: the server's absolute url, else this
-  // origin's (the link id travels in the fragment, never to a server log).
+  // The recipient's page for a link: the server's absolute url (its public
+  // address), else this origin's; the link travels in the fragment, which
+  // reaches no server log.
   function urlOf(answer) {
     if (answer.url) return answer.url;
     const id = String(answer.link || '').replace(/^\/v1\/shares\//, '');
@@ -40,8 +39,6 @@
     const d = answer.data || {};
     if (d.status && d.status !== 'SHARED') return A.show('share-error', A.sentence(d.message) || 'No se pudo compartir.');
     const url = urlOf(d);
-    madeHere.unshift({ id: String(d.link || '').replace(/^\/v1\/shares\//, ''), dni, created: '', expires: d.expires,
-      credential: credential() });
     $('share-result').hidden = false;
     $('share-result-text').textContent = `Enlace para el DNI ${A.dni(dni)}, válido hasta el ${A.dateTime(d.expires)}. ` +
       'Mandalo a esa persona: lo abre en su teléfono y escribe su DNI.';
@@ -90,14 +87,11 @@
   async function listShares() {
     const c = credential();
     const answer = await A.api('GET', `/v1/affiliates/${encodeURIComponent(c)}/shares`);
-    let items;
-    if (answer.ok && answer.data && Array.isArray(answer.data.items)) items = answer.data.items;
-    else if (answer.status === 404 || answer.status === 405) {
-      items = madeHere.filter((s) => s.credential === c && Date.parse(s.expires) > Date.now());
-    } else {
+    if (!answer.ok || !answer.data || !Array.isArray(answer.data.items)) {
       if (answer.status !== 401) A.show('shares-error', A.errorText(answer));
       return;
     }
+    const items = answer.data.items;
     A.show('shares-error', '');
     $('shares-list').replaceChildren(...items.map(shareRow));
     $('shares-empty').hidden = items.length > 0;
@@ -111,8 +105,6 @@
     if (!answer.ok || (d.status && d.status !== 'REVOKED')) {
       return A.show('shares-error', answer.ok ? A.sentence(d.message) || 'No se pudo revocar.' : A.errorText(answer));
     }
-    const i = madeHere.findIndex((m) => m.id === s.id);
-    if (i >= 0) madeHere.splice(i, 1);
     A.announce(`Enlace del DNI ${A.dni(s.dni)} revocado.`);
     await listShares();
     $('share-dni').focus();

@@ -8,8 +8,8 @@
      moment it was saved) and each GET /v1/affiliates/{c}/card.svg as
      /afiliados/ultima-credencial/{c}.svg; without a connection those
      requests are answered from what was kept (cards with their saved_at,
-     which the page shows as "mostrada sin conexión"). GET /v1/insurer is
-     kept the same way (the card's header).
+     which the page shows as "mostrada sin conexión"). GET /v1/insurer and
+     its logo are kept the same way (the card's header).
 
    Nothing else of the API is cached: sessions, tokens, shares and history
    always go to the network. Logging out deletes the card's cache (the page
@@ -24,6 +24,7 @@ const SHELL = ['/afiliados/', '/afiliados/app.css', '/afiliados/core.js', '/afil
 const SAVED_CARDS = '/afiliados/ultima-credencial.json';
 const SAVED_QR = '/afiliados/ultima-credencial/';
 const SAVED_INSURER = '/afiliados/ultima-credencial/insurer.json';
+const SAVED_LOGO = '/afiliados/ultima-credencial/logo.svg';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -113,8 +114,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(networkKeeping(request, `${SAVED_QR}${qr[1]}.svg`, null));
     return;
   }
-  if (path === '/v1/insurer') {
-    event.respondWith(networkKeeping(request, SAVED_INSURER, null));
+  if (path === '/v1/insurer' || path === '/v1/insurer/logo.svg') {
+    event.respondWith(networkKeeping(request, path === '/v1/insurer' ? SAVED_INSURER : SAVED_LOGO, null));
     return;
   }
   if (path === '/afiliados' || path.startsWith('/afiliados/')) event.respondWith(shellFirstFromNetwork(request));
