@@ -225,7 +225,9 @@ async function card(b, person, shot) {
   assert.equal(await textOf(page, `${article} [data-testid="card-name"]`), person.name);
   assert.equal(await textOf(page, `${article} [data-testid="card-credential"]`), person.credential);
   assert.match(await textOf(page, `${article} [data-testid="card-valid-until"]`), /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
-  assert.match(await textOf(page, `${article} [data-testid="card-countdown"]`), /^Cambia en \d:\d{2}$/);
+  // (At a rotation the countdown says so for a moment, then counts again.)
+  await page.waitForFunction((sel) => /^Cambia en \d:\d{2}$/.test(document.querySelector(sel).textContent),
+    `${article} [data-testid="card-countdown"]`);
   assert.match(await textOf(page, `${article} [data-testid="card-code"]`), /^\d{3} \d{3}$/);
   assert.match(await textOf(page, `${article} [data-testid="card-notice"]`), /uso exclusivo del titular/);
   assert.equal(await textOf(page, `${article} [data-testid="card-insurer"]`), 'Obra Social Ejemplo');
@@ -411,9 +413,10 @@ async function offline(b, person) {
   } finally {
     await context.setOffline(false);
   }
-  // Back online, the session still open: the card again, live.
+  // Back online, the session still open: the card again, live (at once, or
+  // at the next try when the service worker still saw no network).
   await page.waitForSelector(shown('credencial'));
-  await page.waitForSelector('[data-testid="offline-banner"]', { state: 'hidden' });
+  await page.waitForSelector('[data-testid="offline-banner"]', { state: 'hidden', timeout: 25000 });
 }
 
 // The session's cookie gone (as after 15 idle minutes): back to Ingresar.
@@ -507,7 +510,7 @@ async function desktop(b, step) {
     await page.click('[data-testid="recovery-confirm"]');
     await page.waitForSelector(shown('ingresar'));
     assert.match(await textOf(page, '[data-testid="login-notice"]'), /contraseña se cambió/);
-    await loginAndWait(b, LUCIA.document, LUCIA.password);
+    await loginAndWait(b, LUCIA.cuil, LUCIA.password);
     await card(b, LUCIA, 'credencial');
   });
   await step('token y planilla', async () => { await token(b, LUCIA); });

@@ -10,6 +10,7 @@
   const { $, el } = A;
   const OFFLINE_CACHE = 'autoriza-afiliados-credencial';
   const REFETCH_MIN_MS = 5000;
+  const RETRY_SAVED_MS = 15000;   // a saved card on screen: try the network again
 
   let ticker = null;
   let selected = '';        // the credential of the tab shown
@@ -124,6 +125,7 @@
   }
 
   function tick() {
+    if (shownSavedAt && !fetching && Date.now() - lastFetchMs > RETRY_SAVED_MS) refresh();
     A.tickCountdowns($('cards-panel'), () => {
       if (fetching || shownSavedAt || Date.now() - lastFetchMs <= REFETCH_MIN_MS) return;
       refresh().then(() => A.announce('Se actualizó el código de seguridad.'));
@@ -143,6 +145,10 @@
     }
   });
   $('cards-tabs').addEventListener('keydown', tabKeys);
+  // Back online with a saved card on screen: the live one.
+  window.addEventListener('online', () => {
+    if (shownSavedAt && document.documentElement.dataset.current === 'credencial') refresh();
+  });
 
   // --- offline: what the service worker saved ---
 

@@ -30,16 +30,13 @@
   async function fetchCard() {
     lastFetchMs = Date.now();
     const id = encodeURIComponent(link());
-    const answer = await A.api('GET', `/v1/shares/${id}?dni=${encodeURIComponent(dni)}`);
-    if (!answer.ok) return { answer };
-    // A QR of the shared card, when the server draws one.
-    const qr = await A.api('GET', `/v1/shares/${id}/card.svg?dni=${encodeURIComponent(dni)}`);
-    return { answer, qr: qr.ok && qr.text.startsWith('<svg') ? A.svgUrl(qr.text) : '' };
+    return { answer: await A.api('GET', `/v1/shares/${id}?dni=${encodeURIComponent(dni)}`) };
   }
 
-  function showCard(card, qr) {
+  // No QR here: the API draws a card's QR for its own family only.
+  function showCard(card) {
     A.observeValidity(card.valid_from, card.valid_until);
-    $('shared-card').replaceChildren(A.renderCard(card, { insurer: A.state.insurer, qr }));
+    $('shared-card').replaceChildren(A.renderCard(card, { insurer: A.state.insurer, qr: '' }));
     A.tickCountdowns($('shared-card'));
   }
 
@@ -55,7 +52,7 @@
     A.tickCountdowns($('shared-card'), async () => {
       if (Date.now() - lastFetchMs < REFETCH_MIN_MS) return;
       const got = await fetchCard();
-      if (got.answer.ok) showCard(got.answer.data, got.qr);
+      if (got.answer.ok) showCard(got.answer.data);
       else stop(errorOf(got.answer));
     });
   }
@@ -78,7 +75,7 @@
       return A.show('shared-error', errorOf(got.answer));
     }
     form.hidden = true;
-    showCard(got.answer.data, got.qr);
+    showCard(got.answer.data);
     $('shared-card').querySelector('article').setAttribute('tabindex', '-1');
     $('shared-card').querySelector('article').focus();
     clearInterval(ticker);
