@@ -15,6 +15,7 @@
 #include "adapters/service/query_api.h"
 #include "adapters/card/token_sheet.h"
 #include "adapters/print/format_es.h"
+#include "engine/core/csv.h"  // utf8_length
 
 namespace autoriza {
 
@@ -48,7 +49,7 @@ Status field_string(const Json& j, const char* key, size_t min, size_t max, std:
     return Status::invalid(std::string("falta ") + spoken(key), key);
   }
   *out = j[key].get<std::string>();
-  if (out->size() < min || out->size() > max) {
+  if (utf8_length(*out) < min || utf8_length(*out) > max) {
     return Status::invalid(std::string(spoken(key)) + " debe tener " +
                                (min == max ? std::to_string(min) : "de " + std::to_string(min) + " a " + std::to_string(max)) +
                                " caracteres",

@@ -4,6 +4,7 @@
 
 #include "adapters/codec/codec.h"
 #include "adapters/service/api_util.h"
+#include "engine/core/csv.h"  // utf8_length
 
 namespace autoriza::account_session_api {
 
@@ -184,7 +185,7 @@ void change_password(Service& service, const RouteCall& call, RouteDone done) {
   if (!st || !body.is_object()) st = Status::invalid("el cuerpo debe ser un objeto JSON", "");
   if (st) st = string_field(body, "current_password", "escribí tu contraseña actual", &current);
   if (st) st = string_field(body, "new_password", "escribí la contraseña nueva", &next);
-  if (st && (next.size() < 8 || next.size() > 128)) st = Status::invalid("la contraseña nueva debe tener de 8 a 128 caracteres", "new_password");
+  if (st && (utf8_length(next) < 8 || utf8_length(next) > 128)) st = Status::invalid("la contraseña nueva debe tener de 8 a 128 caracteres", "new_password");
   if (st && next == current) st = Status::invalid("la contraseña nueva debe ser distinta de la actual", "new_password");
   if (!st) return done(reply_for(st));
   fb::AccountUpdateCmdT cmd{};
