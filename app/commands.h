@@ -19,5 +19,6 @@ Run add_devbroker(CLI::App& app);
 Run add_kafka_bench(CLI::App& app);
 Run add_openapi(CLI::App& app);
 Run add_users(CLI::App& app);
+Run add_config(CLI::App& app);
 
 }  // namespace autoriza::cli

@@ -2,8 +2,11 @@
 // describes each.
 #include <iostream>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "app/commands.h"
+#include "app/config_file.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"autoriza: real-time validation of health-insurance transactions"};
@@ -25,7 +28,16 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_kafka_bench, "kafka-bench", "Throughput and latency through gateway -> Kafka (dev broker) -> validator");
   add(autoriza::cli::add_users, "users", "Add, list, disable users of the providers' portal and reset their passwords");
   add(autoriza::cli::add_openapi, "openapi", "Print the OpenAPI 3.1 document of the HTTP API (GET /openapi.json)");
-  CLI11_PARSE(app, argc, argv);
+  add(autoriza::cli::add_config, "config", "Check a configuration file of `serve --config`");
+  // serve --config FILE: the file's keys become flags, the command line's win.
+  std::vector<std::string> args;
+  if (!autoriza::cli::expand_config(argc, argv, &args, std::cerr)) return 2;
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11 takes them last-first, without argv[0]
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
   for (auto& [sub, run] : runs) {
     if (sub->parsed()) return run();
   }

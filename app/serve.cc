@@ -84,6 +84,7 @@ struct ServeOptions {
   std::string insurer;     // insurer.json; empty: <data>/insurer.json when there is one
   std::string public_url;  // empty: http://<--http>
   bool sample_family = false;
+  std::string config;      // --config: expanded into the other options before parsing (config_file.h)
   tcp::TcpServeOptions tcp;
   KafkaServeOptions kafka;  // kafka.brokers set: cluster mode (kafka_cmd.cc)
 };
@@ -244,6 +245,8 @@ Run add_serve(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   app.add_option("--data", o->data, "Reference data folder, loaded when the store is empty (with --kafka: without it, roles read autoriza.reference)")->check(CLI::ExistingDirectory);
   app.add_option("--store", o->store, "RocksDB store directory")->capture_default_str();
+  app.add_option("--config", o->config,
+                 "A TOML file whose keys are these options (ops/autoriza.toml); options given here override it");
   app.add_option("--http", o->http, "HTTP listen address HOST:PORT")->capture_default_str();
   app.add_option("--insurer", o->insurer,
                  "The insurer's name, logo, card notice and contacts for affiliates (JSON; default: insurer.json of "

@@ -14,7 +14,7 @@ PKGS=(
   libboost-dev libssl-dev
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev
   libqrencode-dev zlib1g-dev libjemalloc-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   chromium zbar-tools

@@ -8,6 +8,20 @@
 namespace autoriza::auth {
 
 Status forbidden(const Principal& p, std::string_view what) {
+  if (p.key_id == "session") {
+    // A person signed in through a page (portal or affiliates' app): words
+    // for them, not the developer's sentence.
+    const std::string_view credential = "act for credential ", provider = "act for provider ";
+    if (what.starts_with(credential)) {
+      std::string_view c = what.substr(credential.size());
+      c = c.substr(0, c.find(' '));
+      return Status::forbidden("La credencial " + std::string(c) + " no es de tu grupo familiar");
+    }
+    if (what.starts_with(provider)) {
+      return Status::forbidden("Tu usuario no atiende en el prestador " + std::string(what.substr(provider.size())));
+    }
+    return Status::forbidden("Tu cuenta no tiene permiso para esta operación");
+  }
   return Status::forbidden(p.name + " (" + role_name(p.role) + ") may not " + std::string(what));
 }
 

@@ -58,6 +58,11 @@ Json encode_result(fb::Command type, const fb::ResultT& result);
 // data are checked on the way in).
 std::string render_result(fb::Command type, const fb::ResultT& result);
 void render_result(fb::Command type, const fb::ResultT& result, std::string* out);  // appends
+// The answer of an account command (card, registration, recovery, share,
+// sign-in, change; also a token issue's tokens) back into a result, as
+// encode_result wrote it: what a Kafka gateway gets from the validator that
+// decided it.
+Status decode_account_result(const Json& answer, fb::ResultT* out);
 // A command as received (normalized), for transaction views.
 Json encode_command(const fb::CommandUnion& command);
 // GET /v1/transactions/{id}.

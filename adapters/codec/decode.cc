@@ -3,6 +3,7 @@
 #include <set>
 
 #include "adapters/codec/codec.h"
+#include "engine/core/csv.h"  // utf8_length
 #include "engine/core/rules.h"
 
 namespace autoriza {
@@ -27,7 +28,7 @@ class Fields {
     if (!v->is_string()) return Status::invalid(std::string(key) + " must be a string", path(key));
     const std::string& s = v->get_ref<const std::string&>();
     if (required && s.empty()) return Status::invalid(std::string(key) + " must not be empty", path(key));
-    if (s.size() > max) return Status::invalid(std::string(key) + " is longer than " + std::to_string(max) + " characters", path(key));
+    if (utf8_length(s) > max) return Status::invalid(std::string(key) + " is longer than " + std::to_string(max) + " characters", path(key));
     *out = s;
     return Status::ok();
   }

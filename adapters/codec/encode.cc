@@ -109,9 +109,83 @@ Json sap_json(const fb::SapStateT& s) {
   return j;
 }
 
+bool is_account_command(fb::Command type) {
+  switch (type) {
+    case fb::Command::CardIssueCmd:
+    case fb::Command::RegisterCmd:
+    case fb::Command::RegisterConfirmCmd:
+    case fb::Command::PasswordRecoverCmd:
+    case fb::Command::PasswordResetCmd:
+    case fb::Command::ShareCreateCmd:
+    case fb::Command::ShareRevokeCmd:
+    case fb::Command::AccountLoginCmd:
+    case fb::Command::AccountUpdateCmd: return true;
+    default: return false;
+  }
+}
+
+// The whole answer of an account command (its routes take what they show
+// from it): what a Kafka validator sends back to the gateway that asked.
+Json account_result_json(const fb::ResultT& r) {
+  Json j = {{"transaction", transaction_json(r.transaction)}, {"status", status_name(r.status)}, {"message", r.message}};
+  j["affiliate"] = nullptr;
+  if (r.affiliate) {
+    const auto& a = *r.affiliate;
+    j["affiliate"] = {{"credential", a.credential}, {"name", a.name}, {"cuil", a.cuil}, {"age", a.age},
+                      {"sex", a.sex}, {"plan", a.plan}, {"titular", a.titular}};
+  }
+  Json tokens = Json::array();
+  for (const auto& t : r.tokens) {
+    tokens.push_back({{"token", t->token}, {"valid_from", format_instant(Millis{t->valid_from_ms})},
+                      {"valid_until", format_instant(Millis{t->valid_until_ms})}});
+  }
+  j["tokens"] = tokens;
+  if (r.card) {
+    j["card"] = {{"security_code", r.card->security_code}, {"valid_from", format_instant(Millis{r.card->valid_from_ms})},
+                 {"valid_until", format_instant(Millis{r.card->valid_until_ms})}};
+  }
+  return j;
+}
+
+int64_t instant_ms(const Json& j, const char* key) {
+  const std::optional<Millis> t = j.value(key, Json()).is_string() ? parse_instant(j[key].get<std::string>()) : std::nullopt;
+  return t ? t->value : 0;
+}
+
 }  // namespace
 
+Status decode_account_result(const Json& j, fb::ResultT* out) {
+  if (!j.is_object()) return Status::invalid("not an account answer", "");
+  *out = fb::ResultT();
+  if (j.value("transaction", Json()).is_string()) out->transaction = j["transaction"];
+  const char* const* names = fb::EnumNamesStatus();
+  for (int i = 0; names[i] != nullptr && j.value("status", Json()).is_string(); ++i) {
+    if (j["status"] == names[i]) out->status = fb::Status(i);
+  }
+  out->message = j.value("message", "");
+  if (const Json& a = j.value("affiliate", Json()); a.is_object()) {
+    out->affiliate = std::make_unique<fb::AffiliateViewT>();
+    out->affiliate->credential = a.value("credential", ""), out->affiliate->name = a.value("name", "");
+    out->affiliate->cuil = a.value("cuil", ""), out->affiliate->age = a.value("age", 0);
+    out->affiliate->sex = a.value("sex", ""), out->affiliate->plan = a.value("plan", "");
+    out->affiliate->titular = a.value("titular", "");
+  }
+  for (const Json& t : j.value("tokens", Json::array())) {
+    auto view = std::make_unique<fb::TokenViewT>();
+    view->token = t.value("token", "");
+    view->valid_from_ms = instant_ms(t, "valid_from"), view->valid_until_ms = instant_ms(t, "valid_until");
+    out->tokens.push_back(std::move(view));
+  }
+  if (const Json& c = j.value("card", Json()); c.is_object()) {
+    out->card = std::make_unique<fb::CardViewT>();
+    out->card->security_code = c.value("security_code", "");
+    out->card->valid_from_ms = instant_ms(c, "valid_from"), out->card->valid_until_ms = instant_ms(c, "valid_until");
+  }
+  return Status::ok();
+}
+
 Json encode_result(fb::Command type, const fb::ResultT& r) {
+  if (is_account_command(type)) return account_result_json(r);
   Json j;
   j["transaction"] = transaction_json(r.transaction);
   switch (type) {

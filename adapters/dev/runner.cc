@@ -30,6 +30,16 @@ struct TempStore {
   }
 };
 
+// Steps that are routes of the affiliates' accounts rather than commands of
+// POST /v1/<command> (docs/scenarios.md): the step's command -> the route.
+const char* account_route(const std::string& command) {
+  if (command == "register") return "/v1/registrations";
+  if (command == "register_confirm") return "/v1/registrations/confirm";
+  if (command == "password_recovery") return "/v1/password_recovery";
+  if (command == "password_recovery_confirm") return "/v1/password_recovery/confirm";
+  return nullptr;
+}
+
 // Sends one step with api_key through the service's authenticated path, as
 // the HTTP adapter does.
 Reply run_step(Service& service, ScenarioTransport* transport, const std::string& command, const Json& body, Millis at,
@@ -47,6 +57,8 @@ Reply run_step(Service& service, ScenarioTransport* transport, const std::string
     // Projections are caught up first (docs/rules.md, projections).
     if (Status s = service.catch_up_projections(); !s) return reply_for(s);
     service.request(caller, "GET", path->get<std::string>(), "", at, done);
+  } else if (const char* route = account_route(command)) {
+    service.request(caller, "POST", route, body.dump(), at, done);
   } else {
     service.post(caller, command, body.dump(), at, done);
   }

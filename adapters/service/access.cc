@@ -84,7 +84,7 @@ Status Service::authenticate(const Caller& caller, bool open_route, std::string_
     *out = kAnonymous;
     return Status::ok();  // open routes are not rate limited per principal
   } else {
-    return Status::unauthenticated("this request needs an API key: send Authorization: Bearer KEY");
+    return Status::unauthenticated("ingresá de nuevo: no hay una sesión abierta (las apps envían su clave: Authorization: Bearer KEY)");
   }
   *limited = !(out->name == kInternal.name && caller.principal == &kInternal);
   return Status::ok();

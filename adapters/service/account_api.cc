@@ -15,6 +15,7 @@
 #include "adapters/service/query_api.h"
 #include "adapters/card/token_sheet.h"
 #include "adapters/print/format_es.h"
+#include "engine/core/csv.h"  // utf8_length
 
 namespace autoriza {
 
@@ -48,7 +49,7 @@ Status field_string(const Json& j, const char* key, size_t min, size_t max, std:
     return Status::invalid(std::string("falta ") + spoken(key), key);
   }
   *out = j[key].get<std::string>();
-  if (out->size() < min || out->size() > max) {
+  if (utf8_length(*out) < min || utf8_length(*out) > max) {
     return Status::invalid(std::string(spoken(key)) + " debe tener " +
                                (min == max ? std::to_string(min) : "de " + std::to_string(min) + " a " + std::to_string(max)) +
                                " caracteres",
@@ -178,7 +179,11 @@ Status decode_account(const std::string& route, const Json& j, const Reference& 
 }
 
 Json account_answer(const fb::ResultT& r) {
-  return {{"transaction", r.transaction}, {"status", fb::EnumNameStatus(r.status)}, {"message", r.message}};
+  Json j = {{"transaction", r.transaction}, {"status", fb::EnumNameStatus(r.status)}, {"message", r.message}};
+  // Who registers (the person typed their document, birth date and the
+  // titular's e-mail): the app says whose account the code confirms.
+  if (r.affiliate) j["affiliate"] = {{"credential", r.affiliate->credential}, {"name", r.affiliate->name}};
+  return j;
 }
 
 }  // namespace
@@ -199,7 +204,9 @@ void post_account(Service& service, const std::string& route, std::string_view b
     // The mail with the code, if this command sends one. The command is
     // durable whatever happens here; the outbox's follower retries.
     if (Status s = service.outbox().catch_up(); !s) spdlog::warn("outbox catch-up failed: {}", s.to_string());
-    done(Reply{200, account_answer(*o.result).dump()});
+    const auto result = result_of(o);
+    if (!result) return done(reply_for(Status::unavailable("la respuesta no se pudo leer: reintentá con el mismo request_id")));
+    done(Reply{200, account_answer(*result).dump()});
   });
 }
 
@@ -234,16 +241,18 @@ void post_share(Service& service, const std::string& credential, const std::stri
   const std::string base = service.insurer().public_url;
   service.engine().submit(std::move(cmd), now, [base, done = std::move(done)](Outcome o) {
     if (!o.status) return done(reply_for(o.status));
-    Json a = account_answer(*o.result);
-    if (!o.result->tokens.empty()) {
-      const std::string& link = o.result->tokens[0]->token;
+    const auto result = result_of(o);
+    if (!result) return done(reply_for(Status::unavailable("la respuesta no se pudo leer: reintentá con el mismo request_id")));
+    Json a = account_answer(*result);
+    if (!result->tokens.empty()) {
+      const std::string& link = result->tokens[0]->token;
       a["link"] = "/v1/shares/" + link;
       // The page for the person the card is shared with; the link rides in
       // the fragment, which browsers never send to a server or a referrer.
       a["url"] = base + "/afiliados/compartida.html#" + link;
-      a["expires"] = format_instant(Millis{o.result->tokens[0]->valid_until_ms});
+      a["expires"] = format_instant(Millis{result->tokens[0]->valid_until_ms});
     }
-    done(Reply{o.result->status == fb::Status::REJECTED ? 404 : 200, a.dump()});
+    done(Reply{result->status == fb::Status::REJECTED ? 404 : 200, a.dump()});
   });
 }
 
@@ -331,7 +340,9 @@ void get_token_sheet(Service& service, const std::string& credential, const std:
   engine.submit(std::move(event.command), now, [&service, credential, month, pdf, now, done = std::move(done)](Outcome o) {
     if (!o.status) return done(reply_for(o.status));
     std::vector<std::string> tokens;
-    for (const auto& t : o.result->tokens) tokens.push_back(t->token);
+    const auto result = result_of(o);
+    if (!result) return done(reply_for(Status::unavailable("the answer could not be read: retry")));
+    for (const auto& t : result->tokens) tokens.push_back(t->token);
     affiliate_api::issue_card(service, credential, now, [tokens, month, pdf, done](Status st, Json card) {
       if (!st) return done(reply_for(st));
       card::TokenSheet sheet;

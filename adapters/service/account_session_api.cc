@@ -4,6 +4,7 @@
 
 #include "adapters/codec/codec.h"
 #include "adapters/service/api_util.h"
+#include "engine/core/csv.h"  // utf8_length
 
 namespace autoriza::account_session_api {
 
@@ -68,8 +69,9 @@ Reply session_reply(const Reference& ref, const PortalSession& s, std::string se
 // What the engine recorded of the try, as the affiliate reads it.
 void answer(Service& service, Millis now, bool https, const std::string& document, int64_t locked_until_ms,
             const Outcome& o, RouteDone& done) {
-  if (!o.status) return done(reply_for(o.status));
-  const fb::ResultT& r = *o.result;
+  const auto result = result_of(o);
+  if (!o.status || !result) return done(reply_for(o.status ? Status::unavailable("no pudimos leer la respuesta: probá de nuevo") : o.status));
+  const fb::ResultT& r = *result;
   if (r.status == fb::Status::ACCEPTED && r.affiliate) {
     PortalSessions& sessions = service.account_sessions();
     const std::string token = sessions.open(document, r.affiliate->credential, now);
@@ -148,8 +150,11 @@ void submit_change(Service& service, const RouteCall& call, const PortalSession&
   service.submit(Service::internal_principal(), std::move(command), call.now, "http",
                  [&service, now = call.now, document, locked_until, token = std::string(call.account_session),
                   done = std::move(done)](Outcome o) {
-                   if (!o.status) return done(reply_for(o.status));
-                   const fb::ResultT& r = *o.result;
+                   const auto result = result_of(o);
+                   if (!o.status || !result) {
+                     return done(reply_for(o.status ? Status::unavailable("no pudimos leer la respuesta: probá de nuevo") : o.status));
+                   }
+                   const fb::ResultT& r = *result;
                    if (r.status == fb::Status::REFUSED) {
                      Reply reply = reply_for(Status::rate_limited(r.message));
                      reply.retry_after_s = std::max<int64_t>(1, (locked_until - now.value) / 1000 + 1);
@@ -180,7 +185,7 @@ void change_password(Service& service, const RouteCall& call, RouteDone done) {
   if (!st || !body.is_object()) st = Status::invalid("el cuerpo debe ser un objeto JSON", "");
   if (st) st = string_field(body, "current_password", "escribí tu contraseña actual", &current);
   if (st) st = string_field(body, "new_password", "escribí la contraseña nueva", &next);
-  if (st && (next.size() < 8 || next.size() > 128)) st = Status::invalid("la contraseña nueva debe tener de 8 a 128 caracteres", "new_password");
+  if (st && (utf8_length(next) < 8 || utf8_length(next) > 128)) st = Status::invalid("la contraseña nueva debe tener de 8 a 128 caracteres", "new_password");
   if (st && next == current) st = Status::invalid("la contraseña nueva debe ser distinta de la actual", "new_password");
   if (!st) return done(reply_for(st));
   fb::AccountUpdateCmdT cmd{};

@@ -132,8 +132,9 @@ void issue_card(Service& service, const std::string& credential, Millis now, std
   u.Set(std::move(cmd));
   const fb::AffiliateT affiliate = *a;
   engine.submit(std::move(u), now, [&service, affiliate, now, done = std::move(done)](Outcome o) {
-    if (!o.status) return done(o.status, nullptr);
-    done(Status::ok(), card_json(service, affiliate, *o.result, now));
+    const auto result = result_of(o);
+    if (!o.status || !result) return done(o.status ? Status::unavailable("the card's answer could not be read") : o.status, nullptr);
+    done(Status::ok(), card_json(service, affiliate, *result, now));
   });
 }
 

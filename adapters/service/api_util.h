@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/codec/codec.h"
 #include "engine/engine.h"
 #include "engine/core/secrets.h"
 
@@ -71,6 +72,17 @@ inline std::string url_decode(std::string_view s) {
 }
 
 inline std::vector<uint8_t> bytes_of(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+// The result of an account command, wherever it was decided: the engine's
+// own, or (a Kafka gateway forwards commands) the validator's answer decoded.
+// Null when neither is there.
+inline std::shared_ptr<const fb::ResultT> result_of(const Outcome& o) {
+  if (o.result || o.forwarded_answer.empty()) return o.result;
+  auto decoded = std::make_shared<fb::ResultT>();
+  Json answer;
+  if (!parse_json(o.forwarded_answer, &answer) || !decode_account_result(answer, decoded.get())) return nullptr;
+  return decoded;
+}
 
 inline const KeyRing* keys_of(Engine& e) {
   const KeyRing* k = e.options().keys.get();

@@ -8,6 +8,7 @@
 #include "adapters/codec/codec.h"    // kIdMax, kTextMax, kItemsMax, kQtyMax
 #include "adapters/service/command_trace.h"
 #include "adapters/tcp/frame.h"
+#include "engine/core/csv.h"  // utf8_length
 #include "engine/records.h"  // aligned_bytes
 #include "engine/core/rules.h"    // diagnosis_well_formed, document_hash_well_formed
 #include "schemas/tcp_generated.h"
@@ -22,7 +23,7 @@ namespace {
 
 Status text(const std::string& value, const std::string& field, bool required, size_t max) {
   if (required && value.empty()) return Status::invalid(field + " is required", field);
-  if (value.size() > max) return Status::invalid(field + " is longer than " + std::to_string(max) + " characters", field);
+  if (utf8_length(value) > max) return Status::invalid(field + " is longer than " + std::to_string(max) + " characters", field);
   return Status::ok();
 }
 

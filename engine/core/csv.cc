@@ -170,6 +170,12 @@ bool utf8_tail_ok(const unsigned char* s, int n) {
 
 }  // namespace
 
+size_t utf8_length(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;  // every byte but continuation bytes starts a character
+  return n;
+}
+
 bool is_valid_utf8(std::string_view text, size_t* bad_offset) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;

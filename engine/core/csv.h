@@ -49,4 +49,8 @@ Status read_csv(std::string_view text, std::vector<std::string>* header, std::ve
 // On failure, *bad_offset (if not null) is the offset of the first bad byte.
 bool is_valid_utf8(std::string_view text, size_t* bad_offset = nullptr);
 
+// The characters (code points) of UTF-8 text: what a limit "of N
+// characters" counts, so "ñandú" is 5 and an emoji 1, not its bytes.
+size_t utf8_length(std::string_view text);
+
 }  // namespace autoriza

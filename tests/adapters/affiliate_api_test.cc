@@ -355,7 +355,9 @@ TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
   // Its own card and its family's; not another family's.
   EXPECT_EQ(app.call("GET", "/v1/affiliates/354495/card").status, 200);
   EXPECT_EQ(app.call("GET", "/v1/affiliates/438908/card").status, 200);
-  EXPECT_EQ(app.call("GET", "/v1/affiliates/110000783851/card").status, 403);
+  const Reply other_family = app.call("GET", "/v1/affiliates/110000783851/card");
+  EXPECT_EQ(other_family.status, 403);
+  EXPECT_EQ(Json::parse(other_family.body)["error"]["message"], "La credencial 110000783851 no es de tu grupo familiar");
   // Writes need the session's CSRF token.
   const Json issue = {{"request_id", "t1"}, {"credential", "354495"}, {"kind", "DYNAMIC"}};
   EXPECT_EQ(app.call("POST", "/v1/token_issue", issue, false).status, 403);

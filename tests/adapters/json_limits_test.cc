@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "adapters/codec/codec.h"
+#include "engine/core/csv.h"
 
 namespace autoriza {
 namespace {
@@ -111,6 +112,20 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(JsonLimitsAccepted, SixteenLevelsAreAllowed) {
   Json body;
   EXPECT_TRUE(parse_json(nested_arrays(15), &body).is_ok());  // the object plus 15 arrays
+}
+
+TEST(JsonLimitsAccepted, LimitsCountCharactersNotBytes) {
+  std::string emoji, accents;
+  for (int i = 0; i < 64; ++i) emoji += "\xF0\x9F\x98\x80";  // U+1F600, 4 bytes each
+  for (int i = 0; i < 1000; ++i) accents += "\xC3\xB1";        // ñ, 2 bytes each
+  EXPECT_TRUE(decode_command_text("eligibility", R"({"request_id":")" + emoji + R"(","provider":"P","credential":"1"})").is_ok());
+  EXPECT_TRUE(decode_command_text("authorize", R"({"request_id":"a","provider":"P","credential":"1","note":")" + accents +
+                                                   R"(","items":[{"code":"1"}]})").is_ok());
+  const Status over = decode_command_text(
+      "eligibility", R"({"request_id":")" + emoji + "\xC3\xB1" + R"(","provider":"P","credential":"1"})");
+  EXPECT_EQ(over.field(), "request_id");
+  EXPECT_NE(over.message().find("longer than 64 characters"), std::string::npos) << over.message();
+  EXPECT_EQ(utf8_length("\xC3\xB1" "and" "\xC3\xBA"), 5u);
 }
 
 TEST(JsonLimitsAccepted, SameKeyInSiblingObjectsIsNotADuplicate) {
