@@ -18,7 +18,7 @@ PKGS=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   chromium
   clang-14 libclang-rt-14-dev
-  python3 universal-ctags systemd
+  python3 universal-ctags systemd prometheus
 )
 missing=()
 for p in "${PKGS[@]}"; do
