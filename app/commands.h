@@ -20,5 +20,7 @@ Run add_kafka_bench(CLI::App& app);
 Run add_openapi(CLI::App& app);
 Run add_users(CLI::App& app);
 Run add_config(CLI::App& app);
+Run add_backup(CLI::App& app);
+Run add_restore(CLI::App& app);
 
 }  // namespace autoriza::cli

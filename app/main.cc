@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   add(autoriza::cli::add_users, "users", "Add, list, disable users of the providers' portal and reset their passwords");
   add(autoriza::cli::add_openapi, "openapi", "Print the OpenAPI 3.1 document of the HTTP API (GET /openapi.json)");
   add(autoriza::cli::add_config, "config", "Check a configuration file of `serve --config`");
+  add(autoriza::cli::add_backup, "backup", "A consistent backup of a store, served or stopped");
+  add(autoriza::cli::add_restore, "restore", "Restore a backup into a new store");
   // serve --config FILE: the file's keys become flags, the command line's win.
   std::vector<std::string> args;
   if (!autoriza::cli::expand_config(argc, argv, &args, std::cerr)) return 2;

@@ -87,6 +87,11 @@ class Journal {
   // Sizes, caches, compactions, WAL syncs; cheap enough to call on every
   // scrape. Default: nothing to report.
   virtual JournalMetrics metrics() const { return {}; }
+  // A consistent copy of the whole journal, as of one commit, into dir (which
+  // must not exist), while commits go on (engine/backup.h). Default: kUnavailable.
+  virtual Status checkpoint(const std::filesystem::path& dir) const {
+    return Status::unavailable("this journal cannot make a checkpoint of " + dir.string());
+  }
 };
 
 struct RocksJournalOptions {

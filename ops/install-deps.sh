@@ -19,7 +19,7 @@ PKGS=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   chromium zbar-tools
   clang-14 libclang-rt-14-dev
-  python3 universal-ctags
+  python3 universal-ctags systemd prometheus
 )
 missing=()
 for p in "${PKGS[@]}"; do

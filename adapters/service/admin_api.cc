@@ -19,7 +19,19 @@
 // User: {user, name, email, phone, providers, must_change_password, disabled,
 //        locked_until (ISO-8601, null when not locked out: PortalSessions), created}
 // Each change is a reference event (adapters/auth/key_admin.h, portal_users.h).
+//
+//   POST /v1/admin/backup {"to": "/abs/folder"} -> {to, files, bytes, seconds}: a backup of the
+//                                      served store (engine/backup.h) on the server's file system,
+//                                      taken while commands go on; one at a time (409 meanwhile)
 #include "adapters/service/admin_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "engine/backup.h"
 
 #include "adapters/auth/key_admin.h"
 #include "adapters/auth/portal_users.h"
@@ -171,4 +183,31 @@ Reply reset_user_password(Service& service, const std::string& user, Millis now)
 }
 
 }  // namespace admin_api
+namespace admin_api {
+
+void backup(Service& service, std::string_view body, std::function<void(Reply)> done) {
+  static std::atomic<bool> running{false};
+  Json j;
+  if (!parse_json(body, &j) || !j.is_object() || !j.value("to", Json()).is_string()) {
+    return done(error_reply(400, "INVALID_REQUEST", "body must be {\"to\": \"/absolute/folder\"}", "to"));
+  }
+  const std::filesystem::path to = j["to"].get<std::string>();
+  if (!to.is_absolute()) return done(error_reply(400, "INVALID_REQUEST", "to must be an absolute path on the server", "to"));
+  if (running.exchange(true)) return done(error_reply(409, "CONFLICT", "a backup is already running: wait for it"));
+  // Off the HTTP threads: a checkpoint flushes memtables and documents are linked one by one.
+  std::thread([&service, to, done = std::move(done)] {
+    const auto start = std::chrono::steady_clock::now();
+    BackupReport report;
+    const Status s = backup_store(service.engine().journal(), service.engine().options().store, to, &report,
+                                  [&to](const std::string& step) { spdlog::info("backup {}: {}", to.string(), step); });
+    running = false;
+    if (!s) return done(reply_for(s));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    spdlog::info("backup {}: {} files, {} bytes in {:.2f} s", to.string(), report.files, report.bytes, seconds);
+    done(Reply{200, Json{{"to", to.string()}, {"files", report.files}, {"bytes", report.bytes}, {"seconds", seconds}}.dump()});
+  }).detach();
+}
+
+}  // namespace admin_api
+
 }  // namespace autoriza

@@ -16,5 +16,7 @@ Reply list_users(Service& service, Millis now);                                 
 Reply add_user(Service& service, std::string_view body, Millis now);               // POST /v1/admin/users
 Reply disable_user(Service& service, const std::string& user, Millis now);         // POST .../{user}/disable
 Reply reset_user_password(Service& service, const std::string& user, Millis now);  // POST .../{user}/reset-password
+// POST /v1/admin/backup {"to"}: done is called from a thread of its own.
+void backup(Service& service, std::string_view body, std::function<void(Reply)> done);
 
 }  // namespace autoriza::admin_api

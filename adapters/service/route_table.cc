@@ -306,6 +306,10 @@ const RouteRow kRows[] = {
      {.request = "AccountEmail", .answer = "AccountChange"}},
 
     // Ops.
+    {"POST", "/v1/admin/backup", kOpsOnly, RouteScope::kNone,
+     [](Service& s, const RouteCall& c, RouteDone d) { admin_api::backup(s, c.body, std::move(d)); },
+     "A consistent backup of the served store into a new folder of the server (engine/backup.h; ops/README.md)",
+     {.request = "BackupRequest", .answer = "BackupAnswer"}},
     {"GET", "/v1/admin/keys", kOpsOnly, RouteScope::kNone,
      sync<[](Service& s, const RouteCall&) { return admin_api::list_keys(s.engine()); }>, "Every API key (never the key)"},
     {"POST", "/v1/admin/keys", kOpsOnly, RouteScope::kNone,

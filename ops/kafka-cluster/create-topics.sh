@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Creates autoriza's four topics on a real cluster with the settings of
+# ops/kafka.md ("Topics"): replication 3, min.insync.replicas 2, no unclean
+# leader election; events kept forever, reference compacted.
+# Usage: create-topics.sh BOOTSTRAP PARTITIONS [REPLY_PARTITIONS]
+# (kafka-topics.sh from the Kafka distribution, or through the compose file:
+#  KAFKA_TOPICS="docker compose -f ops/kafka-cluster/compose.yml exec -T kafka1 /opt/kafka/bin/kafka-topics.sh")
+set -euo pipefail
+B=${1:?bootstrap servers}
+P=${2:?partitions: every role is started with this --partitions}
+R=${3:-16}
+TOPICS=${KAFKA_TOPICS:-kafka-topics.sh}
+common=(--bootstrap-server "$B" --replication-factor 3 --config min.insync.replicas=2
+        --config unclean.leader.election.enable=false --if-not-exists)
+$TOPICS --create --topic autoriza.commands --partitions "$P" "${common[@]}" --config retention.ms=604800000
+$TOPICS --create --topic autoriza.events --partitions "$P" "${common[@]}" --config retention.ms=-1 \
+  --config retention.bytes=-1 --config cleanup.policy=delete
+$TOPICS --create --topic autoriza.replies --partitions "$R" "${common[@]}" --config retention.ms=3600000
+$TOPICS --create --topic autoriza.reference --partitions 1 "${common[@]}" --config cleanup.policy=compact
+$TOPICS --describe --bootstrap-server "$B" --topic 'autoriza\..*' | grep -E "Topic:|ReplicationFactor" | head -8

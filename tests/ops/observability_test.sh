@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The alert rules and the dashboard name only metrics the server exports:
+# a real `autoriza serve` (HTTP and binary TCP on) answers a command, then
+# every autoriza_* family named in ops/prometheus/alerts.yml and
+# ops/grafana/autoriza.json must be on its /metrics page (histograms by
+# their _bucket/_sum/_count). promtool (Debian's prometheus package) checks
+# and unit-tests the rules when it is installed.
+# Usage: observability_test.sh AUTORIZA REPO
+set -uo pipefail
+BIN=$1
+REPO=$2
+TMP=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null && wait $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+if command -v promtool >/dev/null; then
+  (cd "$REPO/ops/prometheus" && promtool check rules alerts.yml && promtool test rules alerts_test.yml) >"$TMP/promtool" 2>&1 ||
+    fail "promtool: $(cat "$TMP/promtool")"
+else
+  echo "note: no promtool (apt-get install prometheus): the rules' syntax is not checked here"
+fi
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$REPO/ops/grafana/autoriza.json" || fail "the dashboard is not JSON"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+tcp=$(free_port)
+"$BIN" serve --data "$REPO/ops/sample-data" --store "$TMP/store" --http "127.0.0.1:$port" --tcp-port "$tcp" \
+  --log-format text >"$TMP/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+KEY=$(grep '^admin,' "$TMP/store/dev-keys.csv" | cut -d, -f3)
+for _ in 1 2; do  # the second is a retry: replays are counted too
+  curl -s -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/v1/eligibility" \
+    -d '{"request_id":"m1","provider":"LAB127","credential":"110000783851"}'
+done
+curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/metrics" >"$TMP/metrics"
+grep -q '^autoriza_commands_total' "$TMP/metrics" || fail "no metrics page: $(head -3 "$TMP/metrics")"
+sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$TMP/metrics" | sort -u >"$TMP/families"
+
+named=$(grep -ohE 'autoriza_[a-z_]+' "$REPO/ops/prometheus/alerts.yml" "$REPO/ops/grafana/autoriza.json" | sort -u)
+checked=0
+for m in $named; do
+  family=$m
+  for suffix in _bucket _sum _count; do
+    if [[ $m == *$suffix ]] && grep -qx "${m%$suffix}" "$TMP/families"; then family=${m%$suffix}; fi
+  done
+  grep -qx "$family" "$TMP/families" || fail "$m is named but the server exports no such metric"
+  checked=$((checked + 1))
+done
+[ "$checked" -ge 15 ] || fail "only $checked metrics named: the pattern missed them?"
+[ "$failures" -eq 0 ] && echo "observability: $checked metrics named by the alerts and the dashboard, all exported"
+exit "$failures"
