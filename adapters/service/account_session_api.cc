@@ -49,14 +49,18 @@ bool find_account(const Engine& engine, std::string* document, fb::AccountStateT
   return true;
 }
 
-Reply session_reply(const Reference& ref, const PortalSession& s, std::string set_cookie = {}) {
-  const fb::AffiliateT* a = ref.affiliate(s.provider);
-  Json affiliate = {{"credential", s.provider}};
+Reply session_reply(const Engine& engine, const PortalSession& s, std::string set_cookie = {}) {
+  const ReferencePtr ref = engine.reference();
+  const fb::AffiliateT* a = ref->affiliate(s.provider);
+  Json affiliate = {{"credential", s.provider}, {"document", s.user}};
   if (a) {
     affiliate["name"] = display_name(*a);
     affiliate["plan"] = a->plan;
     affiliate["titular"] = a->titular;
+    affiliate["cuil"] = a->cuil;
   }
+  // The account's own e-mail (where recovery codes go), as last committed.
+  if (fb::AccountStateT account; engine.account(s.user, &account).is_ok()) affiliate["email"] = account.email;
   Json j = {{"affiliate", affiliate},
             {"titular", a != nullptr && a->titular == s.provider},
             {"csrf", s.csrf},
@@ -75,7 +79,7 @@ void answer(Service& service, Millis now, bool https, const std::string& documen
   if (r.status == fb::Status::ACCEPTED && r.affiliate) {
     PortalSessions& sessions = service.account_sessions();
     const std::string token = sessions.open(document, r.affiliate->credential, now);
-    return done(session_reply(*service.engine().reference(), *sessions.touch(token, now),
+    return done(session_reply(service.engine(), *sessions.touch(token, now),
                               session_cookie(kAccountCookie, token, https)));
   }
   if (r.status == fb::Status::REFUSED) {  // locked out
@@ -218,7 +222,7 @@ void change_email(Service& service, const RouteCall& call, RouteDone done) {
 void session(Service& service, const RouteCall& call, RouteDone done) {
   const std::optional<PortalSession> s = service.account_sessions().touch(std::string(call.account_session), call.now);
   if (!s) return done(reply_for(Status::unauthenticated("no hay una sesión abierta: ingresá con tu DNI y contraseña")));
-  done(session_reply(*service.engine().reference(), *s));
+  done(session_reply(service.engine(), *s));
 }
 
 void logout(Service& service, const RouteCall& call, RouteDone done) {

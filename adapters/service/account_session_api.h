@@ -14,7 +14,7 @@
 //   POST /v1/account/logout {everywhere?}             -> {} (everywhere: every session of the account)
 //   POST /v1/account/password {current_password, new_password} (session) -> {status, message}; other sessions end
 //   POST /v1/account/email {password, email}                   (session) -> {status, message}
-// Session: {affiliate:{credential, name, titular, plan}, titular, csrf, idle_timeout_s}
+// Session: {affiliate:{credential, document, cuil, email, name, titular, plan}, titular, csrf, idle_timeout_s}
 // A change is an event (AccountUpdateCmd -> ACCOUNT_UPDATED) under the
 // current password, which counts towards the lockout like a sign-in.
 #include "adapters/service/route_table.h"

@@ -350,6 +350,8 @@ TEST(AffiliateApi, ASessionActsForTheAffiliateAndItsFamily) {
   EXPECT_NE(ok.set_cookie.find("HttpOnly; SameSite=Strict"), std::string::npos);
   const Json session = Json::parse(ok.body);
   EXPECT_EQ(session["affiliate"]["credential"], "354495");
+  EXPECT_EQ(session["affiliate"]["document"], "17888999");
+  EXPECT_EQ(session["affiliate"]["email"], "carlos.sistemas@example.org");
   EXPECT_TRUE(session["titular"].get<bool>());
   EXPECT_EQ(app.call("GET", "/v1/account/session").status, 200);
   // Its own card and its family's; not another family's.

@@ -18,7 +18,7 @@
     $('profile-cuil').textContent = card.cuil ? A.cuil(card.cuil) : '—';
     $('profile-credential').textContent = a.credential || '—';
     $('profile-plan').textContent = a.plan || card.plan || '—';
-    // The session names no e-mail yet: the row shows once one is known.
+    // The account's e-mail, as the session names it.
     $('profile-email').textContent = s.email || a.email || '';
     $('profile-email').parentElement.hidden = !$('profile-email').textContent;
     $('profile-role').textContent = s.titular ? 'Titular' : 'Integrante';
