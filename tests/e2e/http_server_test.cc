@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -637,6 +638,56 @@ class RawSocket {
   int fd_;
   bool connected_ = false;
 };
+
+// How many answers a byte stream from the server holds (status lines).
+size_t answers_in(const std::string& stream) {
+  size_t count = 0;
+  for (size_t at = stream.find("HTTP/1."); at != std::string::npos; at = stream.find("HTTP/1.", at + 1)) ++count;
+  return count;
+}
+
+// Issue 17, item 4: request smuggling. With a Transfer-Encoding whose last
+// coding was not chunked the body was read as empty and its bytes answered
+// as a second request on the same connection (a proxy in front would have
+// taken them for the first one's body). Now: one 400, and the server closes.
+TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedIs400AndItsBodyIsNeverARequest) {
+  const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+  const std::vector<std::string> framings = {
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: gzip\r\n",
+      "Transfer-Encoding: chunked, identity\r\n",
+      "Transfer-Encoding: identity\r\nContent-Length: 0\r\n",
+  };
+  for (const std::string& framing : framings) {
+    SCOPED_TRACE(framing);
+    RawSocket socket(server_->port());
+    ASSERT_TRUE(socket.connected());
+    ASSERT_TRUE(socket.send("POST /v1/eligibility HTTP/1.1\r\nHost: t\r\n" + framing + "\r\n" + smuggled));
+    const std::string answer = socket.read_all();  // until the server closes
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Transfer-Encoding"), std::string::npos) << answer;
+    EXPECT_EQ(answers_in(answer), 1u) << answer;
+    EXPECT_EQ(answer.find("\"status\":\"ok\""), std::string::npos) << answer;  // /healthz was not answered
+  }
+  // HTTP/1.0 has no Transfer-Encoding.
+  RawSocket old(server_->port());
+  ASSERT_TRUE(old.send("POST /v1/eligibility HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+  EXPECT_EQ(old.read_all().rfind("HTTP/1.1 400", 0), 0u);
+
+  // A chunked body is read whole, and what follows it is the next request.
+  RawSocket chunked(server_->port());
+  const std::string body = eligibility_body("te-chunked");
+  std::ostringstream size;
+  size << std::hex << body.size();
+  ASSERT_TRUE(chunked.send("POST /v1/eligibility HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + ops_key_ +
+                           "\r\n" + std::string(kClientTimeHeader) + ": " + std::string(kNow) +
+                           "\r\nTransfer-Encoding: chunked\r\n\r\n" + size.str() + "\r\n" + body +
+                           "\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  const std::string both = chunked.read_all();
+  EXPECT_EQ(answers_in(both), 2u) << both;
+  EXPECT_NE(both.find("\"status\":\"ELIGIBLE\""), std::string::npos) << both;
+  EXPECT_NE(both.find("\"status\":\"ok\""), std::string::npos) << both;
+}
 
 class HttpSlowClientTest : public HttpServerTest {
  protected:
