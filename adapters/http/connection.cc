@@ -18,6 +18,7 @@
 
 #include "engine/core/clock.h"
 #include "adapters/http/routes.h"
+#include "adapters/service/security_headers.h"
 
 namespace autoriza {
 namespace {
@@ -350,6 +351,9 @@ void Connection::send(Reply reply, std::string_view allow) {
   if (reply.status < 100 || reply.status > 599) {
     reply = error_reply(500, "INTERNAL", "bad status " + std::to_string(reply.status));
   }
+  // A request read whole is in request_; one refused while being read is
+  // still in the parser and answered in JSON, whose headers need no path.
+  add_security_headers(parser_ ? std::string_view{} : to_std(request_.target()), &reply);
   response_ = Response{};
   response_.version(version_);
   response_.result(static_cast<unsigned>(reply.status));

@@ -23,6 +23,7 @@
 #include "adapters/http/client.h"
 #include "engine/engine.h"
 #include "engine/core/reference_loader.h"
+#include "adapters/service/security_headers.h"
 #include "adapters/service/service.h"
 
 namespace autoriza {
@@ -638,6 +639,46 @@ class RawSocket {
   int fd_;
   bool connected_ = false;
 };
+
+// Issue 17, item 9: pages were served without Content-Security-Policy,
+// X-Frame-Options, X-Content-Type-Options and Referrer-Policy. Now each
+// answer says them (adapters/service/security_headers.h): the pages and
+// their files the page policy, a printable document its own, any answer
+// nosniff and no-referrer.
+TEST_F(HttpServerTest, PagesDocumentsAndEveryAnswerCarryTheBrowserSecurityHeaders) {
+  HttpClient client;
+  connect(client);
+  const auto get = [&client](const std::string& target) {
+    HttpResponse response;
+    const Status st = client.send(HttpRequest{"GET", target, "", {}}, &response);
+    EXPECT_TRUE(st) << target << ": " << st.to_string();
+    return response;
+  };
+  for (const char* target : {"/audit/", "/audit/app.js", "/prestadores/", "/prestadores/core.js"}) {
+    const HttpResponse page = get(target);
+    EXPECT_EQ(page.status, 200) << target;
+    EXPECT_EQ(page.header("Content-Security-Policy"), kPageSecurityPolicy) << target;
+    EXPECT_EQ(page.header("X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_EQ(page.header("Referrer-Policy"), "no-referrer") << target;
+  }
+  EXPECT_EQ(get("/audit/").header("X-Frame-Options"), "DENY");
+
+  const Answer order = post(client, "authorize",
+                            Json{{"request_id", "csp-1"}, {"provider", "LAB127"}, {"credential", "110000783851"},
+                                 {"items", Json::array({{{"code", "000118"}}})}}.dump());
+  ASSERT_EQ(order.status, 200) << order.body;
+  const HttpResponse comprobante =
+      get("/v1/transactions/" + order.body.value("transaction", "") + "/comprobante.html");
+  EXPECT_EQ(comprobante.status, 200) << comprobante.body;
+  EXPECT_EQ(comprobante.header("Content-Security-Policy"), kDocumentSecurityPolicy);
+  EXPECT_EQ(comprobante.header("X-Frame-Options"), "DENY");
+  EXPECT_NE(comprobante.body.find("<style>"), std::string::npos);  // what its policy lets in
+
+  const HttpResponse health = get("/healthz");
+  EXPECT_EQ(health.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(health.header("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(get("/v1/nothing-here").header("X-Content-Type-Options"), "nosniff");
+}
 
 // How many answers a byte stream from the server holds (status lines).
 size_t answers_in(const std::string& stream) {
