@@ -1,9 +1,8 @@
-#include <sys/stat.h>
-
 #include <fstream>
 
 #include "app/cli_common.h"
 #include "engine/core/secrets.h"
+#include "engine/private_files.h"
 
 namespace autoriza::cli {
 
@@ -24,13 +23,18 @@ std::shared_ptr<const KeyRing> load_keys(const std::filesystem::path& store) {
     return std::make_shared<const KeyRing>(std::move(ring));
   }
   ring = KeyRing::generate_dev();
-  std::error_code ec;
-  std::filesystem::create_directories(store, ec);
+  if (Status s = make_private_dir(store); !s) {
+    std::cerr << "autoriza: " << s.to_string() << "\n";
+    return nullptr;
+  }
   {
     std::ofstream out(file, std::ios::trunc);
+    if (Status s = make_private_file(file); !s) {  // before the keys are written
+      std::cerr << "autoriza: " << s.to_string() << "\n";
+      return nullptr;
+    }
     out << ring.to_spec() << "\n";
   }
-  ::chmod(file.c_str(), 0600);
   std::cerr << "autoriza: no " << kSecretKeysEnv << "; generated development keys in " << file.string()
             << " (mode 0600; set " << kSecretKeysEnv << " in production, see ops/keys.md)\n";
   return std::make_shared<const KeyRing>(std::move(ring));

@@ -1,5 +1,7 @@
 // autoriza: one binary, one subcommand per job. `autoriza SUBCOMMAND --help`
 // describes each.
+#include <sys/stat.h>
+
 #include <iostream>
 #include <map>
 #include <string>
@@ -7,8 +9,13 @@
 
 #include "app/commands.h"
 #include "app/config_file.h"
+#include "engine/private_files.h"
 
 int main(int argc, char** argv) {
+  // Whatever autoriza writes (stores, RocksDB's files among them, keys,
+  // exports) is its user's alone: 0700 folders, 0600 files
+  // (engine/private_files.h). Set before any thread starts.
+  ::umask(autoriza::kPrivateUmask);
   CLI::App app{"autoriza: real-time validation of health-insurance transactions"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "autoriza 0.1.0");

@@ -32,6 +32,7 @@
 #include <cstdio>
 
 #include "engine/journal.h"
+#include "engine/private_files.h"
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/memtablerep.h>
@@ -139,6 +140,11 @@ class RocksJournal final : public Journal {
       rocksdb::ColumnFamilyOptions table_options = cf_options;
       if (t == StateTable::kIdempotency) table_options.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
       families.emplace_back(state_table_name(t), table_options);
+    }
+    // Personal data: the store's folder 0700, its files 0600 (a store
+    // written before that rule is tightened here).
+    if (!options.read_only) {
+      if (Status made = make_private_tree(dir); !made) return made;
     }
     rocksdb::DB* db = nullptr;
     rocksdb::Status s = options.read_only

@@ -11,6 +11,7 @@
 
 #include "engine/core/secrets.h"
 #include "engine/event_bytes.h"
+#include "engine/private_files.h"
 
 namespace autoriza {
 
@@ -146,6 +147,7 @@ Status OutboxProjection::save_checkpoint() const {
   const std::string tmp = file_.string() + ".checkpoint.tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
+    if (Status s = make_private_file(tmp); !s) return s;  // 0600 like the spool, before a byte is written
     out << j.dump();
     if (!out) return Status::io_error("cannot write " + tmp);
   }
@@ -157,7 +159,7 @@ Status OutboxProjection::save_checkpoint() const {
 Status OutboxProjection::flush(std::string* lines) {
   if (!lines->empty()) {
     if (torn_) lines->insert(0, "\n");
-    const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kPrivateFileMode);
     if (fd < 0) return wipe(lines), Status::io_error("cannot open outbox " + file_.string());
     const bool ok = ::write(fd, lines->data(), lines->size()) == ssize_t(lines->size()) && ::fsync(fd) == 0;
     ::close(fd);

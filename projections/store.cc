@@ -15,6 +15,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "engine/private_files.h"
+
 namespace autoriza::projections {
 
 namespace {
@@ -110,12 +112,7 @@ std::unique_ptr<ProjectionStore> ProjectionStore::open(const std::filesystem::pa
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (Cf cf : kAllCfs) families.emplace_back(cf_name(cf), cf == Cf::kHistory ? cf_options : hinted);
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    *status = Status::io_error("cannot create " + dir.string() + ": " + ec.message());
-    return nullptr;
-  }
+  if (*status = make_private_dir(dir); !*status) return nullptr;  // it copies personal data
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   *status = from_rocks(rocksdb::DB::Open(options, dir.string(), families, &handles, &db),

@@ -68,6 +68,15 @@ Status authenticate_certificate(const Reference& reference, std::string_view cer
 // family groups checked against the command's fields).
 Status permit_command(const Principal& principal, const fb::CommandUnion& command, const Reference& reference);
 
+// The fields a command takes from who sends it rather than from its body
+// (docs/rules.md section 9): an audit verdict's auditor is the principal's
+// name. An omitted auditor is filled in; one naming somebody else is
+// kForbidden, whatever the role (ops included). A principal without a key
+// (Service::internal_principal, authentication turned off) names nobody: the
+// body's auditor stands and is then required (kInvalidRequest). Call after
+// permit_command, before the command reaches the engine.
+Status bind_auditor(const Principal& principal, fb::CommandUnion* command);
+
 // kForbidden: "<principal> (<role>) may not <what>".
 Status forbidden(const Principal& principal, std::string_view what);
 

@@ -64,6 +64,7 @@ Status permit_command(const Principal& p, const fb::CommandUnion& command, const
       return provider_must_match(p, *provider);
     }
     case C::AuditVerdictCmd:
+      // Whose name the verdict carries: bind_auditor.
       if (p.role == Role::kAuditor) return Status::ok();
       return forbidden(p, "give audit verdicts");
     case C::AuditAnswerCmd:
@@ -86,6 +87,21 @@ Status permit_command(const Principal& p, const fb::CommandUnion& command, const
     case C::NONE: break;
   }
   return Status::invalid("command without a type", "command");
+}
+
+Status bind_auditor(const Principal& p, fb::CommandUnion* command) {
+  assert(command != nullptr);
+  fb::AuditVerdictCmdT* verdict = command->AsAuditVerdictCmd();
+  if (verdict == nullptr) return Status::ok();
+  if (p.key_id.empty()) {
+    // In-process callers and authentication turned off: nobody to name.
+    if (!verdict->auditor.empty()) return Status::ok();
+    return Status::invalid("auditor is required when the call has no key", "auditor");
+  }
+  if (verdict->auditor.empty()) verdict->auditor = p.name;
+  if (verdict->auditor != p.name) return forbidden(p, "give a verdict as auditor " + verdict->auditor);
+  assert(!verdict->auditor.empty());
+  return Status::ok();
 }
 
 }  // namespace autoriza::auth

@@ -210,7 +210,7 @@ Status decode_consume(const Fields& f, fb::ConsumeCmdT* cmd) {
 }
 
 Status decode_verdict(const Fields& f, fb::AuditVerdictCmdT* cmd) {
-  TRY(f.string("auditor", true, kIdMax, &cmd->auditor));
+  TRY(f.string("auditor", false, kIdMax, &cmd->auditor));  // the key's (auth::bind_auditor)
   TRY(f.string("sap", true, kIdMax, &cmd->sap));
   TRY(f.enumeration<fb::Verdict>("verdict", true,
                                  {{"AUTHORIZE", fb::Verdict::AUTHORIZE}, {"REJECT", fb::Verdict::REJECT},

@@ -5,7 +5,10 @@
 // and every step goes through the service's authenticated path with the
 // key of the principal it belongs to:
 //   eligibility, authorize, consume, annul  provider-<body.provider>
-//   audit_verdict                           auditor
+//   audit_verdict                           the auditor its body names (its
+//                                           key made on first use; "auditor"
+//                                           when the body names none): the
+//                                           verdict carries the key's auditor
 //   token_issue                             an affiliate app of the credential's
 //                                           family group (its key made on first use)
 //   query /v1/providers/{id}/...            provider-<id>
@@ -40,12 +43,14 @@ class StepKeys {
  private:
   std::string provider_key(std::string_view provider) const;
   Status affiliate_key(std::string_view credential, std::string* key);
+  Status auditor_key(const std::string& auditor, std::string* key);
   Status query_key(std::string_view path, std::string* key);
 
   Engine* engine_ = nullptr;
   std::map<std::string, std::string, std::less<>> by_principal_;  // name -> key
   std::string admin_, auditor_;
   std::map<std::string, std::string, std::less<>> affiliate_apps_;  // titular credential -> key; one per family
+  std::map<std::string, std::string, std::less<>> auditors_;        // auditor named by a verdict -> its key
 };
 
 }  // namespace autoriza

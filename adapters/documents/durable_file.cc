@@ -11,6 +11,8 @@
 #include <cstring>
 #include <random>
 
+#include "engine/private_files.h"
+
 namespace autoriza::documents {
 namespace {
 
@@ -56,10 +58,8 @@ Status write_all(int fd, std::string_view bytes, const std::filesystem::path& pa
 Status ensure_dir(const std::filesystem::path& dir, bool sync) {
   std::error_code ec;
   if (std::filesystem::is_directory(dir, ec)) return Status::ok();
-  const bool made = std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::io_error("mkdir " + dir.string() + ": " + ec.message());
-  if (made && sync) return fsync_path(dir.parent_path());
-  return Status::ok();
+  if (Status s = make_private_dir(dir); !s) return s;  // documents are personal data: 0700
+  return sync ? fsync_path(dir.parent_path()) : Status::ok();
 }
 
 Status write_file_durably(const std::filesystem::path& dir, std::string_view name, std::string_view bytes, bool sync) {
@@ -68,7 +68,7 @@ Status write_file_durably(const std::filesystem::path& dir, std::string_view nam
   const std::filesystem::path target = dir / name;
   Status s;
   {
-    Fd f{::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)};
+    Fd f{::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFileMode)};
     if (f.fd < 0) return io_error("create", temp, errno);
     s = write_all(f.fd, bytes, temp);
     if (s && sync && ::fsync(f.fd) != 0) s = io_error("fsync", temp, errno);
@@ -111,7 +111,7 @@ FolderLock::~FolderLock() {
 Status FolderLock::acquire(const std::filesystem::path& dir) {
   assert(fd_ < 0);
   const std::filesystem::path path = dir / ".lock";
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kPrivateFileMode);
   if (fd_ < 0) return io_error("open", path, errno);
   while (::flock(fd_, LOCK_EX) != 0) {
     if (errno != EINTR) return io_error("flock", path, errno);

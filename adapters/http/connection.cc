@@ -18,6 +18,7 @@
 
 #include "engine/core/clock.h"
 #include "adapters/http/routes.h"
+#include "adapters/service/security_headers.h"
 
 namespace autoriza {
 namespace {
@@ -94,6 +95,19 @@ bool expects_continue(const http::request<http::string_body>& request) {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// Why a request's framing cannot be trusted, or empty (RFC 9112 section 6.1).
+// A Transfer-Encoding whose last coding is not chunked leaves the body's end
+// unknown: read as empty (or by a Content-Length sent beside it), its bytes
+// would be parsed as the next request, which a proxy in front may not have
+// seen as one (request smuggling). HTTP/1.0 has no Transfer-Encoding at all.
+std::string_view bad_framing(const http::request_parser<http::string_body>& parser) {
+  const auto& header = parser.get();
+  if (header.find(http::field::transfer_encoding) == header.end()) return {};
+  if (header.version() < 11) return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
+  if (!parser.chunked()) return "Transfer-Encoding must end in chunked (the only transfer coding accepted)";
+  return {};
+}
+
 bool is_http_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
 }
@@ -169,6 +183,10 @@ void Connection::on_header(beast::error_code ec, size_t bytes) {
   if (!ec || ec == http::error::body_limit) {  // the request line was read
     const Request& header = parser_->get();
     body_row_ = route_request(to_std(header.method_string()), to_std(header.target())).row;
+  }
+  if (!ec) {
+    const std::string_view framing = bad_framing(*parser_);
+    if (!framing.empty()) return refuse(error_reply(400, "INVALID_REQUEST", framing, "Transfer-Encoding"));
   }
   if (ec || parser_->is_done()) return on_read(ec, bytes);
   if (std::optional<Reply> refusal = admit_body()) return refuse(std::move(*refusal));
@@ -333,6 +351,9 @@ void Connection::send(Reply reply, std::string_view allow) {
   if (reply.status < 100 || reply.status > 599) {
     reply = error_reply(500, "INTERNAL", "bad status " + std::to_string(reply.status));
   }
+  // A request read whole is in request_; one refused while being read is
+  // still in the parser and answered in JSON, whose headers need no path.
+  add_security_headers(parser_ ? std::string_view{} : to_std(request_.target()), &reply);
   response_ = Response{};
   response_.version(version_);
   response_.result(static_cast<unsigned>(reply.status));

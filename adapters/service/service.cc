@@ -112,6 +112,7 @@ void Service::submit(const auth::Principal& principal, fb::CommandUnion command,
   CommandTrace trace{channel, traced_command(command.type), {}, {}, principal.name};
   trace.set_command(command);
   Status s = auth::permit_command(principal, command, *engine_.reference());
+  if (s) s = auth::bind_auditor(principal, &command);
   if (s) s = check_attached(command);
   if (s && (command.type == fb::Command::TokenIssueCmd || command.type == fb::Command::CardIssueCmd)) {
     s = add_drawn_material(command);
@@ -174,6 +175,7 @@ Status Service::prepare_command(const Caller& caller, std::string_view command, 
   // The row's roles, then the command's own fields (its provider, its family).
   if (Status s = permit_route(principal, *route.row, route.params, *engine_.reference()); !s) return s;
   if (Status s = auth::permit_command(principal, *cmd, *engine_.reference()); !s) return s;
+  if (Status s = auth::bind_auditor(principal, cmd); !s) return s;
   if (Status s = check_attached(*cmd); !s) return s;
   if (cmd->type == fb::Command::TokenIssueCmd) {
     if (!engine_.reference()->affiliate(cmd->AsTokenIssueCmd()->credential)) {

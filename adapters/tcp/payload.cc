@@ -109,7 +109,7 @@ Status check_answer(const fb::AuditAnswerCmdT& c) {
 }
 
 Status check_verdict(const fb::AuditVerdictCmdT& c) {
-  TCP_TRY(text(c.auditor, "auditor", true, kIdMax));
+  TCP_TRY(text(c.auditor, "auditor", false, kIdMax));  // omitted: the key's (auth::bind_auditor)
   TCP_TRY(text(c.sap, "sap", true, kIdMax));
   TCP_TRY(known(c.verdict, "verdict"));
   TCP_TRY(text(c.message, "message", false, kTextMax));

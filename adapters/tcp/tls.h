@@ -1,7 +1,9 @@
 #pragma once
 // TLS set-up for the TCP adapter and its client (OpenSSL through Boost.Asio):
 // TLS 1.2 at least (1.3 preferred: OpenSSL negotiates the highest both
-// support), no compression, no renegotiation-era protocols.
+// support), no compression, no renegotiation-era protocols. TLS 1.2 only with
+// ECDHE key exchange and AEAD ciphers (AES-GCM, ChaCha20-Poly1305): a peer
+// offering nothing else (CBC, static RSA, DHE) fails the handshake.
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>

@@ -137,6 +137,62 @@ TEST_F(RouteDispatch, AProviderSeesItsOwnAuditRequestsOnly) {
   EXPECT_TRUE(none["items"].empty()) << others.body;
 }
 
+// Issue 17, item 3: an auditor could record a verdict in another auditor's
+// name (the body's auditor was taken as given). The verdict carries the
+// key's auditor (docs/rules.md section 9): omitted, it is filled in; naming
+// someone else is 403, over JSON and over the binary adapter's path alike.
+TEST_F(RouteDispatch, AVerdictCarriesTheKeysAuditorNeverTheBodys) {
+  std::string aud01, aud02, admin;
+  ASSERT_TRUE(auth::add_key(h.engine(), {"AUD01", auth::Role::kAuditor, {}, {}, {}}, Millis{0}, &aud01, &key_id));
+  ASSERT_TRUE(auth::add_key(h.engine(), {"AUD02", auth::Role::kAuditor, {}, {}, {}}, Millis{0}, &aud02, &key_id));
+  ASSERT_TRUE(auth::add_key(h.engine(), {"admin", auth::Role::kOps, {}, {}, {}}, Millis{0}, &admin, &key_id));
+  const std::string body = R"({"request_id":"s1","provider":"LAB127","credential":"110000783851","mode":"audit",)"
+                           R"("diagnosis":"K76.0","prescribed_on":"2026-10-30","prescriber":{"kind":"MD","license":"1234"},)"
+                           R"("items":[{"code":"000016"}]})";
+  const Reply sent = post(provider_key, "authorize", body);
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  Json answer;
+  ASSERT_TRUE(parse_json(sent.body, &answer).is_ok());
+  const std::string sap = answer.value("sap", "");
+  ASSERT_FALSE(sap.empty()) << sent.body;
+  const auto verdict = [&](const std::string& id, const std::string& auditor) {
+    Json v = {{"request_id", id}, {"sap", sap}, {"verdict", "REQUEST_DOCS"}, {"message", "Adjunte la orden."}};
+    if (!auditor.empty()) v["auditor"] = auditor;
+    return v.dump();
+  };
+
+  // In another's name: refused before the engine, whoever's key it is.
+  const Reply forged = post(aud01, "audit_verdict", verdict("v1", "AUD02"));
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  EXPECT_NE(forged.body.find("AUD02"), std::string::npos) << forged.body;
+  EXPECT_EQ(post(admin, "audit_verdict", verdict("v2", "AUD02")).status, 403);
+  fb::AuditVerdictCmdT binary;
+  binary.request_id = "v3";
+  binary.auditor = "AUD02";
+  binary.sap = sap;
+  binary.verdict = fb::Verdict::REJECT;
+  fb::CommandUnion command;
+  command.Set(std::move(binary));
+  auth::Principal aud01_principal;
+  ASSERT_TRUE(auth::authenticate_key(*h.engine().reference(), aud01, &aud01_principal));
+  std::promise<Outcome> over_tcp;
+  h.service().submit(aud01_principal, std::move(command), *parse_instant("2026-11-02T10:00:00-03:00"), "tcp",
+                     [&](Outcome o) { over_tcp.set_value(std::move(o)); });
+  EXPECT_EQ(over_tcp.get_future().get().status.kind(), StatusKind::kForbidden);
+
+  // Omitted: the key's auditor; named as the key's: as given.
+  ASSERT_EQ(post(aud01, "audit_verdict", verdict("v4", "")).status, 200);
+  ASSERT_EQ(post(aud02, "audit_verdict", verdict("v5", "AUD02")).status, 200);
+  ASSERT_TRUE(h.service().catch_up_projections().is_ok());
+  const Reply audit = request(aud01, "GET", "/v1/audits/" + sap);
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  Json detail;
+  ASSERT_TRUE(parse_json(audit.body, &detail).is_ok());
+  ASSERT_EQ(detail["messages"].size(), 2u) << audit.body;  // the forged ones left nothing
+  EXPECT_EQ(detail["messages"][0].value("auditor", ""), "AUD01") << audit.body;
+  EXPECT_EQ(detail["messages"][1].value("auditor", ""), "AUD02") << audit.body;
+}
+
 TEST_F(RouteDispatch, OpenApiDocumentHasEveryRow) {
   const Reply reply = request("", "GET", "/openapi.json");
   ASSERT_EQ(reply.status, 200);

@@ -72,6 +72,14 @@ TEST_F(ScenarioKeysTest, ProviderCommandsGoWithTheirProvidersKey) {
 
 TEST_F(ScenarioKeysTest, VerdictsGoAsTheAuditorAndTokensAsTheFamilysApp) {
   EXPECT_EQ(principal_of("audit_verdict", {{"sap", "SAP-0-1"}}).role, auth::Role::kAuditor);
+  EXPECT_EQ(principal_of("audit_verdict", {{"sap", "SAP-0-1"}}).name, "auditor");
+  // A verdict carries its key's auditor: the step goes with a key of the
+  // auditor its body names, made on first use.
+  const auth::Principal aud01 = principal_of("audit_verdict", {{"auditor", "AUD01"}, {"sap", "SAP-0-1"}});
+  EXPECT_EQ(aud01.name, "AUD01");
+  EXPECT_EQ(aud01.role, auth::Role::kAuditor);
+  EXPECT_EQ(principal_of("audit_verdict", {{"auditor", "AUD01"}}).key_id, aud01.key_id);  // one key each
+  EXPECT_EQ(principal_of("audit_verdict", {{"auditor", "AUD02"}}).name, "AUD02");
   const auth::Principal member = principal_of("token_issue", {{"credential", "110000783853"}});
   EXPECT_EQ(member.role, auth::Role::kAffiliate);
   EXPECT_EQ(member.credential, "110000783851");  // the family group's titular

@@ -205,6 +205,13 @@ class AuditorPageTest : public ::testing::Test {
     return status;
   }
 
+  // A new auditor's key, made through the admin API: verdicts given with it
+  // carry name as their auditor (docs/rules.md section 9).
+  std::string new_auditor_key(const std::string& name) {
+    const Json made = api("POST", "/v1/admin/keys", Json{{"principal", name}, {"role", "auditor"}}.dump(), 200);
+    return made.value("key", "");
+  }
+
   // Loads the page and waits until its first queue load is done.
   void load_page(const std::string& suffix = "") {
     // The auditor's key goes where the page keeps it (this tab's
@@ -293,6 +300,8 @@ class AuditorPageTest : public ::testing::Test {
 TEST_F(AuditorPageTest, PartialVerdictGivenWithThePageButtonsReachesTheSap) {
   const std::string sap = open_sap("audit-partial");
   ASSERT_FALSE(sap.empty());
+  auditor_key_ = new_auditor_key("AUD01");  // the page's verdicts carry its key's auditor
+  ASSERT_FALSE(auditor_key_.empty());
   ASSERT_NO_FATAL_FAILURE(load_page());
 
   // The queue (filter: pending) lists it with its provider, diagnosis and the
@@ -303,7 +312,6 @@ TEST_F(AuditorPageTest, PartialVerdictGivenWithThePageButtonsReachesTheSap) {
   EXPECT_NE(row.find("K76.0"), std::string::npos) << row;
   EXPECT_NE(row.find("Pendiente"), std::string::npos) << row;
 
-  ASSERT_NO_FATAL_FAILURE(type("#auditor-id", "AUD01"));
   ASSERT_NO_FATAL_FAILURE(open_in_page(sap));
 
   // Prescription, diagnosis and note; the pre-authorized item without a
@@ -366,16 +374,17 @@ TEST_F(AuditorPageTest, PartialVerdictGivenWithThePageButtonsReachesTheSap) {
   expect_clean_console();
 }
 
-TEST_F(AuditorPageTest, RequestDocsFromThePageKeepsTheSapOpenAndTheAuditorIsRemembered) {
+TEST_F(AuditorPageTest, RequestDocsFromThePageKeepsTheSapOpenInTheNameOfTheKeysAuditor) {
   const std::string first = open_sap("audit-first");
   const std::string sap = open_sap("audit-docs");
   ASSERT_FALSE(sap.empty());
   ASSERT_NE(first, sap);
 
+  auditor_key_ = new_auditor_key("AUD07");
+  ASSERT_FALSE(auditor_key_.empty());
   ASSERT_NO_FATAL_FAILURE(load_page());
-  ASSERT_NO_FATAL_FAILURE(type("#auditor-id", "AUD07"));
-  ASSERT_NO_FATAL_FAILURE(load_page());  // a new visit: the auditor id comes back from localStorage
-  EXPECT_EQ(eval("document.getElementById('auditor-id').value"), "AUD07");
+  // Nobody types an auditor's name: the key says who decides.
+  EXPECT_EQ(eval("document.querySelector('[name=auditor]') === null"), true);
   ASSERT_NO_FATAL_FAILURE(open_in_page(sap));
 
   // Asking for documents says which: without a message the page refuses
@@ -426,7 +435,6 @@ TEST_F(AuditorPageTest, PageShowsTheRefusalWhenAnotherAuditorDecidedFirst) {
   const std::string sap = open_sap("audit-race");
   ASSERT_FALSE(sap.empty());
   ASSERT_NO_FATAL_FAILURE(load_page());
-  ASSERT_NO_FATAL_FAILURE(type("#auditor-id", "AUD01"));
   ASSERT_NO_FATAL_FAILURE(open_in_page(sap));
 
   // PARTIAL needs a choice on every pending item; the page says which.
@@ -443,7 +451,16 @@ TEST_F(AuditorPageTest, PageShowsTheRefusalWhenAnotherAuditorDecidedFirst) {
                       {"sap", sap},
                       {"verdict", "REJECT"},
                       {"message", "No corresponde."}};
-  EXPECT_EQ(api("POST", "/v1/audit_verdict", other.dump(), 200).value("status", ""), "PARTIALLY_AUTHORIZED");
+  HttpClient aud02;
+  aud02.set_timeout(kStepTimeout);
+  aud02.set_api_key(new_auditor_key("AUD02"));
+  ASSERT_TRUE(aud02.connect("127.0.0.1", server_.port()));
+  int other_status = 0;
+  std::string other_answer;
+  ASSERT_TRUE(aud02.request("POST", "/v1/audit_verdict", other.dump(), &other_status, &other_answer,
+                            kClientTimeHeader, kOpenedAt));
+  ASSERT_EQ(other_status, 200) << other_answer;
+  EXPECT_EQ(Json::parse(other_answer, nullptr, false).value("status", ""), "PARTIALLY_AUTHORIZED") << other_answer;
   wait_for_audit(sap, "PARTIALLY_AUTHORIZED");
 
   ASSERT_NO_FATAL_FAILURE(click("#btn-authorize-all"));

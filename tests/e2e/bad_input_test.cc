@@ -182,7 +182,8 @@ class BadInputSuite : public ::testing::Test {
                                               {"mode", "audit"}, {"diagnosis", "E03.9"}, {"prescribed_on", "2026-11-09"},
                                               {"prescriber", {{"kind", "MD"}, {"license", "5678"}}},
                                               {"items", {{{"code", "000118"}}, {{"code", "000860"}}}}}.dump()).json;
-    run("audit_verdict", {{"request_id", "b-v"}, {"auditor", "AUD07"}, {"sap", audit.value("sap", "")},
+    // Named as the key's principal: a verdict carries its key's auditor.
+    run("audit_verdict", {{"request_id", "b-v"}, {"auditor", "ops-bad-input"}, {"sap", audit.value("sap", "")},
                           {"verdict", "REQUEST_DOCS"}, {"message", "Adjuntar TSH previa"}});
     run("token_issue", {{"request_id", "b-t"}, {"credential", "110000783851"}, {"kind", "DYNAMIC"}});
     return b;

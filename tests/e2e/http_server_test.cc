@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "adapters/http/client.h"
 #include "engine/engine.h"
 #include "engine/core/reference_loader.h"
+#include "adapters/service/security_headers.h"
 #include "adapters/service/service.h"
 
 namespace autoriza {
@@ -637,6 +639,96 @@ class RawSocket {
   int fd_;
   bool connected_ = false;
 };
+
+// Issue 17, item 9: pages were served without Content-Security-Policy,
+// X-Frame-Options, X-Content-Type-Options and Referrer-Policy. Now each
+// answer says them (adapters/service/security_headers.h): the pages and
+// their files the page policy, a printable document its own, any answer
+// nosniff and no-referrer.
+TEST_F(HttpServerTest, PagesDocumentsAndEveryAnswerCarryTheBrowserSecurityHeaders) {
+  HttpClient client;
+  connect(client);
+  const auto get = [&client](const std::string& target) {
+    HttpResponse response;
+    const Status st = client.send(HttpRequest{"GET", target, "", {}}, &response);
+    EXPECT_TRUE(st) << target << ": " << st.to_string();
+    return response;
+  };
+  for (const char* target : {"/audit/", "/audit/app.js", "/prestadores/", "/prestadores/core.js"}) {
+    const HttpResponse page = get(target);
+    EXPECT_EQ(page.status, 200) << target;
+    EXPECT_EQ(page.header("Content-Security-Policy"), kPageSecurityPolicy) << target;
+    EXPECT_EQ(page.header("X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_EQ(page.header("Referrer-Policy"), "no-referrer") << target;
+  }
+  EXPECT_EQ(get("/audit/").header("X-Frame-Options"), "DENY");
+
+  const Answer order = post(client, "authorize",
+                            Json{{"request_id", "csp-1"}, {"provider", "LAB127"}, {"credential", "110000783851"},
+                                 {"items", Json::array({{{"code", "000118"}}})}}.dump());
+  ASSERT_EQ(order.status, 200) << order.body;
+  const HttpResponse comprobante =
+      get("/v1/transactions/" + order.body.value("transaction", "") + "/comprobante.html");
+  EXPECT_EQ(comprobante.status, 200) << comprobante.body;
+  EXPECT_EQ(comprobante.header("Content-Security-Policy"), kDocumentSecurityPolicy);
+  EXPECT_EQ(comprobante.header("X-Frame-Options"), "DENY");
+  EXPECT_NE(comprobante.body.find("<style>"), std::string::npos);  // what its policy lets in
+
+  const HttpResponse health = get("/healthz");
+  EXPECT_EQ(health.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(health.header("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(get("/v1/nothing-here").header("X-Content-Type-Options"), "nosniff");
+}
+
+// How many answers a byte stream from the server holds (status lines).
+size_t answers_in(const std::string& stream) {
+  size_t count = 0;
+  for (size_t at = stream.find("HTTP/1."); at != std::string::npos; at = stream.find("HTTP/1.", at + 1)) ++count;
+  return count;
+}
+
+// Issue 17, item 4: request smuggling. With a Transfer-Encoding whose last
+// coding was not chunked the body was read as empty and its bytes answered
+// as a second request on the same connection (a proxy in front would have
+// taken them for the first one's body). Now: one 400, and the server closes.
+TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedIs400AndItsBodyIsNeverARequest) {
+  const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+  const std::vector<std::string> framings = {
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: gzip\r\n",
+      "Transfer-Encoding: chunked, identity\r\n",
+      "Transfer-Encoding: identity\r\nContent-Length: 0\r\n",
+  };
+  for (const std::string& framing : framings) {
+    SCOPED_TRACE(framing);
+    RawSocket socket(server_->port());
+    ASSERT_TRUE(socket.connected());
+    ASSERT_TRUE(socket.send("POST /v1/eligibility HTTP/1.1\r\nHost: t\r\n" + framing + "\r\n" + smuggled));
+    const std::string answer = socket.read_all();  // until the server closes
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+    EXPECT_NE(answer.find("Transfer-Encoding"), std::string::npos) << answer;
+    EXPECT_EQ(answers_in(answer), 1u) << answer;
+    EXPECT_EQ(answer.find("\"status\":\"ok\""), std::string::npos) << answer;  // /healthz was not answered
+  }
+  // HTTP/1.0 has no Transfer-Encoding.
+  RawSocket old(server_->port());
+  ASSERT_TRUE(old.send("POST /v1/eligibility HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+  EXPECT_EQ(old.read_all().rfind("HTTP/1.1 400", 0), 0u);
+
+  // A chunked body is read whole, and what follows it is the next request.
+  RawSocket chunked(server_->port());
+  const std::string body = eligibility_body("te-chunked");
+  std::ostringstream size;
+  size << std::hex << body.size();
+  ASSERT_TRUE(chunked.send("POST /v1/eligibility HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + ops_key_ +
+                           "\r\n" + std::string(kClientTimeHeader) + ": " + std::string(kNow) +
+                           "\r\nTransfer-Encoding: chunked\r\n\r\n" + size.str() + "\r\n" + body +
+                           "\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  const std::string both = chunked.read_all();
+  EXPECT_EQ(answers_in(both), 2u) << both;
+  EXPECT_NE(both.find("\"status\":\"ELIGIBLE\""), std::string::npos) << both;
+  EXPECT_NE(both.find("\"status\":\"ok\""), std::string::npos) << both;
+}
 
 class HttpSlowClientTest : public HttpServerTest {
  protected:

@@ -140,7 +140,6 @@ test('documents: audit request, answer to the auditor, the auditors\' page, solo
 
     // 3. The auditors' page: the request's PDF and the provider's answer.
     await page.goto(`${base}/audit/`);
-    await page.fill('#auditor-id', 'auditor');
     await page.fill('#api-key', keys.auditor);
     await page.press('#api-key', 'Tab');
     await page.click('#filters button[type="submit"]');

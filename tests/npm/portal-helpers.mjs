@@ -129,6 +129,11 @@ export async function openBrowser(pass, { dir, base, artifacts }) {
   page.setDefaultTimeout(10000);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  // What the pages' Content-Security-Policy stopped is a broken page
+  // (adapters/service/security_headers.h).
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
   page.on('request', (r) => {
     const url = r.url();
     if (!url.startsWith(base) && !url.startsWith('data:')) problems.push(`request outside the binary: ${url}`);
@@ -140,7 +145,9 @@ export async function openBrowser(pass, { dir, base, artifacts }) {
 export async function screen(b, name) {
   const { page } = b;
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ content: AXE });
+  // Run through the DevTools protocol, which the pages' CSP does not govern
+  // (an inline <script> tag would be refused, as it should be).
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(new Function(AXE));
   const violations = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')

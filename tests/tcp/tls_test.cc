@@ -1,6 +1,9 @@
 // TLS on the TCP adapter: a throwaway CA, server and client certificates
 // made with the `openssl` command in the test's temp dir; API key over TLS,
 // a client certificate as the principal, and refused handshakes.
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -25,6 +28,7 @@ class TcpTlsTest : public TcpFixture {
     make_leaf("server", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost");
     make_leaf("client", "ca", "subjectAltName=DNS:switch.example");
     make_leaf("stranger", "rogue", "subjectAltName=DNS:stranger.example");
+    make_leaf("server-rsa", "ca", "subjectAltName=IP:127.0.0.1,DNS:localhost", "rsa -pkeyopt rsa_keygen_bits:2048");
   }
 
   void run(const std::string& command) {
@@ -35,9 +39,10 @@ class TcpTlsTest : public TcpFixture {
     run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=" + name +
         " -keyout " + name + ".key -out " + name + ".pem");
   }
-  void make_leaf(const std::string& name, const std::string& ca, const std::string& san) {
-    run("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=" + name + " -keyout " + name +
-        ".key -out " + name + ".csr");
+  void make_leaf(const std::string& name, const std::string& ca, const std::string& san,
+                 const std::string& key = "ec -pkeyopt ec_paramgen_curve:P-256") {
+    run("openssl req -newkey " + key + " -nodes -subj /CN=" + name + " -keyout " + name + ".key -out " + name +
+        ".csr");
     run("printf '" + san + "\\n' > " + name + ".ext && openssl x509 -req -in " + name + ".csr -CA " + ca +
         ".pem -CAkey " + ca + ".key -CAcreateserial -days 2 -extfile " + name + ".ext -out " + name + ".pem");
     run("openssl x509 -in " + name + ".pem -outform DER -out " + name + ".der");
@@ -50,9 +55,9 @@ class TcpTlsTest : public TcpFixture {
     return s.str();
   }
 
-  void start_tls() {
+  void start_tls(const std::string& server = "server") {
     TcpServerOptions o;
-    o.tls = TlsServerFiles{file("server.pem"), file("server.key"), file("ca.pem")};
+    o.tls = TlsServerFiles{file(server + ".pem"), file(server + ".key"), file("ca.pem")};
     start(o);
   }
   ClientOptions client_options() const {
@@ -133,6 +138,48 @@ TEST_F(TcpTlsTest, PlainClientOnATlsPortGetsNoAnswer) {
   o.connect_timeout = std::chrono::milliseconds(2000);
   TcpClient client(o);
   EXPECT_FALSE(client.connect());
+}
+
+// The protocol version a client offering only ciphers (TLS 1.2 suites) and
+// at most max_version reaches with the server: empty when the handshake fails.
+std::string negotiated_version(uint16_t port, const char* ciphers, int max_version = TLS1_2_VERSION) {
+  namespace ssl = boost::asio::ssl;
+  boost::asio::io_context io;
+  ssl::context context(ssl::context::tls_client);
+  SSL_CTX_set_max_proto_version(context.native_handle(), max_version);
+  EXPECT_EQ(SSL_CTX_set_cipher_list(context.native_handle(), ciphers), 1) << ciphers;
+  context.set_verify_mode(ssl::verify_none);  // what is tested is the server's choice of suites
+  ssl::stream<boost::asio::ip::tcp::socket> stream(io, context);
+  boost::system::error_code ec;
+  stream.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  if (!ec) stream.handshake(ssl::stream_base::client, ec);
+  return ec ? std::string() : std::string(SSL_get_version(stream.native_handle()));
+}
+
+// Issue 17, item 5: TLS 1.2 accepted suites without forward secrecy (static
+// RSA key exchange) and CBC suites. Now only ECDHE with an AEAD cipher, for
+// RSA and ECDSA certificates alike; TLS 1.3 as OpenSSL has it.
+TEST_F(TcpTlsTest, Tls12OnlyWithEcdheAndAeadSuites) {
+  start_tls("server-rsa");
+  const uint16_t rsa = server_->port();
+  for (const char* refused : {"AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA256", "AES128-SHA",
+                              "ECDHE-RSA-AES128-SHA256", "ECDHE-RSA-AES256-SHA", "DHE-RSA-AES128-GCM-SHA256"}) {
+    EXPECT_EQ(negotiated_version(rsa, refused), "") << refused;
+  }
+  for (const char* accepted : {"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384",
+                               "ECDHE-RSA-CHACHA20-POLY1305"}) {
+    EXPECT_EQ(negotiated_version(rsa, accepted), "TLSv1.2") << accepted;
+  }
+  EXPECT_EQ(negotiated_version(rsa, "ECDHE-RSA-AES128-GCM-SHA256", TLS1_3_VERSION), "TLSv1.3");
+
+  start_tls();  // an ECDSA certificate
+  const uint16_t ec = server_->port();
+  EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-AES128-SHA256"), "");
+  EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-AES256-SHA"), "");
+  EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-AES128-GCM-SHA256"), "TLSv1.2");
+  EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-CHACHA20-POLY1305"), "TLSv1.2");
+  EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-AES128-GCM-SHA256", TLS1_3_VERSION), "TLSv1.3");
 }
 
 }  // namespace

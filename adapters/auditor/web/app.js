@@ -7,7 +7,6 @@
 (function () {
   const QUEUE_PAGE_SIZE = 50;
   const REQUEST_TIMEOUT_MS = 15000;
-  const AUDITOR_KEY = 'autoriza.audit.auditor';
   // The auditor's API key: kept for this tab only (sessionStorage), sent as
   // "Authorization: Bearer KEY" with every API call.
   const API_KEY = 'autoriza.audit.key';
@@ -429,14 +428,11 @@
     return { items, missing };
   }
 
+  // No auditor in the body: the server records the auditor of the key
+  // (docs/rules.md §9), so nobody decides in another's name.
   function verdictBody(verdict) {
-    const auditor = $('auditor-id').value.trim();
-    if (!auditor) {
-      $('auditor-id').focus();
-      return { error: 'Escriba su identificación de auditor (arriba a la derecha) antes de dar un veredicto.' };
-    }
     const message = $('verdict-message').value.trim();
-    const body = { auditor, sap: state.sap, verdict };
+    const body = { sap: state.sap, verdict };
     if (message) body.message = message;
     if (verdict === 'REQUEST_DOCS' && !message) {
       $('verdict-message').focus();
@@ -517,14 +513,6 @@
 
   // --- start ---
 
-  function rememberAuditor() {
-    const input = $('auditor-id');
-    try { input.value = localStorage.getItem(AUDITOR_KEY) || ''; } catch (e) { /* storage disabled */ }
-    input.addEventListener('input', () => {
-      try { localStorage.setItem(AUDITOR_KEY, input.value.trim()); } catch (e) { /* storage disabled */ }
-    });
-  }
-
   function rememberKey() {
     const input = $('api-key');
     input.value = apiKey();
@@ -535,7 +523,6 @@
   }
 
   function start() {
-    rememberAuditor();
     rememberKey();
     $('filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadQueue(false); });
     $('filter-status').addEventListener('change', () => loadQueue(false));
