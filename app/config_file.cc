@@ -77,7 +77,7 @@ void add_table(const toml::table& table, const std::string& prefix, const CLI::A
 // Parses args with a fresh serve app: empty, or CLI11's complaint.
 std::string parse_error(const std::vector<std::string>& args) {
   CLI::App app;
-  add_serve(app);
+  const Run keep = add_serve(app);  // owns the options the parse writes into
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes a vector last-first
   try {
     app.parse(reversed);
@@ -132,7 +132,7 @@ bool expand_config(int argc, char** argv, std::vector<std::string>* out, std::os
   }
   if (file.empty()) return true;
   CLI::App serve;
-  add_serve(serve);
+  const Run keep = add_serve(serve);  // owns the options the parse writes into
   std::vector<ConfigProblem> problems;
   if (!std::filesystem::exists(file)) problems.push_back({0, "no such file"});
   std::vector<ConfigEntry> entries = problems.empty() ? read_config(file, serve, &problems) : std::vector<ConfigEntry>();
@@ -162,7 +162,7 @@ Run add_config(CLI::App& app) {
   app.require_subcommand(1);
   return [file]() {
     CLI::App serve;
-    add_serve(serve);
+    const Run keep = add_serve(serve);  // owns the options the parse writes into
     std::vector<ConfigProblem> problems;
     if (!std::filesystem::exists(*file)) problems.push_back({0, "no such file"});
     const std::vector<ConfigEntry> entries = problems.empty() ? read_config(*file, serve, &problems) : std::vector<ConfigEntry>();
