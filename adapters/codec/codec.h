@@ -58,6 +58,9 @@ Json encode_result(fb::Command type, const fb::ResultT& result);
 // data are checked on the way in).
 std::string render_result(fb::Command type, const fb::ResultT& result);
 void render_result(fb::Command type, const fb::ResultT& result, std::string* out);  // appends
+// Whether a command is an account command (card, registration, recovery,
+// share, sign-in, change): its answer is encode_result's whole account form.
+bool is_account_command(fb::Command type);
 // The answer of an account command (card, registration, recovery, share,
 // sign-in, change; also a token issue's tokens) back into a result, as
 // encode_result wrote it: what a Kafka gateway gets from the validator that

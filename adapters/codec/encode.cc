@@ -109,21 +109,6 @@ Json sap_json(const fb::SapStateT& s) {
   return j;
 }
 
-bool is_account_command(fb::Command type) {
-  switch (type) {
-    case fb::Command::CardIssueCmd:
-    case fb::Command::RegisterCmd:
-    case fb::Command::RegisterConfirmCmd:
-    case fb::Command::PasswordRecoverCmd:
-    case fb::Command::PasswordResetCmd:
-    case fb::Command::ShareCreateCmd:
-    case fb::Command::ShareRevokeCmd:
-    case fb::Command::AccountLoginCmd:
-    case fb::Command::AccountUpdateCmd: return true;
-    default: return false;
-  }
-}
-
 // The whole answer of an account command (its routes take what they show
 // from it): what a Kafka validator sends back to the gateway that asked.
 Json account_result_json(const fb::ResultT& r) {
@@ -153,6 +138,21 @@ int64_t instant_ms(const Json& j, const char* key) {
 }
 
 }  // namespace
+
+bool is_account_command(fb::Command type) {
+  switch (type) {
+    case fb::Command::CardIssueCmd:
+    case fb::Command::RegisterCmd:
+    case fb::Command::RegisterConfirmCmd:
+    case fb::Command::PasswordRecoverCmd:
+    case fb::Command::PasswordResetCmd:
+    case fb::Command::ShareCreateCmd:
+    case fb::Command::ShareRevokeCmd:
+    case fb::Command::AccountLoginCmd:
+    case fb::Command::AccountUpdateCmd: return true;
+    default: return false;
+  }
+}
 
 Status decode_account_result(const Json& j, fb::ResultT* out) {
   if (!j.is_object()) return Status::invalid("not an account answer", "");

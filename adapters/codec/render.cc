@@ -218,17 +218,9 @@ void tokens(JsonText& j, const std::vector<std::unique_ptr<fb::TokenViewT>>& all
 }  // namespace
 
 void render_result(fb::Command type, const fb::ResultT& r, std::string* out) {
-  switch (type) {
-    case fb::Command::EligibilityCmd:
-    case fb::Command::AnnulCmd:
-    case fb::Command::TokenIssueCmd:
-    case fb::Command::AuthorizeCmd:
-    case fb::Command::ConsumeCmd:
-    case fb::Command::AuditVerdictCmd:
-    case fb::Command::AuditAnswerCmd: break;
-    default:  // account commands: rare, so encode.cc's answer serves as is
-      *out += encode_result(type, r).dump();
-      return;
+  if (is_account_command(type)) {  // rare, so encode.cc's answer serves as is
+    *out += encode_result(type, r).dump();
+    return;
   }
   JsonText j(*out);
   j.open_object();
