@@ -59,6 +59,7 @@ Status DevCluster::start_worker(size_t i) {
   wo.manual = !options_.group;
   wo.consumer = options_.consumer;
   wo.reply_timeout_ms = options_.reply_timeout_ms;
+  wo.events_stall_ms = options_.events_stall_ms;
   wo.consumer["session.timeout.ms"] = "6000";
   wo.consumer["heartbeat.interval.ms"] = "500";
   for (int32_t p = 0; p < int32_t(gateway_engine_->options().partitions); ++p) {

@@ -28,6 +28,7 @@ struct DevClusterOptions {
   int64_t timeout_ms = 10'000;      // the gateway answers 504 after this
   int64_t reply_timeout_ms = 10'000;  // a validator drops a reply Kafka has not taken by then
   bool mirror = true;         // the gateway folds autoriza.events (reads, sync()); false: a forwarding gateway
+  int64_t events_stall_ms = 3'000;  // WorkerOptions::events_stall_ms
 };
 
 class DevCluster : public ScenarioTransport {

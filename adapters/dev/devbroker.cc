@@ -28,7 +28,7 @@ std::unique_ptr<DevBroker> DevBroker::start(const DevBrokerOptions& o, Status* s
     const char* name;
     int32_t partitions;
   } topics[] = {{kCommandsTopic, o.partitions}, {kEventsTopic, o.partitions},
-                {kRepliesTopic, o.reply_partitions}, {kReferenceTopic, 1}};
+                {kRepliesTopic, o.reply_partitions}, {kReferenceTopic, 1}, {kClaimsTopic, o.partitions}};
   // Leaders are placed, not left to the mock's random choice: the partition
   // of a credential has its commands, events and replies led by different
   // brokers, as a real controller spreads leaders. With all three on one

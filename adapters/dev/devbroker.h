@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "adapters/kafka/claims.h"
 #include "adapters/kafka/kafka_client.h"
 
 namespace autoriza::kafka {

@@ -5,8 +5,10 @@
 #include <random>
 
 #include "adapters/kafka/messages.h"
+#include "engine/core/command_fields.h"
 #include "engine/core/state.h"
 #include "engine/core/validator.h"  // engine: request_id_of
+#include "engine/partition.h"       // command_digest
 
 namespace autoriza::kafka {
 
@@ -19,7 +21,11 @@ int64_t steady_ms() {
 
 }  // namespace
 
-KafkaGateway::KafkaGateway(Engine& engine, GatewayOptions options) : engine_(engine), options_(std::move(options)) {
+KafkaGateway::KafkaGateway(Engine& engine, GatewayOptions options)
+    : engine_(engine),
+      options_(std::move(options)),
+      stalled_until_(new std::atomic<int64_t>[engine.options().partitions]) {
+  for (PartitionId p = 0; p < engine_.options().partitions; ++p) stalled_until_[p] = 0;
   std::random_device rd;
   epoch_ = uint64_t(rd()) & 0xffffffffu;
 }
@@ -28,6 +34,7 @@ KafkaGateway::~KafkaGateway() {
   engine_.set_command_sink([](PartitionId, Submission s) {
     s.done({Status::unavailable("the Kafka gateway has stopped"), nullptr, false});
   });
+  claims_.reset();  // claims still waiting answer 503 through finish()
   stop_ = true;
   for (std::thread* t : {&replies_, &timer_, &poller_}) {
     if (t->joinable()) t->join();
@@ -56,6 +63,9 @@ Status KafkaGateway::start() {
                                " partitions but --partitions is " + std::to_string(engine_.options().partitions),
                            "--partitions");
   }
+  claims_ = std::make_unique<RequestClaims>(
+      ClaimsOptions{options_.brokers, options_.producer, options_.consumer, options_.claims_keys_max});
+  if (s = claims_->start(); !s) return s;
   reply_partition_ = int32_t(options_.instance % uint16_t(count));
   int64_t low = 0, high = 0;
   if (s = watermarks(consumer_.get(), kRepliesTopic, reply_partition_, &low, &high); !s) return s;
@@ -70,10 +80,20 @@ Status KafkaGateway::start() {
 }
 
 void KafkaGateway::submit(PartitionId partition, Submission s) {
+  if (steady_ms() < stalled_until_[partition].load()) {
+    // Nothing is sent: the command is not decided, a retry is safe.
+    refused_stalled_.fetch_add(1);
+    return s.done({Status::unavailable("partition " + std::to_string(partition) +
+                                       " cannot record events now (Kafka does not acknowledge them); the command "
+                                       "was not sent; retry later with the same request_id"),
+                   nullptr, false});
+  }
   const uint64_t correlation = (epoch_ << 32) | (counter_.fetch_add(1) & 0xffffffffu);
   std::string request_id = request_id_of(s.command);
   std::string key = credential_of(s.command);
   if (key.empty()) key = request_id;
+  const std::string scope = idempotency_scope(s.command);
+  const Digest digest = scope.empty() ? Digest{} : command_digest(s.command);
   CommandMessage m;
   m.correlation = correlation;
   m.reply_partition = uint16_t(reply_partition_);
@@ -90,9 +110,20 @@ void KafkaGateway::submit(PartitionId partition, Submission s) {
     pending_.emplace(correlation, Pending{std::move(s.done), deadline, request_id});
     deadlines_.emplace_back(deadline, correlation);
   }
+  if (scope.empty()) return send(partition, correlation, key, value);  // no idempotency key to claim
+  // The request id is claimed first (claims.h): a reuse with another body
+  // for another partition is refused here, whatever the mirror's lag.
+  claims_->claim(idempotency_key(scope, request_id), digest, partition, request_id,
+                 [this, partition, correlation, key = std::move(key), value = std::move(value)](Status claimed) {
+                   if (!claimed) return finish(correlation, {std::move(claimed), nullptr, false});
+                   send(partition, correlation, key, value);
+                 });
+}
+
+void KafkaGateway::send(PartitionId partition, uint64_t correlation, const std::string& key, const std::string& value) {
   rd_kafka_resp_err_t err = rd_kafka_producev(
       producer_.get(), RD_KAFKA_V_TOPIC(kCommandsTopic), RD_KAFKA_V_PARTITION(int32_t(partition)),
-      RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(value.data(), value.size()),
+      RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(correlation)), RD_KAFKA_V_END);
   if (err) finish(correlation, {status_of(err, "produce to autoriza.commands"), nullptr, false});
 }
@@ -129,8 +160,12 @@ void KafkaGateway::run_replies() {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) spdlog::warn("gateway replies: {}", rd_kafka_message_errstr(m));
         continue;
       }
-      const Status framing = visit_replies(
-          std::string_view(static_cast<const char*>(m->payload), m->len), [this](std::string_view bytes) {
+      const std::string_view value(static_cast<const char*>(m->payload), m->len);
+      if (PartitionWord word; decode_partition_word(value, &word)) {
+        heard(word);
+        continue;
+      }
+      const Status framing = visit_replies(value, [this](std::string_view bytes) {
             ReplyMessage r;
             if (Status s = decode_reply(bytes, &r); !s) {
               spdlog::error("gateway replies: skipping a reply: {}", s.to_string());
@@ -142,6 +177,13 @@ void KafkaGateway::run_replies() {
     }
     batch.clear();
   }
+}
+
+void KafkaGateway::heard(const PartitionWord& word) {
+  if (word.partition >= engine_.options().partitions) return;
+  // A word lasts 3 s: a validator that stopped saying it (it died, or its
+  // replies are lost) does not keep its partition refused.
+  stalled_until_[word.partition] = word.stalled ? steady_ms() + 3'000 : 0;
 }
 
 void KafkaGateway::run_timeouts() {

@@ -15,10 +15,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "adapters/kafka/claims.h"
 #include "adapters/kafka/kafka_client.h"
 #include "engine/engine.h"
 
 namespace autoriza::kafka {
+
+struct PartitionWord;  // messages.h
 
 struct GatewayOptions {
   std::string brokers;
@@ -27,6 +30,7 @@ struct GatewayOptions {
   size_t pending_max = 100'000;     // answers awaited at once; beyond: 503
   Properties producer;              // e.g. linger.ms, batch.num.messages
   Properties consumer;              // of the replies consumer, e.g. fetch.wait.max.ms
+  size_t claims_keys_max = 4'000'000;  // request-id claims remembered (claims.h)
 };
 
 class KafkaGateway {
@@ -41,6 +45,10 @@ class KafkaGateway {
     return pending_.size();
   }
   uint64_t timeouts() const { return timeouts_.load(); }
+  // Commands answered 503 at once because a validator said their partition's
+  // events are not being acknowledged (messages.h, AZS1).
+  uint64_t refused_stalled() const { return refused_stalled_.load(); }
+  const RequestClaims& claims() const { return *claims_; }
 
  private:
   struct Pending {
@@ -49,6 +57,8 @@ class KafkaGateway {
     std::string request_id;
   };
   void submit(PartitionId partition, Submission s);
+  // Produces an encoded command (after its request id was claimed).
+  void send(PartitionId partition, uint64_t correlation, const std::string& key, const std::string& value);
   void run_replies();
   void run_timeouts();
   void finish(uint64_t correlation, Outcome outcome);
@@ -57,6 +67,7 @@ class KafkaGateway {
   Engine& engine_;
   GatewayOptions options_;
   Handle producer_, consumer_;
+  std::unique_ptr<RequestClaims> claims_;
   int32_t reply_partition_ = 0;
   uint64_t epoch_ = 0;
   std::atomic<uint64_t> counter_{0};
@@ -65,7 +76,11 @@ class KafkaGateway {
   std::deque<std::pair<int64_t, uint64_t>> deadlines_;  // (deadline, correlation), FIFO = deadline order
   std::atomic<bool> stop_{false};
   std::thread replies_, timer_, poller_;
-  std::atomic<uint64_t> timeouts_{0};
+  std::atomic<uint64_t> timeouts_{0}, refused_stalled_{0};
+  // Per engine partition: until when (steady ms) commands are refused 503,
+  // renewed by each AZS1 "stalled" word (every second), cleared by "ok".
+  std::unique_ptr<std::atomic<int64_t>[]> stalled_until_;
+  void heard(const PartitionWord& word);
 };
 
 }  // namespace autoriza::kafka

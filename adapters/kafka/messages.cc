@@ -100,6 +100,20 @@ void append_reply(std::string* batch, std::string_view reply) {
   batch->append(reply);
 }
 
+std::string encode_partition_word(const PartitionWord& w) {
+  std::string out = "AZS1";
+  put<uint16_t>(out, w.partition);
+  put<uint8_t>(out, uint8_t(w.stalled ? 1 : 0));
+  return out;
+}
+
+bool decode_partition_word(std::string_view bytes, PartitionWord* out) {
+  if (bytes.size() != 7 || bytes.substr(0, 4) != "AZS1") return false;
+  out->partition = get<uint16_t>(bytes, 4);
+  out->stalled = get<uint8_t>(bytes, 6) != 0;
+  return true;
+}
+
 size_t replies_in(std::string_view batch) { return batch.size() < 6 ? 0 : get<uint16_t>(batch, 4); }
 
 Status visit_replies(std::string_view batch, const std::function<void(std::string_view)>& visit) {

@@ -30,6 +30,14 @@
 //            gateway answers with these bytes (no decode, no re-encoding)
 // A reply is produced only after the event that answered it (if any) was
 // acknowledged by Kafka (acks=all), so an answered transaction is durable.
+//
+// autoriza.replies also carries a validator's word on a partition whose
+// events Kafka does not acknowledge (its leader is away), sent to every reply
+// partition when it changes and every second while it lasts:
+//   [0..4)   "AZS1"
+//   [4..6)   u16 engine partition
+//   [6]      u8 1 = its events are not being acknowledged (commands paused),
+//               0 = acknowledged again
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -56,6 +64,14 @@ struct ReplyMessage {
 // type: the command answered (how its result renders as JSON).
 std::string encode_reply(uint64_t correlation, fb::Command type, const Outcome& outcome);
 Status decode_reply(std::string_view bytes, ReplyMessage* out);
+
+struct PartitionWord {
+  uint16_t partition = 0;
+  bool stalled = false;
+};
+std::string encode_partition_word(const PartitionWord& w);
+// False when the bytes are not an AZS1 message (e.g. a reply batch).
+bool decode_partition_word(std::string_view bytes, PartitionWord* out);
 
 inline constexpr size_t kRepliesPerMessageMax = 1024;
 inline constexpr size_t kReplyBatchBytesMax = 512 * 1024;  // well under Kafka's message.max.bytes (1 MB)

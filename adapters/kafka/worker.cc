@@ -26,7 +26,23 @@ struct ValidatorWorker::Lane {
   TopicCursor cursor;
   bool cursor_dirty = false;
   std::deque<std::pair<Sequence, PendingReply>> waiting;  // (event sequence it needs acknowledged, reply)
+  // Stalls (WorkerOptions::events_stall_ms): when the acknowledgements last
+  // moved (or the first unacknowledged event was produced), whether the
+  // partition is stalled, whether its commands are paused, when the
+  // gateways were last told.
+  int64_t progress_ms = 0;
+  bool stalled = false, paused = false;
+  int64_t told_ms = 0;
 };
+
+namespace {
+
+int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 // What a delivery report is about (the message's opaque).
 struct ValidatorWorker::Tag {
@@ -72,11 +88,13 @@ Status ValidatorWorker::start() {
                                " partitions but --partitions is " + std::to_string(engine_.options().partitions),
                            "--partitions");
   }
+  if (s = partition_count(reader_.get(), kRepliesTopic, &reply_partitions_); !s) return s;
   poller_ = named_thread("az-val-poll", [this] {
     char reason[512];
     while (!stop_.load()) {
       rd_kafka_poll(producer_.get(), 20);
       flush_replies();
+      watch_stalls();
       rd_kafka_poll(replier_.get(), 0);
       if (rd_kafka_resp_err_t e = rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) {
         fail(Status::unavailable(std::string("fatal producer error: ") + rd_kafka_err2name(e) + ": " + reason));
@@ -179,6 +197,14 @@ Status ValidatorWorker::assign(rd_kafka_topic_partition_list_t* list) {
     list->elems[i].offset = resume;
   }
   if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.get(), list)) return status_of(err, "assign autoriza.commands");
+  for (int i = 0; i < list->cnt; ++i) {  // a new assignment is not paused: pause_stalled() pauses it again if needed
+    const auto p = PartitionId(list->elems[i].partition);
+    {
+      std::lock_guard lock(lanes_[p]->mutex);
+      lanes_[p]->paused = false;
+    }
+    tell_gateways(p, false);  // a new owner takes commands: a word of its predecessor's stall ends here
+  }
   std::lock_guard lock(mutex_);
   owned_.clear();
   for (int i = 0; i < list->cnt; ++i) owned_.insert(list->elems[i].partition);
@@ -395,6 +421,7 @@ void ValidatorWorker::run() {
       ++stats_.rewinds;
       continue;
     }
+    pause_stalled();
     if (in_flight_.load() >= options_.in_flight_max) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
       continue;
@@ -464,6 +491,7 @@ void ValidatorWorker::answer(int32_t p, fb::Command type, std::string key, uint6
     tag->reply = PendingReply{reply_partition, correlation, type, std::move(o)};
     {
       std::lock_guard lock(lane.mutex);
+      if (lane.produced <= lane.delivered) lane.progress_ms = steady_now_ms();  // the first one awaited
       lane.produced = std::max(lane.produced, sequence);
     }
     rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -544,6 +572,7 @@ void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offse
   std::vector<PendingReply> release;
   {
     std::lock_guard lock(lane.mutex);
+    if (tag.sequence > lane.delivered) lane.progress_ms = steady_now_ms();
     lane.delivered = std::max(lane.delivered, tag.sequence);
     // Consecutive offsets and sequences: nobody else wrote in between.
     if (offset >= 0 && offset == lane.cursor.next_offset && tag.sequence == lane.cursor.sequence + 1) {
@@ -565,6 +594,68 @@ void ValidatorWorker::delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offse
 
 void ValidatorWorker::flush_replies() {
   for (auto& [partition, value] : replies_.take()) produce_reply(partition, value, replies_in(value));
+}
+
+void ValidatorWorker::watch_stalls() {
+  const int64_t now = steady_now_ms();
+  for (PartitionId p = 0; p < lanes_.size(); ++p) {
+    Lane& lane = *lanes_[p];
+    bool tell = false, stalled = false, changed = false;
+    Sequence waiting = 0;
+    {
+      std::lock_guard lock(lane.mutex);
+      waiting = lane.produced > lane.delivered ? lane.produced - lane.delivered : 0;
+      stalled = waiting > 0 && (now - lane.progress_ms >= options_.events_stall_ms ||
+                                waiting > options_.events_backlog_max);
+      changed = stalled != lane.stalled;
+      tell = changed || (stalled && now - lane.told_ms >= 1'000);
+      if (changed) {
+        std::lock_guard stats_lock(mutex_);
+        if (stalled) ++stats_.stalls;
+        stalled ? ++stats_.stalled_now : --stats_.stalled_now;
+      }
+      lane.stalled = stalled;
+      if (tell) lane.told_ms = now;
+    }
+    if (!tell) continue;
+    if (changed && stalled) {
+      spdlog::warn("validator: partition {}: {} event(s) not acknowledged by Kafka for {} ms; its commands are "
+                   "paused and gateways answer 503 until they are",
+                   p, waiting, now - lane.progress_ms);
+    }
+    if (changed && !stalled) spdlog::info("validator: partition {}: events acknowledged again; taking commands", p);
+    tell_gateways(p, stalled);
+  }
+}
+
+void ValidatorWorker::tell_gateways(PartitionId partition, bool stalled) {
+  const std::string word = encode_partition_word({uint16_t(partition), stalled});
+  for (int32_t r = 0; r < reply_partitions_; ++r) {
+    // Through the replies' producer: it expires, so a word not taken is lost,
+    // and the next one (every second) says it again.
+    rd_kafka_producev(replier_.get(), RD_KAFKA_V_TOPIC(kRepliesTopic), RD_KAFKA_V_PARTITION(r),
+                      RD_KAFKA_V_VALUE(const_cast<char*>(word.data()), word.size()),
+                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+  }
+}
+
+void ValidatorWorker::pause_stalled() {
+  for (PartitionId p = 0; p < lanes_.size(); ++p) {
+    Lane& lane = *lanes_[p];
+    bool pause = false;
+    {
+      std::lock_guard lock(lane.mutex);
+      if (lane.stalled == lane.paused) continue;
+      pause = lane.stalled;
+      lane.paused = pause;
+    }
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, kCommandsTopic, int32_t(p));
+    const rd_kafka_resp_err_t err = pause ? rd_kafka_pause_partitions(consumer_.get(), list)
+                                          : rd_kafka_resume_partitions(consumer_.get(), list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err) spdlog::warn("validator: {} commands[{}]: {}", pause ? "pause" : "resume", p, rd_kafka_err2str(err));
+  }
 }
 
 }  // namespace autoriza::kafka

@@ -50,11 +50,21 @@ struct WorkerOptions {
   // A reply not delivered within this is dropped: the gateway has answered
   // 504 by then and the client retries (answered from the idempotency index).
   int64_t reply_timeout_ms = 10'000;
+  // A partition whose events Kafka has not acknowledged for events_stall_ms
+  // (its leader is away), or that has more than events_backlog_max of them
+  // waiting, stops taking commands (its consumption is paused) and tells the
+  // gateways, which answer 503 at once instead of sending more. It resumes by
+  // itself once its events are acknowledged. The bound keeps the events'
+  // producer queue from filling, so the committer never blocks on it.
+  int64_t events_stall_ms = 3'000;
+  size_t events_backlog_max = 100'000;
 };
 
 struct WorkerStats {
   uint64_t commands = 0, events_produced = 0, replies = 0, caught_up = 0, reproduced = 0, rewinds = 0;
   uint64_t replies_lost = 0;  // reply messages Kafka did not take within reply_timeout_ms
+  uint64_t stalls = 0;        // times a partition stopped taking commands (events not acknowledged)
+  uint64_t stalled_now = 0;   // partitions stopped now
 };
 
 class ValidatorWorker {
@@ -88,6 +98,11 @@ class ValidatorWorker {
   void flush_replies();
   void delivered(Tag& tag, rd_kafka_resp_err_t err, int64_t offset);
   void store_cursors();  // the lanes' cursors that moved, in one small commit
+  // Poll thread: which partitions' events are stalled; tells the gateways.
+  void watch_stalls();
+  void tell_gateways(PartitionId partition, bool stalled);
+  // Run loop (the consumer's thread): pauses or resumes commands[p] to match.
+  void pause_stalled();
   void fail(Status s);
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
   static void on_reply_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque);
@@ -100,6 +115,7 @@ class ValidatorWorker {
   // whose messages do (replier_): a reply partition's outage fills only the
   // replies' queue, never blocks the next event, and lets a stop finish.
   Handle producer_, replier_, consumer_, reader_;
+  int32_t reply_partitions_ = 0;
   std::vector<std::unique_ptr<Lane>> lanes_;
   ReplyBatcher replies_;  // released by delivery reports, produced by the poll thread after each round
   std::thread loop_, poller_;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Creates autoriza's four topics on a real cluster with the settings of
+# Creates autoriza's five topics on a real cluster with the settings of
 # ops/kafka.md ("Topics"): replication 3, min.insync.replicas 2, no unclean
-# leader election; events kept forever, reference compacted.
+# leader election; events kept forever, reference compacted, request-id
+# claims kept 7 days like the commands.
 # Usage: create-topics.sh BOOTSTRAP PARTITIONS [REPLY_PARTITIONS]
 # (kafka-topics.sh from the Kafka distribution, or through the compose file:
 #  KAFKA_TOPICS="docker compose -f ops/kafka-cluster/compose.yml exec -T kafka1 /opt/kafka/bin/kafka-topics.sh")
@@ -17,4 +18,6 @@ $TOPICS --create --topic autoriza.events --partitions "$P" "${common[@]}" --conf
   --config retention.bytes=-1 --config cleanup.policy=delete
 $TOPICS --create --topic autoriza.replies --partitions "$R" "${common[@]}" --config retention.ms=3600000
 $TOPICS --create --topic autoriza.reference --partitions 1 "${common[@]}" --config cleanup.policy=compact
-$TOPICS --describe --bootstrap-server "$B" --topic 'autoriza\..*' | grep -E "Topic:|ReplicationFactor" | head -8
+$TOPICS --create --topic autoriza.claims --partitions "$P" "${common[@]}" --config retention.ms=604800000 \
+  --config cleanup.policy=delete
+$TOPICS --describe --bootstrap-server "$B" --topic 'autoriza\..*' | grep -E "Topic:|ReplicationFactor" | head -10

@@ -68,6 +68,41 @@ TEST(KafkaCluster, RequestIdReusedOnAPartitionOfAnotherValidatorIs409) {
   }
 }
 
+// Without a mirror (a forwarding gateway) and without waiting for any
+// follower, the claim of the request id in autoriza.claims refuses the reuse:
+// the first claim in the log wins, whoever reads it.
+TEST(KafkaCluster, RequestIdReusedOnAnotherPartitionIs409WithoutAMirror) {
+  kafka::DevClusterOptions options;
+  options.mirror = false;
+  KafkaRig rig(options, /*partitions=*/2);
+  const std::string first = "110000783851";
+  std::string other;
+  for (const char* c : {"110000783852", "110000783853", "110000783854", "220000100001"}) {
+    if (partition_of_credential(c, 2) != partition_of_credential(first, 2)) {
+      other = c;
+      break;
+    }
+  }
+  ASSERT_FALSE(other.empty());
+  Json body{{"request_id", "reused-2"}, {"provider", "LAB127"}, {"credential", first}};
+  const Json answer = rig.gateway().run("eligibility", body, kAt);
+  ASSERT_EQ(rig.gateway().last_status(), 200) << answer.dump();
+  Json reused = body;
+  reused["credential"] = other;
+  const Json refused = rig.gateway().run("eligibility", reused, kAt);
+  EXPECT_EQ(rig.gateway().last_status(), 409) << refused.dump();
+  EXPECT_EQ(refused["error"]["code"], "REQUEST_ID_REUSED") << refused.dump();
+  // The retry with the first body is answered with the original answer.
+  EXPECT_EQ(rig.gateway().run("eligibility", body, kAt), answer);
+  EXPECT_EQ(rig.gateway().last_status(), 200);
+  // Another request id for the other credential goes through.
+  reused["request_id"] = "fresh-2";
+  rig.gateway().run("eligibility", reused, kAt);
+  EXPECT_EQ(rig.gateway().last_status(), 200);
+  EXPECT_GE(rig.cluster().gateway().claims().claims_sent(), 2u);
+  EXPECT_EQ(rig.cluster().gateway().claims().refused(), 1u);
+}
+
 TEST(KafkaCluster, DuplicateEventMessagesAreAppliedOnce) {
   KafkaRig rig;
   for (int i = 0; i < 40; ++i) rig.run(i);
@@ -226,6 +261,54 @@ TEST(KafkaCluster, RepliesBrokerDownDropsRepliesNotEvents) {
   rd_kafka_mock_broker_set_up(mock, 3);
   for (int i = 20; i < 40; ++i) rig.run(i);  // 20-22: retries, answered from the idempotency index
   rig.expect_same_state(0);  // the retries recorded nothing twice
+}
+
+// The broker leading autoriza.events[0] goes down: the validator stops
+// taking partition 0's commands once its events wait longer than the stall
+// bound, tells the gateway, and the gateway answers 503 at once (nothing
+// sent) instead of 504s after its timeout; the committer never blocks, a
+// stop does not wait for the cluster, and after the outage everything
+// acknowledged is there once, the retries answered from the index.
+TEST(KafkaCluster, EventsLeaderDownGivesClear503sAndRecovers) {
+  kafka::DevClusterOptions options;
+  options.timeout_ms = 1'500;
+  options.events_stall_ms = 500;
+  KafkaRig rig(options);
+  for (int i = 0; i < 10; ++i) rig.run(i);
+  rd_kafka_mock_cluster_t* mock = rig.cluster().broker().cluster();
+  rd_kafka_mock_partition_set_leader(mock, kafka::kCommandsTopic, 0, 1);
+  rd_kafka_mock_partition_set_leader(mock, kafka::kClaimsTopic, 0, 1);
+  rd_kafka_mock_partition_set_leader(mock, kafka::kEventsTopic, 0, 2);
+  for (int32_t p = 0; p < kafka::DevBrokerOptions{}.reply_partitions; ++p) {
+    rd_kafka_mock_partition_set_leader(mock, kafka::kRepliesTopic, p, 3);
+  }
+  rd_kafka_mock_broker_set_down(mock, 2);
+  std::vector<int> statuses;
+  for (int i = 10; i < 20; ++i) {
+    auto [command, body, at] = command_at(i);
+    const Json got = rig.gateway().run(command, body, at);
+    statuses.push_back(rig.gateway().last_status());
+    if (statuses.back() == 503) {
+      EXPECT_NE(got["error"]["message"].get<std::string>().find("was not sent"), std::string::npos) << got.dump();
+    }
+  }
+  // The first command(s) wait for the stall to be seen (504); then 503s.
+  EXPECT_EQ(statuses.back(), 503);
+  EXPECT_GE(std::count(statuses.begin(), statuses.end(), 503), 5);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 0);
+  EXPECT_GE(rig.cluster().worker(0).stats().stalls, 1u);
+  EXPECT_EQ(rig.cluster().worker(0).stats().stalled_now, 1u);
+  EXPECT_GE(rig.cluster().gateway().refused_stalled(), 5u);
+  // A stop during the outage does not wait for the cluster; the restart
+  // re-produces what the topic lacks once the leader is back.
+  const auto stop_started = std::chrono::steady_clock::now();
+  rig.cluster().kill_worker(0, /*lose_disk=*/false);
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(30));
+  rd_kafka_mock_broker_set_up(mock, 2);
+  ASSERT_TRUE(rig.cluster().start_worker(0).is_ok());
+  for (int i = 10; i < 30; ++i) rig.run(i);  // 10-19 again: answered once, as the embedded twin did
+  EXPECT_EQ(rig.cluster().worker(0).stats().stalled_now, 0u);
+  rig.expect_same_state(0);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 // and state digests can be compared.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "adapters/dev/dev_cluster.h"
 #include "tests/support/harness.h"
 #include "engine/journal.h"
@@ -55,6 +58,7 @@ class KafkaRig {
       got = gateway_.run(command, body, at);
       const int status = gateway_.last_status();
       if (status != 503 && status != 504) break;
+      if (status == 503) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a switch backs off too
       if (status == 504) {
         EXPECT_EQ(got["error"]["request_id"], body["request_id"]);
       }
