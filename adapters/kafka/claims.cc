@@ -37,6 +37,13 @@ RequestClaims::~RequestClaims() {
   stop_ = true;
   if (reader_.joinable()) reader_.join();
   if (poller_.joinable()) poller_.join();
+  // Claims still in the producer's queue: delivered or purged now; their
+  // reports (served by the poll) either decide at once or join the waiters.
+  if (producer_) {
+    rd_kafka_flush(producer_.get(), 2'000);
+    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(producer_.get(), 0);
+  }
   std::vector<Waiter> left;
   {
     std::lock_guard lock(mutex_);
@@ -46,13 +53,6 @@ RequestClaims::~RequestClaims() {
     }
   }
   for (Waiter& w : left) w.done(Status::unavailable("the gateway is stopping; retry with the same request id"));
-  // Claims still in the producer's queue are delivered or given up with it;
-  // their delivery reports answer 503 (the poll below serves them).
-  if (producer_) {
-    rd_kafka_flush(producer_.get(), 2'000);
-    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_poll(producer_.get(), 0);
-  }
 }
 
 Status RequestClaims::start() {
