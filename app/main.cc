@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "app/config_file.h"
+#include "adapters/kafka/kafka_client.h"
 #include "engine/private_files.h"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
   // exports) is its user's alone: 0700 folders, 0600 files
   // (engine/private_files.h). Set before any thread starts.
   ::umask(autoriza::kPrivateUmask);
+  // Kafka topics under another prefix than "autoriza." (ops/kafka.md).
+  if (autoriza::Status s = autoriza::kafka::topic_prefix_from_env(); !s) {
+    std::cerr << "autoriza: " << s.to_string() << "\n";
+    return 2;
+  }
   CLI::App app{"autoriza: real-time validation of health-insurance transactions"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "autoriza 0.1.0");

@@ -45,8 +45,6 @@
 
 namespace autoriza::kafka {
 
-inline constexpr const char* kClaimsTopic = "autoriza.claims";
-
 struct ClaimsOptions {
   std::string brokers;
   Properties producer, consumer;

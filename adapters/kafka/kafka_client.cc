@@ -1,5 +1,9 @@
 #include "adapters/kafka/kafka_client.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
 #include <spdlog/spdlog.h>
 
 #include <cstring>
@@ -51,6 +55,50 @@ Status status_of(rd_kafka_resp_err_t err, const std::string& what) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::ok();
   return Status::unavailable(what + ": " + rd_kafka_err2str(err) + " (" + error_class_name(classify(err)) + ")");
 }
+
+namespace {
+
+struct TopicNames {
+  std::string prefix = "autoriza.";
+  std::string commands, events, replies, reference, claims;
+};
+
+TopicNames& topic_names() {
+  static TopicNames names;
+  return names;
+}
+
+}  // namespace
+
+Status set_topic_prefix(std::string_view prefix) {
+  const bool valid = !prefix.empty() && prefix.size() <= 200 &&
+                     std::all_of(prefix.begin(), prefix.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+                     });
+  if (!valid) {
+    return Status::invalid("a topic prefix is 1 to 200 letters, digits, '.', '_' or '-'", kTopicPrefixEnv);
+  }
+  TopicNames& n = topic_names();
+  n.prefix = prefix;
+  n.commands = n.prefix + "commands";
+  n.events = n.prefix + "events";
+  n.replies = n.prefix + "replies";
+  n.reference = n.prefix + "reference";
+  n.claims = n.prefix + "claims";
+  kCommandsTopic = n.commands.c_str();
+  kEventsTopic = n.events.c_str();
+  kRepliesTopic = n.replies.c_str();
+  kReferenceTopic = n.reference.c_str();
+  kClaimsTopic = n.claims.c_str();
+  return Status::ok();
+}
+
+Status topic_prefix_from_env() {
+  const char* prefix = std::getenv(kTopicPrefixEnv);
+  return prefix ? set_topic_prefix(prefix) : Status::ok();
+}
+
+const std::string& topic_prefix() { return topic_names().prefix; }
 
 Status assign_one(rd_kafka_t* consumer, const char* topic, int32_t partition, int64_t offset) {
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);

@@ -24,10 +24,23 @@
 
 namespace autoriza::kafka {
 
-inline constexpr const char* kCommandsTopic = "autoriza.commands";
-inline constexpr const char* kEventsTopic = "autoriza.events";
-inline constexpr const char* kRepliesTopic = "autoriza.replies";
-inline constexpr const char* kReferenceTopic = "autoriza.reference";
+// The topics' names: "autoriza." + commands, events, replies, reference,
+// claims (claims.h), unless another prefix is set (AUTORIZA_KAFKA_TOPIC_PREFIX:
+// several clusters' topics on one Kafka, or a test run's own topics on a real
+// cluster). Constant-initialised; set_topic_prefix() repoints them, and runs
+// before any Kafka handle is made (the binary's main, a test's set-up).
+inline const char* kCommandsTopic = "autoriza.commands";
+inline const char* kEventsTopic = "autoriza.events";
+inline const char* kRepliesTopic = "autoriza.replies";
+inline const char* kReferenceTopic = "autoriza.reference";
+inline const char* kClaimsTopic = "autoriza.claims";
+inline constexpr const char* kTopicPrefixEnv = "AUTORIZA_KAFKA_TOPIC_PREFIX";
+// prefix: letters, digits, '.', '_' and '-' (Kafka's topic characters), at
+// most 200 bytes; kInvalidRequest otherwise (names unchanged).
+Status set_topic_prefix(std::string_view prefix);
+// set_topic_prefix(getenv(kTopicPrefixEnv)) when it is set.
+Status topic_prefix_from_env();
+const std::string& topic_prefix();
 
 // What to do about an error (STYLE: the three kinds of Kafka error).
 enum class ErrorClass {

@@ -11,13 +11,14 @@ B=${1:?bootstrap servers}
 P=${2:?partitions: every role is started with this --partitions}
 R=${3:-16}
 TOPICS=${KAFKA_TOPICS:-kafka-topics.sh}
+X=${AUTORIZA_KAFKA_TOPIC_PREFIX:-autoriza.}  # the prefix every role is started with
 common=(--bootstrap-server "$B" --replication-factor 3 --config min.insync.replicas=2
         --config unclean.leader.election.enable=false --if-not-exists)
-$TOPICS --create --topic autoriza.commands --partitions "$P" "${common[@]}" --config retention.ms=604800000
-$TOPICS --create --topic autoriza.events --partitions "$P" "${common[@]}" --config retention.ms=-1 \
+$TOPICS --create --topic "${X}commands" --partitions "$P" "${common[@]}" --config retention.ms=604800000
+$TOPICS --create --topic "${X}events" --partitions "$P" "${common[@]}" --config retention.ms=-1 \
   --config retention.bytes=-1 --config cleanup.policy=delete
-$TOPICS --create --topic autoriza.replies --partitions "$R" "${common[@]}" --config retention.ms=3600000
-$TOPICS --create --topic autoriza.reference --partitions 1 "${common[@]}" --config cleanup.policy=compact
-$TOPICS --create --topic autoriza.claims --partitions "$P" "${common[@]}" --config retention.ms=604800000 \
+$TOPICS --create --topic "${X}replies" --partitions "$R" "${common[@]}" --config retention.ms=3600000
+$TOPICS --create --topic "${X}reference" --partitions 1 "${common[@]}" --config cleanup.policy=compact
+$TOPICS --create --topic "${X}claims" --partitions "$P" "${common[@]}" --config retention.ms=604800000 \
   --config cleanup.policy=delete
-$TOPICS --describe --bootstrap-server "$B" --topic 'autoriza\..*' | grep -E "Topic:|ReplicationFactor" | head -10
+$TOPICS --describe --bootstrap-server "$B" --topic "${X//./\\.}.*" | grep -E "Topic:|ReplicationFactor" | head -10

@@ -186,6 +186,7 @@ TEST(KafkaCluster, StoreOlderThanTheTopicCatchesUpFromIt) {
 }
 
 TEST(KafkaCluster, InjectedProduceErrorsLoseNothingAndApplyNothingTwice) {
+  AUTORIZA_SKIP_ON_REAL_KAFKA();
   KafkaRig rig;
   for (int i = 0; i < 20; ++i) rig.run(i);
   rd_kafka_mock_cluster_t* mock = rig.cluster().broker().cluster();
@@ -214,6 +215,7 @@ void lead_commands_and_events_on_2_replies_on_3(rd_kafka_mock_cluster_t* mock) {
 }
 
 TEST(KafkaCluster, LeaderBrokerDownAndUp) {
+  AUTORIZA_SKIP_ON_REAL_KAFKA();
   kafka::DevClusterOptions options;
   options.timeout_ms = 3'000;
   KafkaRig rig(options);
@@ -234,6 +236,7 @@ TEST(KafkaCluster, LeaderBrokerDownAndUp) {
 // reply timeout, and the switches' retries after the outage get the original
 // answers.
 TEST(KafkaCluster, RepliesBrokerDownDropsRepliesNotEvents) {
+  AUTORIZA_SKIP_ON_REAL_KAFKA();
   kafka::DevClusterOptions options;
   options.timeout_ms = 1'500;
   options.reply_timeout_ms = 1'000;
@@ -270,6 +273,7 @@ TEST(KafkaCluster, RepliesBrokerDownDropsRepliesNotEvents) {
 // stop does not wait for the cluster, and after the outage everything
 // acknowledged is there once, the retries answered from the index.
 TEST(KafkaCluster, EventsLeaderDownGivesClear503sAndRecovers) {
+  AUTORIZA_SKIP_ON_REAL_KAFKA();
   kafka::DevClusterOptions options;
   options.timeout_ms = 1'500;
   options.events_stall_ms = 500;

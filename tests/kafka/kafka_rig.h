@@ -13,6 +13,14 @@
 
 namespace autoriza::testing {
 
+// Fault injection (brokers down, leaders moved, request errors) needs the
+// dev broker's mock; against a real cluster (AUTORIZA_TEST_KAFKA) such a test
+// is skipped, and ops/kafka.md ("A real cluster") says how to see the same there.
+#define AUTORIZA_SKIP_ON_REAL_KAFKA()                                                                     \
+  if (const char* real = std::getenv(kafka::kRealClusterEnv); real && *real)                             \
+  GTEST_SKIP() << "fault injection needs the dev broker (librdkafka mock); on a real cluster see "       \
+                  "ops/kafka.md, A real cluster"
+
 // The i-th command of a deterministic stream: eligibility and authorizations
 // of the fixture affiliates, one simulated minute apart.
 inline std::tuple<std::string, Json, std::string> command_at(int i) {

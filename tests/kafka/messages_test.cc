@@ -100,5 +100,20 @@ TEST(KafkaErrors, ClassifiedRetriableRewindFatal) {
   EXPECT_EQ(classify(RD_KAFKA_RESP_ERR_NO_ERROR, true), ErrorClass::kFatal);
 }
 
+TEST(KafkaTopics, APrefixRenamesEveryTopicAndRefusesWhatKafkaRefuses) {
+  ASSERT_TRUE(set_topic_prefix("ioma-prod.").is_ok());
+  EXPECT_STREQ(kCommandsTopic, "ioma-prod.commands");
+  EXPECT_STREQ(kEventsTopic, "ioma-prod.events");
+  EXPECT_STREQ(kRepliesTopic, "ioma-prod.replies");
+  EXPECT_STREQ(kReferenceTopic, "ioma-prod.reference");
+  EXPECT_STREQ(kClaimsTopic, "ioma-prod.claims");
+  const Status bad = set_topic_prefix("ioma prod/");
+  EXPECT_EQ(bad.kind(), StatusKind::kInvalidRequest);
+  EXPECT_EQ(topic_prefix(), "ioma-prod.");  // unchanged by a refused prefix
+  EXPECT_FALSE(set_topic_prefix("").is_ok());
+  ASSERT_TRUE(set_topic_prefix("autoriza.").is_ok());
+  EXPECT_STREQ(kCommandsTopic, "autoriza.commands");
+}
+
 }  // namespace
 }  // namespace autoriza::kafka
