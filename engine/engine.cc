@@ -54,6 +54,7 @@ Status Engine::recover() {
   auto reference = std::make_shared<Reference>();
   if (Status s = restore_reference(*journal_, reference.get()); !s) return s;
   if (Status s = read_stream_meta(*journal_, kReferenceStream, &reference_sequence_); !s) return s;
+  eras_ = std::make_shared<const std::vector<ReferenceEra>>(std::vector<ReferenceEra>{{Millis{0}, reference}});
   reference_ = std::move(reference);
   std::vector<std::unique_ptr<PartitionState>> states;
   for (PartitionId p = 0; p < options_.partitions; ++p) {
@@ -61,7 +62,7 @@ Status Engine::recover() {
   }
   if (Status s = restore_partitions(*journal_, states, idempotency_); !s) return s;
   for (auto& state : states) {
-    partitions_.push_back(std::make_unique<Partition>(std::move(state), *journal_, [this] { return this->reference(); },
+    partitions_.push_back(std::make_unique<Partition>(std::move(state), *journal_, [this] { return this->reference_eras(); },
                                                       options_.batch_max, options_.queue_max, options_.partitions,
                                                       options_.keys, [this] { notify_commit(); }));
     partitions_.back()->start();
@@ -74,6 +75,11 @@ Engine::~Engine() { partitions_.clear(); }
 ReferencePtr Engine::reference() const {
   std::lock_guard lock(reference_mutex_);
   return reference_;
+}
+
+ReferenceEras Engine::reference_eras() const {
+  std::lock_guard lock(reference_mutex_);
+  return eras_;
 }
 
 PartitionId Engine::route(const fb::CommandUnion& command) const {
@@ -161,7 +167,7 @@ Outcome Engine::execute(fb::CommandUnion command, Millis now) {
 }
 
 Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats,
-                              Millis loaded_at) {
+                              Millis loaded_at, Millis in_force_from) {
   std::lock_guard load_lock(load_mutex_);
   ReferencePtr current = reference();
   auto next = std::make_shared<Reference>(*current);
@@ -195,6 +201,17 @@ Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& recor
   }
   if (Status s = flush(); !s) return s;
   std::lock_guard lock(reference_mutex_);
+  auto eras = std::make_shared<std::vector<ReferenceEra>>();
+  if (in_force_from > Millis{0}) {
+    // Eras from in_force_from on are superseded: next holds their data too.
+    for (const ReferenceEra& era : *eras_) {
+      if (era.from < in_force_from || eras->empty()) eras->push_back(era);
+    }
+    if (eras->size() == 1 && eras->front().from >= in_force_from) eras->clear();
+  }
+  eras->push_back({in_force_from, next});
+  while (eras->size() > kReferenceErasMax) eras->erase(eras->begin());  // the oldest times take the next era
+  eras_ = std::move(eras);
   reference_ = std::move(next);
   reference_sequence_ = sequence;
   return Status::ok();

@@ -79,9 +79,18 @@ class Engine {
   // Records every record that is new or changed as a reference event (in
   // commits of at most 10,000) and then publishes the new snapshot.
   // loaded_at is recorded as the records' update time (the card shows it).
+  // in_force_from: the command time from which the new data decides
+  // (Kafka mode: the load's mark, ops/kafka.md); earlier command times keep
+  // the data in force before it (at most kReferenceErasMax eras are kept;
+  // later eras than in_force_from are superseded). Millis{0}: in force for
+  // every command time at once (the embedded engine: one era).
   Status load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats,
-                        Millis loaded_at = Millis{0});
+                        Millis loaded_at = Millis{0}, Millis in_force_from = Millis{0});
+  // The latest reference data (reads, cards, pages).
   ReferencePtr reference() const;
+  // The data in force by command time (what the writers decide with).
+  ReferenceEras reference_eras() const;
+  static constexpr size_t kReferenceErasMax = 8;
 
   // The event that answered (scope, request_id), if any.
   std::optional<EventPosition> find_request(std::string_view scope, std::string_view request_id) const {
@@ -134,8 +143,9 @@ class Engine {
   IdempotencyIndex idempotency_;
   std::vector<std::unique_ptr<Partition>> partitions_;
   std::mutex load_mutex_;               // one reference load at a time
-  mutable std::mutex reference_mutex_;  // guards the snapshot pointer
-  ReferencePtr reference_;
+  mutable std::mutex reference_mutex_;  // guards the snapshot pointers
+  ReferencePtr reference_;              // the latest: eras_->back().reference
+  ReferenceEras eras_;
   Sequence reference_sequence_ = 0;
 };
 

@@ -93,7 +93,7 @@ Digest command_digest(const fb::CommandUnion& original) {
   return d;
 }
 
-Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
+Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferenceEras()> reference,
                      size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys,
                      std::function<void()> on_commit)
     : state_(std::move(state)), journal_(journal), reference_(std::move(reference)), keys_(std::move(keys)),
@@ -283,7 +283,7 @@ void Partition::handle(Submission& s, const Reference& ref, std::vector<Pending>
 }
 
 void Partition::process(std::vector<Submission>& batch) {
-  const ReferencePtr ref = reference_();
+  const ReferenceEras eras = reference_();
   auto job = std::make_unique<CommitJob>();
   job->answers.reserve(batch.size());
   batch_.clear();
@@ -298,7 +298,7 @@ void Partition::process(std::vector<Submission>& batch) {
       job->answers.push_back({std::move(s.done), {Status::unavailable("partition stopped after a storage failure"), nullptr, false}});
       continue;
     }
-    handle(s, *ref, job->answers);
+    handle(s, reference_in_force(*eras, s.now), job->answers);
   }
   if (!batch_.events.empty()) {
     write_dirty(*state_, dirty_, batch_);

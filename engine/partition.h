@@ -71,7 +71,7 @@ struct PartitionMetrics {
 
 class Partition {
  public:
-  Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferencePtr()> reference,
+  Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferenceEras()> reference,
             size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys,
             std::function<void()> on_commit = {});
   ~Partition();  // drains and stops
@@ -100,7 +100,7 @@ class Partition {
 
   std::unique_ptr<PartitionState> state_;
   Journal& journal_;
-  std::function<ReferencePtr()> reference_;
+  std::function<ReferenceEras()> reference_;  // by command time (engine/core/reference.h)
   std::shared_ptr<const KeyRing> keys_;
   std::function<void()> on_commit_;
   const PartitionId partitions_;

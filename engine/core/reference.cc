@@ -143,4 +143,12 @@ std::string display_name(const fb::AffiliateT& affiliate) {
   return affiliate.last_name + ", " + affiliate.first_name;
 }
 
+const Reference& reference_in_force(const std::vector<ReferenceEra>& eras, Millis at) {
+  AUTORIZA_CHECK(!eras.empty());
+  for (auto it = eras.rbegin(); it != eras.rend(); ++it) {
+    if (it->from <= at) return *it->reference;
+  }
+  return *eras.front().reference;
+}
+
 }  // namespace autoriza

@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "engine/core/clock.h"
 #include "schemas/reference_generated.h"
 
 namespace autoriza {
@@ -95,6 +97,21 @@ struct Reference {
 };
 
 using ReferencePtr = std::shared_ptr<const Reference>;
+
+// Reference data by the command time it is in force for. The embedded
+// engine has one era, in force for every time. In Kafka mode a load takes
+// effect from a time its mark in the reference topic names (ops/kafka.md,
+// "Reference data in force"), so a command is decided with the data in force
+// at its own command time, whichever validator decides it and whenever it
+// read the topic.
+struct ReferenceEra {
+  Millis from{0};  // in force for command times >= from (the first era: for every time)
+  ReferencePtr reference;
+};
+using ReferenceEras = std::shared_ptr<const std::vector<ReferenceEra>>;
+// The era in force at `at`: the last whose `from` is <= at, else the first.
+// eras: non-empty, sorted by from.
+const Reference& reference_in_force(const std::vector<ReferenceEra>& eras, Millis at);
 
 // Coverage of a plan for a practice kind, in percent (0-100).
 int coverage_pct(const fb::PlanT& plan, fb::PracticeKind kind);
