@@ -8,6 +8,12 @@
 //
 // Exit status: 0 answer printed (business refusals included), 1 error
 // answer or transport failure, 2 bad arguments or body.
+//
+// A failed connection attempt (refused, TLS handshake or certificate not
+// accepted, too many failures from this address) is said on stderr, in
+// Spanish, with when the next one comes: after 0.2 s, doubling up to 30 s,
+// --retries times; then it gives up (exit 1). A key the server rejects is
+// not retried: it will not become valid by insisting (docs/cli.md).
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -29,6 +35,7 @@ struct ClientCliOptions {
   std::string ca, cert, key;
   std::string time;  // ISO-8601 with offset; honoured by servers allowing client time
   int timeout_ms = 30'000;
+  int retries = 5;  // failed connection attempts retried before giving up
   std::string command;
   std::string body;
 };
@@ -50,6 +57,38 @@ bool read_body(const std::string& arg, std::string* out) {
   }
   *out = arg;
   return true;
+}
+
+// Why an attempt failed, for a person.
+std::string failure_text(tcp::FailureKind kind) {
+  switch (kind) {
+    case tcp::FailureKind::kUnreachable: return "no se pudo conectar con el servidor";
+    case tcp::FailureKind::kHandshake: return "falló el handshake TLS (un certificado no fue aceptado)";
+    case tcp::FailureKind::kCertificateRejected:
+      return "el servidor rechazó el handshake TLS: no aceptó el certificado del cliente";
+    case tcp::FailureKind::kKeyRejected: return "el servidor rechazó la clave (API key)";
+    case tcp::FailureKind::kLimited: return "demasiados intentos fallidos desde esta dirección";
+    case tcp::FailureKind::kLost: return "se cortó la conexión";
+  }
+  return "falló la conexión";
+}
+
+// "0,2 s", "30 s": es-AR decimals.
+std::string seconds_text(std::chrono::milliseconds ms) {
+  std::string text = std::to_string(ms.count() / 1000);
+  if (ms.count() < 10'000 && ms.count() % 1000 >= 100) text += "," + std::to_string(ms.count() % 1000 / 100);
+  return text + " s";
+}
+
+void say_failure(const tcp::ConnectFailure& f) {
+  std::cerr << "autoriza client: " << failure_text(f.kind) << " (intento " << f.attempt << "; " << f.detail << ")";
+  if (f.retry_in.count() > 0) {
+    std::cerr << "; reintento en " << seconds_text(f.retry_in) << "\n";
+  } else if (f.kind == tcp::FailureKind::kKeyRejected) {
+    std::cerr << "; no se reintenta: revisá la clave\n";
+  } else {
+    std::cerr << "; no se reintenta más\n";
+  }
 }
 
 int run_client(ClientCliOptions o) {
@@ -92,9 +131,13 @@ int run_client(ClientCliOptions o) {
   co.tls = o.tls;
   co.tls_files = tcp::TlsClientFiles{o.ca, o.cert, o.key};
   co.request_timeout = std::chrono::milliseconds(o.timeout_ms);
+  co.connect_attempts = 1 + o.retries;
+  co.reconnect_attempts = o.retries;
+  co.on_failure = say_failure;
   tcp::TcpClient client(co);
   if (Status c = client.connect(); !c) {
-    std::cerr << "autoriza client: cannot connect to " << o.host << ":" << o.port << ": " << c.to_string() << "\n";
+    std::cerr << "autoriza client: me rindo: no hay conexión con " << o.host << ":" << o.port << " (" << c.to_string()
+              << ")\n";
     return 1;
   }
   const tcp::Answer answer = client.execute(command, now);
@@ -123,6 +166,10 @@ Run add_client(CLI::App& app) {
   app.add_option("--key", o->key, "PEM key of --cert")->check(CLI::ExistingFile);
   app.add_option("--time", o->time, "Command time, ISO-8601 with offset (servers allowing client time only)");
   app.add_option("--timeout-ms", o->timeout_ms, "Give up after this long")->capture_default_str();
+  app.add_option("--retries", o->retries,
+                 "Failed connection attempts retried (after 0.2 s, doubling up to 30 s) before giving up")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
   app.add_option("command", o->command, "eligibility | authorize | consume | annul | audit_verdict | token_issue")
       ->required();
   app.add_option("body", o->body, "JSON body as for POST /v1/<command>; @FILE or - for stdin")->required();

@@ -1,6 +1,8 @@
 // autoriza serve: the engine on the embedded store, answering HTTP/JSON.
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <iostream>
 #include <sstream>
@@ -81,6 +83,8 @@ struct ServeOptions {
   std::string auth = "on";
   std::string log_format = "json";
   double rate_per_s = 20'000;
+  int auth_failures_max = auth::FailureLimiter::kFailuresMaxDefault;
+  int auth_failures_window_s = int(auth::FailureLimiter::kWindowDefault.count());
   std::string insurer;     // insurer.json; empty: <data>/insurer.json when there is one
   std::string public_url;  // empty: http://<--http>
   bool sample_family = false;
@@ -153,12 +157,15 @@ std::unique_ptr<Engine> open_served_store(const ServeOptions& o) {
   return engine;
 }
 
-// --auth and --rate-limit, for every request the service answers.
+// --auth, --rate-limit and --auth-failures-*, for every request the service
+// answers (and the TCP adapter's authentications).
 void set_serve_access(Service& service, const ServeOptions& o) {
   AccessOptions access;
   access.authentication = o.auth == "on";
   access.rate_per_s = o.rate_per_s;
   access.rate_burst = 2 * o.rate_per_s;
+  access.auth_failures_max = o.auth_failures_max;
+  access.auth_failures_window_s = o.auth_failures_window_s;
   service.set_access(access);
   if (!access.authentication) {
     spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
@@ -185,6 +192,24 @@ bool set_serve_insurer(Service& service, const ServeOptions& o, const std::strin
   return true;
 }
 
+// Raises the soft limit of open files to the hard one: every listener holds
+// up to 1,024 connections (HTTP, TCP), plus the store's files, and the
+// listeners evict idle connections instead of running out. Below what they
+// need, says so (ops raise the hard limit: LimitNOFILE, ulimit -Hn).
+void raise_open_files_limit() {
+  constexpr rlim_t kNeeded = 4096;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) (void)getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < kNeeded) {
+    spdlog::warn("serve: {} open files at most (ulimit -n); the listeners may need {}", uint64_t(limit.rlim_cur),
+                 uint64_t(kNeeded));
+  }
+}
+
 // Blocks until SIGINT or SIGTERM arrives; returns its number.
 int wait_for_stop_signal() {
   sigset_t signals;
@@ -205,6 +230,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
     spdlog::error("serve: --http must be HOST:PORT, got '{}'", o.http);
     return 2;
   }
+  raise_open_files_limit();
   auto engine = open_served_store(o);
   if (!engine) return 1;
   if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;
@@ -239,6 +265,25 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
   return 0;
 }
 
+// --auth, --rate-limit, --auth-failures-max and --auth-failures-window.
+void add_access_options(CLI::App& app, ServeOptions* o) {
+  app.add_option("--auth", o->auth, "Authentication of every request by API key (off: experiments only)")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  app.add_option("--rate-limit", o->rate_per_s, "Requests per second per principal (burst: twice that); 0: none")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--auth-failures-max", o->auth_failures_max,
+                 "Failed authentications (API keys, TLS handshakes, sign-ins) per client address within "
+                 "--auth-failures-window; beyond them 429 until it passes. 0: no limit")
+      ->check(CLI::Range(0, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--auth-failures-window", o->auth_failures_window_s,
+                 "Seconds of the window of --auth-failures-max, from an address's first failure")
+      ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+}
+
 }  // namespace
 
 Run add_serve(CLI::App& app) {
@@ -263,12 +308,7 @@ Run add_serve(CLI::App& app) {
   app.add_option("--batch-max", o->batch_max, "Commands per group commit")->check(CLI::Range(1, 65536))->capture_default_str();
   app.add_option("--threads", o->threads, "HTTP I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
   app.add_flag("--no-sync", o->no_sync, "Do not fsync the WAL per batch (acknowledged data may be lost on power failure)");
-  app.add_option("--auth", o->auth, "Authentication of every request by API key (off: experiments only)")
-      ->check(CLI::IsMember({"on", "off"}))
-      ->capture_default_str();
-  app.add_option("--rate-limit", o->rate_per_s, "Requests per second per principal (burst: twice that); 0: none")
-      ->check(CLI::Range(0.0, 1e9))
-      ->capture_default_str();
+  add_access_options(app, o.get());
   app.add_option("--log-format", o->log_format,
                  "Logs on stderr: json (one object per line) or text; one access line per command")
       ->check(CLI::IsMember({"json", "text"}))

@@ -124,6 +124,9 @@ struct PendingCall {
 
 Connection::Connection(net::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
   core_.counters().open.fetch_add(1, std::memory_order_relaxed);
+  beast::error_code ec;
+  const net::ip::tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  if (!ec) address_ = peer.address().to_string();
 }
 
 Connection::~Connection() {
@@ -158,8 +161,10 @@ void Connection::read_request() {
   body_row_ = nullptr;
   end_large_body();
   if (buffer_.size() > 0) return read_header();  // pipelined: the request has begun
-  // Idle until a request begins: only this wait may last idle_timeout.
-  stream_.expires_after(core_.timeouts().idle);
+  // Idle until a request begins: only this wait may last idle_timeout (a
+  // new connection: first_byte). Meanwhile the server may evict it.
+  if (!idle_mark_.set_idle()) return close_now();
+  stream_.expires_after(spoke_ ? core_.timeouts().idle : core_.timeouts().first_byte);
   constexpr size_t kFirstRead = 4096;
   stream_.async_read_some(buffer_.prepare(std::min(kFirstRead, buffer_.max_size() - buffer_.size())),
                           beast::bind_front_handler(&Connection::on_first_byte, shared_from_this()));
@@ -167,6 +172,10 @@ void Connection::read_request() {
 
 void Connection::on_first_byte(beast::error_code ec, size_t bytes) {
   if (ec) return close_now();  // idle timeout, peer gone, closed by stop(): nobody waits for an answer
+  // Evicted to make room just before its request came: closed unanswered,
+  // as after an idle timeout (a keep-alive client retries on a new one).
+  if (!idle_mark_.set_busy()) return close_now();
+  spoke_ = true;
   buffer_.commit(bytes);
   read_header();
 }
@@ -306,6 +315,7 @@ std::optional<Reply> Connection::read_caller(const Request& request, Caller* cal
     return error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization");
   }
   add_portal_fields(request, caller);
+  caller->address = address_;
   return std::nullopt;
 }
 

@@ -23,9 +23,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "adapters/http/server_core.h"
+#include "adapters/service/connection_table.h"
 #include "adapters/service/route_table.h"
 #include "adapters/service/service.h"
 
@@ -51,6 +53,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // on_closed there (if set); pending operations end with operation_aborted
   // and answers still to come are dropped.
   void close(std::function<void()> on_closed = nullptr);
+  // Idle while it waits for the first byte of a request (ConnectionTable
+  // evicts the oldest idle connection when the server is full).
+  IdleMark& idle_mark() { return idle_mark_; }
+  // The client's IP address ("" when the socket could not say).
+  const std::string& address() const { return address_; }
 
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -97,6 +104,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool keep_alive_ = true;
   bool head_ = false;    // a HEAD request: the answer goes without its body
   bool closed_ = false;  // close() ran: late answers are dropped
+  bool spoke_ = false;   // a byte came: later waits for a request are keep-alive idle, not first_byte
+  IdleMark idle_mark_;
+  std::string address_;
   const RouteRow* body_row_ = nullptr;  // the row of the request being read (its body limit), if any
   bool large_body_ = false;             // holds a large-body slot until its answer is written
   size_t linger_bytes_ = 0;

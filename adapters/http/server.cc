@@ -95,7 +95,7 @@ class HttpServer::Impl {
     core_.service().metrics_sources().remove(source_);  // it reads core_
     // Close the listener and every connection on their strands, and wait
     // until that is done: ioc_.stop() would drop handlers not yet run.
-    const std::vector<std::shared_ptr<Connection>> live = take_connections();
+    const std::vector<std::shared_ptr<Connection>> live = connections_.take_all();
     auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
     net::post(acceptor_.get_executor(), [this, latch] {
       boost::system::error_code ec;
@@ -160,12 +160,32 @@ class HttpServer::Impl {
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);  // answers are small: no Nagle delay
     auto connection = std::make_shared<Connection>(std::move(socket), core_);
-    if (!add_connection(connection)) {
-      core_.counters().refused.fetch_add(1, std::memory_order_relaxed);
-      return;  // full or stopping: the socket closes with the connection
+    switch (connections_.add(connection)) {
+      case ConnectionTable<Connection>::Added::kAdded:
+        break;
+      case ConnectionTable<Connection>::Added::kEvicted:
+        core_.counters().idle_evictions.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case ConnectionTable<Connection>::Added::kFull:
+        log_refused();
+        [[fallthrough]];
+      case ConnectionTable<Connection>::Added::kClosed:
+        core_.counters().refused.fetch_add(1, std::memory_order_relaxed);
+        return;  // full or stopping: the socket closes with the connection
     }
     core_.counters().accepted.fetch_add(1, std::memory_order_relaxed);
     connection->start();
+  }
+
+  // One line per refusal would flood the log under the load that causes it:
+  // at most one a second (the metric counts them all).
+  void log_refused() {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(refused_log_mutex_);
+    if (now - refused_logged_ < std::chrono::seconds(1)) return;
+    refused_logged_ = now;
+    spdlog::warn("http server: {} connections open, each with a request in progress: refusing new ones",
+                 kConnectionsMax);
   }
 
   void write_metrics(PrometheusText& out) {
@@ -181,41 +201,15 @@ class HttpServer::Impl {
     out.add("autoriza_http_request_timeouts_total", MetricType::kCounter,
             "Connections closed because a request's header or body came too slowly (slow clients)", {{"port", port}},
             double(c.header_timeouts.load(std::memory_order_relaxed)));
+    out.add("autoriza_http_idle_evictions_total", MetricType::kCounter,
+            "Idle connections closed to make room for a new one: the listener held its maximum", {{"port", port}},
+            double(c.idle_evictions.load(std::memory_order_relaxed)));
     out.add("autoriza_http_large_bodies", MetricType::kGauge,
             "Requests with a body over 64 KiB (uploads) being read or answered", {{"port", port}},
             double(core_.large_bodies()));
     out.add("autoriza_http_large_bodies_refused_total", MetricType::kCounter,
             "Uploads answered 503: every large-body slot was taken", {{"port", port}},
             double(c.large_bodies_refused.load(std::memory_order_relaxed)));
-  }
-
-  // Registers a connection so stop() can close it; false when at the bound
-  // or once stop() took the connections.
-  bool add_connection(const std::shared_ptr<Connection>& connection) {
-    std::lock_guard lock(connections_mutex_);
-    if (connections_closed_) return false;
-    if (connections_.size() >= kConnectionsMax) {
-      std::erase_if(connections_, [](const std::weak_ptr<Connection>& c) { return c.expired(); });
-        if (connections_.size() >= kConnectionsMax) {
-        spdlog::warn("http server: {} connections open, refusing one", kConnectionsMax);
-        return false;
-      }
-    }
-    connections_.push_back(connection);
-    return true;
-  }
-
-  // The live connections; no connection is added after this call.
-  std::vector<std::shared_ptr<Connection>> take_connections() {
-    std::lock_guard lock(connections_mutex_);
-    connections_closed_ = true;
-    std::vector<std::shared_ptr<Connection>> live;
-    live.reserve(connections_.size());
-    for (const std::weak_ptr<Connection>& weak : connections_) {
-      if (auto connection = weak.lock()) live.push_back(std::move(connection));
-    }
-    connections_.clear();
-    return live;
   }
 
   ServerCore core_;
@@ -231,9 +225,9 @@ class HttpServer::Impl {
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;  // from start() to stop()
   tcp::acceptor acceptor_{net::make_strand(ioc_)};
   net::steady_timer retry_timer_{acceptor_.get_executor()};
-  std::mutex connections_mutex_;
-  std::vector<std::weak_ptr<Connection>> connections_;  // at most kConnectionsMax
-  bool connections_closed_ = false;                      // stop() took them
+  ConnectionTable<Connection> connections_{kConnectionsMax};  // stop() takes them
+  std::mutex refused_log_mutex_;
+  std::chrono::steady_clock::time_point refused_logged_{};
   std::vector<std::thread> threads_;
 };
 

@@ -7,7 +7,9 @@
 // carry the reply's Content-Type (application/json unless the service says
 // otherwise) and Content-Length; errors carry the body of error_reply().
 // Connections are keep-alive and pipelining-safe (answers in request order);
-// an idle connection is closed after 60 s, a request whose header is not
+// a new connection that sends nothing is closed after 10 s, an idle
+// keep-alive one after 60 s (or sooner, evicted to make room for a new one
+// when the server holds kConnectionsMax), a request whose header is not
 // complete 10 s after its first byte (a slow client) at once, its body 30 s
 // after the header (HttpTimeouts). Malformed HTTP, a header over 8 KiB or a
 // body over its route's limit (kBodyMaxBytes; POST /v1/documents, an upload,
@@ -31,7 +33,9 @@
 namespace autoriza {
 
 inline constexpr unsigned kServerThreadsMax = 64;
-inline constexpr size_t kConnectionsMax = 1024;  // beyond it new connections are closed at once
+// Beyond it a new connection evicts the connection idle the longest (never
+// one with a request in progress); when none is idle it is closed at once.
+inline constexpr size_t kConnectionsMax = 1024;
 
 class HttpServer {
  public:

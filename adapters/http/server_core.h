@@ -19,7 +19,10 @@ namespace autoriza {
 // however busy it keeps the socket, while a keep-alive connection with no
 // request started may wait idle_timeout.
 struct HttpTimeouts {
-  std::chrono::milliseconds idle{60'000};    // for the first byte of a request
+  // For the first byte of a new connection: one that opens and says nothing
+  // holds a slot 10 s, not idle (issue 17).
+  std::chrono::milliseconds first_byte{10'000};
+  std::chrono::milliseconds idle{60'000};    // for the first byte of a later request (keep-alive)
   std::chrono::milliseconds header{10'000};  // from that byte to the end of the header
   std::chrono::milliseconds body{30'000};    // from the end of the header to the end of the body
   std::chrono::milliseconds write{60'000};   // writing one answer
@@ -48,9 +51,10 @@ class ServerCore {
   struct Counters {
     std::atomic<int64_t> open{0};              // connection objects alive
     std::atomic<uint64_t> accepted{0};         // connections taken
-    std::atomic<uint64_t> refused{0};          // over kConnectionsMax: closed at once
+    std::atomic<uint64_t> refused{0};          // kConnectionsMax, none idle: closed at once
     std::atomic<uint64_t> header_timeouts{0};  // requests whose header or body came too slowly: closed
     std::atomic<uint64_t> large_bodies_refused{0};  // 503: every large-body slot was taken
+    std::atomic<uint64_t> idle_evictions{0};  // idle connections closed to make room for a new one
   };
   Counters& counters() { return counters_; }
 

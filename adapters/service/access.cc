@@ -23,6 +23,14 @@ const auth::Principal& Service::internal_principal() { return kInternal; }
 void Service::set_access(const AccessOptions& options) {
   access_ = options;
   limiter_ = std::make_unique<auth::RateLimiter>(options.rate_per_s, options.rate_burst);
+  auth_failures_.configure(options.auth_failures_max, std::chrono::seconds(options.auth_failures_window_s));
+}
+
+Status Service::check_auth_failures(std::string_view address, int64_t* retry_after_s) {
+  int64_t retry = 0;
+  if (!auth_failures_.limited(address, &retry)) return Status::ok();
+  if (retry_after_s) *retry_after_s = retry;
+  return Status::rate_limited(auth::FailureLimiter::message(retry));
 }
 
 Status Service::admit_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
@@ -63,13 +71,17 @@ Status Service::admit_account_session(const Caller& caller, bool open_route, std
 }
 
 Status Service::authenticate(const Caller& caller, bool open_route, std::string_view method, Millis now,
-                             auth::Principal* out, bool* limited) {
+                             auth::Principal* out, bool* limited, int64_t* retry_after_s) {
   assert(out != nullptr && limited != nullptr);
   *limited = false;
   if (caller.principal) {
     *out = *caller.principal;
   } else if (!caller.api_key.empty()) {
-    if (Status s = auth::authenticate_key(*engine_.reference(), caller.api_key, out); !s) return s;
+    if (Status s = check_auth_failures(caller.address, retry_after_s); !s) return s;
+    if (Status s = auth::authenticate_key(*engine_.reference(), caller.api_key, out); !s) {
+      auth_failures_.failed(caller.address);
+      return s;
+    }
   } else if (!caller.session.empty()) {
     *out = kAnonymous;
     if (Status s = admit_session(caller, open_route, method, now, out); !s) return s;
@@ -93,7 +105,7 @@ Status Service::authenticate(const Caller& caller, bool open_route, std::string_
 Status Service::admit(const Caller& caller, bool open_route, std::string_view method, Millis now,
                       auth::Principal* out, int64_t* retry_after_s) {
   bool limited = false;
-  if (Status s = authenticate(caller, open_route, method, now, out, &limited); !s || !limited) return s;
+  if (Status s = authenticate(caller, open_route, method, now, out, &limited, retry_after_s); !s || !limited) return s;
   if (!limiter_) limiter_ = std::make_unique<auth::RateLimiter>(access_.rate_per_s, access_.rate_burst);
   if (!limiter_->admit(out->name, retry_after_s)) {
     return Status::rate_limited(out->name + " is over its rate of " + std::to_string(int64_t(access_.rate_per_s)) +
@@ -110,7 +122,9 @@ Status Service::admit_header(const Caller& caller, std::string_view method, std:
   if (match.row->access & kNoSession) who.session = who.account_session = {};
   auth::Principal principal;
   bool limited = false;
-  if (Status s = authenticate(who, match.row->access & kOpen, method, now, &principal, &limited); !s) return s;
+  if (Status s = authenticate(who, match.row->access & kOpen, method, now, &principal, &limited, nullptr); !s) {
+    return s;
+  }
   return permit_route(principal, *match.row, match.params, *engine_.reference());
 }
 
@@ -141,8 +155,9 @@ void Service::request(const Caller& caller, std::string_view method, std::string
     return done(std::move(r));
   }
   if (body.size() > row.body_max_bytes) return done(error_reply(400, "INVALID_REQUEST", body_over_message(&row)));
-  const RouteCall call{principal, method,    target,           std::move(match.params), body,
-                       now,       who.session, who.https, who.content_type,     who.account_session};
+  const RouteCall call{principal,   method,    target,           std::move(match.params), body,
+                       now,         who.session, who.https, who.content_type,     who.account_session,
+                       who.address};
   row.handler(*this, call, std::move(done));
 }
 

@@ -70,9 +70,10 @@ Reply session_reply(const Engine& engine, const PortalSession& s, std::string se
   return r;
 }
 
-// What the engine recorded of the try, as the affiliate reads it.
+// What the engine recorded of the try, as the affiliate reads it. A try
+// refused (wrong password, locked account) counts against address.
 void answer(Service& service, Millis now, bool https, const std::string& document, int64_t locked_until_ms,
-            const Outcome& o, RouteDone& done) {
+            const std::string& address, const Outcome& o, RouteDone& done) {
   const auto result = result_of(o);
   if (!o.status || !result) return done(reply_for(o.status ? Status::unavailable("no pudimos leer la respuesta: probá de nuevo") : o.status));
   const fb::ResultT& r = *result;
@@ -82,6 +83,7 @@ void answer(Service& service, Millis now, bool https, const std::string& documen
     return done(session_reply(service.engine(), *sessions.touch(token, now),
                               session_cookie(kAccountCookie, token, https)));
   }
+  service.auth_failures().failed(address);
   if (r.status == fb::Status::REFUSED) {  // locked out
     Reply reply = reply_for(Status::rate_limited(r.message));
     reply.retry_after_s = std::max<int64_t>(1, (locked_until_ms - now.value) / 1000 + 1);
@@ -103,6 +105,12 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   if (!given.is_string() || given.get<std::string>().empty()) {
     return done(reply_for(Status::invalid("escribí tu contraseña", "password")));
   }
+  int64_t retry_after_s = 0;
+  if (Status s = service.check_auth_failures(call.address, &retry_after_s); !s) {  // before scrypt and the engine
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    return done(std::move(r));
+  }
   std::string password = given.get<std::string>();
   fb::AccountStateT account;
   const bool found = find_account(service.engine(), &document, &account);
@@ -120,8 +128,8 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   const int64_t locked_until = account.locked_until_ms;
   service.submit(Service::internal_principal(), std::move(command), call.now, "http",
                  [&service, now = call.now, https = call.https, document, locked_until,
-                  done = std::move(done)](Outcome o) mutable {
-                   answer(service, now, https, document, locked_until, o, done);
+                  address = std::string(call.address), done = std::move(done)](Outcome o) mutable {
+                   answer(service, now, https, document, locked_until, address, o, done);
                  });
 }
 

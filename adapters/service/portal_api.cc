@@ -88,6 +88,12 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   Json body;
   if (Status s = strings(call.body, {"user", "provider", "password"}, &body); !s) return done(reply_for(s));
   const std::string user = body["user"], provider = body["provider"], pass = body["password"];
+  int64_t retry_after_s = 0;
+  if (Status s = service.check_auth_failures(call.address, &retry_after_s); !s) {  // before the password
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    return done(std::move(r));
+  }
   PortalSessions& sessions = service.portal_sessions();
   if (const int64_t until = sessions.locked_until(user, call.now); until > 0) {
     Reply r = reply_for(Status::rate_limited("usuario bloqueado por intentos fallidos: probá de nuevo en " +
@@ -98,6 +104,7 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   const ReferencePtr ref = service.engine().reference();
   if (Status s = auth::check_portal_login(*ref, user, provider, pass); !s) {
     sessions.failed(user, call.now);
+    service.auth_failures().failed(call.address);
     return done(reply_for(s));
   }
   sessions.succeeded(user);

@@ -57,6 +57,7 @@ struct RouteCall {
   bool https = false;             // the client reached us over TLS
   std::string_view content_type = {};  // the request's Content-Type header (an upload's declared type)
   std::string_view account_session = {};  // the affiliates' app's session cookie, if sent
+  std::string_view address = {};          // the client's IP address (failed sign-ins are limited per address)
 };
 
 using RouteDone = std::function<void(Reply)>;

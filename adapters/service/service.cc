@@ -205,6 +205,12 @@ void Service::post(const Caller& caller, std::string_view command, std::string_v
 std::string Service::metrics_page() const {
   PrometheusText out;
   metrics_.write(out);
+  out.add("autoriza_auth_failures_total", MetricType::kCounter,
+          "Failed authentications: API keys, TLS handshakes of the TCP adapter, portal and affiliate sign-ins", {},
+          double(auth_failures_.failures_total()));
+  out.add("autoriza_auth_failures_limited_total", MetricType::kCounter,
+          "Requests and connections refused (429) because their address failed to authenticate too often", {},
+          double(auth_failures_.limited_total()));
   write_engine_metrics(out, engine_);
   if (projections_) write_projection_metrics(out, *projections_);
   sources_.write(out);

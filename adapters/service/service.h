@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/auth/auth.h"
+#include "adapters/auth/failure_limiter.h"
 #include "adapters/auth/rate_limiter.h"
 #include "adapters/card/insurer.h"
 #include "adapters/documents/documents.h"
@@ -61,6 +62,9 @@ struct Caller {
   // The request's Content-Type header: what an upload says its bytes are
   // (POST /v1/documents decides by the bytes, and refuses a disagreement).
   std::string_view content_type = {};
+  // The client's IP address (failed authentications are limited per
+  // address); empty for in-process callers, which are never limited.
+  std::string_view address = {};
 };
 
 // The affiliates' app's session cookie.
@@ -75,6 +79,10 @@ struct AccessOptions {
   // Per principal, requests per second and burst (<= 0: unlimited).
   double rate_per_s = 20'000;
   double rate_burst = 40'000;
+  // Failed authentications per source address (adapters/auth/failure_limiter.h):
+  // beyond auth_failures_max within auth_failures_window_s, 429 (<= 0: no limit).
+  int auth_failures_max = auth::FailureLimiter::kFailuresMaxDefault;
+  int auth_failures_window_s = int(auth::FailureLimiter::kWindowDefault.count());
 };
 
 inline constexpr size_t kBodyMaxBytes = 64 * 1024;
@@ -158,6 +166,11 @@ class Service {
   void set_insurer(card::Insurer insurer) { insurer_ = std::move(insurer); }
   const card::Insurer& insurer() const { return insurer_; }
   PortalSessions& portal_sessions() { return portal_sessions_; }
+  // Failed authentications per address, shared by every adapter (HTTP keys
+  // and sign-ins, the TCP adapter's AUTH and TLS handshakes).
+  auth::FailureLimiter& auth_failures() { return auth_failures_; }
+  // 429 when address is over its failed authentications (*retry_after_s set).
+  Status check_auth_failures(std::string_view address, int64_t* retry_after_s);
   // The affiliates' sessions (user: the document; provider: the affiliate's
   // credential): the same in-memory sessions, cookie and CSRF as the portal's.
   PortalSessions& account_sessions() { return account_sessions_; }
@@ -201,8 +214,10 @@ class Service {
                int64_t* retry_after_s);
   // admit() without the rate limit; *limited: whether the rate limit applies
   // to *out (not to anonymous callers of open routes, nor to the internal one).
+  // An API key from an address over its failed authentications is not
+  // checked: 429 (*retry_after_s set); a key refused counts one failure.
   Status authenticate(const Caller& caller, bool open_route, std::string_view method, Millis now,
-                      auth::Principal* out, bool* limited);
+                      auth::Principal* out, bool* limited, int64_t* retry_after_s);
   // The principal of a portal session (a provider's, named "portal:<user>").
   // The principal of an affiliate's session (role affiliate, named
   // "afiliado:<credential>", acting for its credential).
@@ -218,6 +233,7 @@ class Service {
   Executor executor_;
   AccessOptions access_;
   std::unique_ptr<auth::RateLimiter> limiter_;
+  auth::FailureLimiter auth_failures_;
   ServiceMetrics metrics_;
   MetricsSources sources_;
   std::shared_ptr<const AccessLog> access_log_;  // null: no line per command

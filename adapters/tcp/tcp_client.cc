@@ -12,6 +12,7 @@
 #include <cstring>
 #include <deque>
 #include <map>
+#include <random>
 #include <thread>
 
 #include "adapters/tcp/frame.h"
@@ -99,7 +100,7 @@ class TcpClient::Impl {
 
   void break_connection() {
     net::post(ioc_, [this] {
-      if (phase_ == Phase::kReady) broken("connection broken on purpose");
+      if (phase_ == Phase::kReady) broken(FailureKind::kLost, "connection broken on purpose");
     });
   }
 
@@ -120,7 +121,10 @@ class TcpClient::Impl {
     resolver_.async_resolve(options_.host, std::to_string(options_.port),
                             [this, session](const error_code& ec, tcp::resolver::results_type results) {
                               if (session != session_) return;
-                              if (ec) return broken("cannot resolve " + options_.host + ": " + ec.message());
+                              if (ec) {
+                                return broken(FailureKind::kUnreachable,
+                                              "cannot resolve " + options_.host + ": " + ec.message());
+                              }
                               tcp::socket socket(ioc_);
                               if (options_.tls) {
                                 if (!tls_context_) {
@@ -136,7 +140,7 @@ class TcpClient::Impl {
                                                  [this, session, t = transport_](const error_code& cec,
                                                                                  const tcp::endpoint&) {
                                                    if (session != session_) return;
-                                                   if (cec) return broken("cannot connect: " + cec.message());
+                                                   if (cec) return broken(FailureKind::kUnreachable, "cannot connect: " + cec.message());
                                                    on_connected(session);
                                                  });
                             });
@@ -152,21 +156,23 @@ class TcpClient::Impl {
     tls->set_verify_callback(net::ssl::host_name_verification(options_.host));
     tls->async_handshake(net::ssl::stream_base::client, [this, session, t = transport_](const error_code& ec) {
       if (session != session_) return;
-      if (ec) return broken("TLS handshake: " + ec.message());
+      if (ec) return broken(FailureKind::kHandshake, "TLS handshake: " + ec.message());
       authenticate(session);
     });
   }
 
+  // Ready once the server answers: AUTH_OK to the key, or (the client
+  // certificate speaks for us) PONG to a PING, which proves the server took
+  // the handshake (TLS 1.3 tells a refused certificate only after it).
   void authenticate(uint64_t session) {
     in_size_ = 0;
     read(session);
-    if (options_.api_key.empty()) return ready();  // the client certificate speaks for us
-    send(std::make_shared<const std::string>(encode_frame(FrameKind::kAuth, 0, options_.api_key)));
+    const FrameKind first = options_.api_key.empty() ? FrameKind::kPing : FrameKind::kAuth;
+    send(std::make_shared<const std::string>(encode_frame(first, 0, options_.api_key)));
   }
 
   void ready() {
     phase_ = Phase::kReady;
-    attempts_ = 0;
     last_sent_ = Clock::now();
     if (connect_waiter_) std::exchange(connect_waiter_, nullptr)->set_value(Status::ok());
     for (auto& [id, p] : pending_) send(p.frame);  // first sends and retries, in id order
@@ -176,7 +182,7 @@ class TcpClient::Impl {
     transport_->async_read_some(net::buffer(in_.data() + in_size_, in_.size() - in_size_),
                                 [this, session, t = transport_](const error_code& ec, size_t bytes) {
                                   if (session != session_) return;
-                                  if (ec) return broken("connection lost: " + ec.message());
+                                  if (ec) return broken(lost_kind(), "connection lost: " + ec.message());
                                   in_size_ += bytes;
                                   on_bytes(session);
                                 });
@@ -188,7 +194,9 @@ class TcpClient::Impl {
       Frame frame;
       const Decoded d = decode_frame(std::string_view(in_.data() + at, in_size_ - at), &frame);
       if (d.state == DecodeState::kNeedMore) break;
-      if (d.state == DecodeState::kError) return broken("server sent a bad frame: " + d.error.to_string());
+      if (d.state == DecodeState::kError) {
+        return broken(FailureKind::kLost, "server sent a bad frame: " + d.error.to_string());
+      }
       at += d.bytes;
       on_frame(frame);
       if (session != session_) return;  // the frame ended this connection
@@ -199,6 +207,7 @@ class TcpClient::Impl {
   }
 
   void on_frame(const Frame& frame) {
+    if (frame.kind != FrameKind::kGoaway) attempts_ = 0;  // the server answers: the connection works
     switch (frame.kind) {
       case FrameKind::kAuthOk: {
         std::lock_guard lock(principal_mutex_);
@@ -219,12 +228,17 @@ class TcpClient::Impl {
         Answer why;
         (void)read_reply(frame.payload, &why);
         if (why.error.status == 401) {
+          notify(FailureKind::kKeyRejected, why.error.message, std::chrono::milliseconds(0));
           return fail_all(Status::unauthenticated(why.error.message), why.error.code);
         }
-        return broken("server said GOAWAY " + std::to_string(why.error.status) + " " + why.error.code + ": " +
-                      why.error.message);
+        retry_after_ = std::chrono::seconds(why.error.retry_after_s);
+        return broken(why.error.status == 429 ? FailureKind::kLimited : FailureKind::kLost,
+                      "server said GOAWAY " + std::to_string(why.error.status) + " " + why.error.code + ": " +
+                          why.error.message);
       }
-      default: return;  // PONG; a server sends nothing else
+      case FrameKind::kPong:
+        break;  // ready, when it answers the PING after the handshake
+      default: return;  // a server sends nothing else
     }
     if (phase_ == Phase::kConnecting) ready();
   }
@@ -241,7 +255,7 @@ class TcpClient::Impl {
     transport_->async_write(net::buffer(*frame), [this, session, t = transport_, frame](const error_code& ec, size_t) {
       if (session != session_) return;
       writing_ = false;
-      if (ec) return broken("write failed: " + ec.message());
+      if (ec) return broken(lost_kind(), "write failed: " + ec.message());
       out_.pop_front();
       if (!out_.empty()) write_next(session);
     });
@@ -249,22 +263,47 @@ class TcpClient::Impl {
 
   // The connection is unusable: close it, then reconnect after a pause, or
   // give up (every unanswered command gets TRANSPORT).
-  void broken(const std::string& why) {
+  void broken(FailureKind kind, const std::string& why) {
     if (phase_ == Phase::kClosed) return;
     ++session_;
     if (transport_) transport_->close();
     out_.clear();
     writing_ = false;
     in_size_ = 0;
-    if (connect_waiter_) return fail_all(Status::unavailable(why), "TRANSPORT");  // connect() reports it
-    if (attempts_ >= options_.reconnect_attempts) return fail_all(Status::unavailable(why), "TRANSPORT");
-    const auto delay = options_.reconnect_delay * (1 << std::min(attempts_, 10));
+    // connect() reports its last failure; a broken connection gives up after
+    // reconnect_attempts in a row.
+    const int allowed = connect_waiter_ ? options_.connect_attempts - 1 : options_.reconnect_attempts;
+    if (attempts_ >= allowed) {
+      notify(kind, why, std::chrono::milliseconds(0));
+      return fail_all(Status::unavailable(why), "TRANSPORT");
+    }
+    const std::chrono::milliseconds delay = std::max(backoff(), std::exchange(retry_after_, {}));
+    notify(kind, why, delay);
     ++attempts_;
     phase_ = Phase::kWaiting;
     reconnect_timer_.expires_after(delay);
     reconnect_timer_.async_wait([this, session = session_](const error_code& ec) {
       if (!ec && session == session_ && phase_ == Phase::kWaiting) open();
     });
+  }
+
+  // The pause before the next attempt (ClientOptions::reconnect_delay).
+  std::chrono::milliseconds backoff() {
+    const auto doubled = options_.reconnect_delay * (int64_t(1) << std::min(attempts_, 20));
+    const auto capped = std::min<std::chrono::milliseconds>(doubled, options_.reconnect_delay_max);
+    std::uniform_int_distribution<int64_t> jitter(0, capped.count() / 4);
+    return capped - std::chrono::milliseconds(jitter(random_));
+  }
+
+  // How a connection that broke failed: before the server answered anything
+  // after a TLS handshake, it refused our certificate.
+  FailureKind lost_kind() const {
+    if (phase_ == Phase::kConnecting && transport_ && transport_->is_tls()) return FailureKind::kCertificateRejected;
+    return FailureKind::kLost;
+  }
+
+  void notify(FailureKind kind, const std::string& detail, std::chrono::milliseconds retry_in) {
+    if (options_.on_failure) options_.on_failure(ConnectFailure{kind, detail, attempts_ + 1, retry_in});
   }
 
   void fail_all(const Status& why, const std::string& code) {
@@ -283,7 +322,7 @@ class TcpClient::Impl {
   void sweep() {
     if (phase_ == Phase::kClosed) return;
     const auto now = Clock::now();
-    if (phase_ == Phase::kConnecting && now > connect_deadline_) broken("connect timed out");
+    if (phase_ == Phase::kConnecting && now > connect_deadline_) broken(FailureKind::kUnreachable, "connect timed out");
     for (auto it = pending_.begin(); it != pending_.end();) {
       if (now < it->second.deadline) {
         ++it;
@@ -322,7 +361,9 @@ class TcpClient::Impl {
   std::shared_ptr<Transport> transport_;
   Phase phase_ = Phase::kIdle;
   uint64_t session_ = 0;
-  int attempts_ = 0;
+  int attempts_ = 0;                        // failed attempts in a row
+  std::chrono::milliseconds retry_after_{};  // a GOAWAY 429's, for the next pause
+  std::minstd_rand random_{std::random_device{}()};
   Clock::time_point connect_deadline_{};
   Clock::time_point last_sent_{};
   std::promise<Status>* connect_waiter_ = nullptr;

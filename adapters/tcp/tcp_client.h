@@ -8,6 +8,12 @@
 // command whose request_id it has seen with the recorded answer, so a retry
 // never records twice).
 //
+// A connection counts as working once the server answers a frame (AUTH_OK
+// to a key; a PONG to the PING sent after the handshake when a certificate
+// speaks alone): a server that closes right after the handshake (a client
+// certificate it does not accept) is a failed attempt, retried after a
+// growing pause, not a success to reconnect from at once.
+//
 // Threads: the client runs its own I/O thread; callbacks run on it (keep
 // them short). Thread-safe.
 //
@@ -27,6 +33,23 @@
 
 namespace autoriza::tcp {
 
+// Why a connection attempt failed, as ClientOptions::on_failure hears it.
+enum class FailureKind : uint8_t {
+  kUnreachable,          // resolve or TCP connect failed (refused, timed out)
+  kHandshake,            // the TLS handshake failed (a certificate either side did not accept)
+  kCertificateRejected,  // the server closed right after the handshake: our certificate is not accepted (TLS 1.3)
+  kKeyRejected,          // GOAWAY 401: the API key is unknown or revoked (never retried)
+  kLimited,              // GOAWAY 429: too many failed authentications from this address
+  kLost,                 // an established connection broke
+};
+
+struct ConnectFailure {
+  FailureKind kind = FailureKind::kUnreachable;
+  std::string detail;  // the transport's or server's words (English, from OpenSSL and Asio)
+  int attempt = 1;     // attempts in a row that failed, this one included
+  std::chrono::milliseconds retry_in{0};  // 0: given up
+};
+
 struct ClientOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
@@ -37,7 +60,15 @@ struct ClientOptions {
   std::chrono::milliseconds request_timeout{30'000};  // per command, retries included
   std::chrono::milliseconds ping_interval{20'000};    // keep-alive while idle
   int reconnect_attempts = 5;                          // per broken connection
-  std::chrono::milliseconds reconnect_delay{200};     // doubled per attempt
+  int connect_attempts = 1;                            // connect(): 1 fails at the first failure
+  // Before attempt n+1: reconnect_delay doubled n times, at most
+  // reconnect_delay_max, less up to a quarter at random (jitter, so that
+  // clients cut at once do not come back at once); at least a GOAWAY 429's
+  // retry_after_s. The count starts again once the server answers a frame.
+  std::chrono::milliseconds reconnect_delay{200};
+  std::chrono::milliseconds reconnect_delay_max{30'000};
+  // Called on the client's I/O thread at each failed attempt (keep it short).
+  std::function<void(const ConnectFailure&)> on_failure = nullptr;
   size_t in_flight_max = 4096;                         // beyond it submit answers CLIENT_BUSY
 };
 

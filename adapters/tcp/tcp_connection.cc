@@ -37,20 +37,38 @@ TcpConnection::TcpConnection(Transport transport, TcpCore& core)
       timer_(transport_.lowest().get_executor()),
       write_timer_(transport_.lowest().get_executor()) {
   core_.counters().open.fetch_add(1, std::memory_order_relaxed);
+  error_code ec;
+  const auto peer = transport_.lowest().remote_endpoint(ec);
+  if (!ec) address_ = peer.address().to_string();
 }
 
 TcpConnection::~TcpConnection() { core_.counters().open.fetch_sub(1, std::memory_order_relaxed); }
 
 void TcpConnection::start() {
   net::post(transport_.lowest().get_executor(), [self = shared_from_this()] {
+    if (self->refuse_limited_address()) return;
     if (!self->transport_.is_tls()) {
       self->phase_ = Phase::kOpen;
       return self->read();
     }
+    if (!self->idle_mark_.set_idle()) return self->close_now();  // evictable until the handshake is done
     self->arm_timer();  // the handshake must finish within frame_timeout
     self->transport_.tls()->async_handshake(net::ssl::stream_base::server,
                                             [self](const error_code& ec) { self->on_handshake(ec); });
   });
+}
+
+bool TcpConnection::refuse_limited_address() {
+  int64_t retry_after_s = 0;
+  const Status s = core_.service().check_auth_failures(address_, &retry_after_s);
+  if (s) return false;
+  if (transport_.is_tls()) {
+    close_now();  // no handshake (its CPU is what a guesser spends ours on), so nothing can be said
+    return true;
+  }
+  phase_ = Phase::kOpen;
+  goaway(0, wire_error(s, retry_after_s));
+  return true;
 }
 
 void TcpConnection::close(std::function<void()> on_closed) {
@@ -64,7 +82,8 @@ void TcpConnection::on_handshake(const error_code& ec) {
   if (phase_ != Phase::kHandshake) return;
   if (ec) {
     core_.counters().handshake_failed.fetch_add(1, std::memory_order_relaxed);
-    spdlog::info("tcp server: TLS handshake failed: {}", ec.message());
+    core_.service().auth_failures().failed(address_);
+    core_.log_handshake_failure(address_, ec.message());
     return close_now();
   }
   phase_ = Phase::kOpen;
@@ -89,6 +108,8 @@ void TcpConnection::read() {
   AUTORIZA_CHECK(in_size_ < in_.size());
   reading_ = true;
   arm_timer();
+  update_idle();
+  if (phase_ == Phase::kClosed) return;  // evicted
   transport_.async_read_some(net::buffer(in_.data() + in_size_, in_.size() - in_size_),
                              [self = shared_from_this()](const error_code& ec, size_t bytes) { self->on_read(ec, bytes); });
 }
@@ -102,13 +123,16 @@ void TcpConnection::on_read(const error_code& ec, size_t bytes) {
     return read();
   }
   if (ec) return close_now();  // peer closed, reset, cancelled: nobody to answer
+  if (!idle_mark_.set_busy()) return close_now();  // evicted just before its frame came
   in_size_ += bytes;
   process();
 }
 
 void TcpConnection::arm_timer() {
   std::chrono::milliseconds after = core_.options().idle_timeout;
-  if (phase_ == Phase::kHandshake || in_size_ > 0) after = core_.options().frame_timeout;
+  // A handshake, a started frame, and a connection's first frame (one that
+  // opens and says nothing holds its slot 10 s, not 60) have frame_timeout.
+  if (phase_ == Phase::kHandshake || in_size_ > 0 || !spoke_) after = core_.options().frame_timeout;
   if (phase_ == Phase::kClosing) after = kLingerTimeout;
   timer_.expires_after(after);
   timer_.async_wait([self = shared_from_this()](const error_code& ec) { self->on_timer(ec); });
@@ -121,9 +145,10 @@ void TcpConnection::on_timer(const error_code& ec) {
   // Waiting for the engine (answers owed, or no room to read) is not idleness.
   if (!reading_ || (in_size_ == 0 && !in_flight_.empty())) return arm_timer();
   const TcpServerOptions& o = core_.options();
-  if (in_size_ > 0) {
-    return goaway(0, WireError{408, "TIMEOUT",
-                               "frame not completed within " + std::to_string(o.frame_timeout.count()) + " ms", "", 0});
+  if (in_size_ > 0 || !spoke_) {
+    const std::string what = in_size_ > 0 ? "frame not completed" : "no first frame";
+    return goaway(0, WireError{408, "TIMEOUT", what + " within " + std::to_string(o.frame_timeout.count()) + " ms",
+                               "", 0});
   }
   goaway(0, WireError{408, "TIMEOUT", "no frame for " + std::to_string(o.idle_timeout.count()) + " ms", "", 0});
 }
@@ -142,6 +167,7 @@ void TcpConnection::process() {
       return goaway(0, wire_error(d.error));
     }
     at += d.bytes;
+    spoke_ = true;
     handle(frame);
   }
   if (phase_ != Phase::kOpen) return;
@@ -172,9 +198,14 @@ void TcpConnection::on_auth(const Frame& frame) {
     return goaway(frame.request_id, WireError{400, "INVALID_REQUEST", "already authenticated as " + principal_->name,
                                               "kind", 0});
   }
+  int64_t retry_after_s = 0;
+  if (Status s = core_.service().check_auth_failures(address_, &retry_after_s); !s) {  // the key is not checked
+    return goaway(frame.request_id, wire_error(s, retry_after_s));
+  }
   auth::Principal principal;
   if (Status s = auth::authenticate_key(*core_.service().engine().reference(), frame.payload, &principal); !s) {
-    spdlog::info("tcp server: authentication refused: {}", s.message());  // never the key
+    core_.service().auth_failures().failed(address_);
+    spdlog::info("tcp server: authentication refused from {}: {}", address_, s.message());  // never the key
     return goaway(frame.request_id, wire_error(s));
   }
   principal_ = std::move(principal);
@@ -247,6 +278,7 @@ void TcpConnection::on_outcome(uint64_t request_id, Outcome outcome) {
     }
   }
   process();  // room again: handle frames already read, or read more
+  update_idle();
 }
 
 void TcpConnection::reply_error(uint64_t request_id, const WireError& error) {
@@ -257,7 +289,10 @@ void TcpConnection::goaway(uint64_t request_id, const WireError& error) {
   if (phase_ != Phase::kOpen) return;
   spdlog::info("tcp server: GOAWAY {} {}: {}", error.status, error.code, error.message);
   auto& counters = core_.counters();
-  (error.status == 401 ? counters.goaway_401 : error.status == 408 ? counters.goaway_408 : counters.goaway_400)
+  (error.status == 401   ? counters.goaway_401
+   : error.status == 408 ? counters.goaway_408
+   : error.status == 429 ? counters.goaway_429
+                         : counters.goaway_400)
       .fetch_add(1, std::memory_order_relaxed);
   send(encode_frame(FrameKind::kGoaway, request_id, error_payload(error)));
   phase_ = Phase::kClosing;  // after send: the frame is queued first
@@ -300,6 +335,13 @@ void TcpConnection::on_write(const error_code& ec, size_t /*bytes*/) {
     return read();
   }
   if (!reading_) process();  // the queue was full: room again
+  update_idle();
+}
+
+void TcpConnection::update_idle() {
+  if (phase_ != Phase::kOpen) return;  // handshake: idle since start(); closing: leaving anyway
+  const bool idle = reading_ && in_size_ == 0 && in_flight_.empty() && !writing_ && out_.empty();
+  if (!(idle ? idle_mark_.set_idle() : idle_mark_.set_busy())) close_now();
 }
 
 void TcpConnection::close_now() {

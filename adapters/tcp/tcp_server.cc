@@ -77,7 +77,7 @@ class TcpServer::Impl {
     }
     state_ = State::kStopped;
     core_.service().metrics_sources().remove(source_);  // it reads core_
-    const std::vector<std::shared_ptr<TcpConnection>> live = take_connections();
+    const std::vector<std::shared_ptr<TcpConnection>> live = connections_.take_all();
     auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
     net::post(acceptor_.get_executor(), [this, latch] {
       error_code ec;
@@ -108,13 +108,17 @@ class TcpServer::Impl {
     out.add("autoriza_tcp_connections_refused_total", MetricType::kCounter,
             "Connections closed at once: the listener held connections_max", {{"port", port}, {"tls", tls}},
             double(c.refused.load(std::memory_order_relaxed)));
+    out.add("autoriza_tcp_idle_evictions_total", MetricType::kCounter,
+            "Idle connections closed to make room for a new one: the listener held connections_max",
+            {{"port", port}, {"tls", tls}}, double(c.idle_evictions.load(std::memory_order_relaxed)));
     out.add("autoriza_tcp_tls_handshake_failures_total", MetricType::kCounter,
             "TLS handshakes that failed or did not finish in time", {{"port", port}, {"tls", tls}},
             double(c.handshake_failed.load(std::memory_order_relaxed)));
     for (const auto& [status, counter] : {std::pair{"400", &c.goaway_400}, std::pair{"401", &c.goaway_401},
-                                          std::pair{"408", &c.goaway_408}}) {
+                                          std::pair{"408", &c.goaway_408}, std::pair{"429", &c.goaway_429}}) {
       out.add("autoriza_tcp_goaways_total", MetricType::kCounter,
-              "Connections closed with GOAWAY: 400 bad frame, 401 not authenticated, 408 idle or slow",
+              "Connections closed with GOAWAY: 400 bad frame, 401 not authenticated, 408 idle or slow, "
+              "429 too many failed authentications from the address",
               {{"port", port}, {"tls", tls}, {"status", status}}, double(counter->load(std::memory_order_relaxed)));
     }
   }
@@ -155,29 +159,32 @@ class TcpServer::Impl {
     });
   }
 
+  // Registers connection; false when it must close (full of busy
+  // connections, or stopping).
   bool add_connection(const std::shared_ptr<TcpConnection>& connection) {
-    std::lock_guard lock(connections_mutex_);
-    if (connections_closed_) return false;
-    if (connections_.size() >= options_.connections_max) {
-      std::erase_if(connections_, [](const std::weak_ptr<TcpConnection>& c) { return c.expired(); });
-      if (connections_.size() >= options_.connections_max) {
-        spdlog::warn("tcp server: {} connections open, refusing one", options_.connections_max);
+    switch (connections_.add(connection)) {
+      case ConnectionTable<TcpConnection>::Added::kAdded:
+        return true;
+      case ConnectionTable<TcpConnection>::Added::kEvicted:
+        core_.counters().idle_evictions.fetch_add(1, std::memory_order_relaxed);
+        return true;
+      case ConnectionTable<TcpConnection>::Added::kFull:
+        log_refused();
         return false;
-      }
+      case ConnectionTable<TcpConnection>::Added::kClosed:
+        return false;
     }
-    connections_.push_back(connection);
-    return true;
+    return false;
   }
 
-  std::vector<std::shared_ptr<TcpConnection>> take_connections() {
-    std::lock_guard lock(connections_mutex_);
-    connections_closed_ = true;
-    std::vector<std::shared_ptr<TcpConnection>> live;
-    for (const auto& weak : connections_) {
-      if (auto c = weak.lock()) live.push_back(std::move(c));
-    }
-    connections_.clear();
-    return live;
+  // At most one line a second: the metric counts every refusal.
+  void log_refused() {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(refused_log_mutex_);
+    if (now - refused_logged_ < std::chrono::seconds(1)) return;
+    refused_logged_ = now;
+    spdlog::warn("tcp server: {} connections open, each with a command or frame in progress: refusing new ones",
+                 options_.connections_max);
   }
 
   const TcpServerOptions options_;
@@ -191,9 +198,9 @@ class TcpServer::Impl {
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   tcp::acceptor acceptor_{net::make_strand(ioc_)};
   net::steady_timer retry_timer_{acceptor_.get_executor()};
-  std::mutex connections_mutex_;
-  std::vector<std::weak_ptr<TcpConnection>> connections_;  // at most connections_max
-  bool connections_closed_ = false;
+  ConnectionTable<TcpConnection> connections_{options_.connections_max};  // stop() takes them
+  std::mutex refused_log_mutex_;
+  std::chrono::steady_clock::time_point refused_logged_{};
   std::vector<std::thread> threads_;
 };
 

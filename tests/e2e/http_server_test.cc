@@ -5,6 +5,7 @@
 #include "adapters/http/server.h"
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -25,6 +26,7 @@
 #include "engine/core/reference_loader.h"
 #include "adapters/service/security_headers.h"
 #include "adapters/service/service.h"
+#include "tests/support/idle_sockets.h"
 
 namespace autoriza {
 namespace {
@@ -609,7 +611,14 @@ TEST_F(HttpServerTest, MetricsPageCountsCommandsByOutcomeAndShowsTheEngineForOps
 // A raw client socket (no HTTP library): for byte-by-byte senders.
 class RawSocket {
  public:
-  explicit RawSocket(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  // from: the local address to send from ("127.0.0.2": another client).
+  explicit RawSocket(uint16_t port, const char* from = nullptr) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    if (from) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      inet_pton(AF_INET, from, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) return;
+    }
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -730,6 +739,90 @@ TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedIs400AndItsBodyIsNeverA
   EXPECT_NE(both.find("\"status\":\"ok\""), std::string::npos) << both;
 }
 
+// Issue 17: 1,024 idle connections (kConnectionsMax) locked every client out
+// for the idle timeout (60 s), and reconnecting them renewed the lockout.
+// Now a new connection evicts the connection idle the longest: a client is
+// served within a second while 2,000 idle sockets are open, again while they
+// reconnect, and a request in progress is never evicted.
+TEST_F(HttpServerTest, ClientIsServedWithinASecondWhileTwoThousandIdleSocketsAreOpen) {
+  constexpr size_t kIdle = 2000;
+  ASSERT_TRUE(testing::raise_open_files(2 * kIdle + 512)) << "raise the hard limit of open files (ulimit -Hn)";
+  RawSocket in_progress(server_->port());  // a request begun before the flood: busy, never evicted
+  ASSERT_TRUE(in_progress.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\n"));
+  testing::IdleSockets idle;
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    ASSERT_EQ(round == 0 ? idle.open(server_->port(), kIdle) : idle.reopen(server_->port()), kIdle);
+    const auto start = std::chrono::steady_clock::now();
+    HttpClient client;
+    connect(client);
+    EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  }
+  ASSERT_TRUE(in_progress.send("Connection: close\r\n\r\n"));
+  const std::string answer = in_progress.read_all();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  const std::string page = service_->metrics_page();
+  const std::string port = "{port=\"" + std::to_string(server_->port()) + "\"}";
+  EXPECT_GE(sample_value(page, "autoriza_http_idle_evictions_total" + port), double(kIdle - kConnectionsMax)) << page;
+  EXPECT_EQ(sample_value(page, "autoriza_http_connections_refused_total" + port), 0) << page;
+}
+
+// One request on a new raw connection from address from, closed after it:
+// the whole answer.
+std::string raw_request(uint16_t port, const char* from, const std::string& method, const std::string& target,
+                        const std::string& key, const std::string& body = {}) {
+  RawSocket socket(port, from);
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n";
+  if (!key.empty()) request += "Authorization: Bearer " + key + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  if (!socket.connected() || !socket.send(request)) return {};
+  return socket.read_all();
+}
+
+// Issue 17: failed authentications were not limited per address: a guesser
+// could try API keys and passwords as fast as the server answered. Now,
+// after auth_failures_max failures within the window from one address, that
+// address gets 429 with Retry-After and a Spanish message, without its key
+// or password being checked, until the window passes. Other addresses are
+// served; API keys and both sign-ins count.
+TEST_F(HttpServerTest, FailedAuthenticationsFromOneAddressAre429UntilTheWindowPasses) {
+  AccessOptions access;
+  access.auth_failures_max = 3;
+  access.auth_failures_window_s = 60;
+  service_->set_access(access);
+  const uint16_t port = server_->port();
+  const std::string wrong = "az_" + std::string(40, 'x');
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(raw_request(port, "127.0.0.1", "GET", "/v1/practices?q=tsh", wrong).rfind("HTTP/1.1 401", 0), 0u);
+  }
+  const std::string limited = raw_request(port, "127.0.0.1", "GET", "/v1/practices?q=tsh", lab127_key_);
+  EXPECT_EQ(limited.rfind("HTTP/1.1 429", 0), 0u) << limited;  // even the right key: not checked
+  EXPECT_NE(limited.find("Retry-After: "), std::string::npos) << limited;
+  EXPECT_NE(limited.find("Demasiados intentos de autenticación fallidos"), std::string::npos) << limited;
+  EXPECT_EQ(raw_request(port, "127.0.0.1", "POST", "/v1/eligibility", lab127_key_, eligibility_body("lim-1"))
+                .rfind("HTTP/1.1 429", 0),
+            0u);
+  // Another address is served, and a success there forgives nobody.
+  EXPECT_EQ(raw_request(port, "127.0.0.2", "GET", "/v1/practices?q=tsh", lab127_key_).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(raw_request(port, "127.0.0.1", "GET", "/v1/practices?q=tsh", lab127_key_).rfind("HTTP/1.1 429", 0), 0u);
+  // The portal's and the affiliates' sign-ins count, and are limited, alike.
+  const std::string portal = R"({"user":"nadie","provider":"LAB127","password":"mal"})";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(raw_request(port, "127.0.0.3", "POST", "/v1/portal/login", "", portal).rfind("HTTP/1.1 401", 0), 0u);
+  }
+  EXPECT_EQ(raw_request(port, "127.0.0.3", "POST", "/v1/portal/login", "", portal).rfind("HTTP/1.1 429", 0), 0u);
+  const std::string affiliate = R"({"document":"30111222","password":"mal"})";
+  for (int i = 0; i < 3; ++i) {
+    const std::string a = raw_request(port, "127.0.0.4", "POST", "/v1/account/login", "", affiliate);
+    EXPECT_EQ(a.find("HTTP/1.1 429"), std::string::npos) << a;
+  }
+  EXPECT_EQ(raw_request(port, "127.0.0.4", "POST", "/v1/account/login", "", affiliate).rfind("HTTP/1.1 429", 0), 0u);
+  const std::string page = service_->metrics_page();
+  EXPECT_GE(sample_value(page, "autoriza_auth_failures_limited_total"), 5) << page;
+  EXPECT_GE(sample_value(page, "autoriza_auth_failures_total"), 9) << page;
+}
+
 class HttpSlowClientTest : public HttpServerTest {
  protected:
   // Replaces the fixture's server by one whose header deadline is short.
@@ -782,6 +875,28 @@ TEST_F(HttpSlowClientTest, IdleConnectionOutlivesTheHeaderDeadline) {
   ASSERT_TRUE(idle.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n\r\n"));
   const std::string answer = idle.read_all();
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+}
+
+// A new connection that sends nothing holds its slot first_byte (10 s), not
+// the keep-alive idle timeout (60 s).
+TEST_F(HttpSlowClientTest, SilentNewConnectionIsClosedAtTheFirstByteDeadline) {
+  server_.reset();
+  server_ = std::make_unique<HttpServer>(*service_, "127.0.0.1", 0, 2, true);
+  HttpTimeouts t;
+  t.first_byte = std::chrono::milliseconds(300);
+  server_->set_timeouts(t);
+  ASSERT_TRUE(server_->start());
+  RawSocket silent(server_->port());
+  ASSERT_TRUE(silent.connected());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(silent.read_all(), "");  // closed without an answer...
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));  // ...long before read_all gives up
+  // A keep-alive connection between requests waits idle (60 s), not first_byte.
+  RawSocket keep_alive(server_->port());
+  ASSERT_TRUE(keep_alive.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\n\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));  // 3 first_byte deadlines
+  ASSERT_TRUE(keep_alive.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(answers_in(keep_alive.read_all()), 2u);
 }
 
 }  // namespace

@@ -25,6 +25,12 @@ if "$BIN" config check "$TMP/bad.toml" >"$TMP/out" 2>&1; then fail "a bad file i
 grep -q "bad.toml:2: --partitions: Value 999 not in range 1 to 256" "$TMP/out" || fail "no line 2 range error: $(cat "$TMP/out")"
 grep -q "bad.toml:3: unknown key 'nosuch'" "$TMP/out" || fail "no line 3 unknown key: $(cat "$TMP/out")"
 grep -q "bad.toml:5: .*--tcp-port" "$TMP/out" || fail "no line 5 tcp port error: $(cat "$TMP/out")"
+# The limit of failed authentications per address is a key like any option.
+printf 'auth_failures_max = 5\nauth-failures-window = 0\n' >"$TMP/auth.toml"
+if "$BIN" config check "$TMP/auth.toml" >"$TMP/out" 2>&1; then fail "auth-failures-window = 0 is accepted"; fi
+grep -q "auth.toml:2: --auth-failures-window: Value 0 not in range 1 to 86400" "$TMP/out" ||
+  fail "no line 2 auth-failures-window error: $(cat "$TMP/out")"
+grep -q "auth.toml:1" "$TMP/out" && fail "auth_failures_max is not a key: $(cat "$TMP/out")"
 printf 'http = \n' >"$TMP/syntax.toml"
 "$BIN" config check "$TMP/syntax.toml" >"$TMP/out" 2>&1
 grep -q "syntax.toml:1: not TOML" "$TMP/out" || fail "no syntax error with its line: $(cat "$TMP/out")"

@@ -293,5 +293,38 @@ TEST_F(TcpServerTest, BadInputTable) {
   EXPECT_EQ(testing::engine_commands(*engine_), before);
 }
 
+// Issue 17: failed AUTH attempts closed the connection but were not limited
+// per address. Now after auth_failures_max failures within the window, a
+// connection from that address gets GOAWAY 429 with retry_after_s at once,
+// its key never checked, until the window passes.
+TEST_F(TcpServerTest, FailedAuthenticationsFromOneAddressGetGoaway429) {
+  AccessOptions access;
+  access.auth_failures_max = 3;
+  access.auth_failures_window_s = 60;
+  service_->set_access(access);
+  start();
+  for (int i = 0; i < 3; ++i) {
+    RawConnection c(server_->port());
+    c.send(FrameKind::kAuth, 1, "az_" + std::string(40, 'x'));
+    Frame f;
+    ASSERT_TRUE(c.read_frame(&f));
+    ASSERT_EQ(f.kind, FrameKind::kGoaway);
+    EXPECT_EQ(RawConnection::answer_of(f).error.status, 401);
+  }
+  RawConnection limited(server_->port());  // says nothing: refused before any frame
+  Frame f;
+  ASSERT_TRUE(limited.read_frame(&f));
+  ASSERT_EQ(f.kind, FrameKind::kGoaway);
+  const Answer a = RawConnection::answer_of(f);
+  EXPECT_EQ(a.error.status, 429);
+  EXPECT_GE(a.error.retry_after_s, 1);
+  EXPECT_LE(a.error.retry_after_s, 60);
+  EXPECT_NE(a.error.message.find("Demasiados intentos"), std::string::npos) << a.error.message;
+  EXPECT_TRUE(limited.closed_by_server());
+  const std::string page = service_->metrics_page();
+  EXPECT_NE(page.find("autoriza_auth_failures_limited_total 1"), std::string::npos) << page;
+  EXPECT_NE(page.find("status=\"429\"} 1"), std::string::npos) << page;
+}
+
 }  // namespace
 }  // namespace autoriza::tcp

@@ -2,10 +2,16 @@
 // made with the `openssl` command in the test's temp dir; API key over TLS,
 // a client certificate as the principal, and refused handshakes.
 #include <openssl/ssl.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <stdio.h>
+#include <sys/wait.h>
 
 #include <boost/asio/ssl.hpp>
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "adapters/tcp/tcp_client.h"
 #include "tests/tcp/tcp_fixture.h"
@@ -180,6 +186,60 @@ TEST_F(TcpTlsTest, Tls12OnlyWithEcdheAndAeadSuites) {
   EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-AES128-GCM-SHA256"), "TLSv1.2");
   EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-CHACHA20-POLY1305"), "TLSv1.2");
   EXPECT_EQ(negotiated_version(ec, "ECDHE-ECDSA-AES128-GCM-SHA256", TLS1_3_VERSION), "TLSv1.3");
+}
+
+// Issue 17: `autoriza client` with a certificate the server does not accept
+// reconnected five times a second, silently, and the server logged every
+// handshake. Now its attempts are spaced (0.2 s doubling, less a quarter at
+// most of jitter), each failure is said on stderr with why and when it
+// retries, it gives up after --retries with exit 1; the server logs the
+// first failure of the address and counts the rest.
+TEST_F(TcpTlsTest, ClientWithARejectedCertificateBacksOffSaysWhyAndTheServerLogsOnce) {
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  start_tls();
+  const std::string err = (dir_ / "client.err").string();
+  const std::string line = std::string(AUTORIZA_BINARY) + " client --port " + std::to_string(server_->port()) +
+                           " --tls --ca " + file("ca.pem") + " --cert " + file("stranger.pem") + " --key " +
+                           file("stranger.key") + " --retries 4 eligibility " +
+                           "'{\"request_id\":\"bad-cert\",\"provider\":\"LAB127\",\"credential\":\"110000783851\"}'" +
+                           " >/dev/null 2>" + err;
+  const auto began = std::chrono::steady_clock::now();
+  const int status = std::system(line.c_str());
+  const auto took = std::chrono::steady_clock::now() - began;
+  const std::string listener = "{port=\"" + std::to_string(server_->port()) + "\",tls=\"true\"}";
+  const std::string failures = "autoriza_tcp_tls_handshake_failures_total" + listener + " 5\n";
+  std::string page = service_->metrics_page();
+  for (int i = 0; i < 50 && page.find(failures) == std::string::npos; ++i) {  // the last one may still be closing
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    page = service_->metrics_page();
+  }
+  server_->stop();
+  spdlog::default_logger()->flush();
+  spdlog::set_default_logger(previous);
+
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  // 5 attempts, 4 pauses of at least 0.15 + 0.3 + 0.6 + 1.2 s: spaced, not
+  // five a second (a lower bound, not a speed measure).
+  EXPECT_GE(took, std::chrono::milliseconds(2'000));
+  EXPECT_NE(page.find("autoriza_tcp_connections_accepted_total" + listener + " 5\n"), std::string::npos) << page;
+  EXPECT_NE(page.find(failures), std::string::npos) << page;
+  std::ifstream in(err);
+  std::stringstream said;
+  said << in.rdbuf();
+  EXPECT_NE(said.str().find("no aceptó el certificado del cliente (intento 1;"), std::string::npos) << said.str();
+  EXPECT_NE(said.str().find("reintento en 0,"), std::string::npos) << said.str();
+  EXPECT_NE(said.str().find("(intento 5;"), std::string::npos) << said.str();
+  EXPECT_NE(said.str().find("me rindo"), std::string::npos) << said.str();
+  size_t lines = 0;
+  for (size_t at = log.str().find("TLS handshake from"); at != std::string::npos;
+       at = log.str().find("TLS handshake from", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log.str();
 }
 
 }  // namespace

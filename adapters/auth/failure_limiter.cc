@@ -1,0 +1,68 @@
+#include "adapters/auth/failure_limiter.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace autoriza::auth {
+
+FailureLimiter::FailureLimiter(int failures_max, std::chrono::seconds window)
+    : failures_max_(failures_max), window_(std::max(window, std::chrono::seconds(1))) {}
+
+void FailureLimiter::configure(int failures_max, std::chrono::seconds window) {
+  std::lock_guard lock(mutex_);
+  failures_max_ = failures_max;
+  window_ = std::max(window, std::chrono::seconds(1));
+  entries_.clear();
+  lru_.clear();
+}
+
+bool FailureLimiter::limited(std::string_view address, Clock::time_point now, int64_t* retry_after_s) {
+  if (address.empty()) return false;
+  std::lock_guard lock(mutex_);
+  if (failures_max_ <= 0) return false;
+  const auto it = entries_.find(std::string(address));
+  if (it == entries_.end()) return false;
+  const Entry& e = it->second;
+  const Clock::time_point ends = e.window_start + window_;
+  if (e.failures < failures_max_ || now >= ends) return false;
+  const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(ends - now).count();
+  if (retry_after_s) *retry_after_s = std::max<int64_t>(1, (left_ms + 999) / 1000);
+  limited_total_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void FailureLimiter::failed(std::string_view address, Clock::time_point now) {
+  failures_total_.fetch_add(1, std::memory_order_relaxed);
+  if (address.empty()) return;
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(std::string(address));
+  if (it == entries_.end()) {
+    if (entries_.size() >= kAddressesMax) {  // forget the one touched least recently
+      entries_.erase(lru_.back());
+      lru_.pop_back();
+    }
+    lru_.emplace_front(address);
+    it = entries_.emplace(lru_.front(), Entry{now, 0, lru_.begin()}).first;
+  } else {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+  }
+  Entry& e = it->second;
+  if (now - e.window_start >= window_) {
+    e.window_start = now;
+    e.failures = 0;
+  }
+  ++e.failures;
+  assert(entries_.size() == lru_.size() && entries_.size() <= kAddressesMax);
+}
+
+std::string FailureLimiter::message(int64_t retry_after_s) {
+  return "Demasiados intentos de autenticación fallidos desde esta dirección: probá de nuevo en " +
+         std::to_string(retry_after_s) + (retry_after_s == 1 ? " segundo" : " segundos");
+}
+
+size_t FailureLimiter::addresses() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace autoriza::auth
