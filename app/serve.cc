@@ -79,6 +79,7 @@ struct ServeOptions {
   size_t batch_max = 4096;
   unsigned threads = 2;
   bool no_sync = false;
+  uint64_t disk_reserve_mib = 64;  // commands refused below this much free space (engine/store_health.h)
   bool allow_client_time = false;
   std::string auth = "on";
   std::string log_format = "json";
@@ -143,6 +144,7 @@ std::unique_ptr<Engine> open_served_store(const ServeOptions& o) {
   eo.partitions = PartitionId(o.partitions);
   eo.batch_max = o.batch_max;
   eo.sync = !o.no_sync;
+  eo.disk_reserve_bytes = o.disk_reserve_mib << 20;
   eo.keys = load_keys(o.store);
   if (!eo.keys) return nullptr;
   auto engine = open_engine(eo);
@@ -308,6 +310,11 @@ Run add_serve(CLI::App& app) {
   app.add_option("--batch-max", o->batch_max, "Commands per group commit")->check(CLI::Range(1, 65536))->capture_default_str();
   app.add_option("--threads", o->threads, "HTTP I/O threads")->check(CLI::Range(1, 64))->capture_default_str();
   app.add_flag("--no-sync", o->no_sync, "Do not fsync the WAL per batch (acknowledged data may be lost on power failure)");
+  app.add_option("--disk-reserve-mib", o->disk_reserve_mib,
+                 "Free space (MiB) kept on the store's file system: below it commands are refused with 503 STORE_FULL "
+                 "(reads go on) until there is room again")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
   add_access_options(app, o.get());
   app.add_option("--log-format", o->log_format,
                  "Logs on stderr: json (one object per line) or text; one access line per command")

@@ -44,9 +44,11 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options, Status* statu
   jo.sync = options.sync;
   engine->journal_ = open_rocks_journal(options.store, jo, status);
   if (!*status) return nullptr;
+  if (options.wrap_journal) engine->journal_ = options.wrap_journal(std::move(engine->journal_));
   *status = check_partition_count(*engine->journal_, options.partitions);
   if (*status) *status = engine->recover();
   if (!*status) return nullptr;
+  engine->watch_store();
   return engine;
 }
 
@@ -62,7 +64,7 @@ Status Engine::recover() {
   }
   if (Status s = restore_partitions(*journal_, states, idempotency_); !s) return s;
   for (auto& state : states) {
-    partitions_.push_back(std::make_unique<Partition>(std::move(state), *journal_, [this] { return this->reference_eras(); },
+    partitions_.push_back(std::make_unique<Partition>(std::move(state), idempotency_, *journal_, [this] { return this->reference_eras(); },
                                                       options_.batch_max, options_.queue_max, options_.partitions,
                                                       options_.keys, [this] { notify_commit(); }));
     partitions_.back()->start();
@@ -70,7 +72,26 @@ Status Engine::recover() {
   return Status::ok();
 }
 
-Engine::~Engine() { partitions_.clear(); }
+void Engine::watch_store() {
+  // Asks every partition whose commit failed to reload its state; true when none is failed.
+  auto recover = [this] {
+    bool healthy = true;
+    for (auto& p : partitions_) {
+      if (!p->failed()) continue;
+      p->reload_after_failure();
+      healthy = false;
+    }
+    return healthy;
+  };
+  watch_ = std::make_unique<StoreWatch>(options_.store, *journal_, options_.disk_reserve_bytes, recover);
+  watch_->check();
+  if (options_.store_check_period.count() > 0) watch_->start(options_.store_check_period);
+}
+
+Engine::~Engine() {
+  watch_.reset();
+  partitions_.clear();
+}
 
 ReferencePtr Engine::reference() const {
   std::lock_guard lock(reference_mutex_);
@@ -135,6 +156,8 @@ void Engine::submit(fb::CommandUnion command, Millis now, Callback done, std::st
     }
     return sink_(p, Submission{std::move(command), now, std::move(done), std::move(channel), command_offset, {}});
   }
+  // A full disk: refused before anything is decided (reads go on).
+  if (!watch_->writable()) return done({watch_->refuse(), nullptr, false});
   Submission s{std::move(command), now, std::move(done), std::move(channel), command_offset, {}};
   partitions_[p]->submit(std::move(s));
 }
@@ -169,6 +192,7 @@ Outcome Engine::execute(fb::CommandUnion command, Millis now) {
 Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& records, ReferenceLoadStats* stats,
                               Millis loaded_at, Millis in_force_from) {
   std::lock_guard load_lock(load_mutex_);
+  if (!watch_->writable()) return watch_->refuse();
   ReferencePtr current = reference();
   auto next = std::make_shared<Reference>(*current);
   CommitBatch batch;

@@ -15,6 +15,7 @@
 
 #include "engine/journal.h"
 #include "engine/partition.h"
+#include "engine/store_health.h"
 #include "engine/core/reference.h"
 
 namespace autoriza {
@@ -33,6 +34,15 @@ struct EngineOptions {
   // Called (from a writer thread) after every durable commit of events, so
   // followers of the log (projections) need not poll hard. Must not block.
   std::function<void()> on_commit;
+  // A full disk (store_health.h): commands are refused (kStoreFull, 503)
+  // while the store's file system has less than this free, and taken again
+  // by themselves once it has (serve --disk-reserve-mib).
+  uint64_t disk_reserve_bytes = uint64_t(64) << 20;
+  // How often free space and the journal are checked; 0: never by a thread
+  // (check_store() does one check; tests).
+  std::chrono::milliseconds store_check_period{1000};
+  // Tests: wraps the opened journal (fault injection); null: none.
+  std::function<std::unique_ptr<Journal>(std::unique_ptr<Journal>)> wrap_journal;
 };
 
 struct ReferenceLoadStats {
@@ -120,6 +130,10 @@ class Engine {
   // Per partition, in partition order: queue depth, batch sizes, commit times.
   std::vector<PartitionMetrics> metrics() const;
   size_t queue_depth() const;
+  // Whether the store takes writes now, and why not; free space (GET /healthz, /metrics).
+  StoreHealthReport store_health() const { return watch_->report(); }
+  // One store check now (the watch's thread does one every store_check_period).
+  void check_store() { watch_->check(); }
 
   // Replaces the commit listener (EngineOptions::on_commit) at run time.
   void set_commit_listener(std::function<void()> listener) {
@@ -130,6 +144,7 @@ class Engine {
  private:
   Engine() = default;
   Status recover();
+  void watch_store();  // starts the store watch (open)
   void notify_commit() {
     std::lock_guard lock(listener_mutex_);
     if (listener_) listener_();
@@ -142,6 +157,7 @@ class Engine {
   std::unique_ptr<Journal> journal_;
   IdempotencyIndex idempotency_;
   std::vector<std::unique_ptr<Partition>> partitions_;
+  std::unique_ptr<StoreWatch> watch_;  // stopped before the partitions go
   std::mutex load_mutex_;               // one reference load at a time
   mutable std::mutex reference_mutex_;  // guards the snapshot pointers
   ReferencePtr reference_;              // the latest: eras_->back().reference

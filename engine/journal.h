@@ -87,6 +87,15 @@ class Journal {
   // Sizes, caches, compactions, WAL syncs; cheap enough to call on every
   // scrape. Default: nothing to report.
   virtual JournalMetrics metrics() const { return {}; }
+  // Whether the journal takes writes now: kOk, or the error that stopped
+  // them (a background error such as a full disk, kStoreFull when it is one;
+  // reads go on). Cheap: called before commits and by the store's health check.
+  virtual Status write_health() const { return Status::ok(); }
+  // After write_health() failed: tries to take writes again (the embedded one:
+  // RocksDB's DB::Resume(), which flushes the memtables and starts a new WAL,
+  // so it needs room on the disk). kOk when writes go on; harmless when they
+  // were never stopped.
+  virtual Status resume() { return Status::ok(); }
   // A consistent copy of the whole journal, as of one commit, into dir (which
   // must not exist), while commits go on (engine/backup.h). Default: kUnavailable.
   virtual Status checkpoint(const std::filesystem::path& dir) const {

@@ -93,10 +93,10 @@ Digest command_digest(const fb::CommandUnion& original) {
   return d;
 }
 
-Partition::Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferenceEras()> reference,
-                     size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys,
-                     std::function<void()> on_commit)
-    : state_(std::move(state)), journal_(journal), reference_(std::move(reference)), keys_(std::move(keys)),
+Partition::Partition(std::unique_ptr<PartitionState> state, IdempotencyIndex& index, Journal& journal,
+                     std::function<ReferenceEras()> reference, size_t batch_max, size_t queue_max,
+                     PartitionId partitions, std::shared_ptr<const KeyRing> keys, std::function<void()> on_commit)
+    : state_(std::move(state)), id_(state_->partition()), index_(index), journal_(journal), reference_(std::move(reference)), keys_(std::move(keys)),
       on_commit_(std::move(on_commit)),
       partitions_(partitions), batch_max_(batch_max), queue_max_(queue_max) {
   AUTORIZA_CHECK(batch_max_ >= 1 && queue_max_ >= batch_max_);
@@ -134,15 +134,15 @@ void Partition::submit(Submission submission) {
   {
     std::unique_lock lock(mutex_);
     if (failed_.load() || stopping_) {
+      Status refusal = failed_.load() ? failure_status()
+                                      : Status::unavailable("partition " + std::to_string(id_) + " is stopping");
       lock.unlock();
-      submission.done({Status::unavailable("partition " + std::to_string(state_->partition()) +
-                                           (failed_.load() ? " stopped after a storage failure" : " is stopping")),
-                       nullptr, false});
+      submission.done({std::move(refusal), nullptr, false});
       return;
     }
     if (queue_.size() >= queue_max_) {
       lock.unlock();
-      submission.done({Status::unavailable("partition " + std::to_string(state_->partition()) +
+      submission.done({Status::unavailable("partition " + std::to_string(id_) +
                                            " queue is full; retry later"),
                        nullptr, false});
       return;
@@ -150,6 +150,72 @@ void Partition::submit(Submission submission) {
     queue_.push_back(std::move(submission));
   }
   ready_.notify_one();
+}
+
+Status Partition::failure_status() const {
+  const std::string partition = std::to_string(id_);
+  if (failure_.kind() == StatusKind::kStoreFull) {
+    return Status::store_full("el disco del almacén está lleno: la partición " + partition +
+                              " no registra operaciones hasta que haya espacio (las consultas siguen respondiendo)");
+  }
+  return Status::unavailable("partition " + partition + " stopped after a storage failure; it takes commands again "
+                             "once the store takes writes");
+}
+
+void Partition::fail(const Status& commit_status) {
+  spdlog::error("partition {}: commit failed; commands refused until the store takes writes again and the state is "
+                "reloaded from it: {}",
+                id_, commit_status.to_string());
+  std::lock_guard lock(mutex_);
+  failure_ = commit_status;
+  failed_ = true;
+}
+
+void Partition::reload_after_failure() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!failed_.load() || reload_requested_) return;
+    reload_requested_ = true;
+  }
+  ready_.notify_all();
+}
+
+void Partition::reload() {
+  std::vector<std::string> lost;
+  {
+    // The batches in flight are answered first (refused: the partition failed).
+    std::unique_lock lock(commit_mutex_);
+    commit_space_.wait(lock, [&] { return commit_queue_.empty() && !committing_; });
+    lost.swap(lost_keys_);
+  }
+  Status st;
+  std::unique_ptr<PartitionState> state = restore_partition(journal_, partitions_, state_->partition(), index_, &st);
+  if (!state) {  // still failed: the store watch asks again
+    spdlog::error("partition {}: cannot reload its state from the store: {}", state_->partition(), st.to_string());
+    std::lock_guard lock(commit_mutex_);
+    lost_keys_.insert(lost_keys_.end(), lost.begin(), lost.end());
+    return;
+  }
+  // Entries are never overwritten, so one naming a lost event of this
+  // partition was inserted by a lost batch (another partition's stays).
+  for (const std::string& key : lost) {
+    const auto entry = index_.find(key);
+    if (entry && entry->position.partition == state->partition() && entry->position.sequence > state->last_sequence()) {
+      index_.erase(key);
+    }
+  }
+  spdlog::warn("partition {}: state reloaded from the store (last event {}, {} lost idempotency keys forgotten)",
+               state->partition(), state->last_sequence(), lost.size());
+  state_ = std::move(state);
+  uncommitted_.clear();
+  committed_sequence_.store(state_->last_sequence(), std::memory_order_release);
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.reloads;
+  }
+  std::lock_guard lock(mutex_);
+  failure_ = Status::ok();
+  failed_ = false;
 }
 
 size_t Partition::queue_depth() const {
@@ -172,7 +238,13 @@ void Partition::run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty() || reload_requested_; });
+      if (reload_requested_ && !stopping_) {
+        reload_requested_ = false;
+        lock.unlock();
+        reload();
+        continue;
+      }
       if (queue_.empty()) return;  // stopping and drained
       while (!queue_.empty() && batch.size() < batch_max_) {
         batch.push_back(std::move(queue_.front()));
@@ -295,7 +367,10 @@ void Partition::process(std::vector<Submission>& batch) {
   retries_in_batch_ = 0;
   for (Submission& s : batch) {
     if (failed_.load()) {
-      job->answers.push_back({std::move(s.done), {Status::unavailable("partition stopped after a storage failure"), nullptr, false}});
+      std::unique_lock lock(mutex_);
+      Status refusal = failure_status();
+      lock.unlock();
+      job->answers.push_back({std::move(s.done), {std::move(refusal), nullptr, false}});
       continue;
     }
     handle(s, reference_in_force(*eras, s.now), job->answers);
@@ -325,13 +400,27 @@ void Partition::run_committer() {
       if (commit_queue_.empty()) return;  // stopping and drained
       job = std::move(commit_queue_.front());
       commit_queue_.pop_front();
-      commit_space_.notify_one();
+      committing_ = true;
+      commit_space_.notify_all();
     }
     commit(*job);
+    {
+      std::lock_guard lock(commit_mutex_);
+      committing_ = false;
+    }
+    commit_space_.notify_all();  // the writer may wait for an idle committer (reload)
+  }
+}
+
+void Partition::forget_batch(const CommitJob& job) {
+  std::lock_guard lock(commit_mutex_);
+  for (const StateWrite& w : job.batch.writes) {
+    if (w.table == StateTable::kIdempotency) lost_keys_.push_back(w.key);
   }
 }
 
 void Partition::commit(CommitJob& job) {
+  bool lost = !job.batch.events.empty() && failed_.load();
   if (!job.batch.events.empty() && !failed_.load()) {
     const auto started = std::chrono::steady_clock::now();
     Status st = journal_.commit(job.batch);
@@ -340,24 +429,28 @@ void Partition::commit(CommitJob& job) {
       committed_sequence_.store(job.last_sequence, std::memory_order_release);
       if (on_commit_) on_commit_();
     } else {
-      // Memory state is now ahead of the store: stop taking commands; a
-      // restart recovers from the store. Nothing of this batch is acknowledged.
-      spdlog::critical("partition {}: commit failed, stopping: {}", state_->partition(), st.to_string());
-      std::lock_guard lock(mutex_);
-      failed_ = true;
+      // Memory state is now ahead of the store: no command is taken until
+      // the state is reloaded from it. Nothing of this batch is acknowledged.
+      fail(st);
+      lost = true;
     }
   }
+  if (lost) forget_batch(job);
   if (failed_.load()) {
+    std::unique_lock lock(mutex_);
+    const Status refusal = failure_status();
+    lock.unlock();
     for (Pending& p : job.answers) {
-      if (p.outcome.status.is_ok()) p.outcome = {Status::unavailable("partition stopped after a storage failure"), nullptr, false};
+      if (p.outcome.status.is_ok()) p.outcome = {refusal, nullptr, false};
     }
   }
   {
     std::lock_guard lock(stats_mutex_);
     stats_.commands += job.commands;
     stats_.batches += 1;
-    stats_.events += job.batch.events.size();
+    stats_.events += lost ? 0 : job.batch.events.size();
     stats_.retries += job.retries;
+    stats_.failed_commits += lost ? 1 : 0;
   }
   batch_commands_.observe(double(job.commands));
   for (Pending& p : job.answers) {

@@ -5,6 +5,13 @@
 // events to state at once (later commands of the batch see earlier ones),
 // commits events + state in one journal batch (group commit, WAL synced),
 // and only then answers.
+//
+// A failed commit (a full disk) leaves memory ahead of the store: the
+// partition stops taking commands (none of the failed batches is answered
+// with success) until reload_after_failure(), which the engine's store watch
+// calls once the journal takes writes again (store_health.h): the writer
+// then rebuilds the partition's state from the store and forgets the
+// idempotency keys of the lost batches, so state equals the journal again.
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -60,6 +67,8 @@ struct Submission {
 
 struct PartitionStats {
   uint64_t commands = 0, batches = 0, events = 0, retries = 0;
+  uint64_t failed_commits = 0;  // batches never committed: the one whose commit failed and those decided after it
+  uint64_t reloads = 0;         // times the state was rebuilt from the store after a failed commit
 };
 
 // What GET /metrics shows of a partition beyond its counters.
@@ -71,7 +80,9 @@ struct PartitionMetrics {
 
 class Partition {
  public:
-  Partition(std::unique_ptr<PartitionState> state, Journal& journal, std::function<ReferenceEras()> reference,
+  // index: the idempotency index shared by every partition, the one state uses.
+  Partition(std::unique_ptr<PartitionState> state, IdempotencyIndex& index, Journal& journal,
+            std::function<ReferenceEras()> reference,
             size_t batch_max, size_t queue_max, PartitionId partitions, std::shared_ptr<const KeyRing> keys,
             std::function<void()> on_commit = {});
   ~Partition();  // drains and stops
@@ -83,6 +94,12 @@ class Partition {
   PartitionStats stats() const;
   PartitionMetrics metrics() const;
   size_t queue_depth() const;
+  // A commit failed and the state was not rebuilt yet: commands are refused.
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
+  // After a failed commit, once the journal takes writes again: the writer
+  // rebuilds the state from the store (after the batches in flight are
+  // answered) and takes commands again. No-op when not failed. Thread-safe.
+  void reload_after_failure();
   // Last sequence durable in the journal.
   Sequence committed_sequence() const { return committed_sequence_.load(std::memory_order_acquire); }
 
@@ -97,8 +114,14 @@ class Partition {
   void handle(Submission& s, const Reference& ref, std::vector<Pending>& answers);
   void apply_replicated(Submission& s, std::vector<Pending>& answers);
   bool answer_retry(Submission& s, const IdempotencyEntry& entry, std::vector<Pending>& answers);
+  Status failure_status() const;  // what commands get while failed_; needs mutex_
+  void fail(const Status& commit_status);
+  void reload();  // writer thread
+  void forget_batch(const CommitJob& job);  // a batch applied in memory that will never be committed
 
-  std::unique_ptr<PartitionState> state_;
+  std::unique_ptr<PartitionState> state_;  // writer thread only (replaced by reload)
+  const PartitionId id_;                  // state_->partition(), for any thread
+  IdempotencyIndex& index_;
   Journal& journal_;
   std::function<ReferenceEras()> reference_;  // by command time (engine/core/reference.h)
   std::shared_ptr<const KeyRing> keys_;
@@ -112,6 +135,8 @@ class Partition {
   std::deque<Submission> queue_;
   bool stopping_ = false;
   std::atomic<bool> failed_{false};
+  Status failure_;                // the failed commit's status; guarded by mutex_
+  bool reload_requested_ = false;  // guarded by mutex_
   std::thread writer_;
 
   // Writer -> committer: batches decided and applied in memory, waiting to be
@@ -120,6 +145,11 @@ class Partition {
   std::condition_variable commit_ready_, commit_space_;
   std::deque<std::unique_ptr<CommitJob>> commit_queue_;
   bool commit_stopping_ = false;
+  bool committing_ = false;  // a job is out of the queue and not answered yet
+  // Idempotency keys of batches applied in memory but never committed: the
+  // reload forgets them (the shared index would otherwise point at events
+  // that are not in the store). Guarded by commit_mutex_.
+  std::vector<std::string> lost_keys_;
   std::thread committer_;
   std::atomic<Sequence> committed_sequence_{0};
 

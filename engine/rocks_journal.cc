@@ -33,6 +33,8 @@
 
 #include "engine/journal.h"
 #include "engine/private_files.h"
+#include "engine/rocks_errors.h"
+#include "engine/rocks_log.h"
 #include <rocksdb/db.h>
 #include <rocksdb/env.h>
 #include <rocksdb/memtablerep.h>
@@ -81,6 +83,7 @@ Sequence sequence_of_key(std::string_view key) {
 Status from_rocks(const rocksdb::Status& s, const char* what) {
   if (s.ok()) return Status::ok();
   if (s.IsCorruption()) return Status::corruption(std::string(what) + ": " + s.ToString());
+  if (s.IsNoSpace()) return Status::store_full(std::string(what) + ": " + s.ToString());
   return Status::io_error(std::string(what) + ": " + s.ToString());
 }
 
@@ -90,32 +93,7 @@ class RocksJournal final : public Journal {
  public:
   Status open(const std::filesystem::path& dir, const RocksJournalOptions& options) {
     options_ = options;
-    rocksdb::Options db_options;
-    db_options.create_if_missing = !options.read_only;
-    db_options.create_missing_column_families = !options.read_only;
-    db_options.max_background_jobs = 2;
-    db_options.bytes_per_sync = 1 << 20;
-    db_options.enable_pipelined_write = true;
-    db_options.max_total_wal_size = 512ull << 20;
-    // Flushes and compactions write through a rate limiter: unpaced, a
-    // flush's 64 MiB burst stalled the next WAL write behind its writeback
-    // (one ~100 ms stall per flush: the open loop's p99 at 50,000/s was
-    // 42-124 ms with spikes exactly at the flushes, 15-23 ms paced at 64 MiB/s;
-    // the closed loop's 100,000+/s kept its pace). RocksDB's auto-tuning of
-    // the limit lets the bursts through again (p99 58-64 ms), so it is fixed.
-    db_options.rate_limiter.reset(rocksdb::NewGenericRateLimiter(kBackgroundWriteMax, 100'000, 10,
-                                                                 rocksdb::RateLimiter::Mode::kWritesOnly, false));
-    db_options.allow_concurrent_memtable_write = false;  // the vector memtable and insert hints need it
-    // Compactions run at the lowest CPU priority: on a small machine a
-    // compaction taking a core for seconds otherwise delays every request
-    // (the open loop's p99); they catch up when the load leaves room, and
-    // writes slow down by RocksDB's own rules if they fall far behind.
-    static const bool lowered = [] {
-      return rocksdb::Env::Default()
-          ->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW, rocksdb::CpuPriority::kLow)
-          .ok();
-    }();
-    (void)lowered;
+    rocksdb::Options db_options = make_db_options(dir, options);
     rocksdb::ColumnFamilyOptions cf_options;
     cf_options.write_buffer_size = 64ull << 20;
     cf_options.max_write_buffer_number = 4;
@@ -145,11 +123,16 @@ class RocksJournal final : public Journal {
     // written before that rule is tightened here).
     if (!options.read_only) {
       if (Status made = make_private_tree(dir); !made) return made;
+      db_options.info_log = make_rocks_log(dir, "store");  // survives a full disk (rocks_log.h)
     }
     rocksdb::DB* db = nullptr;
     rocksdb::Status s = options.read_only
                             ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), families, &handles_, &db)
                             : rocksdb::DB::Open(db_options, dir.string(), families, &handles_, &db);
+    if (s.IsNoSpace()) {  // opening writes a little (a new MANIFEST, OPTIONS): with 0 bytes free it cannot
+      return Status::store_full("el disco del almacén está lleno: no se puede abrir el almacén " + dir.string() +
+                                " (" + s.ToString() + "); libere espacio en ese disco y vuelva a iniciar");
+    }
     if (!s.ok()) return from_rocks(s, ("opening store " + dir.string()).c_str());
     db_.reset(db);
     return Status::ok();
@@ -167,6 +150,21 @@ class RocksJournal final : public Journal {
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync;
     return from_rocks(db_->Write(wo, &wb), "committing a batch");
+  }
+
+  Status write_health() const override {
+    if (options_.read_only) return Status::unavailable("the store " + errors_->store() + " is open read-only");
+    if (!errors_->stopped()) return Status::ok();
+    const std::string what = "the store " + errors_->store() + " stopped writing: " + errors_->last_error();
+    return errors_->no_space() ? Status::store_full(what) : Status::io_error(what);
+  }
+
+  Status resume() override {
+    if (options_.read_only || !errors_->stopped()) return Status::ok();
+    const rocksdb::Status s = db_->Resume();
+    if (!s.ok()) return from_rocks(s, "resuming the store");
+    errors_->resumed();
+    return Status::ok();
   }
 
   Status checkpoint(const std::filesystem::path& dir) const override {
@@ -302,6 +300,45 @@ class RocksJournal final : public Journal {
   }
 
  private:
+  // The database-wide options (the column families' are in open()).
+  rocksdb::Options make_db_options(const std::filesystem::path& dir, const RocksJournalOptions& options) {
+    rocksdb::Options db_options;
+    db_options.create_if_missing = !options.read_only;
+    db_options.create_missing_column_families = !options.read_only;
+    db_options.max_background_jobs = 2;
+    db_options.bytes_per_sync = 1 << 20;
+    db_options.enable_pipelined_write = true;
+    db_options.max_total_wal_size = 512ull << 20;
+    // Flushes and compactions write through a rate limiter: unpaced, a
+    // flush's 64 MiB burst stalled the next WAL write behind its writeback
+    // (one ~100 ms stall per flush: the open loop's p99 at 50,000/s was
+    // 42-124 ms with spikes exactly at the flushes, 15-23 ms paced at 64 MiB/s;
+    // the closed loop's 100,000+/s kept its pace). RocksDB's auto-tuning of
+    // the limit lets the bursts through again (p99 58-64 ms), so it is fixed.
+    db_options.rate_limiter.reset(rocksdb::NewGenericRateLimiter(kBackgroundWriteMax, 100'000, 10,
+                                                                 rocksdb::RateLimiter::Mode::kWritesOnly, false));
+    db_options.allow_concurrent_memtable_write = false;  // the vector memtable and insert hints need it
+    // A full disk: RocksDB's own recovery is off (engine/rocks_errors.h); the
+    // engine's store check resumes the store once there is room. Opening
+    // does not flush what the WAL holds, so a store on a nearly full disk
+    // still opens (and serves reads; writes wait for room).
+    errors_ = std::make_shared<RocksErrors>(dir.string());
+    db_options.listeners.push_back(errors_);
+    db_options.max_bgerror_resume_count = 0;
+    db_options.avoid_flush_during_recovery = true;
+    // Compactions run at the lowest CPU priority: on a small machine a
+    // compaction taking a core for seconds otherwise delays every request
+    // (the open loop's p99); they catch up when the load leaves room, and
+    // writes slow down by RocksDB's own rules if they fall far behind.
+    static const bool lowered = [] {
+      return rocksdb::Env::Default()
+          ->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW, rocksdb::CpuPriority::kLow)
+          .ok();
+    }();
+    (void)lowered;
+    return db_options;
+  }
+
   void add_statistics(JournalMetrics* out) const {
     using Kind = JournalMetric::Kind;
     struct Ticker {
@@ -343,6 +380,7 @@ class RocksJournal final : public Journal {
   rocksdb::ColumnFamilyHandle* cf(StateTable t) const { return handles_[2 + size_t(t)]; }
 
   RocksJournalOptions options_;
+  std::shared_ptr<RocksErrors> errors_;
   std::shared_ptr<rocksdb::Statistics> statistics_;  // null: options.statistics was off
   std::shared_ptr<rocksdb::Cache> block_cache_;
   std::unique_ptr<rocksdb::DB> db_;

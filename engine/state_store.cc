@@ -56,6 +56,7 @@ Status restore_table(const Journal& journal, StateTable table, std::vector<std::
                                   " names no partition of this store");
       return false;
     }
+    if (!states[pos->partition]) return true;  // restore_partition: another partition's
     T record;
     result = unpack_record(value, &record);
     if (!result) return false;
@@ -155,6 +156,7 @@ Status restore_by_owner(const Journal& journal, StateTable table, std::vector<st
     T record;
     result = unpack_record(value, &record);
     if (!result) return false;
+    if (!states[partition_of_credential(owner(record), n)]) return true;  // restore_partition: another partition's
     PartitionState& state = *states[partition_of_credential(owner(record), n)];
     if constexpr (std::is_same_v<T, fb::ShareStateT>) {
       state.restore(std::string(key), std::move(record));
@@ -166,8 +168,10 @@ Status restore_by_owner(const Journal& journal, StateTable table, std::vector<st
   return scan ? result : scan;
 }
 
-Status restore_partitions(const Journal& journal, std::vector<std::unique_ptr<PartitionState>>& states,
-                          IdempotencyIndex& index) {
+namespace {
+
+// The records of every partition whose state is not null, and their last sequences.
+Status restore_records(const Journal& journal, std::vector<std::unique_ptr<PartitionState>>& states) {
   Status s = restore_table<fb::OrderStateT>(journal, StateTable::kOrders, states, parse_transaction_id);
   if (s) s = restore_table<fb::ConsumptionStateT>(journal, StateTable::kConsumptions, states, parse_transaction_id);
   if (s) s = restore_table<fb::SapStateT>(journal, StateTable::kSaps, states, parse_sap_number);
@@ -176,12 +180,31 @@ Status restore_partitions(const Journal& journal, std::vector<std::unique_ptr<Pa
   if (s) s = restore_by_owner<fb::ShareStateT>(journal, StateTable::kShares, states, [](const fb::ShareStateT& sh) { return sh.credential; });
   if (!s) return s;
   for (auto& state : states) {
+    if (!state) continue;
     Sequence last = 0;
     if (Status m = read_stream_meta(journal, state->partition(), &last); !m) return m;
     state->restore_last_sequence(last);
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::unique_ptr<PartitionState> restore_partition(const Journal& journal, PartitionId partitions, PartitionId partition,
+                                                  IdempotencyIndex& index, Status* status) {
+  AUTORIZA_CHECK(partition < partitions);
+  std::vector<std::unique_ptr<PartitionState>> states(partitions);
+  states[partition] = std::make_unique<PartitionState>(partition, index);
+  *status = restore_records(journal, states);
+  if (!*status) return nullptr;
+  return std::move(states[partition]);
+}
+
+Status restore_partitions(const Journal& journal, std::vector<std::unique_ptr<PartitionState>>& states,
+                          IdempotencyIndex& index) {
+  if (Status s = restore_records(journal, states); !s) return s;
   Status result;
-  s = journal.scan_state(StateTable::kIdempotency, [&](std::string_view key, std::string_view value) {
+  Status s = journal.scan_state(StateTable::kIdempotency, [&](std::string_view key, std::string_view value) {
     fb::IdempotencyEntryT e;
     result = unpack_record(value, &e);
     if (!result) return false;

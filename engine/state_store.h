@@ -46,6 +46,12 @@ Status restore_reference(const Journal& journal, Reference* reference);
 Status restore_partitions(const Journal& journal, std::vector<std::unique_ptr<PartitionState>>& states,
                           IdempotencyIndex& index);
 
+// Rebuilds one partition's state (its records and last sequence) as the
+// store holds it; the shared idempotency index is left as it is. A partition
+// whose commit failed reloads this way (partition.cc).
+std::unique_ptr<PartitionState> restore_partition(const Journal& journal, PartitionId partitions, PartitionId partition,
+                                                  IdempotencyIndex& index, Status* status);
+
 // Packs a whole event / reads one back, verified.
 std::string pack_event(const fb::EventT& event);
 Status unpack_event(std::string_view bytes, fb::EventT* event);

@@ -178,6 +178,12 @@ struct Projections::Impl {
         if (stop) return;
       }
       notified = false;
+      // A full disk stopped the store's writes: resumed once there is room.
+      if (Status r = store->resume(); !r) {
+        if (r.message() != last_error) spdlog::error("projections: {}", r.to_string());
+        last_error = r.message();
+        continue;
+      }
       Status s = catch_up(nullptr);
       if (!s && s.message() != last_error) spdlog::error("projections: {}", s.to_string());
       last_error = s ? std::string() : s.message();

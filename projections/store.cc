@@ -16,6 +16,8 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/private_files.h"
+#include "engine/rocks_errors.h"
+#include "engine/rocks_log.h"
 
 namespace autoriza::projections {
 
@@ -99,6 +101,10 @@ std::unique_ptr<ProjectionStore> ProjectionStore::open(const std::filesystem::pa
   options.atomic_flush = true;
   // One writer (the fold); insert hints need writes that are not concurrent.
   options.allow_concurrent_memtable_write = false;
+  // A full disk stops the store's writes; the follower resumes it (resume()).
+  auto errors = std::make_shared<RocksErrors>(dir.string());
+  options.listeners.push_back(errors);
+  options.max_bgerror_resume_count = 0;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.write_buffer_size = 32ull << 20;
   // The fold reads back models it wrote a while ago (a consumption's
@@ -113,18 +119,27 @@ std::unique_ptr<ProjectionStore> ProjectionStore::open(const std::filesystem::pa
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (Cf cf : kAllCfs) families.emplace_back(cf_name(cf), cf == Cf::kHistory ? cf_options : hinted);
   if (*status = make_private_dir(dir); !*status) return nullptr;  // it copies personal data
+  options.info_log = make_rocks_log(dir, "projections");  // survives a full disk (engine/rocks_log.h)
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   *status = from_rocks(rocksdb::DB::Open(options, dir.string(), families, &handles, &db),
                        "opening projections store " + dir.string());
   if (!*status) return nullptr;
   std::unique_ptr<ProjectionStore> store(new ProjectionStore());
+  store->errors_ = std::move(errors);
   store->db_.reset(db);
   // handles[0] is the (unused) default family; keep only ours, indexed by Cf.
   store->db_->DestroyColumnFamilyHandle(handles[0]);
   store->handles_.assign(handles.begin() + 1, handles.end());
   AUTORIZA_CHECK(store->handles_.size() == std::size(kAllCfs));
   return store;
+}
+
+Status ProjectionStore::resume() {
+  if (!errors_->stopped()) return Status::ok();
+  if (Status s = from_rocks(db_->Resume(), "resuming projections store"); !s) return s;
+  errors_->resumed();
+  return Status::ok();
 }
 
 ProjectionStore::~ProjectionStore() {

@@ -39,6 +39,10 @@
 
 #include "engine/core/status.h"
 
+namespace autoriza {
+class RocksErrors;  // engine/rocks_errors.h
+}
+
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
@@ -74,10 +78,15 @@ class ProjectionStore {
   Status digest(std::string* hex) const;
 
   rocksdb::DB& db() const { return *db_; }
+  // After a write error stopped the store (a full disk; RocksDB's own
+  // recovery is off, engine/rocks_errors.h): tries to take writes again
+  // (DB::Resume). kOk when writes go on; harmless when they never stopped.
+  Status resume();
 
  private:
   friend class FoldBatch;
   ProjectionStore() = default;
+  std::shared_ptr<RocksErrors> errors_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by Cf
 };

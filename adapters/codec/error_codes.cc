@@ -13,6 +13,7 @@ const char* error_code_name(StatusKind kind) {
     case StatusKind::kForbidden: return "FORBIDDEN";
     case StatusKind::kRateLimited: return "RATE_LIMITED";
     case StatusKind::kTimeout: return "TIMEOUT";
+    case StatusKind::kStoreFull: return "STORE_FULL";
     case StatusKind::kIoError:
     case StatusKind::kCorruption: return "INTERNAL";
   }
@@ -30,6 +31,7 @@ int http_status(StatusKind kind) {
     case StatusKind::kForbidden: return 403;
     case StatusKind::kRateLimited: return 429;
     case StatusKind::kTimeout: return 504;
+    case StatusKind::kStoreFull: return 503;
     case StatusKind::kIoError:
     case StatusKind::kCorruption: return 500;
   }

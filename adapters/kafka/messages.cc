@@ -172,6 +172,7 @@ Status decode_reply(std::string_view bytes, ReplyMessage* out) {
     case StatusKind::kIoError: out->outcome.status = Status::io_error(message); break;
     case StatusKind::kCorruption: out->outcome.status = Status::corruption(message); break;
     case StatusKind::kTimeout: out->outcome.status = Status::timeout(message, field); break;
+    case StatusKind::kStoreFull: out->outcome.status = Status::store_full(message); break;
     default: return Status::corruption("reply message: unknown status kind " + std::to_string(int(kind)));
   }
   return Status::ok();

@@ -34,6 +34,13 @@ std::string security_policy(std::string_view type) {
 }  // namespace
 
 Reply upload(Service& service, const RouteCall& call) {
+  // A full disk: the same 503 STORE_FULL as a command (the document would
+  // be written next to the store).
+  if (const StoreHealthReport store = service.engine().store_health(); !store.writable) {
+    Reply refused = reply_for(Status::store_full(store.reason));
+    refused.retry_after_s = 10;
+    return refused;
+  }
   const std::string name = documents::sanitize_name(url_decode(query_param(call.target, "name")));
   documents::StoredDocument doc;
   bool created = false;

@@ -21,7 +21,30 @@ void write_partition_counters(PrometheusText& out, const std::vector<PartitionSt
             {{"partition", partition}}, double(s.events));
     out.add("autoriza_partition_retries_total", MetricType::kCounter,
             "Idempotent retries a partition answered from the log", {{"partition", partition}}, double(s.retries));
+    out.add("autoriza_partition_failed_commits_total", MetricType::kCounter,
+            "Batches a partition could not commit (a full disk): none of them was answered with success",
+            {{"partition", partition}}, double(s.failed_commits));
+    out.add("autoriza_partition_reloads_total", MetricType::kCounter,
+            "Times a partition rebuilt its state from the store after a failed commit", {{"partition", partition}},
+            double(s.reloads));
   }
+}
+
+// A full disk (engine/store_health.h): whether commands are taken, free space.
+void write_store_metrics(PrometheusText& out, const StoreHealthReport& store) {
+  out.add("autoriza_store_writable", MetricType::kGauge,
+          "1 while the store takes commands; 0 while they are refused with 503 STORE_FULL (a full disk), reads go on",
+          {}, store.writable ? 1 : 0);
+  out.add("autoriza_store_refused_writes_total", MetricType::kCounter,
+          "Commands refused because the store took no writes (a full disk)", {}, double(store.refused_writes));
+  out.add("autoriza_store_resumes_total", MetricType::kCounter,
+          "Times the store took writes again by itself after a write error", {}, double(store.resumes));
+  out.add("autoriza_store_available_bytes", MetricType::kGauge,
+          "Free bytes on the store's file system (for this process), as last checked", {}, double(store.available_bytes));
+  out.add("autoriza_store_size_bytes", MetricType::kGauge, "Size of the store's file system", {},
+          double(store.size_bytes));
+  out.add("autoriza_store_reserve_bytes", MetricType::kGauge,
+          "Free bytes below which commands are refused (serve --disk-reserve-mib)", {}, double(store.reserve_bytes));
 }
 
 void write_partition_metrics(PrometheusText& out, const std::vector<PartitionMetrics>& metrics, size_t queue_max) {
@@ -63,6 +86,7 @@ void write_engine_metrics(PrometheusText& out, const Engine& engine) {
   write_partition_counters(out, engine.stats());
   write_partition_metrics(out, engine.metrics(), engine.options().queue_max);
   write_journal_metrics(out, engine.journal().metrics());
+  write_store_metrics(out, engine.store_health());
 }
 
 void write_projection_metrics(PrometheusText& out, const Projections& projections) {

@@ -1,5 +1,7 @@
 #include "adapters/service/service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 
 #include "adapters/codec/error_codes.h"
@@ -31,7 +33,10 @@ Service::Service(Engine& engine, std::filesystem::path outbox) : engine_(engine)
   outbox_ = std::make_unique<OutboxProjection>(engine.journal(), engine.options().keys, outbox);
   Status s;
   projections_ = Projections::open(engine.journal(), engine.options().store / "projections", &s);
-  AUTORIZA_CHECK(projections_ != nullptr);  // a store we could open has room for its projections
+  // A store that opened mostly has room for its projections (opening writes
+  // a few KiB); if not, say why before stopping.
+  if (!projections_) spdlog::critical("service: cannot open the projections' store: {}", s.to_string());
+  AUTORIZA_CHECK(projections_ != nullptr);
   projections_->start();
   engine_.set_commit_listener([p = projections_.get()] { p->notify(); });
 }
@@ -138,6 +143,8 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
         // A full queue (or a stopping partition): back off a second, then
         // retry with the same request_id.
         if (o.status.kind() == StatusKind::kUnavailable) r.retry_after_s = 1;
+        // A full disk: until someone frees space; the same request_id later.
+        if (o.status.kind() == StatusKind::kStoreFull) r.retry_after_s = 10;
         observe(trace, refused(r.status));
         return done(std::move(r));
       }
@@ -217,9 +224,22 @@ std::string Service::metrics_page() const {
   return out.text();
 }
 
+// 200 even when the store takes no writes: the node still answers reads
+// (a probe that restarted it would not give the disk room); "status" and
+// "reason" say it, GET /metrics has autoriza_store_writable.
 Reply Service::health() const {
-  return Reply{200, Json{{"status", "ok"}, {"partitions", engine_.options().partitions},
-                         {"queue_depth", engine_.queue_depth()}}.dump()};
+  const StoreHealthReport store = engine_.store_health();
+  Json body = {{"status", store.writable ? "ok" : "degraded"},
+               {"partitions", engine_.options().partitions},
+               {"queue_depth", engine_.queue_depth()},
+               {"store", {{"writable", store.writable},
+                          {"available_bytes", store.available_bytes},
+                          {"reserve_bytes", store.reserve_bytes}}}};
+  if (!store.writable) {
+    body["reason"] = store.reason;
+    body["store"]["reason"] = store.reason;
+  }
+  return Reply{200, body.dump()};
 }
 
 }  // namespace autoriza

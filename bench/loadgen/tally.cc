@@ -28,7 +28,8 @@ Failure failure_of(StatusKind kind) {
     case StatusKind::kInvalidRequest: return Failure::kInvalidRequest;
     case StatusKind::kNotFound: return Failure::kNotFound;
     case StatusKind::kConflict: return Failure::kConflict;
-    case StatusKind::kUnavailable: return Failure::kUnavailable;
+    case StatusKind::kUnavailable:
+    case StatusKind::kStoreFull: return Failure::kUnavailable;
     case StatusKind::kUnauthenticated:
     case StatusKind::kForbidden: return Failure::kUnauthorized;
     case StatusKind::kRateLimited: return Failure::kRateLimited;

@@ -55,6 +55,34 @@ void IdempotencyIndex::Shard::insert(uint64_t hash, std::string_view key, const 
   slots[i] = Slot{hash, uint32_t(entries.size())};
 }
 
+// Backward-shift deletion: the slots after the freed one that would no
+// longer be reached from their home slot move back into the gap, so probing
+// still stops at the first empty slot (no tombstones).
+bool IdempotencyIndex::Shard::erase(uint64_t hash, std::string_view key) {
+  if (slots.empty()) return false;
+  const size_t mask = slots.size() - 1;
+  size_t gap = (hash / kShards) & mask;
+  for (;; gap = (gap + 1) & mask) {
+    const Slot& slot = slots[gap];
+    if (slot.entry == 0) return false;
+    if (slot.hash == hash && entries[slot.entry - 1].key == key) break;
+  }
+  Stored& stored = entries[slots[gap].entry - 1];
+  stored.key.clear();
+  stored.key.shrink_to_fit();
+  ++erased;
+  for (size_t next = (gap + 1) & mask; slots[next].entry != 0; next = (next + 1) & mask) {
+    const size_t home = (slots[next].hash / kShards) & mask;
+    // Stays when its home lies cyclically in (gap, next].
+    const bool stays = gap < next ? (home > gap && home <= next) : (home > gap || home <= next);
+    if (stays) continue;
+    slots[gap] = slots[next];
+    gap = next;
+  }
+  slots[gap] = Slot{};
+  return true;
+}
+
 std::optional<IdempotencyEntry> IdempotencyIndex::find(std::string_view key) const {
   const uint64_t h = hash(key);
   Shard& s = shard(h);
@@ -71,11 +99,18 @@ void IdempotencyIndex::insert(std::string_view key, const IdempotencyEntry& entr
   s.insert(h, key, entry);
 }
 
+bool IdempotencyIndex::erase(std::string_view key) {
+  const uint64_t h = hash(key);
+  Shard& s = shard(h);
+  std::lock_guard lock(s.mutex);
+  return s.erase(h, key);
+}
+
 size_t IdempotencyIndex::size() const {
   size_t n = 0;
   for (auto& s : shards_) {
     std::lock_guard lock(s.mutex);
-    n += s.entries.size();
+    n += s.entries.size() - s.erased;
   }
   return n;
 }

@@ -36,6 +36,9 @@ class IdempotencyIndex {
   std::optional<IdempotencyEntry> find(std::string_view key) const;
   // Inserts; an existing key is never overwritten (the first answer wins).
   void insert(std::string_view key, const IdempotencyEntry& entry);
+  // Forgets a key whose event never became durable (a failed commit: the
+  // partition reloads its state from the store). False: it was not there.
+  bool erase(std::string_view key);
   size_t size() const;
 
  private:
@@ -63,7 +66,9 @@ class IdempotencyIndex {
     std::vector<Slot> slots;  // a power of two in size, at most max_load_percent full
     std::deque<Stored> entries;  // stable: growing moves no key
     uint32_t max_load_percent = 50;
+    size_t erased = 0;  // entries whose slot was freed by erase (kept, keyless: entry numbers stay stable)
     const Stored* find(uint64_t hash, std::string_view key) const;
+    bool erase(uint64_t hash, std::string_view key);
     void insert(uint64_t hash, std::string_view key, const IdempotencyEntry& entry);
     void grow();
   };

@@ -20,6 +20,7 @@ enum class StatusKind {
   kIoError,           // storage failed: the engine stops taking commands
   kCorruption,        // stored bytes do not decode: fatal
   kTimeout,           // no answer in time (Kafka gateway), retry with the same request id
+  kStoreFull,         // the store's disk is (nearly) full: writes refused, reads go on; retry once space is freed
 };
 
 class [[nodiscard]] Status {
@@ -39,6 +40,7 @@ class [[nodiscard]] Status {
   static Status rate_limited(std::string message) { return Status(StatusKind::kRateLimited, std::move(message), {}); }
   static Status io_error(std::string message) { return Status(StatusKind::kIoError, std::move(message), {}); }
   static Status corruption(std::string message) { return Status(StatusKind::kCorruption, std::move(message), {}); }
+  static Status store_full(std::string message) { return Status(StatusKind::kStoreFull, std::move(message), {}); }
   // field holds the request id the client retries with.
   static Status timeout(std::string message, std::string request_id) {
     return Status(StatusKind::kTimeout, std::move(message), std::move(request_id));

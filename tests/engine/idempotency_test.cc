@@ -131,5 +131,39 @@ TEST(IdempotencyIndex, FindsEveryKeyAcrossGrowthAndKeepsTheFirst) {
   EXPECT_FALSE(index.find(""));
 }
 
+// Erase (a partition reloading after a failed commit forgets the keys of the
+// lost batches): every other key is still found across the shifted slots, an
+// erased key is gone and may be inserted again with another entry.
+TEST(IdempotencyIndex, EraseKeepsEveryOtherKeyFindable) {
+  IdempotencyIndex index;
+  constexpr uint64_t kKeys = 20'000;
+  auto key = [](uint64_t i) { return idempotency_key("provider:LAB127", "r-" + std::to_string(i)); };
+  auto entry = [](uint64_t i, uint8_t tag) {
+    IdempotencyEntry e;
+    e.digest.fill(tag);
+    e.position = {PartitionId(0), Sequence(i + 1)};
+    return e;
+  };
+  for (uint64_t i = 0; i < kKeys; ++i) index.insert(key(i), entry(i, 1));
+  for (uint64_t i = 0; i < kKeys; i += 3) EXPECT_TRUE(index.erase(key(i))) << i;
+  EXPECT_FALSE(index.erase(key(0)));
+  EXPECT_FALSE(index.erase(key(kKeys)));
+  EXPECT_EQ(index.size(), kKeys - (kKeys + 2) / 3);
+  for (uint64_t i = 0; i < kKeys; ++i) {
+    auto found = index.find(key(i));
+    if (i % 3 == 0) {
+      EXPECT_FALSE(found) << i;
+    } else {
+      ASSERT_TRUE(found) << i;
+      EXPECT_EQ(found->position.sequence, Sequence(i + 1)) << i;
+    }
+  }
+  index.insert(key(3), entry(99, 2));
+  auto again = index.find(key(3));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->digest, entry(99, 2).digest);
+  EXPECT_EQ(index.size(), kKeys - (kKeys + 2) / 3 + 1);
+}
+
 }  // namespace
 }  // namespace autoriza::testing

@@ -26,7 +26,10 @@ inline std::filesystem::path temp_dir(const std::string& tag) {
 
 class Harness {
  public:
-  explicit Harness(PartitionId partitions = 1, std::filesystem::path dir = {}) {
+  // tune: changes the engine's options before each open (fault injection).
+  explicit Harness(PartitionId partitions = 1, std::filesystem::path dir = {},
+                   std::function<void(EngineOptions&)> tune = {})
+      : tune_(std::move(tune)) {
     dir_ = dir.empty() ? temp_dir("test") : dir;
     owns_dir_ = dir.empty();
     open(partitions);
@@ -56,6 +59,7 @@ class Harness {
     o.sync = false;
     static const auto keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());
     o.keys = keys;
+    if (tune_) tune_(o);
     Status s;
     engine_ = Engine::open(o, &s);
     AUTORIZA_CHECK(engine_ != nullptr);
@@ -120,6 +124,7 @@ class Harness {
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
+  std::function<void(EngineOptions&)> tune_;
   std::filesystem::path dir_;
   bool owns_dir_ = true;
   std::unique_ptr<Engine> engine_;
