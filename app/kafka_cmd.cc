@@ -161,8 +161,10 @@ int start_reference(Engine& engine, const KafkaServeOptions& o, std::unique_ptr<
 
 // --role validator: decides the commands of its partitions until a stop
 // signal or a failure of the worker (exit code 1 when the worker failed).
-int serve_validator(Engine& engine, const KafkaServeOptions& o, const kafka::Properties& producer) {
+int serve_validator(Engine& engine, const KafkaServeOptions& o, const kafka::Properties& producer,
+                    const kafka::ReferenceFollower* reference) {
   kafka::WorkerOptions wo;
+  if (reference) wo.reference_ready = [reference](Millis t) { return reference->ready_for(t); };
   wo.brokers = o.brokers;
   wo.group = o.group;
   wo.manual = !o.own.empty();
@@ -230,7 +232,7 @@ int serve_kafka(const KafkaServeOptions& in) {
   std::unique_ptr<kafka::ReferenceFollower> reference;
   if (start_reference(*engine, o, &reference) != 0) return 1;
   const kafka::Properties producer = {{"linger.ms", std::to_string(o.linger_ms)}};
-  if (o.role == "validator") return serve_validator(*engine, o, producer);
+  if (o.role == "validator") return serve_validator(*engine, o, producer, reference.get());
   return serve_front(*engine, o, producer);
 }
 

@@ -57,12 +57,15 @@ int load_to_kafka(std::string brokers, const std::filesystem::path& data, std::o
   ReferenceLoad load = load_reference_dir(data, published);
   print_file_reports(load, out);
   ReferenceLoadStats stats;
-  if (s = kafka::publish_reference(brokers, load.records, wall_clock_now().value, &stats, &published); !s) {
+  int64_t in_force_ms = 0;
+  if (s = kafka::publish_reference(brokers, load.records, wall_clock_now().value, &stats, &published, &in_force_ms);
+      !s) {
     out << "error: " << s.to_string() << "\n";
     return 1;
   }
   out << kafka::kReferenceTopic << ": " << stats.added << " added, " << stats.updated << " updated, " << stats.unchanged
-      << " unchanged (" << current.size() << " records there before)\n";
+      << " unchanged (" << current.size() << " records there before); in force for commands from "
+      << format_instant(Millis{in_force_ms}) << "\n";
   return load.ok() ? 0 : 1;
 }
 

@@ -9,6 +9,8 @@ namespace autoriza::kafka {
 namespace {
 
 // Decodes one message of autoriza.reference; false (logged) when it does not.
+bool is_mark_key(std::string_view key) { return key.starts_with("load/"); }
+
 bool decode(const rd_kafka_message_t* m, std::string* key, ReferenceEntry* entry) {
   key->assign(m->key ? static_cast<const char*>(m->key) : "", m->key_len);
   const std::string_view value(static_cast<const char*>(m->payload), m->len);
@@ -57,6 +59,7 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
       *next_offset = std::max(*next_offset, m->offset + 1);
       std::string key;
       ReferenceEntry entry;
+      if (m->key && is_mark_key(std::string_view(static_cast<const char*>(m->key), m->key_len))) continue;
       if (decode(m, &key, &entry)) (*records)[key] = std::move(entry);
     }
     batch.clear();
@@ -69,6 +72,28 @@ Reference reference_of(const std::map<std::string, ReferenceEntry>& records) {
   Reference ref;
   for (const auto& [key, entry] : records) ref.upsert(entry.record, entry.at_ms);
   return ref;
+}
+
+std::string load_mark_key(const LoadMark& mark) { return "load/" + std::to_string(mark.at_ms); }
+
+std::string encode_load_mark(const LoadMark& mark) {
+  std::string out = "AZL1";
+  for (int64_t v : {mark.at_ms, mark.in_force_ms}) {
+    for (int i = 0; i < 8; ++i) out.push_back(char((uint64_t(v) >> (8 * i)) & 0xff));
+  }
+  return out;
+}
+
+bool decode_load_mark(std::string_view key, std::string_view value, LoadMark* out) {
+  if (!is_mark_key(key) || value.size() != 20 || value.substr(0, 4) != "AZL1") return false;
+  auto get = [&](size_t at) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t(uint8_t(value[at + size_t(i)])) << (8 * i);
+    return int64_t(v);
+  };
+  out->at_ms = get(4);
+  out->in_force_ms = get(12);
+  return true;
 }
 
 Handle reference_reader(const std::string& brokers, Status* status) {
@@ -88,7 +113,8 @@ void count_refused(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 }  // namespace
 
 Status publish_reference(const std::string& brokers, const std::vector<fb::ReferenceRecordUnion>& records, int64_t at_ms,
-                         ReferenceLoadStats* stats, const Reference* published) {
+                         ReferenceLoadStats* stats, const Reference* published, int64_t* in_force_ms,
+                         int64_t settle_ms) {
   Status s;
   Reference read;
   if (!published) {
@@ -126,67 +152,175 @@ Status publish_reference(const std::string& brokers, const std::vector<fb::Refer
   if (refused.load() > 0) {
     return Status::unavailable(std::to_string(refused.load()) + " reference records were refused by Kafka (see the log)");
   }
+  // Every record is in the topic: the mark puts them in force from a time
+  // every validator can wait for (the header).
+  const LoadMark mark{at_ms, wall_clock_now().value + settle_ms};
+  const std::string key = load_mark_key(mark), value = encode_load_mark(mark);
+  if (rd_kafka_resp_err_t err = rd_kafka_producev(
+          producer.get(), RD_KAFKA_V_TOPIC(kReferenceTopic), RD_KAFKA_V_PARTITION(0),
+          RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)) {
+    return status_of(err, "publish the load's mark to autoriza.reference");
+  }
+  if (rd_kafka_resp_err_t err = rd_kafka_flush(producer.get(), 60'000)) return status_of(err, "flush the load's mark");
+  rd_kafka_poll(producer.get(), 0);
+  if (refused.load() > 0) return Status::unavailable("the load's mark was refused by Kafka (see the log)");
+  if (in_force_ms) *in_force_ms = mark.in_force_ms;
   return Status::ok();
 }
 
-ReferenceFollower::ReferenceFollower(Engine& engine, std::string brokers) : engine_(engine), brokers_(std::move(brokers)) {}
+ReferenceFollower::ReferenceFollower(Engine& engine, std::string brokers, int64_t settle_ms)
+    : engine_(engine), brokers_(std::move(brokers)), settle_ms_(settle_ms) {}
 
 ReferenceFollower::~ReferenceFollower() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
 }
 
-Status ReferenceFollower::load(const std::vector<ReferenceEntry>& entries) {
+Status ReferenceFollower::load(const std::vector<ReferenceEntry>& entries, Millis in_force_from) {
   // One load per update time, in the order read (so each record keeps its own).
   for (size_t i = 0; i < entries.size();) {
     size_t j = i;
     std::vector<fb::ReferenceRecordUnion> records;
     for (; j < entries.size() && entries[j].at_ms == entries[i].at_ms; ++j) records.push_back(entries[j].record);
     ReferenceLoadStats stats;
-    if (Status s = engine_.load_reference(records, &stats, Millis{entries[i].at_ms}); !s) return s;
+    if (Status s = engine_.load_reference(records, &stats, Millis{entries[i].at_ms}, in_force_from); !s) return s;
     loaded_.fetch_add(stats.added + stats.updated);
     i = j;
   }
   return Status::ok();
 }
 
+void ReferenceFollower::take(const rd_kafka_message_t* m) {
+  next_offset_ = std::max(next_offset_, m->offset + 1);
+  const std::string_view key(m->key ? static_cast<const char*>(m->key) : "", m->key_len);
+  LoadMark mark;
+  if (decode_load_mark(key, std::string_view(static_cast<const char*>(m->payload), m->len), &mark)) {
+    if (Status s = apply_mark(mark); !s) {
+      spdlog::error("reference: the load of {} ms not applied: {}", mark.at_ms, s.to_string());
+    }
+    return;
+  }
+  if (is_mark_key(key)) {
+    spdlog::error("{}@{}: a load mark that does not decode; skipped", kReferenceTopic, m->offset);
+    return;
+  }
+  std::string record_key;
+  ReferenceEntry entry;
+  if (decode(m, &record_key, &entry)) staged_.push_back(std::move(entry));
+}
+
+Status ReferenceFollower::apply_mark(const LoadMark& mark) {
+  marks_.fetch_add(1);
+  if (mark.in_force_ms < wall_clock_now().value - kHistoryMs && !old_applied_) {
+    // Beyond every command still to decide: folded into the first era.
+    for (ReferenceEntry& e : staged_) old_[Reference::record_key(e.record)] = std::move(e);
+    staged_.clear();
+    return Status::ok();
+  }
+  if (Status s = apply_unmarked(-1); !s) return s;  // the folded history first, in force for every time
+  std::vector<ReferenceEntry> entries = std::move(staged_);
+  staged_.clear();
+  // The first data a store gets is in force for every time: nothing was
+  // decided before it (commands stamped earlier find it too).
+  const ReferencePtr now = engine_.reference();
+  const bool first = now->affiliates.empty() && now->plans.empty() && now->practices.empty();
+  return load(entries, first ? Millis{0} : Millis{std::max<int64_t>(mark.in_force_ms, 1)});
+}
+
+// The folded history (once), then staged records older than older_than_ms
+// (an `autoriza load` from before marks) in force from their own stamps.
+Status ReferenceFollower::apply_unmarked(int64_t older_than_ms) {
+  if (!old_applied_) {
+    old_applied_ = true;
+    std::vector<ReferenceEntry> entries;
+    for (auto& [key, entry] : old_) entries.push_back(std::move(entry));
+    old_.clear();
+    // Plans before the affiliates that name them, and so on: the loader's order.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const ReferenceEntry& a, const ReferenceEntry& b) { return a.at_ms < b.at_ms; });
+    if (Status s = load(entries, Millis{0}); !s) return s;
+  }
+  if (older_than_ms < 0 || staged_.empty() || staged_.back().at_ms >= older_than_ms) return Status::ok();
+  spdlog::warn("reference: {} records without a load mark (an older `autoriza load`), in force from their load time",
+               staged_.size());
+  std::vector<ReferenceEntry> entries = std::move(staged_);
+  staged_.clear();
+  for (size_t i = 0; i < entries.size();) {  // each stamp from its own time
+    size_t j = i;
+    while (j < entries.size() && entries[j].at_ms == entries[i].at_ms) ++j;
+    const std::vector<ReferenceEntry> group(entries.begin() + long(i), entries.begin() + long(j));
+    if (Status s = load(group, Millis{std::max<int64_t>(entries[i].at_ms, 1)}); !s) return s;
+    i = j;
+  }
+  return Status::ok();
+}
+
+void ReferenceFollower::note_caught_up() {
+  const int64_t asked = wall_clock_now().value;
+  int64_t low = 0, high = 0;
+  if (!watermarks(consumer_.get(), kReferenceTopic, 0, &low, &high, std::chrono::milliseconds(2'000))) return;
+  if (next_offset_ >= high) caught_up_ms_ = asked;  // everything written before we asked is read
+}
+
+bool ReferenceFollower::ready_for(Millis t) const {
+  const int64_t needed = std::min(t.value, wall_clock_now().value) - settle_ms_ + 1'000;
+  return caught_up_ms_.load() >= needed;
+}
+
 Status ReferenceFollower::start() {
   Status s;
   consumer_ = reference_reader(brokers_, &s);
   if (!consumer_) return s;
-  std::map<std::string, ReferenceEntry> records;
-  int64_t next = 0;
-  if (s = read_reference_topic(consumer_.get(), &records, &next); !s) return s;
-  std::vector<ReferenceEntry> entries;
-  entries.reserve(records.size());
-  for (auto& [key, entry] : records) entries.push_back(std::move(entry));
-  // Plans before the affiliates that name them, and so on: the loader's order.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const ReferenceEntry& a, const ReferenceEntry& b) { return a.at_ms < b.at_ms; });
-  if (s = load(entries); !s) return s;
-  spdlog::info("reference: {} records read from {} (to offset {}), {} new or changed in the store", records.size(),
-               kReferenceTopic, next, loaded_.load());
-  if (s = assign_one(consumer_.get(), kReferenceTopic, 0, next); !s) return s;
+  const int64_t asked = wall_clock_now().value;
+  int64_t low = 0, high = 0;
+  if (s = watermarks(consumer_.get(), kReferenceTopic, 0, &low, &high); !s) return s;
+  next_offset_ = low;
+  if (s = assign_one(consumer_.get(), kReferenceTopic, 0, low); !s) return s;
+  MessageBatch batch;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool end = high <= low;
+  while (!end) {  // in offset order: records staged, marks applied (compaction leaves holes: EOF ends too)
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Status::unavailable(std::string(kReferenceTopic) + " was not read to its end (offset " +
+                                 std::to_string(high) + ") in time; read up to " + std::to_string(next_offset_));
+    }
+    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(100));
+    for (size_t i = 0; i < n; ++i) {
+      const rd_kafka_message_t* m = batch[i];
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) end = true;
+      if (!m->err) take(m);
+    }
+    batch.clear();
+    end = end || next_offset_ >= high;
+  }
+  if (s = apply_unmarked(wall_clock_now().value - kUnmarkedMs); !s) return s;
+  caught_up_ms_ = asked;
+  spdlog::info("reference: {} read to offset {} ({} load marks), {} new or changed in the store", kReferenceTopic,
+               next_offset_, marks_.load(), loaded_.load());
   thread_ = named_thread("az-reference", [this] { run(); });
   return Status::ok();
 }
 
 void ReferenceFollower::run() {
   MessageBatch batch;
+  auto asked = std::chrono::steady_clock::now();
   while (!stop_.load()) {
-    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(200));
-    std::vector<ReferenceEntry> entries;
+    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(100));
+    const uint64_t loaded_before = loaded_.load();
     for (size_t i = 0; i < n; ++i) {
-      std::string key;
-      ReferenceEntry entry;
-      if (!batch[i]->err && decode(batch[i], &key, &entry)) entries.push_back(std::move(entry));
+      if (!batch[i]->err) take(batch[i]);
     }
     batch.clear();
-    if (entries.empty()) continue;
-    if (Status s = load(entries); !s) {
-      spdlog::error("reference: {} updates from {} not loaded: {}", entries.size(), kReferenceTopic, s.to_string());
-    } else {
-      spdlog::info("reference: {} updates loaded from {}", entries.size(), kReferenceTopic);
+    if (loaded_.load() != loaded_before) {
+      spdlog::info("reference: {} updates put in force from {}", loaded_.load() - loaded_before, kReferenceTopic);
+    }
+    if (const auto now = std::chrono::steady_clock::now(); now - asked >= std::chrono::milliseconds(500)) {
+      asked = now;
+      note_caught_up();
+      if (Status s = apply_unmarked(wall_clock_now().value - kUnmarkedMs); !s) {
+        spdlog::error("reference: records without a load mark not loaded: {}", s.to_string());
+      }
     }
   }
 }

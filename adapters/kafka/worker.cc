@@ -458,6 +458,7 @@ void ValidatorWorker::on_command(const rd_kafka_message_t* m) {
             nullptr, false});
     return;
   }
+  await_reference(c.now);
   in_flight_.fetch_add(1);
   {
     std::lock_guard lock(mutex_);
@@ -470,6 +471,21 @@ void ValidatorWorker::on_command(const rd_kafka_message_t* m) {
         in_flight_.fetch_sub(1);
       },
       c.channel, m->offset);
+}
+
+void ValidatorWorker::await_reference(Millis t) {
+  if (!options_.reference_ready || options_.reference_ready(t)) return;
+  const auto since = std::chrono::steady_clock::now();
+  bool said = false;
+  while (!stop_.load() && !options_.reference_ready(t)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!said && std::chrono::steady_clock::now() - since > std::chrono::seconds(2)) {
+      said = true;  // the topic is not being read: no command is decided meanwhile
+      spdlog::warn("validator: waiting to read {} as it stood at the command's time before deciding it",
+                   kReferenceTopic);
+    }
+  }
+  if (said) spdlog::info("validator: {} read; deciding again", kReferenceTopic);
 }
 
 // From the engine's committer thread, in commit order per partition. Only

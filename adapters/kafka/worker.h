@@ -27,6 +27,7 @@
 // (fatal producer error, undecodable event: failure() is set, stop, exit).
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -58,6 +59,10 @@ struct WorkerOptions {
   // producer queue from filling, so the committer never blocks on it.
   int64_t events_stall_ms = 3'000;
   size_t events_backlog_max = 100'000;
+  // Whether the reference topic has been read far enough to decide a command
+  // stamped t (ReferenceFollower::ready_for); a command waits until it is.
+  // Unset: reference data given some other way (--data, tests).
+  std::function<bool(Millis)> reference_ready;
 };
 
 struct WorkerStats {
@@ -91,6 +96,8 @@ class ValidatorWorker {
   Status fold(int32_t partition, int64_t from, int64_t high, Sequence* kafka_last, uint64_t* read_count);
   Status assign(rd_kafka_topic_partition_list_t* partitions);
   void on_command(const rd_kafka_message_t* m);
+  // Waits (the consumer's thread) until reference_ready(t) or a stop.
+  void await_reference(Millis t);
   void answer(int32_t partition, fb::Command type, std::string key, uint64_t correlation, uint16_t reply_partition,
               Outcome o);
   // value: a reply batch (messages.h) holding `replies` replies.

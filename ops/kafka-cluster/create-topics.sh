@@ -18,7 +18,8 @@ $TOPICS --create --topic "${X}commands" --partitions "$P" "${common[@]}" --confi
 $TOPICS --create --topic "${X}events" --partitions "$P" "${common[@]}" --config retention.ms=-1 \
   --config retention.bytes=-1 --config cleanup.policy=delete
 $TOPICS --create --topic "${X}replies" --partitions "$R" "${common[@]}" --config retention.ms=3600000
-$TOPICS --create --topic "${X}reference" --partitions 1 "${common[@]}" --config cleanup.policy=compact
+$TOPICS --create --topic "${X}reference" --partitions 1 "${common[@]}" --config cleanup.policy=compact \
+  --config min.compaction.lag.ms=604800000
 $TOPICS --create --topic "${X}claims" --partitions "$P" "${common[@]}" --config retention.ms=604800000 \
   --config cleanup.policy=delete
 $TOPICS --describe --bootstrap-server "$B" --topic "${X//./\\.}.*" | grep -E "Topic:|ReplicationFactor" | head -10

@@ -3,6 +3,8 @@
 // reference table equals a store loaded from the same files.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tests/support/crash_process.h"
 #include "adapters/dev/dev_cluster.h"
 #include "engine/core/reference_loader.h"
@@ -77,7 +79,7 @@ TEST_F(ReferenceTopic, PublishesOnlyWhatIsNewOrChanged) {
   int64_t next = 0;
   ASSERT_TRUE(kafka::read_reference_topic(reader.get(), &read, &next).is_ok());
   EXPECT_EQ(read.size(), records_.size());
-  EXPECT_EQ(next, int64_t(records_.size()) + 1);
+  EXPECT_EQ(next, int64_t(records_.size()) + 1 + 3);  // and each load's mark
   const kafka::ReferenceEntry& practice = read.at(Reference::record_key(changed[0]));
   EXPECT_EQ(practice.at_ms, kLoadedAt + 2);
   EXPECT_EQ(practice.record.AsPractice()->professional_fee_cents, changed[0].AsPractice()->professional_fee_cents);
@@ -124,10 +126,101 @@ TEST_F(ReferenceTopic, FollowerLoadsTheTopicThenItsUpdatesAndSkipsGarbage) {
     EXPECT_EQ(from_topic->reference()->practice(code)->description, practice.AsPractice()->description);
     EXPECT_EQ(reference_digest(*from_topic), reference_digest(*from_files));
   }
-  // Restarted on its store: the records are there already; nothing is recorded again.
+  // Restarted on its store: the loads are read again in order (to know
+  // which data was in force when); the store ends as it was.
   kafka::ReferenceFollower again(*from_topic, broker_->bootstrap());
   ASSERT_TRUE(again.start().is_ok());
-  EXPECT_EQ(again.loaded(), 0u);
+  EXPECT_EQ(again.marks(), 2u);
+  EXPECT_EQ(reference_digest(*from_topic), reference_digest(*from_files));
+}
+
+// Two validators, one reading the topic before a change is published and one
+// after, decide with the same data for every command time: the data of a load
+// is in force from the time its mark names, whoever reads it and whenever.
+TEST_F(ReferenceTopic, ALoadIsInForceFromItsMarkWhoeverReadsItAndWhenever) {
+  ReferenceLoadStats stats;
+  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), records_, kLoadedAt, &stats).is_ok());
+  auto early = open_store("early");
+  auto late = open_store("late");
+  ASSERT_TRUE(early && late);
+  kafka::ReferenceFollower early_follower(*early, broker_->bootstrap(), /*settle_ms=*/1'000);
+  ASSERT_TRUE(early_follower.start().is_ok());
+
+  fb::ReferenceRecordUnion practice;
+  for (const auto& r : records_) {
+    if (r.type == fb::ReferenceRecord::Practice) practice = r;
+  }
+  ASSERT_EQ(practice.type, fb::ReferenceRecord::Practice);
+  const std::string code = practice.AsPractice()->code;
+  const int64_t fee = practice.AsPractice()->professional_fee_cents;
+  practice.AsPractice()->professional_fee_cents = fee + 100;
+  int64_t in_force = 0;
+  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), {practice}, kLoadedAt + 60'000, &stats, nullptr, &in_force,
+                                       /*settle_ms=*/1'000)
+                  .is_ok());
+  ASSERT_GT(in_force, 0);
+  kafka::ReferenceFollower late_follower(*late, broker_->bootstrap(), /*settle_ms=*/1'000);
+  ASSERT_TRUE(late_follower.start().is_ok());
+  const auto deadline = crash::Clock::now() + std::chrono::seconds(20);
+  while (early_follower.marks() < 2 && crash::Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(early_follower.marks(), 2u);
+  for (Engine* engine : {early.get(), late.get()}) {
+    const ReferenceEras eras = engine->reference_eras();
+    // The first load is in force for every time; the change from its mark on.
+    EXPECT_EQ(reference_in_force(*eras, Millis{kLoadedAt - 86'400'000}).practice(code)->professional_fee_cents, fee);
+    EXPECT_EQ(reference_in_force(*eras, Millis{in_force - 1}).practice(code)->professional_fee_cents, fee);
+    EXPECT_EQ(reference_in_force(*eras, Millis{in_force}).practice(code)->professional_fee_cents, fee + 100);
+    EXPECT_EQ(engine->reference()->practice(code)->professional_fee_cents, fee + 100);  // reads: the latest
+  }
+  // Both read the topic to its end at start: a command stamped a few seconds
+  // ago may be decided (with 1 s of settle, "now" must wait for the next look
+  // at the topic's end); a follower that never read it may decide nothing.
+  const Millis recent{wall_clock_now().value - 5'000};
+  EXPECT_TRUE(early_follower.ready_for(recent));
+  EXPECT_TRUE(late_follower.ready_for(recent));
+  kafka::ReferenceFollower unread(*late, broker_->bootstrap(), /*settle_ms=*/1'000);
+  EXPECT_FALSE(unread.ready_for(recent));
+}
+
+// A load's records without their mark (the load was interrupted) are not in
+// force; the next load's mark puts them in force with its own records.
+TEST_F(ReferenceTopic, RecordsWithoutTheirMarkWaitForTheNextMark) {
+  ReferenceLoadStats stats;
+  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), records_, kLoadedAt, &stats).is_ok());
+  auto store = open_store("follower");
+  ASSERT_TRUE(store);
+  kafka::ReferenceFollower follower(*store, broker_->bootstrap(), /*settle_ms=*/1'000);
+  ASSERT_TRUE(follower.start().is_ok());
+  fb::ReferenceRecordUnion practice;
+  for (const auto& r : records_) {
+    if (r.type == fb::ReferenceRecord::Practice) practice = r;
+  }
+  const std::string code = practice.AsPractice()->code;
+  practice.AsPractice()->description += " (sin marca)";
+  // Written as a load writes its records, then the load "dies" before its mark.
+  Status s;
+  kafka::Handle producer = kafka::make_producer(broker_->bootstrap(), {}, nullptr, nullptr, &s);
+  ASSERT_TRUE(producer) << s.to_string();
+  const std::string key = Reference::record_key(practice);
+  const std::string value = encode_reference_value(practice, wall_clock_now().value);
+  ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(kafka::kReferenceTopic), RD_KAFKA_V_PARTITION(0),
+                              RD_KAFKA_V_KEY(key.data(), key.size()),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(producer.get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'500));  // read by the follower by now
+  EXPECT_NE(store->reference()->practice(code)->description, practice.AsPractice()->description);
+  // The next load (nothing changed in it) writes its mark: now it is in force.
+  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), {}, kLoadedAt + 1, &stats).is_ok());
+  const auto deadline = crash::Clock::now() + std::chrono::seconds(20);
+  while (store->reference()->practice(code)->description != practice.AsPractice()->description &&
+         crash::Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(store->reference()->practice(code)->description, practice.AsPractice()->description);
 }
 
 }  // namespace
