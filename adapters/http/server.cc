@@ -95,14 +95,22 @@ class HttpServer::Impl {
     core_.service().metrics_sources().remove(source_);  // it reads core_
     // Close the listener and every connection on their strands, and wait
     // until that is done: ioc_.stop() would drop handlers not yet run.
-    const std::vector<std::shared_ptr<Connection>> live = connections_.take_all();
-    auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
-    net::post(acceptor_.get_executor(), [this, latch] {
+    // Graceful: no new connection; requests in progress are answered
+    // (kHttpDrainMax at most), idle connections closed; then the rest.
+    auto closed = std::make_shared<std::latch>(1);
+    net::post(acceptor_.get_executor(), [this, closed] {
       boost::system::error_code ec;
       acceptor_.close(ec);
       retry_timer_.cancel();
-      latch->count_down();
+      closed->count_down();
     });
+    closed->wait();
+    if (const size_t cut = connections_.drain(kHttpDrainMax); cut > 0) {
+      spdlog::warn("http server: {} request(s) still in progress after {} s; closing them", cut, kHttpDrainMax.count() / 1000);
+    }
+    const std::vector<std::shared_ptr<Connection>> live = connections_.take_all();
+    auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
+    latch->count_down();
     for (const std::shared_ptr<Connection>& connection : live) connection->close([latch] { latch->count_down(); });
     latch->wait();
     core_.stop_and_drain();  // after it no done callback touches ioc_

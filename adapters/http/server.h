@@ -22,6 +22,7 @@
 //
 // Depends on adapters/service (Service) and engine (Status, clock); Beast stays
 // out of this header.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,8 @@ inline constexpr unsigned kServerThreadsMax = 64;
 // Beyond it a new connection evicts the connection idle the longest (never
 // one with a request in progress); when none is idle it is closed at once.
 inline constexpr size_t kConnectionsMax = 1024;
+// A stop answers the requests in progress for at most this long, then closes them.
+inline constexpr std::chrono::milliseconds kHttpDrainMax{10'000};
 
 class HttpServer {
  public:

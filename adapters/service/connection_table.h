@@ -14,10 +14,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "engine/core/status.h"  // AUTORIZA_CHECK
@@ -102,6 +104,61 @@ class ConnectionTable {
     }
     if (evicted) evicted->close(nullptr);  // on its strand; outside the lock
     return added;
+  }
+
+  // A graceful stop, after the listener closed: closes every idle
+  // connection, again and again as busy ones finish their request (they
+  // answer it first), until none is busy or `within` has passed. Returns
+  // how many were still busy then (take_all() closes them). Nothing is
+  // added after this call.
+  size_t drain(std::chrono::milliseconds within) {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    // The closes run on the connections' strands: waited for before
+    // returning, so the caller may stop the I/O threads after it.
+    struct Closing {
+      std::mutex mutex;
+      std::condition_variable done;
+      size_t pending = 0;
+    };
+    auto closing = std::make_shared<Closing>();
+    const auto close = [&closing](const std::shared_ptr<Connection>& c) {
+      {
+        std::lock_guard lock(closing->mutex);
+        ++closing->pending;
+      }
+      c->close([closing] {
+        std::lock_guard lock(closing->mutex);
+        --closing->pending;
+        closing->done.notify_all();
+      });
+    };
+    const auto busy_left = [&](size_t busy) {
+      std::unique_lock lock(closing->mutex);
+      closing->done.wait_for(lock, std::chrono::seconds(5), [&] { return closing->pending == 0; });
+      return busy;
+    };
+    for (;;) {
+      std::vector<std::shared_ptr<Connection>> idle;
+      size_t busy = 0;
+      {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        std::erase_if(connections_, [&](const std::weak_ptr<Connection>& weak) {
+          const std::shared_ptr<Connection> c = weak.lock();
+          if (!c) return true;
+          int64_t since_ns = 0;
+          if (c->idle_mark().idle(&since_ns) && c->idle_mark().try_evict()) {
+            idle.push_back(c);
+            return true;
+          }
+          ++busy;
+          return false;
+        });
+      }
+      for (const std::shared_ptr<Connection>& c : idle) close(c);  // on its strand; outside the lock
+      if (busy == 0 || std::chrono::steady_clock::now() >= deadline) return busy_left(busy);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 
   // The live connections; nothing is added after this call.

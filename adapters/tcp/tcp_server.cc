@@ -77,14 +77,22 @@ class TcpServer::Impl {
     }
     state_ = State::kStopped;
     core_.service().metrics_sources().remove(source_);  // it reads core_
-    const std::vector<std::shared_ptr<TcpConnection>> live = connections_.take_all();
-    auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
-    net::post(acceptor_.get_executor(), [this, latch] {
+    // Graceful: no new connection; requests in progress are answered
+    // (kTcpDrainMax at most), idle connections closed; then the rest.
+    auto closed = std::make_shared<std::latch>(1);
+    net::post(acceptor_.get_executor(), [this, closed] {
       error_code ec;
       acceptor_.close(ec);
       retry_timer_.cancel();
-      latch->count_down();
+      closed->count_down();
     });
+    closed->wait();
+    if (const size_t cut = connections_.drain(kTcpDrainMax); cut > 0) {
+      spdlog::warn("tcp server: {} connection(s) still busy after {} s; closing them", cut, kTcpDrainMax.count() / 1000);
+    }
+    const std::vector<std::shared_ptr<TcpConnection>> live = connections_.take_all();
+    auto latch = std::make_shared<std::latch>(std::ptrdiff_t(live.size()) + 1);
+    latch->count_down();
     for (const auto& connection : live) connection->close([latch] { latch->count_down(); });
     latch->wait();
     core_.stop_and_drain();  // after it no callback posts to ioc_

@@ -37,6 +37,8 @@
 namespace autoriza::tcp {
 
 inline constexpr size_t kWriteQueueBytesMax = 1024 * 1024;
+// A stop answers the requests in progress for at most this long, then closes them.
+inline constexpr std::chrono::milliseconds kTcpDrainMax{10'000};
 inline constexpr unsigned kTcpThreadsMax = 64;
 
 struct TcpServerOptions {

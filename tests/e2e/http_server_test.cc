@@ -780,6 +780,37 @@ std::string raw_request(uint16_t port, const char* from, const std::string& meth
   return socket.read_all();
 }
 
+// Issue 17, item 3: a stop closed every connection at once, so a command in
+// progress was committed but its answer never sent (the client had to retry
+// to learn it). Now a stop closes the listener and the idle connections,
+// answers the requests in progress, and only then closes those connections.
+TEST_F(HttpServerTest, StopAnswersTheRequestInProgressThenCloses) {
+  const uint16_t port = server_->port();
+  RawSocket idle(port);
+  RawSocket busy(port);
+  ASSERT_TRUE(idle.connected() && busy.connected());
+  const std::string body = eligibility_body("drain-1");
+  const std::string head = "POST /v1/eligibility HTTP/1.1\r\nHost: autoriza\r\nAuthorization: Bearer " + lab127_key_ +
+                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  ASSERT_TRUE(busy.send(head + body.substr(0, 10)));  // a request in progress: its body half sent
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::thread stopping([this] { server_->stop(); });
+  // The idle connection is closed at once; the busy one is not.
+  bool idle_closed = false;
+  for (int i = 0; i < 200 && !idle_closed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    idle_closed = idle.closed_by_server();
+  }
+  EXPECT_TRUE(idle_closed);
+  EXPECT_FALSE(busy.closed_by_server());
+  ASSERT_TRUE(busy.send(body.substr(10)));
+  const std::string answer = busy.read_all();  // then the server closes it
+  stopping.join();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"status\":\"ELIGIBLE\""), std::string::npos) << answer;
+  EXPECT_FALSE(RawSocket(port).connected());  // the listener is gone
+}
+
 // Issue 17: failed authentications were not limited per address: a guesser
 // could try API keys and passwords as fast as the server answered. Now,
 // after auth_failures_max failures within the window from one address, that
