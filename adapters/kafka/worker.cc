@@ -140,6 +140,15 @@ void ValidatorWorker::stop() {
       flush_replies();  // replies released by these reports
     }
   }
+  if (producer_ && rd_kafka_outq_len(producer_.get()) > 0) {
+    // Kafka did not take them in time (an events leader away): they stay in
+    // the local store and the next start re-produces them. Purged here so
+    // their delivery reports free what they carry.
+    spdlog::warn("validator: stopping with {} event(s) not acknowledged by Kafka; the next start re-produces them",
+                 rd_kafka_outq_len(producer_.get()));
+    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(producer_.get(), 0);
+  }
   if (replier_) rd_kafka_flush(replier_.get(), int(std::min<int64_t>(options_.reply_timeout_ms, 5'000)));
   store_cursors();
   if (poller_.joinable()) poller_.join();
@@ -553,6 +562,7 @@ void ValidatorWorker::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void
   auto* self = static_cast<ValidatorWorker*>(opaque);
   AUTORIZA_CHECK(m->_private != nullptr);  // every event carries its tag (replies go through replier_)
   std::unique_ptr<Tag> tag(static_cast<Tag*>(m->_private));
+  if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) return;  // stop()
   self->delivered(*tag, m->err, m->offset);
 }
 
