@@ -227,11 +227,11 @@ Status Engine::load_reference(const std::vector<fb::ReferenceRecordUnion>& recor
   std::lock_guard lock(reference_mutex_);
   auto eras = std::make_shared<std::vector<ReferenceEra>>();
   if (in_force_from > Millis{0}) {
-    // Eras from in_force_from on are superseded: next holds their data too.
+    // Eras from in_force_from on are superseded: next holds their data too
+    // (and, when none is earlier, serves every earlier time as the first).
     for (const ReferenceEra& era : *eras_) {
-      if (era.from < in_force_from || eras->empty()) eras->push_back(era);
+      if (era.from < in_force_from) eras->push_back(era);
     }
-    if (eras->size() == 1 && eras->front().from >= in_force_from) eras->clear();
   }
   eras->push_back({in_force_from, next});
   while (eras->size() > kReferenceErasMax) eras->erase(eras->begin());  // the oldest times take the next era

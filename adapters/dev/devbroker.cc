@@ -71,14 +71,19 @@ Status delete_topics(rd_kafka_t* admin, const std::vector<std::string>& names) {
   return s;
 }
 
+Status use_own_test_topics() {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::string prefix = "autoriza-test-" + std::to_string(::getpid()) + "-" + std::to_string(ms) + ".";
+  if (Status s = set_topic_prefix(prefix); !s) return s;
+  ::setenv(kTopicPrefixEnv, prefix.c_str(), 1);
+  return Status::ok();
+}
+
 std::unique_ptr<DevBroker> DevBroker::start_real(const DevBrokerOptions& o, const std::string& bootstrap,
                                                  Status* status) {
   if (topic_prefix() == "autoriza.") {  // this run's own topics
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
-    const std::string prefix = "autoriza-test-" + std::to_string(::getpid()) + "-" + std::to_string(ms) + ".";
-    if (*status = set_topic_prefix(prefix); !*status) return nullptr;
-    ::setenv(kTopicPrefixEnv, prefix.c_str(), 1);
+    if (*status = use_own_test_topics(); !*status) return nullptr;
   }
   std::unique_ptr<DevBroker> b(new DevBroker());
   b->bootstrap_ = bootstrap;

@@ -30,6 +30,9 @@ struct DevBrokerOptions {
 // "autoriza-test-<pid>-<ms>.", exported so the processes a test starts use
 // it too), and deletes them when it goes.
 inline constexpr const char* kRealClusterEnv = "AUTORIZA_TEST_KAFKA";
+// Names this process's topics "autoriza-test-<pid>-<ms>.*" and exports the
+// prefix (AUTORIZA_KAFKA_TOPIC_PREFIX) to the processes it starts.
+Status use_own_test_topics();
 
 class DevBroker {
  public:

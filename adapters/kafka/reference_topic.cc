@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
+
 #include "engine/state_store.h"
 
 namespace autoriza::kafka {
@@ -28,8 +30,8 @@ bool decode(const rd_kafka_message_t* m, std::string* key, ReferenceEntry* entry
 
 }  // namespace
 
-Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceEntry>* records, int64_t* next_offset,
-                            std::chrono::milliseconds timeout) {
+Status visit_reference_topic(rd_kafka_t* reader, const std::function<void(const rd_kafka_message_t*)>& visit,
+                             int64_t* next_offset, std::chrono::milliseconds timeout) {
   int64_t low = 0, high = 0;
   if (Status s = watermarks(reader, kReferenceTopic, 0, &low, &high); !s) return s;
   *next_offset = low;
@@ -44,8 +46,8 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
   while (*next_offset < high && !end) {
     if (std::chrono::steady_clock::now() > deadline) {
       rd_kafka_assign(reader, nullptr);
-      return Status::unavailable("autoriza.reference was not read to its end (offset " + std::to_string(high) +
-                                 ") in time; read up to " + std::to_string(*next_offset));
+      return Status::unavailable(std::string(kReferenceTopic) + " was not read to its end (offset " +
+                                 std::to_string(high) + ") in time; read up to " + std::to_string(*next_offset));
     }
     const size_t n = batch.poll(reader, std::chrono::milliseconds(100));
     for (size_t i = 0; i < n; ++i) {
@@ -57,15 +59,25 @@ Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceE
       }
       if (m->err) continue;
       *next_offset = std::max(*next_offset, m->offset + 1);
-      std::string key;
-      ReferenceEntry entry;
-      if (m->key && is_mark_key(std::string_view(static_cast<const char*>(m->key), m->key_len))) continue;
-      if (decode(m, &key, &entry)) (*records)[key] = std::move(entry);
+      visit(m);
     }
     batch.clear();
   }
   rd_kafka_assign(reader, nullptr);
   return Status::ok();
+}
+
+Status read_reference_topic(rd_kafka_t* reader, std::map<std::string, ReferenceEntry>* records, int64_t* next_offset,
+                            std::chrono::milliseconds timeout) {
+  return visit_reference_topic(
+      reader,
+      [records](const rd_kafka_message_t* m) {
+        if (m->key && is_mark_key(std::string_view(static_cast<const char*>(m->key), m->key_len))) return;
+        std::string key;
+        ReferenceEntry entry;
+        if (decode(m, &key, &entry)) (*records)[key] = std::move(entry);
+      },
+      next_offset, timeout);
 }
 
 Reference reference_of(const std::map<std::string, ReferenceEntry>& records) {
@@ -177,14 +189,15 @@ ReferenceFollower::~ReferenceFollower() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status ReferenceFollower::load(const std::vector<ReferenceEntry>& entries, Millis in_force_from) {
+Status ReferenceFollower::load(const std::vector<ReferenceEntry>& entries, std::optional<Millis> in_force_from) {
   // One load per update time, in the order read (so each record keeps its own).
   for (size_t i = 0; i < entries.size();) {
     size_t j = i;
     std::vector<fb::ReferenceRecordUnion> records;
     for (; j < entries.size() && entries[j].at_ms == entries[i].at_ms; ++j) records.push_back(entries[j].record);
     ReferenceLoadStats stats;
-    if (Status s = engine_.load_reference(records, &stats, Millis{entries[i].at_ms}, in_force_from); !s) return s;
+    const Millis from = in_force_from ? *in_force_from : Millis{std::max<int64_t>(entries[i].at_ms, 1)};
+    if (Status s = engine_.load_reference(records, &stats, Millis{entries[i].at_ms}, from); !s) return s;
     loaded_.fetch_add(stats.added + stats.updated);
     i = j;
   }
@@ -246,14 +259,7 @@ Status ReferenceFollower::apply_unmarked(int64_t older_than_ms) {
                staged_.size());
   std::vector<ReferenceEntry> entries = std::move(staged_);
   staged_.clear();
-  for (size_t i = 0; i < entries.size();) {  // each stamp from its own time
-    size_t j = i;
-    while (j < entries.size() && entries[j].at_ms == entries[i].at_ms) ++j;
-    const std::vector<ReferenceEntry> group(entries.begin() + long(i), entries.begin() + long(j));
-    if (Status s = load(group, Millis{std::max<int64_t>(entries[i].at_ms, 1)}); !s) return s;
-    i = j;
-  }
-  return Status::ok();
+  return load(entries, std::nullopt);  // each stamp from its own time
 }
 
 void ReferenceFollower::note_caught_up() {
@@ -273,31 +279,15 @@ Status ReferenceFollower::start() {
   consumer_ = reference_reader(brokers_, &s);
   if (!consumer_) return s;
   const int64_t asked = wall_clock_now().value;
-  int64_t low = 0, high = 0;
-  if (s = watermarks(consumer_.get(), kReferenceTopic, 0, &low, &high); !s) return s;
-  next_offset_ = low;
-  if (s = assign_one(consumer_.get(), kReferenceTopic, 0, low); !s) return s;
-  MessageBatch batch;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  bool end = high <= low;
-  while (!end) {  // in offset order: records staged, marks applied (compaction leaves holes: EOF ends too)
-    if (std::chrono::steady_clock::now() > deadline) {
-      return Status::unavailable(std::string(kReferenceTopic) + " was not read to its end (offset " +
-                                 std::to_string(high) + ") in time; read up to " + std::to_string(next_offset_));
-    }
-    const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(100));
-    for (size_t i = 0; i < n; ++i) {
-      const rd_kafka_message_t* m = batch[i];
-      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) end = true;
-      if (!m->err) take(m);
-    }
-    batch.clear();
-    end = end || next_offset_ >= high;
-  }
+  // In offset order: records staged, marks applied.
+  int64_t next = 0;
+  if (s = visit_reference_topic(consumer_.get(), [this](const rd_kafka_message_t* m) { take(m); }, &next); !s) return s;
+  next_offset_ = std::max(next_offset_, next);
   if (s = apply_unmarked(wall_clock_now().value - kUnmarkedMs); !s) return s;
   caught_up_ms_ = asked;
   spdlog::info("reference: {} read to offset {} ({} load marks), {} new or changed in the store", kReferenceTopic,
                next_offset_, marks_.load(), loaded_.load());
+  if (s = assign_one(consumer_.get(), kReferenceTopic, 0, next_offset_); !s) return s;
   thread_ = named_thread("az-reference", [this] { run(); });
   return Status::ok();
 }

@@ -21,6 +21,8 @@
 // in force at t is known to it (ops/kafka.md, "Reference data in force").
 #include <atomic>
 #include <map>
+#include <optional>
+#include <functional>
 #include <thread>
 
 #include "adapters/kafka/kafka_client.h"
@@ -45,6 +47,12 @@ bool decode_load_mark(std::string_view key, std::string_view value, LoadMark* ou
 // A consumer to read autoriza.reference with (no group; it reports the end
 // of the partition, which compaction may leave below the high watermark).
 Handle reference_reader(const std::string& brokers, Status* status);
+
+// Calls visit for every message of the topic, in offset order, up to the end
+// it had when called; *next_offset: the offset after the last one read.
+Status visit_reference_topic(rd_kafka_t* reader, const std::function<void(const rd_kafka_message_t*)>& visit,
+                             int64_t* next_offset,
+                             std::chrono::milliseconds timeout = std::chrono::milliseconds(60'000));
 
 // Every record of the topic, the last message of each key winning, and the
 // offset after the last message read. reader: from reference_reader().
@@ -90,7 +98,9 @@ class ReferenceFollower {
   bool ready_for(Millis t) const;
 
  private:
-  Status load(const std::vector<ReferenceEntry>& entries, Millis in_force_from);
+  // in_force_from: nullopt puts each update time's records in force from
+  // that time (records written before load marks).
+  Status load(const std::vector<ReferenceEntry>& entries, std::optional<Millis> in_force_from);
   // One message of the topic, in offset order (start and run alike).
   void take(const rd_kafka_message_t* m);
   Status apply_mark(const LoadMark& mark);
