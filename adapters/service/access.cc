@@ -106,7 +106,6 @@ Status Service::admit(const Caller& caller, bool open_route, std::string_view me
                       auth::Principal* out, int64_t* retry_after_s) {
   bool limited = false;
   if (Status s = authenticate(caller, open_route, method, now, out, &limited, retry_after_s); !s || !limited) return s;
-  if (!limiter_) limiter_ = std::make_unique<auth::RateLimiter>(access_.rate_per_s, access_.rate_burst);
   if (!limiter_->admit(out->name, retry_after_s)) {
     return Status::rate_limited(out->name + " is over its rate of " + std::to_string(int64_t(access_.rate_per_s)) +
                                 " requests/s; retry after " + std::to_string(*retry_after_s) + " s");

@@ -232,7 +232,10 @@ class Service {
   std::string channel_ = "http";
   Executor executor_;
   AccessOptions access_;
-  std::unique_ptr<auth::RateLimiter> limiter_;
+  // Made with the service (and again by set_access, before serving): never
+  // created lazily by the I/O threads, which raced to create it.
+  std::unique_ptr<auth::RateLimiter> limiter_ =
+      std::make_unique<auth::RateLimiter>(access_.rate_per_s, access_.rate_burst);
   auth::FailureLimiter auth_failures_;
   ServiceMetrics metrics_;
   MetricsSources sources_;
