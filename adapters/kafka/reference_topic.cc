@@ -25,6 +25,9 @@ bool decode(const rd_kafka_message_t* m, std::string* key, ReferenceEntry* entry
                   Reference::record_key(entry->record));
     return false;
   }
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  const int64_t written = rd_kafka_message_timestamp(m, &type);
+  entry->written_ms = type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || written < 0 ? entry->at_ms : written;
   return true;
 }
 
@@ -254,7 +257,7 @@ Status ReferenceFollower::apply_unmarked(int64_t older_than_ms) {
                      [](const ReferenceEntry& a, const ReferenceEntry& b) { return a.at_ms < b.at_ms; });
     if (Status s = load(entries, Millis{0}); !s) return s;
   }
-  if (older_than_ms < 0 || staged_.empty() || staged_.back().at_ms >= older_than_ms) return Status::ok();
+  if (older_than_ms < 0 || staged_.empty() || staged_.back().written_ms >= older_than_ms) return Status::ok();
   spdlog::warn("reference: {} records without a load mark (an older `autoriza load`), in force from their load time",
                staged_.size());
   std::vector<ReferenceEntry> entries = std::move(staged_);

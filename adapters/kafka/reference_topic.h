@@ -32,7 +32,8 @@ namespace autoriza::kafka {
 
 struct ReferenceEntry {
   fb::ReferenceRecordUnion record;
-  int64_t at_ms = 0;
+  int64_t at_ms = 0;       // the load's stamp (any time the publisher chose)
+  int64_t written_ms = 0;  // when Kafka took the record (its timestamp; at_ms if it has none)
 };
 
 inline constexpr int64_t kReferenceSettleMs = 10'000;
@@ -81,8 +82,10 @@ Reference reference_of(const std::map<std::string, ReferenceEntry>& records);
 // Records wait (staged) until their load's mark puts them in force from its
 // time. Marks older than kHistoryMs (beyond the commands' retention) are
 // folded into one era in force for every time; records with no mark that
-// are older than kUnmarkedMs (written by an `autoriza load` from before
-// marks) are put in force from their own stamp.
+// were written more than kUnmarkedMs ago (by an `autoriza load` from before
+// marks) are put in force from their own stamp. Their age is the time Kafka
+// took them, never the load's stamp: a load stamped in the past still waits
+// for its mark.
 class ReferenceFollower {
  public:
   static constexpr int64_t kHistoryMs = 8LL * 24 * 3600 * 1000;

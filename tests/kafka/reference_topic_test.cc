@@ -43,6 +43,32 @@ class ReferenceTopic : public ::testing::Test {
     return hex;
   }
 
+  // Writes one record as a load writes it, without the load's mark; Kafka's
+  // timestamp for it is written_ms.
+  void write_without_mark(const fb::ReferenceRecordUnion& record, int64_t at_ms, int64_t written_ms) {
+    Status s;
+    kafka::Handle producer = kafka::make_producer(broker_->bootstrap(), {}, nullptr, nullptr, &s);
+    ASSERT_TRUE(producer) << s.to_string();
+    const std::string key = Reference::record_key(record);
+    const std::string value = encode_reference_value(record, at_ms);
+    ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(kafka::kReferenceTopic), RD_KAFKA_V_PARTITION(0),
+                                RD_KAFKA_V_KEY(key.data(), key.size()),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_TIMESTAMP(written_ms), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_END),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(rd_kafka_flush(producer.get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+
+  fb::ReferenceRecordUnion a_practice() const {
+    fb::ReferenceRecordUnion practice;
+    for (const auto& r : records_) {
+      if (r.type == fb::ReferenceRecord::Practice) practice = r;
+    }
+    EXPECT_EQ(practice.type, fb::ReferenceRecord::Practice);
+    return practice;
+  }
+
   crash::TempDir tmp_{"reference-topic"};
   std::unique_ptr<kafka::DevBroker> broker_;
   std::vector<fb::ReferenceRecordUnion> records_;
@@ -109,10 +135,7 @@ TEST_F(ReferenceTopic, FollowerLoadsTheTopicThenItsUpdatesAndSkipsGarbage) {
     EXPECT_EQ(reference_digest(*from_topic), reference_digest(*from_files));
 
     // An update published later reaches the running follower.
-    fb::ReferenceRecordUnion practice;
-    for (const auto& r : records_) {
-      if (r.type == fb::ReferenceRecord::Practice) practice = r;
-    }
+    fb::ReferenceRecordUnion practice = a_practice();
     ASSERT_EQ(practice.type, fb::ReferenceRecord::Practice);
     practice.AsPractice()->description += " (revisada)";
     ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), {practice}, kLoadedAt + 60'000, &stats).is_ok());
@@ -146,10 +169,7 @@ TEST_F(ReferenceTopic, ALoadIsInForceFromItsMarkWhoeverReadsItAndWhenever) {
   kafka::ReferenceFollower early_follower(*early, broker_->bootstrap(), /*settle_ms=*/1'000);
   ASSERT_TRUE(early_follower.start().is_ok());
 
-  fb::ReferenceRecordUnion practice;
-  for (const auto& r : records_) {
-    if (r.type == fb::ReferenceRecord::Practice) practice = r;
-  }
+  fb::ReferenceRecordUnion practice = a_practice();
   ASSERT_EQ(practice.type, fb::ReferenceRecord::Practice);
   const std::string code = practice.AsPractice()->code;
   const int64_t fee = practice.AsPractice()->professional_fee_cents;
@@ -185,7 +205,9 @@ TEST_F(ReferenceTopic, ALoadIsInForceFromItsMarkWhoeverReadsItAndWhenever) {
 }
 
 // A load's records without their mark (the load was interrupted) are not in
-// force; the next load's mark puts them in force with its own records.
+// force; the next load's mark puts them in force with its own records. The
+// load's stamp may be long past (a load stamped with an earlier date): the
+// records still wait, for their age is when Kafka took them.
 TEST_F(ReferenceTopic, RecordsWithoutTheirMarkWaitForTheNextMark) {
   ReferenceLoadStats stats;
   ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), records_, kLoadedAt, &stats).is_ok());
@@ -193,34 +215,42 @@ TEST_F(ReferenceTopic, RecordsWithoutTheirMarkWaitForTheNextMark) {
   ASSERT_TRUE(store);
   kafka::ReferenceFollower follower(*store, broker_->bootstrap(), /*settle_ms=*/1'000);
   ASSERT_TRUE(follower.start().is_ok());
-  fb::ReferenceRecordUnion practice;
-  for (const auto& r : records_) {
-    if (r.type == fb::ReferenceRecord::Practice) practice = r;
-  }
+  fb::ReferenceRecordUnion practice = a_practice();
   const std::string code = practice.AsPractice()->code;
   practice.AsPractice()->description += " (sin marca)";
   // Written as a load writes its records, then the load "dies" before its mark.
-  Status s;
-  kafka::Handle producer = kafka::make_producer(broker_->bootstrap(), {}, nullptr, nullptr, &s);
-  ASSERT_TRUE(producer) << s.to_string();
-  const std::string key = Reference::record_key(practice);
-  const std::string value = encode_reference_value(practice, wall_clock_now().value);
-  ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(kafka::kReferenceTopic), RD_KAFKA_V_PARTITION(0),
-                              RD_KAFKA_V_KEY(key.data(), key.size()),
-                              RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
-            RD_KAFKA_RESP_ERR_NO_ERROR);
-  ASSERT_EQ(rd_kafka_flush(producer.get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1'500));  // read by the follower by now
+  write_without_mark(practice, kLoadedAt + 1'000, wall_clock_now().value);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'500));  // read (and looked at twice) by now
   EXPECT_NE(store->reference()->practice(code)->description, practice.AsPractice()->description);
   // The next load (nothing changed in it) writes its mark: now it is in force.
-  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), {}, kLoadedAt + 1, &stats).is_ok());
+  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), {}, kLoadedAt + 2'000, &stats).is_ok());
   const auto deadline = crash::Clock::now() + std::chrono::seconds(20);
   while (store->reference()->practice(code)->description != practice.AsPractice()->description &&
          crash::Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(store->reference()->practice(code)->description, practice.AsPractice()->description);
+}
+
+// Records Kafka took long ago with no mark after them were written by an
+// `autoriza load` from before marks: they are in force from their own stamp.
+TEST_F(ReferenceTopic, RecordsFromBeforeMarksAreInForceFromTheirStamp) {
+  ReferenceLoadStats stats;
+  ASSERT_TRUE(kafka::publish_reference(broker_->bootstrap(), records_, kLoadedAt, &stats).is_ok());
+  fb::ReferenceRecordUnion practice = a_practice();
+  const std::string code = practice.AsPractice()->code;
+  const std::string before = practice.AsPractice()->description;
+  practice.AsPractice()->description += " (carga antigua)";
+  const int64_t stamp = kLoadedAt + 5'000;
+  write_without_mark(practice, stamp, wall_clock_now().value - kafka::ReferenceFollower::kUnmarkedMs - 60'000);
+  auto store = open_store("follower");
+  ASSERT_TRUE(store);
+  kafka::ReferenceFollower follower(*store, broker_->bootstrap(), /*settle_ms=*/1'000);
+  ASSERT_TRUE(follower.start().is_ok());
+  EXPECT_EQ(store->reference()->practice(code)->description, practice.AsPractice()->description);
+  const ReferenceEras eras = store->reference_eras();
+  EXPECT_EQ(reference_in_force(*eras, Millis{stamp - 1}).practice(code)->description, before);
+  EXPECT_EQ(reference_in_force(*eras, Millis{stamp}).practice(code)->description, practice.AsPractice()->description);
 }
 
 }  // namespace
