@@ -75,13 +75,9 @@ int load_reference_for_role(Engine& engine, const std::string& data) {
 // The gateway and projections roles answer HTTP (and binary TCP with
 // --tcp-port) with the same authentication and limits as the embedded serve.
 int serve_http(Service& service, const KafkaServeOptions& o, const std::function<Status()>& failed) {
-  if (o.auth && !prepare_keys(service.engine(), o.store)) return 1;
-  AccessOptions access;
-  access.authentication = o.auth;
-  access.rate_per_s = o.rate_per_s;
-  access.rate_burst = 2 * o.rate_per_s;
-  service.set_access(access);
-  if (!o.auth) spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
+  if (o.access.authentication && !prepare_keys(service.engine(), o.store)) return 1;
+  service.set_access(o.access);
+  if (!o.access.authentication) spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
   std::string host;
   uint16_t port = 0;
   if (!split_host_port(o.http, &host, &port)) {
@@ -136,6 +132,7 @@ std::unique_ptr<Engine> open_role_engine(const KafkaServeOptions& o) {
   eo.partitions = PartitionId(o.partitions);
   eo.batch_max = o.batch_max;
   eo.sync = o.local_sync;
+  eo.disk_reserve_bytes = o.disk_reserve_mib << 20;
   eo.keys = load_keys(o.store);
   if (!eo.keys) return nullptr;
   return open_engine(eo);

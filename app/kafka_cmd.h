@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/service/service.h"
 #include "app/serve_options.h"  // the binary TCP adapter
 
 namespace autoriza::cli {
@@ -21,8 +22,8 @@ struct KafkaServeOptions {
   // local WAL is not fsynced unless asked (ops/kafka.md, "Durability").
   bool local_sync = false;
   bool allow_client_time = false;
-  bool auth = true;          // gateway, projections: API keys on every request (serve --auth)
-  double rate_per_s = 20'000;
+  AccessOptions access;      // gateway, projections: --auth, --rate-limit, --auth-failures-* (as serve)
+  uint64_t disk_reserve_mib = 64;  // the local store refuses writes below this much free space
   tcp::TcpServeOptions tcp;  // gateway, projections: the binary TCP adapter when tcp.port is set
   std::vector<int> own;      // validator: own these partitions (no group)
   std::string group = "autoriza-validators";

@@ -119,6 +119,18 @@ int serve_logged(const ServeOptions& o) {
   return code;
 }
 
+// --auth, --rate-limit and --auth-failures-* (the embedded serve and the
+// Kafka roles alike).
+AccessOptions access_of(const ServeOptions& o) {
+  AccessOptions access;
+  access.authentication = o.auth == "on";
+  access.rate_per_s = o.rate_per_s;
+  access.rate_burst = 2 * o.rate_per_s;
+  access.auth_failures_max = o.auth_failures_max;
+  access.auth_failures_window_s = o.auth_failures_window_s;
+  return access;
+}
+
 // serve --kafka: the cluster role (kafka_cmd.cc), with serve's own options.
 int serve_cluster(const ServeOptions& o) {
   KafkaServeOptions k = o.kafka;
@@ -130,8 +142,8 @@ int serve_cluster(const ServeOptions& o) {
   k.threads = o.threads;
   if (o.no_sync) spdlog::info("serve: --no-sync is the default with --kafka (--local-sync fsyncs the local store)");
   k.allow_client_time = o.allow_client_time;
-  k.auth = o.auth == "on";
-  k.rate_per_s = o.rate_per_s;
+  k.access = access_of(o);
+  k.disk_reserve_mib = o.disk_reserve_mib;
   k.tcp = o.tcp;
   return serve_kafka(k);
 }
@@ -162,12 +174,7 @@ std::unique_ptr<Engine> open_served_store(const ServeOptions& o) {
 // --auth, --rate-limit and --auth-failures-*, for every request the service
 // answers (and the TCP adapter's authentications).
 void set_serve_access(Service& service, const ServeOptions& o) {
-  AccessOptions access;
-  access.authentication = o.auth == "on";
-  access.rate_per_s = o.rate_per_s;
-  access.rate_burst = 2 * o.rate_per_s;
-  access.auth_failures_max = o.auth_failures_max;
-  access.auth_failures_window_s = o.auth_failures_window_s;
+  const AccessOptions access = access_of(o);
   service.set_access(access);
   if (!access.authentication) {
     spdlog::warn("serve: --auth off: every request acts as ops; never do this outside a lab");
@@ -225,6 +232,7 @@ int wait_for_stop_signal() {
 }
 
 int serve(const ServeOptions& o, const LogSetup& logs) {
+  raise_open_files_limit();
   if (!o.kafka.brokers.empty()) return serve_cluster(o);
   std::string host;
   uint16_t port = 0;
@@ -232,7 +240,6 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
     spdlog::error("serve: --http must be HOST:PORT, got '{}'", o.http);
     return 2;
   }
-  raise_open_files_limit();
   auto engine = open_served_store(o);
   if (!engine) return 1;
   if (o.auth == "on" && !prepare_keys(*engine, o.store)) return 1;

@@ -57,7 +57,7 @@ class KafkaProcesses : public ::testing::Test {
     for (int v = 0; v < 2; ++v) start_validator(v, 1);
     const std::vector<std::string> gateway = {
         AUTORIZA_BINARY, "serve", "--kafka", bootstrap().string(), "--role", "gateway", "--partitions", "2", "--store", (tmp_.path() / "gateway").string(), "--http", "127.0.0.1:0",
-        "--allow-client-time", "--timeout-ms", "3000", "--log-format", "text"};
+        "--allow-client-time", "--timeout-ms", "3000", "--log-format", "text", "--auth-failures-max", "3"};
     ASSERT_TRUE(gateway_.start(gateway, log("gateway"), kStartTimeout, &error)) << error;
     std::vector<auth::DevKey> keys;
     ASSERT_TRUE(auth::read_dev_keys(tmp_.path() / "gateway" / "dev-keys.csv", &keys));
@@ -186,6 +186,15 @@ TEST_F(KafkaProcesses, AuthenticatedHttpThroughGatewayAndValidatorsEqualsEmbedde
   }
   EXPECT_EQ(status, 200) << text;
   EXPECT_NE(text.find(last_transaction), std::string::npos) << text;
+
+  // The gateway takes serve's access options (--auth-failures-max 3 above):
+  // after three wrong keys from this address, even a right key gets 429.
+  for (int i = 0; i < 3; ++i) {
+    post("az_wrong_" + std::to_string(i), command, body, at, &status);
+    EXPECT_EQ(status, 401);
+  }
+  const Json refused = post(keys_.at("auditor"), "eligibility", Json{{"credential", "x"}}, at, &status);
+  EXPECT_EQ(status, 429) << refused.dump();
 }
 
 }  // namespace
