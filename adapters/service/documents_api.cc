@@ -38,7 +38,7 @@ Reply upload(Service& service, const RouteCall& call) {
   // be written next to the store).
   if (const StoreHealthReport store = service.engine().store_health(); !store.writable) {
     Reply refused = reply_for(Status::store_full(store.reason));
-    refused.retry_after_s = 10;
+    refused.retry_after_s = retry_after_s(StatusKind::kStoreFull);
     return refused;
   }
   const std::string name = documents::sanitize_name(url_decode(query_param(call.target, "name")));

@@ -140,11 +140,7 @@ void Service::submit_json(fb::CommandUnion command, Millis now, CommandTrace tra
     auto answer = [this, type, trace = std::move(trace), done = std::move(done), o = std::move(o)]() {
       if (!o.status) {
         Reply r = reply_for(o.status);
-        // A full queue (or a stopping partition): back off a second, then
-        // retry with the same request_id.
-        if (o.status.kind() == StatusKind::kUnavailable) r.retry_after_s = 1;
-        // A full disk: until someone frees space; the same request_id later.
-        if (o.status.kind() == StatusKind::kStoreFull) r.retry_after_s = 10;
+        r.retry_after_s = retry_after_s(o.status.kind());
         observe(trace, refused(r.status));
         return done(std::move(r));
       }

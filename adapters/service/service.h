@@ -87,6 +87,17 @@ struct AccessOptions {
 
 inline constexpr size_t kBodyMaxBytes = 64 * 1024;
 
+// Seconds a refused command's sender waits before sending it again with the
+// same request id (HTTP Retry-After, the TCP answer's retry_after_s); 0: it
+// is refused for what it says, not for the moment.
+constexpr int64_t retry_after_s(StatusKind kind) {
+  switch (kind) {
+    case StatusKind::kUnavailable: return 1;  // a full queue, a stopping partition
+    case StatusKind::kStoreFull: return 10;   // a full disk: until someone frees space
+    default: return 0;
+  }
+}
+
 class Service {
  public:
   // outbox: where registration and recovery mails are spooled (a projection

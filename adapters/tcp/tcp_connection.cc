@@ -263,8 +263,7 @@ void TcpConnection::on_outcome(uint64_t request_id, Outcome outcome) {
   AUTORIZA_CHECK(in_flight_.erase(request_id) == 1);
   if (phase_ != Phase::kOpen) return;  // closing: the client retries with the same request id
   if (!outcome.status) {
-    const int64_t retry = outcome.status.kind() == StatusKind::kUnavailable ? 1 : 0;
-    reply_error(request_id, wire_error(outcome.status, retry));
+    reply_error(request_id, wire_error(outcome.status, retry_after_s(outcome.status.kind())));
   } else if (!outcome.result) {
     // A Kafka gateway's answers come as JSON text only (partition.h); the
     // binary adapter is not started there, this keeps it from crashing if it were.

@@ -171,6 +171,32 @@ TEST_F(TcpServerTest, OverThePrincipalsRateIs429WithRetryAfter) {
   EXPECT_EQ(limited, 2);
 }
 
+// A full disk (below the reserve): the command is refused 503 STORE_FULL
+// with when to send it again, as over HTTP; nothing is recorded.
+TEST_F(TcpServerTest, FullStoreIs503StoreFullWithRetryAfter) {
+  service_.reset();
+  engine_.reset();
+  EngineOptions options;
+  options.store = dir_ / "store";
+  options.store_check_period = std::chrono::milliseconds(0);
+  options.disk_reserve_bytes = ~uint64_t(0) >> 1;  // more than any disk has free
+  Status st;
+  engine_ = Engine::open(options, &st);
+  ASSERT_TRUE(engine_) << st.to_string();
+  service_ = std::make_unique<Service>(*engine_);
+  start();
+  RawConnection c(server_->port());
+  c.authenticate(key_);  // reads go on
+  c.send(FrameKind::kCommand, 2, command_payload(eligibility("full1"), kNow));
+  Frame f;
+  ASSERT_TRUE(c.read_frame(&f));
+  const Answer a = RawConnection::answer_of(f);
+  EXPECT_EQ(a.error.status, 503);
+  EXPECT_EQ(a.error.code, "STORE_FULL");
+  EXPECT_EQ(a.error.retry_after_s, 10);
+  EXPECT_EQ(testing::engine_commands(*engine_), 0u);
+}
+
 TEST_F(TcpServerTest, BadCommandShapeIs400AndTheConnectionStays) {
   start();
   RawConnection c(server_->port());
