@@ -4,14 +4,15 @@
 # (python3 and universal-ctags run ops/check-layers.py; cairo, pango and the
 # DejaVu fonts draw the PDFs of adapters/print, poppler-utils reads them back
 # in tests/print; chromium runs the browser tests, zbar-tools' zbarimg reads
-# the QR codes they see; the Node test tools come from npm through
+# the QR codes they see; the openssl command makes the TLS tests'
+# certificates; the Node test tools come from npm through
 # tests/npm/install.sh, which ops/test.sh calls.)
 set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
   librdkafka-dev librocksdb-dev
   libflatbuffers-dev flatbuffers-compiler
-  libboost-dev libssl-dev
+  libboost-dev libssl-dev openssl
   libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev

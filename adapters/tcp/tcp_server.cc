@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/tcp/tcp_connection.h"
+#include "engine/core/clock.h"
 
 namespace autoriza::tcp {
 namespace {
@@ -22,6 +23,7 @@ using net::ip::tcp;
 using boost::system::error_code;
 
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+constexpr std::chrono::seconds kExpiryWarning{30 * 86'400};
 
 }  // namespace
 
@@ -40,6 +42,8 @@ class TcpServer::Impl {
     state_ = State::kStopped;
     if (!options_.tls.cert.empty()) {
       if (Status s = make_server_context(options_.tls, &tls_); !s) return s;
+      expiry_s_ = certificate_expiry_s(*tls_);
+      warn_of_expiry();
     }
     const std::string where = options_.host + ":" + std::to_string(options_.port);
     error_code ec;
@@ -122,12 +126,32 @@ class TcpServer::Impl {
     out.add("autoriza_tcp_tls_handshake_failures_total", MetricType::kCounter,
             "TLS handshakes that failed or did not finish in time", {{"port", port}, {"tls", tls}},
             double(c.handshake_failed.load(std::memory_order_relaxed)));
+    if (tls_) {
+      out.add("autoriza_tls_certificate_expiry_timestamp_seconds", MetricType::kGauge,
+              "When the TLS listener's certificate stops being valid (its notAfter, Unix seconds)", {{"port", port}},
+              double(expiry_s_));
+    }
     for (const auto& [status, counter] : {std::pair{"400", &c.goaway_400}, std::pair{"401", &c.goaway_401},
                                           std::pair{"408", &c.goaway_408}, std::pair{"429", &c.goaway_429}}) {
       out.add("autoriza_tcp_goaways_total", MetricType::kCounter,
               "Connections closed with GOAWAY: 400 bad frame, 401 not authenticated, 408 idle or slow, "
               "429 too many failed authentications from the address",
               {{"port", port}, {"tls", tls}, {"status", status}}, double(counter->load(std::memory_order_relaxed)));
+    }
+  }
+
+  // An expired certificate, or one expiring within kExpiryWarning, is said
+  // in the log at start (the alert AutorizaCertificateExpiring says it later).
+  void warn_of_expiry() const {
+    const int64_t left_s = expiry_s_ - wall_clock_now().value / 1000;
+    if (expiry_s_ == 0) {
+      spdlog::warn("tcp server: the validity of --tls-cert {} cannot be read", options_.tls.cert);
+    } else if (left_s <= 0) {
+      spdlog::error("tcp server: --tls-cert {} expired {} days ago; clients will refuse the handshake",
+                    options_.tls.cert, -left_s / 86'400);
+    } else if (left_s < kExpiryWarning.count()) {
+      spdlog::warn("tcp server: --tls-cert {} expires in {} days; renew it (ops/runbook.md, AutorizaCertificateExpiring)",
+                   options_.tls.cert, left_s / 86'400);
     }
   }
 
@@ -202,6 +226,7 @@ class TcpServer::Impl {
   uint16_t port_ = 0;
   MetricsSources::Id source_ = 0;  // from start() to stop()
   std::shared_ptr<net::ssl::context> tls_;
+  int64_t expiry_s_ = 0;  // of tls_'s certificate, Unix seconds
   net::io_context ioc_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   tcp::acceptor acceptor_{net::make_strand(ioc_)};

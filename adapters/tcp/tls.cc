@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <ctime>
+
 namespace autoriza::tcp {
 namespace {
 
@@ -69,6 +71,14 @@ Status make_client_context(const TlsClientFiles& files, std::shared_ptr<ssl::con
   }
   *out = std::move(context);
   return Status::ok();
+}
+
+int64_t certificate_expiry_s(ssl::context& context) {
+  const X509* cert = SSL_CTX_get0_certificate(context.native_handle());
+  if (!cert) return 0;
+  std::tm when{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &when) != 1) return 0;
+  return int64_t(timegm(&when));
 }
 
 std::string peer_certificate_der(SSL* ssl) {

@@ -34,6 +34,10 @@ struct TlsClientFiles {
 // name is checked per connection (see client.cc).
 Status make_client_context(const TlsClientFiles& files, std::shared_ptr<boost::asio::ssl::context>* out);
 
+// When the context's own certificate stops being valid (its notAfter), in
+// Unix seconds; 0 when the context holds none or the time does not parse.
+int64_t certificate_expiry_s(boost::asio::ssl::context& context);
+
 // The DER bytes of the peer's certificate after a handshake; empty when it
 // sent none.
 std::string peer_certificate_der(SSL* ssl);

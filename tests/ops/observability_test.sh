@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The alert rules and the dashboard name only metrics the server exports:
-# a real `autoriza serve` (HTTP and binary TCP on) answers a command, then
+# a real `autoriza serve` (HTTP and binary TCP over TLS, with a certificate
+# the `openssl` command makes here) answers a command, then
 # every autoriza_* family named in ops/prometheus/alerts.yml and
 # ops/grafana/autoriza.json must be on its /metrics page (histograms by
 # their _bucket/_sum/_count). promtool (Debian's prometheus package) checks
@@ -26,8 +27,10 @@ python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$REPO/ops/grafana/au
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 tcp=$(free_port)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+  -keyout "$TMP/key.pem" -out "$TMP/cert.pem" >"$TMP/openssl.log" 2>&1 || fail "openssl: $(cat "$TMP/openssl.log")"
 "$BIN" serve --data "$REPO/ops/sample-data" --store "$TMP/store" --http "127.0.0.1:$port" --tcp-port "$tcp" \
-  --log-format text >"$TMP/serve.log" 2>&1 &
+  --tls-cert "$TMP/cert.pem" --tls-key "$TMP/key.pem" --log-format text >"$TMP/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 KEY=$(grep '^admin,' "$TMP/store/dev-keys.csv" | cut -d, -f3)

@@ -89,6 +89,28 @@ TEST_F(TcpTlsTest, ApiKeyOverTls) {
   EXPECT_EQ(a.result->status, fb::Status::ELIGIBLE);
 }
 
+// The certificate's expiry is a metric (the alert AutorizaCertificateExpiring
+// reads it) and, within 30 days, a warning in the log at start.
+TEST_F(TcpTlsTest, CertificateExpiryIsAMetricAndAWarning) {
+  std::ostringstream log;
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(
+      std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  start_tls();  // made with -days 2 a moment ago
+  spdlog::default_logger()->flush();
+  spdlog::set_default_logger(previous);
+  const std::string page = service_->metrics_page();
+  const std::string name = "autoriza_tls_certificate_expiry_timestamp_seconds{port=\"" +
+                           std::to_string(server_->port()) + "\"} ";
+  const size_t at = page.find(name);
+  ASSERT_NE(at, std::string::npos) << page;
+  const double expiry = std::stod(page.substr(at + name.size()));
+  const double in_two_days = double(wall_clock_now().value / 1000 + 2 * 86'400);
+  EXPECT_NEAR(expiry, in_two_days, 600.0);
+  EXPECT_NE(log.str().find("server.pem expires in "), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("days; renew it"), std::string::npos) << log.str();
+}
+
 TEST_F(TcpTlsTest, ClientCertificateIsThePrincipal) {
   add_credential_hash(auth::sha256_hex(read("client.der")),
                       auth::Principal{"provider-LAB127-cert", auth::Role::kProvider, "LAB127", "", ""}, true);
