@@ -233,6 +233,27 @@ int serve_kafka(const KafkaServeOptions& in) {
   return serve_front(*engine, o, producer);
 }
 
+int read_cluster_reference(std::string* brokers, Reference* out, size_t* records, std::ostream& err) {
+  if (fs::is_regular_file(*brokers)) {
+    if (Status s = kafka::read_bootstrap_file(*brokers, brokers); !s) {
+      err << "error: " << s.to_string() << "\n";
+      return 2;
+    }
+  }
+  Status s;
+  kafka::Handle reader = kafka::reference_reader(*brokers, &s);
+  std::map<std::string, kafka::ReferenceEntry> current;
+  int64_t next = 0;
+  if (reader) s = kafka::read_reference_topic(reader.get(), &current, &next);
+  if (!s) {
+    err << "error: cannot read " << kafka::kReferenceTopic << ": " << s.to_string() << "\n";
+    return 1;
+  }
+  *out = kafka::reference_of(current);
+  *records = current.size();
+  return 0;
+}
+
 Run add_devbroker(CLI::App& app) {
   auto options = std::make_shared<kafka::DevBrokerOptions>();
   auto file = std::make_shared<std::string>("autoriza-devbroker.bootstrap");

@@ -1,6 +1,7 @@
 #pragma once
 // Kafka cluster mode of `autoriza serve` (--kafka BROKERS --role ROLE) and
 // `autoriza devbroker`.
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,10 @@ struct KafkaServeOptions {
 };
 
 int serve_kafka(const KafkaServeOptions& o);
+
+// What autoriza.reference holds (`load --kafka`, `keys ... --kafka`):
+// *brokers may name a bootstrap file (read into it). Exit code 0, or 1/2
+// with why on err.
+int read_cluster_reference(std::string* brokers, Reference* out, size_t* records, std::ostream& err);
 
 }  // namespace autoriza::cli

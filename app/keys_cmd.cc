@@ -1,7 +1,9 @@
 // autoriza keys add|list|revoke: API keys and client certificates of the
-// principals (adapters/auth). On a stopped server's store (--store), or
-// through a running server's ops API (--url with an ops --key). Every change
-// is a reference event; a new key is printed once and only its hash is kept.
+// principals (adapters/auth). On a stopped server's store (--store), through
+// a running server's ops API (--url with an ops --key), or in Kafka mode on
+// autoriza.reference (--kafka), which every gateway and projections worker
+// follows. Every change is a reference event; a new key is printed once and
+// only its hash is kept.
 #include <fstream>
 #include <sstream>
 
@@ -9,6 +11,8 @@
 #include "adapters/http/client.h"
 #include "engine/core/clock.h"
 #include "app/commands.h"
+#include "app/kafka_cmd.h"
+#include "adapters/kafka/reference_topic.h"
 #include "adapters/auth/key_admin.h"
 #include <nlohmann/json.hpp>
 
@@ -20,6 +24,7 @@ using Json = nlohmann::json;
 
 struct KeysOptions {
   std::string store = "autoriza-data";
+  std::string kafka;     // bootstrap servers (or a file holding them): autoriza.reference
   std::string url;       // http://HOST:PORT of a running server
   std::string ops_key;   // its ops key
   std::string principal, role, provider, credential, certificate;
@@ -64,6 +69,41 @@ std::unique_ptr<Engine> open_store(const KeysOptions& o) {
   return open_engine(eo);
 }
 
+// Where the keys are changed: a stopped server's store, or (--kafka)
+// autoriza.reference, each role taking the change as it follows the topic.
+struct KeyPlace {
+  std::unique_ptr<Engine> engine;  // --store
+  ReferencePtr current;            // the keys and principals the changes are checked against
+  auth::KeyChanges write;
+};
+
+// 0, or the exit code (why on stderr).
+int open_place(const KeysOptions& o, KeyPlace* place) {
+  if (o.kafka.empty()) {
+    place->engine = open_store(o);
+    if (!place->engine) return 1;
+    place->current = place->engine->reference();
+    place->write = auth::into_store(*place->engine);
+    return 0;
+  }
+  std::string brokers = o.kafka;
+  auto current = std::make_shared<Reference>();
+  size_t records = 0;
+  if (int rc = read_cluster_reference(&brokers, current.get(), &records, std::cerr); rc != 0) return rc;
+  place->current = current;
+  place->write = [brokers, current](std::vector<fb::ReferenceRecordUnion> changes, Millis now) {
+    ReferenceLoadStats stats;
+    return kafka::publish_reference(brokers, changes, now.value, &stats, current.get());
+  };
+  return 0;
+}
+
+void say_where(const KeysOptions& o) {
+  if (o.kafka.empty()) return;
+  std::cout << "(published to " << kafka::kReferenceTopic
+            << ": every gateway and projections worker following it takes it within seconds)\n";
+}
+
 int add(const KeysOptions& o) {
   auth::Principal p{o.principal, auth::Role::kAnalyst, o.provider, o.credential, {}};
   if (Status s = auth::parse_role(o.role, &p.role); !s) {
@@ -82,8 +122,8 @@ int add(const KeysOptions& o) {
               << "\n(shown once: only its hash is kept)\n";
     return 0;
   }
-  auto engine = open_store(o);
-  if (!engine) return 1;
+  KeyPlace place;
+  if (int rc = open_place(o, &place); rc != 0) return rc;
   std::string key, key_id;
   Status s;
   if (!o.certificate.empty()) {
@@ -92,9 +132,9 @@ int add(const KeysOptions& o) {
     pem << in.rdbuf();
     std::string der;
     s = in ? auth::certificate_der_from_pem(pem.str(), &der) : Status::invalid("cannot read " + o.certificate);
-    if (s) s = auth::add_certificate(*engine, p, der, wall_clock_now(), &key_id);
+    if (s) s = auth::add_certificate(*place.current, place.write, p, der, wall_clock_now(), &key_id);
   } else {
-    s = auth::add_key(*engine, p, wall_clock_now(), &key, &key_id);
+    s = auth::add_key(*place.current, place.write, p, wall_clock_now(), &key, &key_id);
   }
   if (!s) {
     std::cerr << "autoriza keys add: " << s.to_string() << "\n";
@@ -102,6 +142,7 @@ int add(const KeysOptions& o) {
   }
   std::cout << "key_id " << key_id << "\n";
   if (!key.empty()) std::cout << "key " << key << "\n(shown once: only its hash is kept)\n";
+  say_where(o);
   return 0;
 }
 
@@ -139,9 +180,9 @@ int list(const KeysOptions& o) {
     if (!call_remote(o, "GET", "/v1/admin/keys", {}, &answer)) return 1;
     items = answer.value("items", Json::array());
   } else {
-    auto engine = open_store(o);
-    if (!engine) return 1;
-    for (const auto& k : auth::list_keys(*engine->reference())) {
+    KeyPlace place;
+    if (int rc = open_place(o, &place); rc != 0) return rc;
+    for (const auto& k : auth::list_keys(*place.current)) {
       items.push_back({{"key_id", k.key_id}, {"principal", k.principal}, {"role", k.role}, {"provider", k.provider},
                        {"credential", k.credential}, {"certificate", k.certificate}, {"revoked", k.revoked}});
     }
@@ -157,14 +198,15 @@ int revoke(const KeysOptions& o) {
     if (!call_remote(o, "POST", "/v1/admin/keys/" + o.target + "/revoke", "{}", &answer)) return 1;
     revoked = answer.value("revoked", size_t{0});
   } else {
-    auto engine = open_store(o);
-    if (!engine) return 1;
-    if (Status s = auth::revoke_keys(*engine, o.target, wall_clock_now(), &revoked); !s) {
+    KeyPlace place;
+    if (int rc = open_place(o, &place); rc != 0) return rc;
+    if (Status s = auth::revoke_keys(*place.current, place.write, o.target, wall_clock_now(), &revoked); !s) {
       std::cerr << "autoriza keys revoke: " << s.to_string() << "\n";
       return 1;
     }
   }
   std::cout << "revoked " << revoked << " key(s)\n";
+  if (revoked > 0) say_where(o);
   return 0;
 }
 
@@ -172,6 +214,10 @@ void add_place_options(CLI::App& app, KeysOptions* o) {
   app.add_option("--store", o->store, "Store of a stopped server")->capture_default_str();
   app.add_option("--url", o->url, "A running server, http://HOST:PORT (its ops API)");
   app.add_option("--key", o->ops_key, "An ops key of that server (with --url)");
+  app.add_option("--kafka", o->kafka,
+                 "Kafka mode: the keys of autoriza.reference, which every gateway and projections worker follows "
+                 "(bootstrap HOST:PORT,..., or a file holding one)")
+      ->excludes("--url");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "app/cli_common.h"
 #include "app/commands.h"
+#include "app/kafka_cmd.h"
 #include "adapters/dev/devbroker.h"
 #include "engine/core/reference_loader.h"
 #include "adapters/kafka/reference_topic.h"
@@ -38,33 +39,21 @@ namespace {
 // autoriza load --kafka: validates the files against what autoriza.reference
 // holds and publishes the records that are new or changed.
 int load_to_kafka(std::string brokers, const std::filesystem::path& data, std::ostream& out) {
-  if (std::filesystem::is_regular_file(brokers)) {
-    if (Status s = kafka::read_bootstrap_file(brokers, &brokers); !s) {
-      out << "error: " << s.to_string() << "\n";
-      return 2;
-    }
-  }
-  Status s;
-  kafka::Handle reader = kafka::reference_reader(brokers, &s);
-  std::map<std::string, kafka::ReferenceEntry> current;
-  int64_t next = 0;
-  if (reader) s = kafka::read_reference_topic(reader.get(), &current, &next);
-  if (!s) {
-    out << "error: cannot read " << kafka::kReferenceTopic << ": " << s.to_string() << "\n";
-    return 1;
-  }
-  const Reference published = kafka::reference_of(current);
+  Reference published;
+  size_t before = 0;
+  if (int rc = read_cluster_reference(&brokers, &published, &before, out); rc != 0) return rc;
   ReferenceLoad load = load_reference_dir(data, published);
   print_file_reports(load, out);
   ReferenceLoadStats stats;
   int64_t in_force_ms = 0;
-  if (s = kafka::publish_reference(brokers, load.records, wall_clock_now().value, &stats, &published, &in_force_ms);
+  if (Status s = kafka::publish_reference(brokers, load.records, wall_clock_now().value, &stats, &published,
+                                          &in_force_ms);
       !s) {
     out << "error: " << s.to_string() << "\n";
     return 1;
   }
   out << kafka::kReferenceTopic << ": " << stats.added << " added, " << stats.updated << " updated, " << stats.unchanged
-      << " unchanged (" << current.size() << " records there before); in force for commands from "
+      << " unchanged (" << before << " records there before); in force for commands from "
       << format_instant(Millis{in_force_ms}) << "\n";
   return load.ok() ? 0 : 1;
 }

@@ -42,7 +42,7 @@ Status check_principal(const Reference& ref, const Principal& p) {
   return Status::ok();
 }
 
-Status upsert(Engine& engine, std::vector<fb::ApiKeyT> records, Millis now) {
+Status upsert(const KeyChanges& write, std::vector<fb::ApiKeyT> records, Millis now) {
   std::vector<fb::ReferenceRecordUnion> unions;
   unions.reserve(records.size());
   for (auto& r : records) {
@@ -50,9 +50,9 @@ Status upsert(Engine& engine, std::vector<fb::ApiKeyT> records, Millis now) {
     u.Set(std::move(r));
     unions.push_back(std::move(u));
   }
-  ReferenceLoadStats stats;
-  return engine.load_reference(unions, &stats, now);
+  return write(std::move(unions), now);
 }
+
 
 Status write_dev_keys(const std::filesystem::path& csv, const std::vector<DevKey>& keys) {
   std::error_code ec;
@@ -73,27 +73,49 @@ Status write_dev_keys(const std::filesystem::path& csv, const std::vector<DevKey
 
 }  // namespace
 
-Status add_key(Engine& engine, const Principal& principal, Millis now, std::string* key, std::string* key_id) {
-  TRY_STATUS(check_principal(*engine.reference(), principal));
+KeyChanges into_store(Engine& engine) {
+  return [&engine](std::vector<fb::ReferenceRecordUnion> records, Millis now) {
+    ReferenceLoadStats stats;
+    return engine.load_reference(records, &stats, now);
+  };
+}
+
+Status add_key(const Reference& current, const KeyChanges& write, const Principal& principal, Millis now,
+               std::string* key, std::string* key_id) {
+  TRY_STATUS(check_principal(current, principal));
   *key = new_api_key();
   fb::ApiKeyT record = api_key_record(sha256_hex(*key), principal, false, now.value);
   *key_id = record.key_id;
-  return upsert(engine, {std::move(record)}, now);
+  return upsert(write, {std::move(record)}, now);
+}
+
+Status add_key(Engine& engine, const Principal& principal, Millis now, std::string* key, std::string* key_id) {
+  return add_key(*engine.reference(), into_store(engine), principal, now, key, key_id);
+}
+
+Status add_certificate(const Reference& current, const KeyChanges& write, const Principal& principal,
+                       std::string_view certificate_der, Millis now, std::string* key_id) {
+  TRY_STATUS(check_principal(current, principal));
+  if (certificate_der.empty()) return Status::invalid("empty certificate", "certificate");
+  fb::ApiKeyT record = api_key_record(sha256_hex(certificate_der), principal, true, now.value);
+  *key_id = record.key_id;
+  return upsert(write, {std::move(record)}, now);
 }
 
 Status add_certificate(Engine& engine, const Principal& principal, std::string_view certificate_der, Millis now,
                        std::string* key_id) {
-  TRY_STATUS(check_principal(*engine.reference(), principal));
-  if (certificate_der.empty()) return Status::invalid("empty certificate", "certificate");
-  fb::ApiKeyT record = api_key_record(sha256_hex(certificate_der), principal, true, now.value);
-  *key_id = record.key_id;
-  return upsert(engine, {std::move(record)}, now);
+  return add_certificate(*engine.reference(), into_store(engine), principal, certificate_der, now, key_id);
 }
 
 Status revoke_keys(Engine& engine, std::string_view key_id_or_principal, Millis now, size_t* revoked) {
+  return revoke_keys(*engine.reference(), into_store(engine), key_id_or_principal, now, revoked);
+}
+
+Status revoke_keys(const Reference& current, const KeyChanges& write, std::string_view key_id_or_principal,
+                   Millis now, size_t* revoked) {
   std::vector<fb::ApiKeyT> changes;
   bool matched = false;
-  for (const auto& [id, k] : engine.reference()->api_keys) {
+  for (const auto& [id, k] : current.api_keys) {
     if (k.key_id != key_id_or_principal && k.principal != key_id_or_principal) continue;
     matched = true;
     if (k.revoked) continue;
@@ -104,7 +126,7 @@ Status revoke_keys(Engine& engine, std::string_view key_id_or_principal, Millis 
   *revoked = changes.size();
   if (!matched) return Status::not_found("no key or principal '" + std::string(key_id_or_principal) + "'");
   if (changes.empty()) return Status::ok();
-  return upsert(engine, std::move(changes), now);
+  return upsert(write, std::move(changes), now);
 }
 
 std::vector<fb::ApiKeyT> list_keys(const Reference& reference) {
@@ -136,7 +158,7 @@ Status ensure_dev_keys(Engine& engine, const std::filesystem::path& csv, std::ve
   }
   // The file first: a key recorded but never written down would be lost.
   TRY_STATUS(write_dev_keys(csv, *out));
-  return upsert(engine, std::move(records), Millis{0});
+  return upsert(into_store(engine), std::move(records), Millis{0});
 }
 
 Status read_dev_keys(const std::filesystem::path& csv, std::vector<DevKey>* out) {

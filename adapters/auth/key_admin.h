@@ -7,6 +7,7 @@
 // scenario runner): "principal,role,key", one line per key, mode 0600 —
 // development only; production keys are added one by one and shown once.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,18 @@ class Engine;
 }
 
 namespace autoriza::auth {
+
+// Where key changes go: a store (Engine::load_reference: the overloads
+// taking an Engine) or, in Kafka mode, autoriza.reference (app/keys_cmd.cc),
+// which every role follows. The changes are checked against `current`.
+using KeyChanges = std::function<Status(std::vector<fb::ReferenceRecordUnion> records, Millis now)>;
+KeyChanges into_store(Engine& engine);
+Status add_key(const Reference& current, const KeyChanges& write, const Principal& principal, Millis now,
+               std::string* key, std::string* key_id);
+Status add_certificate(const Reference& current, const KeyChanges& write, const Principal& principal,
+                       std::string_view certificate_der, Millis now, std::string* key_id);
+Status revoke_keys(const Reference& current, const KeyChanges& write, std::string_view key_id_or_principal,
+                   Millis now, size_t* revoked);
 
 // Adds a key for principal; *key is the clear key (shown once), *key_id
 // its id. kInvalidRequest when the principal is incomplete (a provider

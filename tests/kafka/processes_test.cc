@@ -57,7 +57,7 @@ class KafkaProcesses : public ::testing::Test {
     for (int v = 0; v < 2; ++v) start_validator(v, 1);
     const std::vector<std::string> gateway = {
         AUTORIZA_BINARY, "serve", "--kafka", bootstrap().string(), "--role", "gateway", "--partitions", "2", "--store", (tmp_.path() / "gateway").string(), "--http", "127.0.0.1:0",
-        "--allow-client-time", "--timeout-ms", "3000", "--log-format", "text", "--auth-failures-max", "3"};
+        "--allow-client-time", "--timeout-ms", "3000", "--log-format", "text", "--auth-failures-max", "4"};
     ASSERT_TRUE(gateway_.start(gateway, log("gateway"), kStartTimeout, &error)) << error;
     std::vector<auth::DevKey> keys;
     ASSERT_TRUE(auth::read_dev_keys(tmp_.path() / "gateway" / "dev-keys.csv", &keys));
@@ -117,6 +117,24 @@ class KafkaProcesses : public ::testing::Test {
     Json j = Json::parse(text, nullptr, false);
     if (*status != 200 && j.is_object()) j["http"] = *status;
     return j;
+  }
+
+  // GET target through the gateway with key until it answers `wanted` (the
+  // gateway follows autoriza.reference) or 30 s pass; the last status.
+  int read_with(const std::string& key, const std::string& target, int wanted) {
+    const auto deadline = crash::Clock::now() + std::chrono::seconds(30);
+    int status = 0;
+    for (;;) {
+      HttpClient client;
+      client.set_api_key(key);
+      std::string text;
+      if (client.connect("127.0.0.1", gateway_.port()).is_ok() &&
+          client.request("GET", target, "", &status, &text).is_ok() && status == wanted) {
+        return status;
+      }
+      if (crash::Clock::now() > deadline) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
 
   // Command i of kafka_rig.h through the gateway, as its provider; equal to the embedded answer.
@@ -187,8 +205,26 @@ TEST_F(KafkaProcesses, AuthenticatedHttpThroughGatewayAndValidatorsEqualsEmbedde
   EXPECT_EQ(status, 200) << text;
   EXPECT_NE(text.find(last_transaction), std::string::npos) << text;
 
-  // The gateway takes serve's access options (--auth-failures-max 3 above):
-  // after three wrong keys from this address, even a right key gets 429.
+  // A key added on autoriza.reference (`keys add --kafka`) opens every
+  // gateway following the topic; revoked there, it opens none.
+  std::string output;
+  auto rc = crash::run_command({AUTORIZA_BINARY, "keys", "add", "--kafka", bootstrap().string(), "--principal",
+                                "auditor-kafka", "--role", "auditor"},
+                               log("keys"), std::chrono::seconds(60), &output);
+  ASSERT_EQ(rc, std::optional<int>(0)) << output;
+  const size_t key_at = output.find("\nkey ");
+  ASSERT_NE(key_at, std::string::npos) << output;
+  const std::string cluster_key = output.substr(key_at + 5, output.find('\n', key_at + 5) - key_at - 5);
+  EXPECT_EQ(read_with(cluster_key, "/v1/transactions/" + last_transaction, 200), 200);
+  rc = crash::run_command({AUTORIZA_BINARY, "keys", "revoke", "--kafka", bootstrap().string(), "auditor-kafka"},
+                          log("keys"), std::chrono::seconds(60), &output);
+  ASSERT_EQ(rc, std::optional<int>(0)) << output;
+  EXPECT_NE(output.find("revoked 1 key(s)"), std::string::npos) << output;
+  EXPECT_EQ(read_with(cluster_key, "/v1/transactions/" + last_transaction, 401), 401);
+
+  // The gateway takes serve's access options (--auth-failures-max 4 above):
+  // after four failed keys from this address (the revoked one, then three
+  // wrong ones), even a right key gets 429.
   for (int i = 0; i < 3; ++i) {
     post("az_wrong_" + std::to_string(i), command, body, at, &status);
     EXPECT_EQ(status, 401);
