@@ -1,6 +1,6 @@
 // The ops API over keys (role ops only: rows of adapters/service/route_table.cc):
 //   GET  /v1/admin/keys                -> {"items":[{key_id, principal, role, provider, credential,
-//                                           certificate, revoked, created}], "next": null}
+//                                           certificate, revoked, created (null: a development key)}], "next": null}
 //   POST /v1/admin/keys {"principal","role","provider"?,"credential"?}
 //                                      -> {"key","key_id","principal","role"}  (the key is shown once)
 //   POST /v1/admin/keys/{id|principal}/revoke -> {"revoked": N}
@@ -45,7 +45,9 @@ namespace {
 Json key_json(const fb::ApiKeyT& k) {
   return {{"key_id", k.key_id},         {"principal", k.principal},     {"role", k.role},
           {"provider", k.provider},     {"credential", k.credential},   {"certificate", k.certificate},
-          {"revoked", k.revoked},       {"created", format_instant(Millis{k.created_ms})}};
+          {"revoked", k.revoked},
+          // Development keys have no creation time (they exist before any command): null, not 1969.
+          {"created", k.created_ms > 0 ? Json(format_instant(Millis{k.created_ms})) : Json(nullptr)}};
 }
 
 Status principal_from(const Json& body, auth::Principal* p) {

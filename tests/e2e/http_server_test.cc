@@ -488,6 +488,15 @@ TEST_F(HttpServerTest, OpsKeyManagesKeysThroughTheAdminApi) {
   const Answer listed = call(admin, "GET", "/v1/admin/keys");
   ASSERT_EQ(listed.status, 200);
   EXPECT_EQ(listed.body.dump().find(key), std::string::npos);  // keys never come back
+  size_t undated = 0;
+  for (const Json& item : listed.body["items"]) {
+    if (item["principal"] == "auditor-ana") {
+      EXPECT_TRUE(item["created"].is_string() && item["created"].get<std::string>().starts_with("20")) << item.dump();
+    } else if (item["created"].is_null()) {
+      ++undated;  // the fixture's keys, made before any command: no 1969 date
+    }
+  }
+  EXPECT_GT(undated, 0u) << listed.body.dump();
   EXPECT_EQ(call(admin, "POST", "/v1/admin/keys/auditor-ana/revoke", "{}").status, 200);
   EXPECT_EQ(call(auditor, "GET", "/v1/audits").status, 401);
 }
