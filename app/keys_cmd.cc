@@ -110,28 +110,33 @@ int add(const KeysOptions& o) {
     std::cerr << "autoriza keys add: " << s.to_string() << "\n";
     return 2;
   }
-  if (remote(o)) {
-    if (!o.certificate.empty()) {
-      std::cerr << "autoriza keys add: certificates are added on the store (--store), not over --url\n";
-      return 2;
+  std::string pem;
+  if (!o.certificate.empty()) {
+    std::ifstream in(o.certificate);
+    std::stringstream text;
+    text << in.rdbuf();
+    pem = text.str();
+    if (!in || pem.empty()) {
+      std::cerr << "autoriza keys add: cannot read " << o.certificate << " (or it is empty)\n";
+      return 1;
     }
+  }
+  if (remote(o)) {
     Json answer;
-    const Json body = {{"principal", p.name}, {"role", o.role}, {"provider", p.provider}, {"credential", p.credential}};
+    Json body = {{"principal", p.name}, {"role", o.role}, {"provider", p.provider}, {"credential", p.credential}};
+    if (!pem.empty()) body["certificate"] = pem;
     if (!call_remote(o, "POST", "/v1/admin/keys", body.dump(), &answer)) return 1;
-    std::cout << "key_id " << answer.value("key_id", "") << "\nkey " << answer.value("key", "")
-              << "\n(shown once: only its hash is kept)\n";
+    std::cout << "key_id " << answer.value("key_id", "") << "\n";
+    if (pem.empty()) std::cout << "key " << answer.value("key", "") << "\n(shown once: only its hash is kept)\n";
     return 0;
   }
   KeyPlace place;
   if (int rc = open_place(o, &place); rc != 0) return rc;
   std::string key, key_id;
   Status s;
-  if (!o.certificate.empty()) {
-    std::ifstream in(o.certificate);
-    std::stringstream pem;
-    pem << in.rdbuf();
+  if (!pem.empty()) {
     std::string der;
-    s = in ? auth::certificate_der_from_pem(pem.str(), &der) : Status::invalid("cannot read " + o.certificate);
+    s = auth::certificate_der_from_pem(pem, &der);
     if (s) s = auth::add_certificate(*place.current, place.write, p, der, wall_clock_now(), &key_id);
   } else {
     s = auth::add_key(*place.current, place.write, p, wall_clock_now(), &key, &key_id);

@@ -1,8 +1,10 @@
 // The ops API over keys (role ops only: rows of adapters/service/route_table.cc):
 //   GET  /v1/admin/keys                -> {"items":[{key_id, principal, role, provider, credential,
 //                                           certificate, revoked, created (null: a development key)}], "next": null}
-//   POST /v1/admin/keys {"principal","role","provider"?,"credential"?}
-//                                      -> {"key","key_id","principal","role"}  (the key is shown once)
+//   POST /v1/admin/keys {"principal","role","provider"?,"credential"?,"certificate"?}
+//                                      -> {"key","key_id","principal","role","certificate":false}  (the key is shown once)
+//                                         with "certificate" (a client certificate, PEM): no "key"; TLS
+//                                         clients presenting it act as the principal
 //   POST /v1/admin/keys/{id|principal}/revoke -> {"revoked": N}
 //
 // And over the providers' portal's users, with the functions of `autoriza
@@ -131,11 +133,22 @@ Reply add_key(Engine& engine, std::string_view body, Millis now) {
   auth::Principal principal;
   Status s = parse_json(body, &json);
   if (s) s = principal_from(json, &principal);
-  std::string key, key_id;
-  if (s) s = auth::add_key(engine, principal, now, &key, &key_id);
+  if (s && json.contains("certificate") && !json["certificate"].is_string()) {
+    s = Status::invalid("certificate must be a string (PEM)", "certificate");
+  }
+  const bool certificate = s && json.contains("certificate");
+  std::string key, key_id, der;
+  if (s && certificate) {
+    s = auth::certificate_der_from_pem(json["certificate"].get<std::string>(), &der);
+    if (s) s = auth::add_certificate(engine, principal, der, now, &key_id);
+  } else if (s) {
+    s = auth::add_key(engine, principal, now, &key, &key_id);
+  }
   if (!s) return reply_for(s);
-  return Reply{200, Json{{"key", key}, {"key_id", key_id}, {"principal", principal.name},
-                         {"role", auth::role_name(principal.role)}}.dump()};
+  Json answer{{"key_id", key_id}, {"principal", principal.name}, {"role", auth::role_name(principal.role)},
+              {"certificate", certificate}};
+  if (!certificate) answer["key"] = key;
+  return Reply{200, answer.dump()};
 }
 
 Reply revoke_keys(Engine& engine, const std::string& id_or_principal, Millis now) {

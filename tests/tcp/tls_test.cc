@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/http/server.h"
 #include "adapters/tcp/tcp_client.h"
 #include "tests/tcp/tcp_fixture.h"
 
@@ -124,6 +125,30 @@ TEST_F(TcpTlsTest, ClientCertificateIsThePrincipal) {
   ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
   const Answer other = client.execute(eligibility("t3", "LAB200"), kNow);
   EXPECT_EQ(other.error.status, 403);
+}
+
+// A switch's certificate added while the server runs (`keys add --url ...
+// --certificate`, the ops API) is its principal at the next handshake.
+TEST_F(TcpTlsTest, CertificateAddedThroughTheOpsApiIsThePrincipal) {
+  const std::string admin = add_key(auth::Principal{"admin", auth::Role::kOps, "", "", ""});
+  HttpServer http(*service_, "127.0.0.1", 0);
+  ASSERT_TRUE(http.start().is_ok());
+  start_tls();
+  const std::string line = std::string(AUTORIZA_BINARY) + " keys add --url http://127.0.0.1:" +
+                           std::to_string(http.port()) + " --key " + admin + " --certificate " + file("client.pem") +
+                           " --principal switch-lab127 --role provider --provider LAB127 >" +
+                           (dir_ / "keys.out").string() + " 2>&1";
+  ASSERT_EQ(std::system(line.c_str()), 0) << read("../keys.out");
+  EXPECT_EQ(read("../keys.out").find("key "), std::string::npos);  // no key: the certificate is the credential
+  ClientOptions o = client_options();
+  o.tls_files.cert = file("client.pem");
+  o.tls_files.key = file("client.key");
+  TcpClient client(o);  // no API key
+  ASSERT_TRUE(client.connect());
+  const Answer a = client.execute(eligibility("cert-api"), kNow);
+  ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
+  EXPECT_TRUE(engine_->find_request("provider:LAB127", "cert-api").has_value());
+  http.stop();
 }
 
 TEST_F(TcpTlsTest, UnmappedCertificateStillNeedsAKey) {
