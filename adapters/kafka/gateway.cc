@@ -63,9 +63,14 @@ Status KafkaGateway::start() {
                                " partitions but --partitions is " + std::to_string(engine_.options().partitions),
                            "--partitions");
   }
-  claims_ = std::make_unique<RequestClaims>(
-      ClaimsOptions{options_.brokers, options_.producer, options_.consumer, options_.claims_keys_max});
-  if (s = claims_->start(); !s) return s;
+  // One partition: every use of a request id reaches the one validator,
+  // whose index decides as the embedded engine's; nothing to claim (and no
+  // round trip per command). Partitions are never added in place (ops/kafka.md).
+  if (commands > 1) {
+    claims_ = std::make_unique<RequestClaims>(
+        ClaimsOptions{options_.brokers, options_.producer, options_.consumer, options_.claims_keys_max});
+    if (s = claims_->start(); !s) return s;
+  }
   reply_partition_ = int32_t(options_.instance % uint16_t(count));
   int64_t low = 0, high = 0;
   if (s = watermarks(consumer_.get(), kRepliesTopic, reply_partition_, &low, &high); !s) return s;
@@ -110,7 +115,7 @@ void KafkaGateway::submit(PartitionId partition, Submission s) {
     pending_.emplace(correlation, Pending{std::move(s.done), deadline, request_id});
     deadlines_.emplace_back(deadline, correlation);
   }
-  if (scope.empty()) return send(partition, correlation, key, value);  // no idempotency key to claim
+  if (scope.empty() || !claims_) return send(partition, correlation, key, value);  // nothing to claim
   // The request id is claimed first (claims.h): a reuse with another body
   // for another partition is refused here, whatever the mirror's lag.
   claims_->claim(idempotency_key(scope, request_id), digest, partition, request_id,

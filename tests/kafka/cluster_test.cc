@@ -99,8 +99,26 @@ TEST(KafkaCluster, RequestIdReusedOnAnotherPartitionIs409WithoutAMirror) {
   reused["request_id"] = "fresh-2";
   rig.gateway().run("eligibility", reused, kAt);
   EXPECT_EQ(rig.gateway().last_status(), 200);
-  EXPECT_GE(rig.cluster().gateway().claims().claims_sent(), 2u);
-  EXPECT_EQ(rig.cluster().gateway().claims().refused(), 1u);
+  ASSERT_NE(rig.cluster().gateway().claims(), nullptr);
+  EXPECT_GE(rig.cluster().gateway().claims()->claims_sent(), 2u);
+  EXPECT_EQ(rig.cluster().gateway().claims()->refused(), 1u);
+}
+
+// One partition: the gateway claims nothing (no round trip per command); the
+// one validator's index refuses a reuse with another body, as embedded.
+TEST(KafkaCluster, OnePartitionNeedsNoClaimAndStillRefusesAReuse) {
+  kafka::DevClusterOptions options;
+  options.mirror = false;
+  KafkaRig rig(options, /*partitions=*/1);
+  EXPECT_EQ(rig.cluster().gateway().claims(), nullptr);
+  Json body{{"request_id", "reused-1"}, {"provider", "LAB127"}, {"credential", "110000783851"}};
+  const Json answer = rig.gateway().run("eligibility", body, kAt);
+  ASSERT_EQ(rig.gateway().last_status(), 200) << answer.dump();
+  Json reused = body;
+  reused["credential"] = "110000783852";
+  const Json refused = rig.gateway().run("eligibility", reused, kAt);
+  EXPECT_EQ(rig.gateway().last_status(), 409) << refused.dump();
+  EXPECT_EQ(rig.gateway().run("eligibility", body, kAt), answer);
 }
 
 TEST(KafkaCluster, DuplicateEventMessagesAreAppliedOnce) {
