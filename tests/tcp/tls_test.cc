@@ -75,6 +75,13 @@ class TcpTlsTest : public TcpFixture {
     o.reconnect_attempts = 0;
     return o;
   }
+  // A client presenting client.pem (signed by the CA the server trusts), no API key.
+  ClientOptions certificate_client_options() const {
+    ClientOptions o = client_options();
+    o.tls_files.cert = file("client.pem");
+    o.tls_files.key = file("client.key");
+    return o;
+  }
 
   std::filesystem::path pki_;
 };
@@ -116,10 +123,7 @@ TEST_F(TcpTlsTest, ClientCertificateIsThePrincipal) {
   add_credential_hash(auth::sha256_hex(read("client.der")),
                       auth::Principal{"provider-LAB127-cert", auth::Role::kProvider, "LAB127", "", ""}, true);
   start_tls();
-  ClientOptions o = client_options();
-  o.tls_files.cert = file("client.pem");
-  o.tls_files.key = file("client.key");
-  TcpClient client(o);  // no API key
+  TcpClient client(certificate_client_options());  // no API key
   ASSERT_TRUE(client.connect());
   const Answer a = client.execute(eligibility("t2"), kNow);
   ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
@@ -140,10 +144,7 @@ TEST_F(TcpTlsTest, CertificateAddedThroughTheOpsApiIsThePrincipal) {
                            (dir_ / "keys.out").string() + " 2>&1";
   ASSERT_EQ(std::system(line.c_str()), 0) << read("../keys.out");
   EXPECT_EQ(read("../keys.out").find("key "), std::string::npos);  // no key: the certificate is the credential
-  ClientOptions o = client_options();
-  o.tls_files.cert = file("client.pem");
-  o.tls_files.key = file("client.key");
-  TcpClient client(o);  // no API key
+  TcpClient client(certificate_client_options());  // no API key
   ASSERT_TRUE(client.connect());
   const Answer a = client.execute(eligibility("cert-api"), kNow);
   ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
@@ -153,10 +154,7 @@ TEST_F(TcpTlsTest, CertificateAddedThroughTheOpsApiIsThePrincipal) {
 
 TEST_F(TcpTlsTest, UnmappedCertificateStillNeedsAKey) {
   start_tls();
-  ClientOptions o = client_options();
-  o.tls_files.cert = file("client.pem");  // verifies, but maps to nobody
-  o.tls_files.key = file("client.key");
-  TcpClient client(o);
+  TcpClient client(certificate_client_options());  // verifies, but maps to nobody
   ASSERT_TRUE(client.connect());
   const Answer a = client.execute(eligibility("t4"), kNow);
   EXPECT_EQ(a.error.code, "UNAUTHENTICATED") << a.error.message;
