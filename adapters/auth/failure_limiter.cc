@@ -1,7 +1,10 @@
 #include "adapters/auth/failure_limiter.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace autoriza::auth {
 
@@ -16,11 +19,27 @@ void FailureLimiter::configure(int failures_max, std::chrono::seconds window) {
   lru_.clear();
 }
 
-bool FailureLimiter::limited(std::string_view address, Clock::time_point now, int64_t* retry_after_s) {
-  if (address.empty()) return false;
+std::string FailureLimiter::source_of(std::string_view address) {
+  if (address.find(':') == std::string_view::npos || address.size() >= INET6_ADDRSTRLEN) return std::string(address);
+  const std::string text(address);
+  in6_addr a{};
+  if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return text;
+  char out[INET6_ADDRSTRLEN] = {};
+  if (IN6_IS_ADDR_V4MAPPED(&a)) {
+    in_addr v4{};
+    std::memcpy(&v4, &a.s6_addr[12], 4);
+    return inet_ntop(AF_INET, &v4, out, sizeof out) ? std::string(out) : text;
+  }
+  std::memset(&a.s6_addr[8], 0, 8);  // the interface half
+  return inet_ntop(AF_INET6, &a, out, sizeof out) ? std::string(out) + "/64" : text;
+}
+
+bool FailureLimiter::limited(std::string_view client, Clock::time_point now, int64_t* retry_after_s) {
+  if (client.empty()) return false;
+  const std::string address = source_of(client);
   std::lock_guard lock(mutex_);
   if (failures_max_ <= 0) return false;
-  const auto it = entries_.find(std::string(address));
+  const auto it = entries_.find(address);
   if (it == entries_.end()) return false;
   const Entry& e = it->second;
   const Clock::time_point ends = e.window_start + window_;
@@ -31,11 +50,12 @@ bool FailureLimiter::limited(std::string_view address, Clock::time_point now, in
   return true;
 }
 
-void FailureLimiter::failed(std::string_view address, Clock::time_point now) {
+void FailureLimiter::failed(std::string_view client, Clock::time_point now) {
   failures_total_.fetch_add(1, std::memory_order_relaxed);
-  if (address.empty()) return;
+  if (client.empty()) return;
+  const std::string address = source_of(client);
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(std::string(address));
+  auto it = entries_.find(address);
   if (it == entries_.end()) {
     if (entries_.size() >= kAddressesMax) {  // forget the one touched least recently
       entries_.erase(lru_.back());

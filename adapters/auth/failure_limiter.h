@@ -12,6 +12,11 @@
 // Thread-safe. At most kAddressesMax addresses: beyond it the one touched
 // least recently is forgotten (LRU), so a spray of addresses cannot grow
 // memory. An empty address (an in-process caller) is never limited.
+//
+// The "address" counted is the client's source (source_of): an IPv4
+// address as it is, an IPv6 address by its /64 (one subscriber's network:
+// a client holding a /64 would otherwise have 2^64 addresses to spread its
+// guesses over), and an IPv4-mapped IPv6 address as its IPv4.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -48,6 +53,11 @@ class FailureLimiter {
   // Counts one failed authentication of address.
   void failed(std::string_view address, Clock::time_point now);
   void failed(std::string_view address) { failed(address, Clock::now()); }
+
+  // What failures are counted by: "10.0.0.1", "2001:db8:1:2::/64" (any
+  // address of that /64), "10.0.0.1" for "::ffff:10.0.0.1"; anything else
+  // as given.
+  static std::string source_of(std::string_view address);
 
   // The refusal the adapters answer (429, Spanish).
   static std::string message(int64_t retry_after_s);

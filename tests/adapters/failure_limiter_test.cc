@@ -31,6 +31,27 @@ TEST(FailureLimiter, LimitsAnAddressPastItsFailuresUntilTheWindowPasses) {
   EXPECT_NE(FailureLimiter::message(50).find("50 segundos"), std::string::npos);
 }
 
+// IPv6 clients are counted by their /64: every address of one subscriber's
+// network shares the count; the next /64 does not.
+TEST(FailureLimiter, AnIpv6NetworkCountsAsOneSource) {
+  EXPECT_EQ(FailureLimiter::source_of("10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(FailureLimiter::source_of("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "2001:db8:1:2::/64");
+  EXPECT_EQ(FailureLimiter::source_of("::ffff:10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(FailureLimiter::source_of("::1"), "::/64");
+  EXPECT_EQ(FailureLimiter::source_of("not:an:address"), "not:an:address");
+  FailureLimiter limiter(3, seconds(60));
+  const auto t0 = FailureLimiter::Clock::time_point{} + seconds(1000);
+  int64_t retry = 0;
+  for (const char* a : {"2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"}) limiter.failed(a, t0);
+  EXPECT_TRUE(limiter.limited("2001:db8:1:2::99", t0, &retry));
+  EXPECT_FALSE(limiter.limited("2001:db8:1:3::1", t0, &retry));  // the next /64
+  limiter.failed("::ffff:10.0.0.9", t0);
+  limiter.failed("10.0.0.9", t0);
+  limiter.failed("::ffff:10.0.0.9", t0);
+  EXPECT_TRUE(limiter.limited("10.0.0.9", t0, &retry));  // one IPv4 client, however written
+  EXPECT_EQ(limiter.addresses(), 2u);
+}
+
 TEST(FailureLimiter, OffWithZeroAndBoundedInAddresses) {
   const auto t0 = FailureLimiter::Clock::time_point{} + seconds(1000);
   int64_t retry = 0;
