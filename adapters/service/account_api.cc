@@ -190,22 +190,34 @@ Json account_answer(const fb::ResultT& r) {
 
 namespace account_api {
 
-void post_account(Service& service, const std::string& route, std::string_view body, Millis now, Done done) {
+void post_account(Service& service, const std::string& route, std::string_view body, Millis now, std::string address,
+                  Done done) {
   const KeyRing* keys = keys_of(service.engine());
   if (!keys) return done(error_reply(503, "UNAVAILABLE", "las cuentas necesitan las claves maestras (AUTORIZA_SECRET_KEYS)"));
+  // A mailed code is a credential: its guesses count with the address's
+  // failed authentications (on top of the tries each code allows).
+  const bool with_code = route == "confirm" || route == "recovery_confirm";
+  int64_t retry_after_s = 0;
+  if (Status s = with_code ? service.check_auth_failures(address, &retry_after_s) : Status::ok(); !s) {
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    return done(std::move(r));
+  }
   Json j;
   fb::CommandUnion cmd;
   Status s = parse_json(body, &j);
   if (s && !j.is_object()) s = Status::invalid("el cuerpo debe ser un objeto JSON", "");
   if (s) s = decode_account(route, j, *service.engine().reference(), *keys, &cmd);
   if (!s) return done(reply_for(s));
-  service.engine().submit(std::move(cmd), now, [&service, done = std::move(done)](Outcome o) {
+  service.engine().submit(std::move(cmd), now, [&service, with_code, address = std::move(address),
+                                                 done = std::move(done)](Outcome o) {
     if (!o.status) return done(reply_for(o.status));
     // The mail with the code, if this command sends one. The command is
     // durable whatever happens here; the outbox's follower retries.
     if (Status s = service.outbox().catch_up(); !s) spdlog::warn("outbox catch-up failed: {}", s.to_string());
     const auto result = result_of(o);
     if (!result) return done(reply_for(Status::unavailable("la respuesta no se pudo leer: reintentá con el mismo request_id")));
+    if (with_code && result->status == fb::Status::REJECTED) service.auth_failures().failed(address);
     done(Reply{200, account_answer(*result).dump()});
   });
 }

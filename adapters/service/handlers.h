@@ -19,9 +19,11 @@ Reply insurer_route(const Service& service, bool logo);
 
 namespace account_api {
 
-// route: "register", "confirm", "recovery" or "recovery_confirm".
+// route: "register", "confirm", "recovery" or "recovery_confirm". A
+// refused code counts as a failed authentication of address (the routes
+// with a code are refused 429 while address is over its failures).
 void post_account(Service& service, const std::string& route, std::string_view body, Millis now,
-                  std::function<void(Reply)> done);
+                  std::string address, std::function<void(Reply)> done);
 // link empty: a new share of credential's card; else revokes that link (or
 // share id, as list_shares gives it).
 void post_share(Service& service, const std::string& credential, const std::string& link, std::string_view body,

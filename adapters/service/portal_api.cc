@@ -207,10 +207,17 @@ void recovery_confirm(Service& service, const RouteCall& call, RouteDone done) {
       !s) {
     return done(reply_for(s));
   }
+  int64_t retry_after_s = 0;
+  if (Status s = service.check_auth_failures(call.address, &retry_after_s); !s) {  // the code is not checked
+    Reply r = reply_for(s);
+    r.retry_after_s = retry_after_s;
+    return done(std::move(r));
+  }
   const std::string user = body["user"];
   Status s = auth::finish_portal_recovery(service.engine(), user, body["code"].get<std::string>(),
                                           body["new_password"].get<std::string>(), call.now);
   if (!s) {
+    if (s.field() == "code") service.auth_failures().failed(call.address);  // a wrong code is a failed authentication
     if (s.field() == "password") s = Status::invalid(s.message(), "new_password");
     return done(reply_for(s));
   }

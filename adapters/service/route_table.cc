@@ -62,7 +62,7 @@ void token_sheet(Service& service, const RouteCall& call, RouteDone done, bool p
 }
 
 void account(Service& service, const RouteCall& call, RouteDone done, const char* route) {
-  account_api::post_account(service, route, call.body, call.now, std::move(done));
+  account_api::post_account(service, route, call.body, call.now, std::string(call.address), std::move(done));
 }
 
 constexpr uint8_t kReaders = kByAuditor | kByAnalyst;

@@ -2,6 +2,7 @@
 // fixtures, the Service, an HttpServer on 127.0.0.1 (port 0) and HttpClient.
 #include "adapters/codec/error_codes.h"
 #include "adapters/auth/key_admin.h"
+#include "engine/core/secrets.h"
 #include "adapters/http/server.h"
 
 #include <gtest/gtest.h>
@@ -63,6 +64,7 @@ class HttpServerTest : public ::testing::Test {
     Status st;
     EngineOptions options;
     options.store = dir_;
+    if (master_keys_) options.keys = std::make_shared<const KeyRing>(KeyRing::generate_dev());  // accounts, codes
     engine_ = Engine::open(options, &st);
     ASSERT_TRUE(st) << st.to_string();
     ASSERT_NE(engine_, nullptr);
@@ -115,6 +117,7 @@ class HttpServerTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  bool master_keys_ = true;  // AUTORIZA_SECRET_KEYS given (a dev ring)
   std::string ops_key_, lab127_key_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<Service> service_;
@@ -531,7 +534,13 @@ TEST_F(HttpServerTest, OpsKeyManagesPortalUsersThroughTheAdminApi) {
   EXPECT_EQ(call(lab, "POST", "/v1/admin/users/ana/reset-password", "{}").status, 403);
 }
 
-TEST_F(HttpServerTest, PortalRecoveryNeedsMasterKeys) {
+// A server started without AUTORIZA_SECRET_KEYS.
+class HttpServerWithoutMasterKeysTest : public HttpServerTest {
+ protected:
+  HttpServerWithoutMasterKeysTest() { master_keys_ = false; }
+};
+
+TEST_F(HttpServerWithoutMasterKeysTest, PortalRecoveryNeedsMasterKeys) {
   const std::string none;
   HttpClient portal;
   connect(portal, &none);
@@ -858,9 +867,28 @@ TEST_F(HttpServerTest, FailedAuthenticationsFromOneAddressAre429UntilTheWindowPa
     EXPECT_EQ(a.find("HTTP/1.1 429"), std::string::npos) << a;
   }
   EXPECT_EQ(raw_request(port, "127.0.0.4", "POST", "/v1/account/login", "", affiliate).rfind("HTTP/1.1 429", 0), 0u);
+  // A mailed code is a credential too: refused codes of the affiliates'
+  // recovery and of the portal's count, and are limited, alike.
+  for (int i = 0; i < 3; ++i) {
+    const std::string code = R"({"request_id":"rc-)" + std::to_string(i) +
+                             R"(","document":"30111222","code":"123456","password":"clave-nueva-123"})";
+    const std::string a = raw_request(port, "127.0.0.5", "POST", "/v1/password_recovery/confirm", "", code);
+    EXPECT_EQ(a.rfind("HTTP/1.1 200", 0), 0u) << a;
+    EXPECT_NE(a.find("REJECTED"), std::string::npos) << a;
+  }
+  const std::string fourth = raw_request(port, "127.0.0.5", "POST", "/v1/password_recovery/confirm", "",
+                                         R"({"request_id":"rc-4","document":"30111222","code":"123456","password":"clave-nueva-123"})");
+  EXPECT_EQ(fourth.rfind("HTTP/1.1 429", 0), 0u) << fourth;
+  const std::string portal_code = R"({"user":"nadie","code":"123456","new_password":"clave-nueva-123"})";
+  for (int i = 0; i < 3; ++i) {
+    const std::string a = raw_request(port, "127.0.0.6", "POST", "/v1/portal/recovery/confirm", "", portal_code);
+    EXPECT_EQ(a.rfind("HTTP/1.1 400", 0), 0u) << a;
+  }
+  EXPECT_EQ(raw_request(port, "127.0.0.6", "POST", "/v1/portal/recovery/confirm", "", portal_code).rfind("HTTP/1.1 429", 0),
+            0u);
   const std::string page = service_->metrics_page();
-  EXPECT_GE(sample_value(page, "autoriza_auth_failures_limited_total"), 5) << page;
-  EXPECT_GE(sample_value(page, "autoriza_auth_failures_total"), 9) << page;
+  EXPECT_GE(sample_value(page, "autoriza_auth_failures_limited_total"), 7) << page;
+  EXPECT_GE(sample_value(page, "autoriza_auth_failures_total"), 15) << page;
 }
 
 class HttpSlowClientTest : public HttpServerTest {
