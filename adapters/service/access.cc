@@ -33,6 +33,15 @@ Status Service::check_auth_failures(std::string_view address, int64_t* retry_aft
   return Status::rate_limited(auth::FailureLimiter::message(retry));
 }
 
+std::optional<Reply> Service::over_auth_failures(std::string_view address) {
+  int64_t retry_after_s = 0;
+  const Status s = check_auth_failures(address, &retry_after_s);
+  if (s) return std::nullopt;
+  Reply r = reply_for(s);
+  r.retry_after_s = retry_after_s;
+  return r;
+}
+
 Status Service::admit_session(const Caller& caller, bool open_route, std::string_view method, Millis now,
                               auth::Principal* out) {
   const std::optional<PortalSession> session = portal_sessions_.touch(std::string(caller.session), now);

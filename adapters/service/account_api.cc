@@ -197,11 +197,8 @@ void post_account(Service& service, const std::string& route, std::string_view b
   // A mailed code is a credential: its guesses count with the address's
   // failed authentications (on top of the tries each code allows).
   const bool with_code = route == "confirm" || route == "recovery_confirm";
-  int64_t retry_after_s = 0;
-  if (Status s = with_code ? service.check_auth_failures(address, &retry_after_s) : Status::ok(); !s) {
-    Reply r = reply_for(s);
-    r.retry_after_s = retry_after_s;
-    return done(std::move(r));
+  if (auto limited = with_code ? service.over_auth_failures(address) : std::nullopt) {
+    return done(std::move(*limited));
   }
   Json j;
   fb::CommandUnion cmd;

@@ -105,12 +105,7 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   if (!given.is_string() || given.get<std::string>().empty()) {
     return done(reply_for(Status::invalid("escribí tu contraseña", "password")));
   }
-  int64_t retry_after_s = 0;
-  if (Status s = service.check_auth_failures(call.address, &retry_after_s); !s) {  // before scrypt and the engine
-    Reply r = reply_for(s);
-    r.retry_after_s = retry_after_s;
-    return done(std::move(r));
-  }
+  if (auto limited = service.over_auth_failures(call.address)) return done(std::move(*limited));  // before scrypt
   std::string password = given.get<std::string>();
   fb::AccountStateT account;
   const bool found = find_account(service.engine(), &document, &account);

@@ -88,12 +88,7 @@ void login(Service& service, const RouteCall& call, RouteDone done) {
   Json body;
   if (Status s = strings(call.body, {"user", "provider", "password"}, &body); !s) return done(reply_for(s));
   const std::string user = body["user"], provider = body["provider"], pass = body["password"];
-  int64_t retry_after_s = 0;
-  if (Status s = service.check_auth_failures(call.address, &retry_after_s); !s) {  // before the password
-    Reply r = reply_for(s);
-    r.retry_after_s = retry_after_s;
-    return done(std::move(r));
-  }
+  if (auto limited = service.over_auth_failures(call.address)) return done(std::move(*limited));  // before the password
   PortalSessions& sessions = service.portal_sessions();
   if (const int64_t until = sessions.locked_until(user, call.now); until > 0) {
     Reply r = reply_for(Status::rate_limited("usuario bloqueado por intentos fallidos: probá de nuevo en " +
@@ -207,12 +202,7 @@ void recovery_confirm(Service& service, const RouteCall& call, RouteDone done) {
       !s) {
     return done(reply_for(s));
   }
-  int64_t retry_after_s = 0;
-  if (Status s = service.check_auth_failures(call.address, &retry_after_s); !s) {  // the code is not checked
-    Reply r = reply_for(s);
-    r.retry_after_s = retry_after_s;
-    return done(std::move(r));
-  }
+  if (auto limited = service.over_auth_failures(call.address)) return done(std::move(*limited));  // the code unchecked
   const std::string user = body["user"];
   Status s = auth::finish_portal_recovery(service.engine(), user, body["code"].get<std::string>(),
                                           body["new_password"].get<std::string>(), call.now);

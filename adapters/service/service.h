@@ -9,6 +9,7 @@
 // Error body: {"error":{"code":"...","message":"...","field":"items[0].qty"}}.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -182,6 +183,9 @@ class Service {
   auth::FailureLimiter& auth_failures() { return auth_failures_; }
   // 429 when address is over its failed authentications (*retry_after_s set).
   Status check_auth_failures(std::string_view address, int64_t* retry_after_s);
+  // The sign-in and code routes' answer to an address over its failed
+  // authentications (429 with Retry-After); nullopt when it may try.
+  std::optional<Reply> over_auth_failures(std::string_view address);
   // The affiliates' sessions (user: the document; provider: the affiliate's
   // credential): the same in-memory sessions, cookie and CSRF as the portal's.
   PortalSessions& account_sessions() { return account_sessions_; }
