@@ -98,7 +98,8 @@ void KafkaGateway::submit(PartitionId partition, Submission s) {
   std::string key = credential_of(s.command);
   if (key.empty()) key = request_id;
   const std::string scope = idempotency_scope(s.command);
-  const Digest digest = scope.empty() ? Digest{} : command_digest(s.command);
+  const bool to_claim = claims_ && !scope.empty();  // one partition, or no idempotency key: nothing to claim
+  const Digest digest = to_claim ? command_digest(s.command) : Digest{};
   CommandMessage m;
   m.correlation = correlation;
   m.reply_partition = uint16_t(reply_partition_);
@@ -115,7 +116,7 @@ void KafkaGateway::submit(PartitionId partition, Submission s) {
     pending_.emplace(correlation, Pending{std::move(s.done), deadline, request_id});
     deadlines_.emplace_back(deadline, correlation);
   }
-  if (scope.empty() || !claims_) return send(partition, correlation, key, value);  // nothing to claim
+  if (!to_claim) return send(partition, correlation, key, value);
   // The request id is claimed first (claims.h): a reuse with another body
   // for another partition is refused here, whatever the mirror's lag.
   claims_->claim(idempotency_key(scope, request_id), digest, partition, request_id,
