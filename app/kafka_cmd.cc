@@ -110,11 +110,9 @@ int serve_http(Service& service, const KafkaServeOptions& o, const std::function
 // --kafka may name the bootstrap file `autoriza devbroker` writes (read into
 // o->brokers here), and --role must be one of the three. 0, or the exit code.
 int resolve_kafka_options(KafkaServeOptions* o) {
-  if (fs::is_regular_file(o->brokers)) {
-    if (Status s = kafka::read_bootstrap_file(o->brokers, &o->brokers); !s) {
-      std::cerr << "autoriza serve: " << s.to_string() << "\n";
-      return 2;
-    }
+  if (Status s = kafka::resolve_bootstrap(&o->brokers); !s) {
+    std::cerr << "autoriza serve: " << s.to_string() << "\n";
+    return 2;
   }
   if (o->role != "gateway" && o->role != "validator" && o->role != "projections") {
     std::cerr << "autoriza serve: --role must be gateway, validator or projections with --kafka, got '" << o->role
@@ -234,13 +232,11 @@ int serve_kafka(const KafkaServeOptions& in) {
 }
 
 int read_cluster_reference(std::string* brokers, Reference* out, size_t* records, std::ostream& err) {
-  if (fs::is_regular_file(*brokers)) {
-    if (Status s = kafka::read_bootstrap_file(*brokers, brokers); !s) {
-      err << "error: " << s.to_string() << "\n";
-      return 2;
-    }
+  Status s = kafka::resolve_bootstrap(brokers);
+  if (!s) {
+    err << "error: " << s.to_string() << "\n";
+    return 2;
   }
-  Status s;
   kafka::Handle reader = kafka::reference_reader(*brokers, &s);
   std::map<std::string, kafka::ReferenceEntry> current;
   int64_t next = 0;

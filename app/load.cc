@@ -6,7 +6,6 @@
 #include "app/cli_common.h"
 #include "app/commands.h"
 #include "app/kafka_cmd.h"
-#include "adapters/dev/devbroker.h"
 #include "engine/core/reference_loader.h"
 #include "adapters/kafka/reference_topic.h"
 

@@ -53,7 +53,6 @@ Status upsert(const KeyChanges& write, std::vector<fb::ApiKeyT> records, Millis 
   return write(std::move(unions), now);
 }
 
-
 Status write_dev_keys(const std::filesystem::path& csv, const std::vector<DevKey>& keys) {
   std::error_code ec;
   std::filesystem::create_directories(csv.parent_path(), ec);

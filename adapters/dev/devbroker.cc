@@ -190,6 +190,12 @@ Status DevBroker::write_bootstrap_file(const std::filesystem::path& file) const 
   return ec ? Status::io_error("cannot rename " + tmp.string() + ": " + ec.message()) : Status::ok();
 }
 
+Status resolve_bootstrap(std::string* brokers) {
+  if (!std::filesystem::is_regular_file(*brokers)) return Status::ok();
+  const std::filesystem::path file = *brokers;
+  return read_bootstrap_file(file, brokers);
+}
+
 Status read_bootstrap_file(const std::filesystem::path& file, std::string* brokers) {
   std::ifstream in(file);
   if (!in || !std::getline(in, *brokers) || brokers->empty()) {

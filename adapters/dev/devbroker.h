@@ -62,5 +62,8 @@ Status delete_topics(rd_kafka_t* admin, const std::vector<std::string>& names);
 
 // Reads a bootstrap file written by `autoriza devbroker`.
 Status read_bootstrap_file(const std::filesystem::path& file, std::string* brokers);
+// A --kafka value: a bootstrap list as it is, or the file holding one (read
+// into *brokers).
+Status resolve_bootstrap(std::string* brokers);
 
 }  // namespace autoriza::kafka
