@@ -416,6 +416,11 @@ async function registerFlows(b, order) {
   await page.click('[data-testid="r-search"]');
   const annulled = seeded.pageOrders[b.pass.first ? 0 : 1];
   await eventually(page, `[data-testid="r-row"][data-transaction="${annulled}"]`, '[data-testid="r-search"]');
+  // The annulled row may already be on the page the search before left (page
+  // 2, annulments included): wait for this search's rows (a failure then
+  // shows which statuses were there).
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="r-row"]')].every(
+    (r) => r.dataset.status === 'ANNULLED'), null, { timeout: 15000 }).catch(() => {});
   const annulledStatuses = await page.locator('[data-testid="r-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.status));
   assert.ok(annulledStatuses.every((st) => st === 'ANNULLED'), `only annulled rows: ${annulledStatuses}`);
   assert.match(await textOf(page, `[data-testid="r-row"][data-transaction="${annulled}"]`), /anulación T-\d+-\d+ \(\d\d\/\d\d\/\d{4} \d\d:\d\d\): El afiliado no vino\..*Anulado/);
