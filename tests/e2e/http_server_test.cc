@@ -760,22 +760,30 @@ TEST_F(HttpServerTest, TransferEncodingNotEndingInChunkedIs400AndItsBodyIsNeverA
 // Issue 17: 1,024 idle connections (kConnectionsMax) locked every client out
 // for the idle timeout (60 s), and reconnecting them renewed the lockout.
 // Now a new connection evicts the connection idle the longest: a client is
-// served within a second while 2,000 idle sockets are open, again while they
-// reconnect, and a request in progress is never evicted.
-TEST_F(HttpServerTest, ClientIsServedWithinASecondWhileTwoThousandIdleSocketsAreOpen) {
+// served while 2,000 idle sockets are open, again while they reconnect, and
+// a request in progress is never evicted. No clock in the assertions: the
+// server's deadlines are set far beyond the client's timeout, so a client
+// that had to wait for a deadline to free a slot fails instead of being
+// served late.
+TEST_F(HttpServerTest, ClientIsServedWithoutWaitingForADeadlineWhileTwoThousandIdleSocketsAreOpen) {
   constexpr size_t kIdle = 2000;
   ASSERT_TRUE(testing::raise_open_files(2 * kIdle + 512)) << "raise the hard limit of open files (ulimit -Hn)";
+  server_.reset();
+  server_ = std::make_unique<HttpServer>(*service_, "127.0.0.1", 0, 2, true);
+  HttpTimeouts deadlines;  // no slot frees itself during the test: only an eviction can serve the client
+  deadlines.first_byte = deadlines.idle = deadlines.header = std::chrono::minutes(10);
+  server_->set_timeouts(deadlines);
+  ASSERT_TRUE(server_->start());
   RawSocket in_progress(server_->port());  // a request begun before the flood: busy, never evicted
   ASSERT_TRUE(in_progress.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\n"));
   testing::IdleSockets idle;
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     ASSERT_EQ(round == 0 ? idle.open(server_->port(), kIdle) : idle.reopen(server_->port()), kIdle);
-    const auto start = std::chrono::steady_clock::now();
     HttpClient client;
+    client.set_timeout(std::chrono::seconds(60));  // generous for a loaded machine, still far below the deadlines
     connect(client);
     EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   }
   ASSERT_TRUE(in_progress.send("Connection: close\r\n\r\n"));
   const std::string answer = in_progress.read_all();
@@ -956,9 +964,8 @@ TEST_F(HttpSlowClientTest, SilentNewConnectionIsClosedAtTheFirstByteDeadline) {
   ASSERT_TRUE(server_->start());
   RawSocket silent(server_->port());
   ASSERT_TRUE(silent.connected());
-  const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(silent.read_all(), "");  // closed without an answer...
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));  // ...long before read_all gives up
+  EXPECT_EQ(silent.read_all(), "");     // nothing came, and...
+  EXPECT_TRUE(silent.closed_by_server());  // ...the server closed it before read_all gave up (10 s)
   // A keep-alive connection between requests waits idle (60 s), not first_byte.
   RawSocket keep_alive(server_->port());
   ASSERT_TRUE(keep_alive.send("GET /healthz HTTP/1.1\r\nHost: autoriza\r\n\r\n"));

@@ -2,6 +2,10 @@
 // adapter. connections_max (1,024) idle sockets used to lock every client
 // out for the idle timeout (60 s), and reconnecting renewed the lockout;
 // now a new connection evicts the connection idle the longest.
+//
+// No clock in these assertions: the server's deadlines are set far beyond
+// the client's own timeouts, so a client that had to wait for a deadline to
+// free a slot fails instead of being served late.
 #include <chrono>
 #include <string>
 
@@ -29,10 +33,13 @@ class TcpIdleConnectionsTest : public TcpFixture {
   std::string labels() const { return "{port=\"" + std::to_string(server_->port()) + "\",tls=\"false\"}"; }
 };
 
-TEST_F(TcpIdleConnectionsTest, ClientIsServedWithinASecondWhileTwoThousandIdleSocketsAreOpen) {
+TEST_F(TcpIdleConnectionsTest, ClientIsServedWithoutWaitingForADeadlineWhileTwoThousandIdleSocketsAreOpen) {
   constexpr size_t kIdle = 2000;
   ASSERT_TRUE(autoriza::testing::raise_open_files(2 * kIdle + 512)) << "raise the hard limit of open files";
-  start();
+  TcpServerOptions options;  // no slot frees itself during the test: only an eviction can serve the client
+  options.idle_timeout = std::chrono::minutes(10);
+  options.frame_timeout = std::chrono::minutes(10);
+  start(options);
   // A connection with a frame begun before the flood: busy, never evicted.
   RawConnection in_progress(server_->port());
   in_progress.authenticate(key_);
@@ -42,16 +49,16 @@ TEST_F(TcpIdleConnectionsTest, ClientIsServedWithinASecondWhileTwoThousandIdleSo
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     ASSERT_EQ(round == 0 ? idle.open(server_->port(), kIdle) : idle.reopen(server_->port()), kIdle);
-    const auto start = std::chrono::steady_clock::now();
     ClientOptions o;
     o.port = server_->port();
     o.api_key = key_;
     o.reconnect_attempts = 0;
+    o.connect_timeout = std::chrono::seconds(60);  // generous for a loaded machine, still far below the deadlines
+    o.request_timeout = std::chrono::seconds(60);
     TcpClient client(o);
     ASSERT_TRUE(client.connect());
     const Answer a = client.execute(eligibility("idle-" + std::to_string(round)), kNow);
     ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   }
   in_progress.write(std::string_view(ping).substr(5));
   Frame pong;
@@ -66,14 +73,13 @@ TEST_F(TcpIdleConnectionsTest, ClientIsServedWithinASecondWhileTwoThousandIdleSo
 TEST_F(TcpIdleConnectionsTest, SilentNewConnectionIsClosedAtTheFrameDeadline) {
   TcpServerOptions options;
   options.frame_timeout = std::chrono::milliseconds(300);
+  options.idle_timeout = std::chrono::minutes(10);  // a GOAWAY within the test can only be the frame deadline's
   start(options);
   RawConnection silent(server_->port());
-  const auto start = std::chrono::steady_clock::now();
   Frame goaway;
   ASSERT_TRUE(silent.read_frame(&goaway));
   EXPECT_EQ(goaway.kind, FrameKind::kGoaway);
   EXPECT_EQ(RawConnection::answer_of(goaway).error.status, 408);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));  // idle_timeout is 60 s
 }
 
 }  // namespace
