@@ -50,7 +50,10 @@ std::unique_ptr<DevCluster> DevCluster::start(Engine& gateway_engine, const std:
 Status DevCluster::start_worker(size_t i) {
   Status s;
   if (!engines_[i]) {
-    engines_[i] = open_worker_engine(dir_ / ("validator-" + std::to_string(i)), gateway_engine_->options(), reference_, &s);
+    EngineOptions like = gateway_engine_->options();
+    like.wrap_journal = nullptr;  // the gateway's own
+    if (options_.worker_engine) options_.worker_engine(i, like);
+    engines_[i] = open_worker_engine(dir_ / ("validator-" + std::to_string(i)), like, reference_, &s);
     if (!engines_[i]) return s;
   }
   WorkerOptions wo;

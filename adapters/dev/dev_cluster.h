@@ -9,6 +9,7 @@
 // FOR DEVELOPMENT AND TESTS: production runs each role as its own process
 // against a real cluster (ops/kafka.md).
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct DevClusterOptions {
   int64_t reply_timeout_ms = 10'000;  // a validator drops a reply Kafka has not taken by then
   bool mirror = true;         // the gateway folds autoriza.events (reads, sync()); false: a forwarding gateway
   int64_t events_stall_ms = 3'000;  // WorkerOptions::events_stall_ms
+  // Tests: adjusts validator i's engine options before its store opens
+  // (fault injection through EngineOptions::wrap_journal); null: none.
+  std::function<void(size_t validator, EngineOptions&)> worker_engine;
 };
 
 class DevCluster : public ScenarioTransport {

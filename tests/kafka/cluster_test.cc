@@ -3,10 +3,12 @@
 // no effect applied twice, nothing acknowledged lost.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "tests/kafka/kafka_rig.h"
+#include "tests/support/full_disk_journal.h"
 #include "engine/core/ids.h"
 #include "engine/state_store.h"
 
@@ -330,6 +332,48 @@ TEST(KafkaCluster, EventsLeaderDownGivesClear503sAndRecovers) {
   ASSERT_TRUE(rig.cluster().start_worker(0).is_ok());
   for (int i = 10; i < 30; ++i) rig.run(i);  // 10-19 again: answered once, as the embedded twin did
   EXPECT_EQ(rig.cluster().worker(0).stats().stalled_now, 0u);
+  rig.expect_same_state(0);
+}
+
+
+// Issue 17: a validator whose disk fills refuses commands with 503
+// STORE_FULL through the gateway, records and produces nothing, and takes
+// commands again by itself once there is space (its store watch looks every
+// second); the refused commands, retried as a switch does, are then decided
+// once, and every store equals the embedded twin's.
+TEST(KafkaCluster, ValidatorWithAFullDiskAnswers503StoreFullAndResumesByItself) {
+  std::atomic<FullDiskJournal*> disk{nullptr};
+  kafka::DevClusterOptions options;
+  options.validators = 1;
+  options.worker_engine = [&disk](size_t, EngineOptions& o) {
+    o.wrap_journal = [&disk](std::unique_ptr<Journal> inner) {
+      auto wrapped = std::make_unique<FullDiskJournal>(std::move(inner));
+      disk = wrapped.get();
+      return wrapped;
+    };
+  };
+  KafkaRig rig(options);
+  ASSERT_NE(disk.load(), nullptr);
+  for (int i = 0; i < 10; ++i) rig.run(i);
+  Engine& validator = rig.cluster().worker_engine(0);
+  const Sequence before = validator.committed_sequence(0);
+  const uint64_t produced = rig.cluster().worker(0).stats().events_produced;
+
+  disk.load()->full = true;
+  for (int i = 10; i < 13; ++i) {
+    auto [command, body, at] = command_at(i);
+    const Json refused = rig.gateway().run(command, body, at);
+    EXPECT_EQ(rig.gateway().last_status(), 503) << refused;
+    ASSERT_TRUE(refused.contains("error")) << refused;
+    EXPECT_EQ(refused["error"]["code"], "STORE_FULL") << refused;
+  }
+  EXPECT_EQ(validator.committed_sequence(0), before);
+  EXPECT_EQ(rig.cluster().worker(0).stats().events_produced, produced);
+  EXPECT_GE(validator.stats()[0].failed_commits, 1u);
+
+  disk.load()->full = false;
+  for (int i = 10; i < 20; ++i) rig.run(i, /*tries_max=*/300);  // 503 until the watch resumes the store
+  EXPECT_TRUE(validator.store_health().writable);
   rig.expect_same_state(0);
 }
 
