@@ -28,6 +28,7 @@ Status EventFollower::start() {
                            "--partitions");
   }
   next_offset_.assign(size_t(partitions_), 0);
+  rewind_to_.assign(size_t(partitions_), -1);
   std::vector<int64_t> start(size_t(partitions_), 0);
   int resumed = 0;
   for (int32_t p = 0; p < partitions_; ++p) {
@@ -55,9 +56,57 @@ void EventFollower::run() {
       std::unique_lock lock(mutex_);
       if (!progress_.wait_for(lock, std::chrono::milliseconds(100), [&] { return in_flight_ < kInFlightMax; })) continue;
     }
+    rewind_when_writable();
     const size_t n = batch.poll(consumer_.get(), std::chrono::milliseconds(50));
     for (size_t i = 0; i < n; ++i) apply(batch[i]);
     batch.clear();
+  }
+}
+
+bool EventFollower::absorb_refusal(size_t partition, int64_t offset, const Status& refusal) {
+  if (partition >= rewind_to_.size()) return false;
+  int64_t& to = rewind_to_[partition];
+  // After a full disk's refusal, the events handed before the partition
+  // reloaded its state may arrive after it with a gap: re-read too.
+  if (refusal.kind() != StatusKind::kStoreFull && to < 0) return false;
+  if (to < 0) {
+    rewind_tried_ = std::chrono::steady_clock::now();  // the store watch notices the full disk within a second
+    spdlog::error("event follower: autoriza.events[{}]@{} not applied ({}); re-read once the store takes writes",
+                  partition, offset, refusal.message());
+  }
+  to = to < 0 ? offset : std::min(to, offset);
+  return true;
+}
+
+void EventFollower::rewind_when_writable() {
+  std::vector<std::pair<int32_t, int64_t>> seeks;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (in_flight_ > 0 || now - rewind_tried_ < std::chrono::seconds(1)) return;
+    for (size_t p = 0; p < rewind_to_.size(); ++p) {
+      if (rewind_to_[p] >= 0) seeks.emplace_back(int32_t(p), rewind_to_[p]);
+    }
+    if (seeks.empty() || !mirror_.store_health().writable) return;
+    rewind_tried_ = now;
+  }
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(seeks.size()));
+  for (const auto& [p, offset] : seeks) rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = offset;
+  rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_.get(), list, 10'000);
+  bool seeked = !error;
+  for (int i = 0; seeked && i < list->cnt; ++i) seeked = !list->elems[i].err;
+  rd_kafka_topic_partition_list_destroy(list);
+  if (!seeked) {  // tried again in a second
+    spdlog::warn("event follower: seek back after a full disk: {}",
+                 error ? rd_kafka_error_string(error) : "a partition refused it");
+    if (error) rd_kafka_error_destroy(error);
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  for (const auto& [p, offset] : seeks) {
+    spdlog::warn("event follower: the store takes writes again; re-reading autoriza.events[{}] from offset {}", p, offset);
+    rewind_to_[size_t(p)] = -1;
+    rewinds_.fetch_add(1);
   }
 }
 
@@ -69,17 +118,22 @@ void EventFollower::apply(const rd_kafka_message_t* m) {
     return;
   }
   const auto partition = size_t(m->partition);
-  const int64_t next = m->offset + 1;
+  const int64_t offset = m->offset;
   std::string bytes(static_cast<const char*>(m->payload), m->len);
   {
     std::lock_guard lock(mutex_);
+    if (partition < rewind_to_.size() && rewind_to_[partition] >= 0) return;  // read again after the seek
     ++in_flight_;
   }
   mirror_.apply_event(
       std::move(bytes),
-      [this, partition, next](Outcome o) {
+      [this, partition, offset](Outcome o) {
     std::lock_guard lock(mutex_);
     --in_flight_;
+    if (!o.status && absorb_refusal(partition, offset, o.status)) {
+      progress_.notify_all();
+      return;
+    }
     if (!o.status) {
       spdlog::critical("event follower: {}", o.status.to_string());
       if (failure_) failure_ = o.status;
@@ -87,10 +141,10 @@ void EventFollower::apply(const rd_kafka_message_t* m) {
       (o.replayed ? duplicates_ : applied_).fetch_add(1);
     }
     // Callbacks of one partition come in order from its writer.
-    if (partition < next_offset_.size()) next_offset_[partition] = std::max(next_offset_[partition], next);
+    if (partition < next_offset_.size()) next_offset_[partition] = std::max(next_offset_[partition], offset + 1);
     progress_.notify_all();
       },
-      m->offset);
+      offset);
 }
 
 Status EventFollower::sync(std::chrono::milliseconds timeout) {
@@ -103,7 +157,7 @@ Status EventFollower::sync(std::chrono::milliseconds timeout) {
   const bool done = progress_.wait_for(lock, timeout, [&] {
     if (!failure_) return true;
     for (size_t p = 0; p < high.size(); ++p) {
-      if (next_offset_[p] < high[p]) return false;
+      if (next_offset_[p] < high[p] || rewind_to_[p] >= 0) return false;
     }
     return in_flight_ == 0;
   });

@@ -7,7 +7,12 @@
 // events it applied (events_cursor.h), or from the beginning of the topic
 // for a new mirror; re-reading is harmless: the mirror's dedup by sequence
 // makes it idempotent (see ops/kafka.md on retention).
+// A mirror whose disk fills refuses the events it is handed (kStoreFull):
+// the follower stops handing it that partition's events and, once the store
+// takes writes again, seeks the partition back to the first refused one,
+// so the mirror catches up by itself instead of failing for good.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -37,10 +42,15 @@ class EventFollower {
     std::lock_guard lock(mutex_);
     return failure_;
   }
+  uint64_t rewinds() const { return rewinds_.load(); }  // seeks back after a full disk
 
  private:
   void run();
   void apply(const rd_kafka_message_t* m);
+  // A refusal of partition's message at offset; under mutex_. True when it
+  // is the full disk's (to re-read), false when fatal.
+  bool absorb_refusal(size_t partition, int64_t offset, const Status& refusal);
+  void rewind_when_writable();  // the poll thread: seeks back partitions refused by a full disk
   static constexpr size_t kInFlightMax = 8192;  // apply_event calls not yet answered
 
   Engine& mirror_;
@@ -53,6 +63,9 @@ class EventFollower {
   mutable std::mutex mutex_;
   std::condition_variable progress_;
   std::vector<int64_t> next_offset_;  // per partition: offset after the last applied message
+  std::vector<int64_t> rewind_to_;    // per partition: first message refused for a full disk, or -1
+  std::chrono::steady_clock::time_point rewind_tried_{};
+  std::atomic<uint64_t> rewinds_{0};
   size_t in_flight_ = 0;
   Status failure_;
   std::atomic<uint64_t> applied_{0}, duplicates_{0};

@@ -377,5 +377,43 @@ TEST(KafkaCluster, ValidatorWithAFullDiskAnswers503StoreFullAndResumesByItself) 
   rig.expect_same_state(0);
 }
 
+
+// Issue 17: the gateway's mirror of autoriza.events on a full disk. Its
+// store refuses the events; the gateway goes on forwarding commands (its
+// disk does not decide them); once there is space the follower seeks back
+// to the first refused event and the mirror catches up by itself, equal to
+// the embedded twin, where it used to stop for good until a restart.
+TEST(KafkaCluster, MirrorWithAFullDiskCatchesUpByItselfOnceThereIsSpace) {
+  FullDiskJournal* disk = nullptr;
+  KafkaRig rig({}, 1, [&disk](EngineOptions& o) {
+    o.store_check_period = std::chrono::milliseconds(100);
+    o.wrap_journal = [&disk](std::unique_ptr<Journal> inner) {
+      auto wrapped = std::make_unique<FullDiskJournal>(std::move(inner));
+      disk = wrapped.get();
+      return wrapped;
+    };
+  });
+  ASSERT_NE(disk, nullptr);
+  for (int i = 0; i < 10; ++i) rig.run(i);
+  ASSERT_TRUE(rig.cluster().sync().is_ok());
+  Engine& mirror = rig.gateway().engine();
+  const Sequence before = mirror.committed_sequence(0);
+
+  disk->full = true;
+  for (int i = 10; i < 30; ++i) rig.run(i);  // decided by the validators: 200s all along
+  for (int t = 0; t < 300 && rig.cluster().follower().rewinds() == 0 && mirror.stats()[0].failed_commits == 0; ++t) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(mirror.stats()[0].failed_commits, 1u);
+  EXPECT_EQ(mirror.committed_sequence(0), before);
+
+  disk->full = false;
+  rig.expect_same_state(0);  // sync(): the mirror re-read what it refused
+  EXPECT_TRUE(rig.cluster().follower().failure().is_ok()) << rig.cluster().follower().failure().to_string();
+  EXPECT_GE(rig.cluster().follower().rewinds(), 1u);
+  for (int i = 30; i < 35; ++i) rig.run(i);
+  rig.expect_same_state(0);
+}
+
 }  // namespace
 }  // namespace autoriza::testing

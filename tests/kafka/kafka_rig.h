@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "adapters/dev/dev_cluster.h"
@@ -45,8 +46,10 @@ inline std::tuple<std::string, Json, std::string> command_at(int i) {
 
 class KafkaRig {
  public:
-  explicit KafkaRig(kafka::DevClusterOptions options = {}, PartitionId partitions = 1)
-      : gateway_(partitions), embedded_(partitions) {
+  // gateway_engine: adjusts the gateway's (the mirror's) engine options.
+  explicit KafkaRig(kafka::DevClusterOptions options = {}, PartitionId partitions = 1,
+                    std::function<void(EngineOptions&)> gateway_engine = {})
+      : gateway_(partitions, {}, std::move(gateway_engine)), embedded_(partitions) {
     ReferenceLoad load = load_reference_dir(AUTORIZA_TEST_FIXTURES, Reference());
     AUTORIZA_CHECK(load.ok());
     Status s;
