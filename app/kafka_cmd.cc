@@ -22,20 +22,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-sigset_t stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  return signals;
-}
-
-// Waits for SIGINT/SIGTERM (0) or until failed() says why to stop (1).
-int wait_for_stop(const std::function<Status()>& failed) {
-  const sigset_t signals = stop_signals();
+// Waits for SIGINT/SIGTERM (0) or until failed() says why to stop (1). A
+// SIGHUP on the way reloads the TLS listener's certificate (tcp_server:
+// null when the role has none).
+int wait_for_stop(const std::function<Status()>& failed, tcp::TcpServer* tcp_server = nullptr) {
+  const sigset_t signals = tcp::serve_signals();
   timespec tick{0, 200'000'000};
   for (;;) {
-    if (sigtimedwait(&signals, nullptr, &tick) > 0) return 0;
+    if (const int received = sigtimedwait(&signals, nullptr, &tick); received == SIGHUP) {
+      tcp::reload_on_hangup(tcp_server);
+    } else if (received > 0) {
+      return 0;
+    }
     if (Status s = failed(); !s) {
       std::cerr << "autoriza: stopping: " << s.to_string() << "\n";
       return 1;
@@ -101,7 +99,7 @@ int serve_http(Service& service, const KafkaServeOptions& o, const std::function
     return 1;
   }
   if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
-  const int rc = wait_for_stop(failed);
+  const int rc = wait_for_stop(failed, tcp_server.get());
   if (tcp_server) tcp_server->stop();
   server.stop();
   return rc;
@@ -260,7 +258,7 @@ Run add_devbroker(CLI::App& app) {
   app.add_option("--bootstrap-file", *file, "Where the bootstrap list is written (ops scripts read it)")
       ->capture_default_str();
   return [options, file] {
-    sigset_t signals = stop_signals();
+    const sigset_t signals = tcp::serve_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     Status s;
     auto broker = kafka::DevBroker::start(*options, &s);

@@ -219,16 +219,17 @@ void raise_open_files_limit() {
   }
 }
 
-// Blocks until SIGINT or SIGTERM arrives; returns its number.
-int wait_for_stop_signal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
+// Blocks until SIGINT or SIGTERM arrives; returns its number. A SIGHUP on
+// the way reloads the TLS listener's certificate.
+int wait_for_stop_signal(tcp::TcpServer* tcp_server) {
+  const sigset_t signals = tcp::serve_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  int received = 0;
-  sigwait(&signals, &received);
-  return received;
+  for (;;) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received != SIGHUP) return received;
+    tcp::reload_on_hangup(tcp_server);
+  }
 }
 
 int serve(const ServeOptions& o, const LogSetup& logs) {
@@ -265,7 +266,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
     return 1;
   }
   if (tcp_server) std::cout << "autoriza serving binary TCP on " << o.tcp.host << ":" << tcp_server->port() << std::endl;
-  const int received = wait_for_stop_signal();
+  const int received = wait_for_stop_signal(tcp_server.get());
   std::cout << "autoriza: signal " << received << ", draining and stopping" << std::endl;
   spdlog::info("serve: signal {}, draining and stopping", received);
   if (tcp_server) tcp_server->stop();
@@ -349,11 +350,8 @@ Run add_serve(CLI::App& app) {
                "autoriza.events, an answer is durable once Kafka acknowledged its event)");
   app.add_option("--linger-ms", o->kafka.linger_ms, "Kafka producer linger.ms")->capture_default_str();
   return [o] {
-    // Block the stop signals before any thread starts, so sigwait gets them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
+    // Block the stop and reload signals before any thread starts, so sigwait gets them.
+    const sigset_t signals = tcp::serve_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     return serve_logged(*o);
   };

@@ -1,6 +1,8 @@
 // `autoriza serve` options of the TCP adapter (see serve_options.h).
 #include "app/serve_options.h"
 
+#include <spdlog/spdlog.h>
+
 #include <ostream>
 
 namespace autoriza::tcp {
@@ -48,6 +50,23 @@ bool start_tcp(Service& service, const TcpServeOptions& o, bool allow_client_tim
   }
   *out = std::move(server);
   return true;
+}
+
+sigset_t serve_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  return signals;
+}
+
+void reload_on_hangup(TcpServer* server) {
+  if (!server) {
+    spdlog::info("serve: SIGHUP: no TLS listener, nothing to reload");
+    return;
+  }
+  if (Status s = server->reload_tls(); !s) spdlog::warn("serve: SIGHUP: {}", s.to_string());
 }
 
 }  // namespace autoriza::tcp

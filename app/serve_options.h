@@ -8,6 +8,8 @@
 //   --tls-cert F --tls-key F [--tls-client-ca F]   TLS (1.2+) instead of plain TCP
 //   --tcp-rate R [--tcp-burst B]   commands/s per principal (0: unlimited)
 #include <CLI/CLI.hpp>
+#include <signal.h>
+
 #include <memory>
 #include <string>
 
@@ -30,5 +32,14 @@ void add_tcp_options(CLI::App& app, TcpServeOptions* options);
 // On failure prints why to err and returns false.
 bool start_tcp(Service& service, const TcpServeOptions& options, bool allow_client_time,
                std::unique_ptr<TcpServer>* out, std::ostream& err);
+
+// The signals `serve` waits for: SIGINT and SIGTERM stop it, SIGHUP
+// (`systemctl reload`) reloads the TLS certificate. Blocked in every thread
+// before the first one starts, so only the waiting thread takes them.
+sigset_t serve_signals();
+
+// SIGHUP: the TCP listener (null: none) reads its certificate and key again;
+// the outcome is logged (and counted in autoriza_tls_certificate_reloads_total).
+void reload_on_hangup(TcpServer* server);
 
 }  // namespace autoriza::tcp

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -41,9 +42,9 @@ class TcpServer::Impl {
     if (state_ != State::kNew) return Status::invalid("tcp server: start() called twice");
     state_ = State::kStopped;
     if (!options_.tls.cert.empty()) {
-      if (Status s = make_server_context(options_.tls, &tls_); !s) return s;
-      expiry_s_ = certificate_expiry_s(*tls_);
-      warn_of_expiry();
+      std::shared_ptr<net::ssl::context> context;
+      if (Status s = make_server_context(options_.tls, &context); !s) return s;
+      use_tls(std::move(context));
     }
     const std::string where = options_.host + ":" + std::to_string(options_.port);
     error_code ec;
@@ -66,12 +67,26 @@ class TcpServer::Impl {
     accept();
     for (unsigned i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { run(); });
     state_ = State::kRunning;
-    spdlog::info("tcp server: listening on {}:{} ({}, {} threads)", options_.host, port_, tls_ ? "TLS" : "plain",
+    spdlog::info("tcp server: listening on {}:{} ({}, {} threads)", options_.host, port_, tls() ? "TLS" : "plain",
                  options_.threads);
     return Status::ok();
   }
 
   uint16_t port() const { return port_ ? port_ : options_.port; }
+
+  Status reload_tls() {
+    if (options_.tls.cert.empty()) return Status::invalid("tcp server: a plain listener has no certificate to reload");
+    std::shared_ptr<net::ssl::context> context;
+    Status s = make_server_context(options_.tls, &context);
+    (s ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed);
+    if (!s) {
+      spdlog::error("tcp server: TLS certificate not reloaded, the listener keeps the one it had: {}", s.to_string());
+      return s;
+    }
+    use_tls(std::move(context));
+    spdlog::info("tcp server: TLS certificate reloaded from {}; new connections use it", options_.tls.cert);
+    return Status::ok();
+  }
 
   void stop() {
     std::lock_guard lock(lifecycle_mutex_);
@@ -109,9 +124,24 @@ class TcpServer::Impl {
  private:
   enum class State { kNew, kRunning, kStopped };
 
+  // The listener's context from now on, its expiry a metric and, when near, a warning.
+  void use_tls(std::shared_ptr<net::ssl::context> context) {
+    expiry_s_ = certificate_expiry_s(*context);
+    {
+      std::lock_guard lock(tls_mutex_);
+      tls_ = std::move(context);
+    }
+    warn_of_expiry();
+  }
+  std::shared_ptr<net::ssl::context> tls() const {
+    std::lock_guard lock(tls_mutex_);
+    return tls_;
+  }
+
   void write_metrics(PrometheusText& out) {
     const std::string port = std::to_string(port_);
-    const std::string_view tls = tls_ ? "true" : "false";
+    const bool is_tls = !options_.tls.cert.empty();
+    const std::string_view tls = is_tls ? "true" : "false";
     auto& c = core_.counters();
     out.add("autoriza_tcp_connections", MetricType::kGauge, "Connections open on a binary TCP listener",
             {{"port", port}, {"tls", tls}}, double(c.open.load(std::memory_order_relaxed)));
@@ -126,10 +156,15 @@ class TcpServer::Impl {
     out.add("autoriza_tcp_tls_handshake_failures_total", MetricType::kCounter,
             "TLS handshakes that failed or did not finish in time", {{"port", port}, {"tls", tls}},
             double(c.handshake_failed.load(std::memory_order_relaxed)));
-    if (tls_) {
+    if (is_tls) {
       out.add("autoriza_tls_certificate_expiry_timestamp_seconds", MetricType::kGauge,
               "When the TLS listener's certificate stops being valid (its notAfter, Unix seconds)", {{"port", port}},
-              double(expiry_s_));
+              double(expiry_s_.load()));
+      for (const auto& [result, counter] : {std::pair{"ok", &reloads_ok_}, std::pair{"error", &reloads_failed_}}) {
+        out.add("autoriza_tls_certificate_reloads_total", MetricType::kCounter,
+                "Reloads of the TLS listener's certificate (SIGHUP); error: the listener kept the one it had",
+                {{"port", port}, {"result", result}}, double(counter->load(std::memory_order_relaxed)));
+      }
     }
     for (const auto& [status, counter] : {std::pair{"400", &c.goaway_400}, std::pair{"401", &c.goaway_401},
                                           std::pair{"408", &c.goaway_408}, std::pair{"429", &c.goaway_429}}) {
@@ -143,8 +178,9 @@ class TcpServer::Impl {
   // An expired certificate, or one expiring within kExpiryWarning, is said
   // in the log at start (the alert AutorizaCertificateExpiring says it later).
   void warn_of_expiry() const {
-    const int64_t left_s = expiry_s_ - wall_clock_now().value / 1000;
-    if (expiry_s_ == 0) {
+    const int64_t expiry_s = expiry_s_.load();
+    const int64_t left_s = expiry_s - wall_clock_now().value / 1000;
+    if (expiry_s == 0) {
       spdlog::warn("tcp server: the validity of --tls-cert {} cannot be read", options_.tls.cert);
     } else if (left_s <= 0) {
       spdlog::error("tcp server: --tls-cert {} expired {} days ago; clients will refuse the handshake",
@@ -179,8 +215,9 @@ class TcpServer::Impl {
       }
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto connection = tls_ ? std::make_shared<TcpConnection>(Transport(std::move(socket), *tls_), core_)
-                             : std::make_shared<TcpConnection>(Transport(std::move(socket)), core_);
+      std::shared_ptr<net::ssl::context> context = tls();
+      auto connection = context ? std::make_shared<TcpConnection>(Transport(std::move(socket), std::move(context)), core_)
+                                : std::make_shared<TcpConnection>(Transport(std::move(socket)), core_);
       if (add_connection(connection)) {
         core_.counters().accepted.fetch_add(1, std::memory_order_relaxed);
         connection->start();
@@ -225,8 +262,10 @@ class TcpServer::Impl {
   State state_ = State::kNew;
   uint16_t port_ = 0;
   MetricsSources::Id source_ = 0;  // from start() to stop()
-  std::shared_ptr<net::ssl::context> tls_;
-  int64_t expiry_s_ = 0;  // of tls_'s certificate, Unix seconds
+  mutable std::mutex tls_mutex_;
+  std::shared_ptr<net::ssl::context> tls_;  // null: plain; replaced by reload_tls()
+  std::atomic<int64_t> expiry_s_{0};        // of tls_'s certificate, Unix seconds
+  std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
   net::io_context ioc_;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   tcp::acceptor acceptor_{net::make_strand(ioc_)};
@@ -244,6 +283,7 @@ TcpServer::TcpServer(Service& service, TcpServerOptions options) {
 TcpServer::~TcpServer() = default;
 Status TcpServer::start() { return impl_->start(); }
 uint16_t TcpServer::port() const { return impl_->port(); }
+Status TcpServer::reload_tls() { return impl_->reload_tls(); }
 void TcpServer::stop() { impl_->stop(); }
 
 }  // namespace autoriza::tcp

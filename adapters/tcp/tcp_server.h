@@ -68,6 +68,12 @@ class TcpServer {
   Status start();
   // The bound port after start().
   uint16_t port() const;
+  // Reads the TLS certificate and key files again (a renewed certificate:
+  // `systemctl reload`, SIGHUP): new connections get the new context,
+  // connections open go on with theirs. On an error (a file missing or not
+  // matching) the listener keeps the context it had, and the error says why.
+  // Plain listeners: kInvalidRequest.
+  Status reload_tls();
   // Closes the listener and every connection, waits for the service calls
   // in flight to call back, joins the threads. Idempotent; never from a
   // server thread or a Service callback.

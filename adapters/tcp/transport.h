@@ -7,6 +7,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -19,6 +20,11 @@ class Transport {
 
   explicit Transport(Socket socket) : plain_(std::move(socket)) {}
   Transport(Socket socket, boost::asio::ssl::context& context) : tls_(std::in_place, std::move(socket), context) {}
+  // A server's connection keeps its context alive: a certificate reload
+  // replaces the listener's context while connections made with the old
+  // one go on.
+  Transport(Socket socket, std::shared_ptr<boost::asio::ssl::context> context)
+      : context_(std::move(context)), tls_(std::in_place, std::move(socket), *context_) {}
 
   bool is_tls() const { return tls_.has_value(); }
   TlsStream* tls() { return tls_ ? &*tls_ : nullptr; }
@@ -51,6 +57,7 @@ class Transport {
 
  private:
   std::optional<Socket> plain_;
+  std::shared_ptr<boost::asio::ssl::context> context_;  // before tls_: destroyed after it
   std::optional<TlsStream> tls_;
 };
 

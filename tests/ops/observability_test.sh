@@ -5,7 +5,8 @@
 # every autoriza_* family named in ops/prometheus/alerts.yml and
 # ops/grafana/autoriza.json must be on its /metrics page (histograms by
 # their _bucket/_sum/_count). promtool (Debian's prometheus package) checks
-# and unit-tests the rules when it is installed.
+# and unit-tests the rules when it is installed. Then a renewed certificate
+# is reloaded by SIGHUP.
 # Usage: observability_test.sh AUTORIZA REPO
 set -uo pipefail
 BIN=$1
@@ -53,5 +54,27 @@ for m in $named; do
   checked=$((checked + 1))
 done
 [ "$checked" -ge 15 ] || fail "only $checked metrics named: the pattern missed them?"
-[ "$failures" -eq 0 ] && echo "observability: $checked metrics named by the alerts and the dashboard, all exported"
+
+# A renewed certificate (90 days instead of 30) is served after SIGHUP
+# (`systemctl reload`), without a restart: the expiry metric moves, the
+# handshake shows the new certificate, the process goes on.
+metric() { curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/metrics" | sed -n "s/^$1 //p"; }
+served() { openssl s_client -connect "127.0.0.1:$tcp" </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256; }
+expiry_before=$(metric 'autoriza_tls_certificate_expiry_timestamp_seconds{port="'"$tcp"'"}')
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 90 -subj /CN=localhost \
+  -keyout "$TMP/key.new" -out "$TMP/cert.new" >"$TMP/openssl.log" 2>&1 || fail "openssl: $(cat "$TMP/openssl.log")"
+mv "$TMP/cert.new" "$TMP/cert.pem" && mv "$TMP/key.new" "$TMP/key.pem"
+kill -HUP "$pid"
+for _ in $(seq 1 100); do
+  [ "$(metric 'autoriza_tls_certificate_reloads_total{port="'"$tcp"'",result="ok"}')" = 1 ] && break
+  sleep 0.1
+done
+expiry_after=$(metric 'autoriza_tls_certificate_expiry_timestamp_seconds{port="'"$tcp"'"}')
+python3 -c 'import sys; b, a = float(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if a - b > 59 * 86400 else 1)' \
+  "${expiry_before:-0}" "${expiry_after:-0}" || fail "after SIGHUP the expiry went from '$expiry_before' to '$expiry_after'"
+[ "$(served)" = "$(openssl x509 -in "$TMP/cert.pem" -noout -fingerprint -sha256)" ] ||
+  fail "after SIGHUP the handshake shows another certificate: $(served)"
+kill -0 "$pid" 2>/dev/null || fail "serve died of SIGHUP: $(tail -5 "$TMP/serve.log")"
+grep -q "TLS certificate reloaded" "$TMP/serve.log" || fail "no reload in the log: $(tail -5 "$TMP/serve.log")"
+[ "$failures" -eq 0 ] && echo "observability: $checked metrics named by the alerts and the dashboard, all exported; SIGHUP reloaded the certificate"
 exit "$failures"

@@ -28,6 +28,10 @@ for unit in "$UNITS"/*.service; do
               "UMask=0077" "LimitNOFILE=" "KillSignal=SIGTERM" "CapabilityBoundingSet=" "ExecStartPre=$BIN config check"; do
     grep -q "^$line" "$TMP/$name" || fail "$name lacks $line"
   done
+  # Units that may serve TLS reload their certificate on `systemctl reload` (SIGHUP).
+  if ! grep -qE '^ExecStart=.*--role (validator|projections)' "$TMP/$name"; then
+    grep -q '^ExecReload=/bin/kill -HUP \$MAINPID' "$TMP/$name" || fail "$name lacks ExecReload (SIGHUP reloads TLS)"
+  fi
   # The options of ExecStart are serve's (the file's keys are checked by ExecStartPre).
   exec_line=$(grep '^ExecStart=' "$TMP/$name" | sed -e 's/^ExecStart=//' -e 's/%i/0/g' -e 's|--config [^ ]*||')
   # shellcheck disable=SC2086

@@ -181,6 +181,51 @@ TEST_F(TcpTlsTest, ServerWithAnUntrustedCertificateIsRefused) {
   EXPECT_NE(s.message().find("handshake"), std::string::npos) << s.message();
 }
 
+// A renewed certificate is read again without a restart (reload_tls: what
+// SIGHUP and `systemctl reload` call): new connections get it, a connection
+// open before goes on with the old one, and a broken renewal (a key that is
+// not PEM) is refused while the listener keeps the certificate it had.
+TEST_F(TcpTlsTest, RenewedCertificateIsReloadedWhileOpenConnectionsGoOn) {
+  make_leaf("renewed", "rogue", "subjectAltName=IP:127.0.0.1,DNS:localhost");  // told apart by its CA
+  std::filesystem::copy_file(file("server.pem"), file("live.pem"));
+  std::filesystem::copy_file(file("server.key"), file("live.key"));
+  start_tls("live");
+  ClientOptions old_ca = client_options();
+  old_ca.api_key = key_;
+  ClientOptions new_ca = old_ca;
+  new_ca.tls_files.ca = file("rogue.pem");
+  TcpClient open_before(old_ca);
+  ASSERT_TRUE(open_before.connect());
+  ASSERT_TRUE(open_before.execute(eligibility("reload-1"), kNow).ok());
+  EXPECT_EQ(TcpClient(new_ca).connect().kind(), StatusKind::kUnavailable);
+
+  const auto overwrite = std::filesystem::copy_options::overwrite_existing;
+  std::filesystem::copy_file(file("renewed.pem"), file("live.pem"), overwrite);
+  std::filesystem::copy_file(file("renewed.key"), file("live.key"), overwrite);
+  ASSERT_TRUE(server_->reload_tls().is_ok());
+  EXPECT_TRUE(open_before.execute(eligibility("reload-2"), kNow).ok());  // the same connection
+  TcpClient after(new_ca);
+  ASSERT_TRUE(after.connect());
+  EXPECT_TRUE(after.execute(eligibility("reload-3"), kNow).ok());
+  EXPECT_EQ(TcpClient(old_ca).connect().kind(), StatusKind::kUnavailable);
+
+  std::ofstream(file("live.key"), std::ios::trunc) << "not a key\n";
+  const Status broken = server_->reload_tls();
+  EXPECT_EQ(broken.kind(), StatusKind::kInvalidRequest);
+  EXPECT_NE(broken.message().find("live.key"), std::string::npos) << broken.message();
+  TcpClient still(new_ca);
+  ASSERT_TRUE(still.connect());  // the renewed certificate, kept
+  EXPECT_TRUE(still.execute(eligibility("reload-4"), kNow).ok());
+  const std::string page = service_->metrics_page();
+  const std::string port = std::to_string(server_->port());
+  EXPECT_NE(page.find("autoriza_tls_certificate_reloads_total{port=\"" + port + "\",result=\"ok\"} 1\n"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("autoriza_tls_certificate_reloads_total{port=\"" + port + "\",result=\"error\"} 1\n"),
+            std::string::npos)
+      << page;
+}
+
 TEST_F(TcpTlsTest, PlainClientOnATlsPortGetsNoAnswer) {
   start_tls();
   ClientOptions o = client_options();
