@@ -86,6 +86,7 @@ struct ServeOptions {
   double rate_per_s = 20'000;
   int auth_failures_max = auth::FailureLimiter::kFailuresMaxDefault;
   int auth_failures_window_s = int(auth::FailureLimiter::kWindowDefault.count());
+  std::string trusted_proxies;  // --trusted-proxies (adapters/auth/trusted_proxies.h)
   std::string insurer;     // insurer.json; empty: <data>/insurer.json when there is one
   std::string public_url;  // empty: http://<--http>
   bool sample_family = false;
@@ -128,6 +129,8 @@ AccessOptions access_of(const ServeOptions& o) {
   access.rate_burst = 2 * o.rate_per_s;
   access.auth_failures_max = o.auth_failures_max;
   access.auth_failures_window_s = o.auth_failures_window_s;
+  const Status proxies = auth::TrustedProxies::parse(o.trusted_proxies, &access.trusted_proxies);
+  AUTORIZA_CHECK(proxies.is_ok());  // the option's check parsed it already
   return access;
 }
 
@@ -275,7 +278,7 @@ int serve(const ServeOptions& o, const LogSetup& logs) {
   return 0;
 }
 
-// --auth, --rate-limit, --auth-failures-max and --auth-failures-window.
+// --auth, --rate-limit, --auth-failures-max, --auth-failures-window and --trusted-proxies.
 void add_access_options(CLI::App& app, ServeOptions* o) {
   app.add_option("--auth", o->auth, "Authentication of every request by API key (off: experiments only)")
       ->check(CLI::IsMember({"on", "off"}))
@@ -292,6 +295,16 @@ void add_access_options(CLI::App& app, ServeOptions* o) {
                  "Seconds of the window of --auth-failures-max, from an address's first failure")
       ->check(CLI::Range(1, 86'400))
       ->capture_default_str();
+  app.add_option("--trusted-proxies", o->trusted_proxies,
+                 "Reverse proxies in front of HTTP (\"10.0.0.0/8,::1\"): a request from one is the client's its "
+                 "X-Forwarded-For names, for the limit of failed authentications. Default: none (the peer address)")
+      ->check(CLI::Validator(
+          [](std::string& list) {
+            auth::TrustedProxies proxies;
+            const Status s = auth::TrustedProxies::parse(list, &proxies);
+            return s ? std::string() : s.message();
+          },
+          "ADDRESSES", "trusted proxies"));
 }
 
 }  // namespace

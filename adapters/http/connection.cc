@@ -315,8 +315,20 @@ std::optional<Reply> Connection::read_caller(const Request& request, Caller* cal
     return error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization");
   }
   add_portal_fields(request, caller);
-  caller->address = address_;
+  caller->address = client_address(request);
   return std::nullopt;
+}
+
+std::string Connection::client_address(const Request& request) const {
+  const auth::TrustedProxies& proxies = core_.service().access().trusted_proxies;
+  if (proxies.empty() || !proxies.contains(address_)) return address_;
+  std::string forwarded;
+  const auto [first, last] = request.equal_range("X-Forwarded-For");
+  for (auto field = first; field != last; ++field) {
+    if (!forwarded.empty()) forwarded += ',';
+    forwarded += to_std(field->value());
+  }
+  return proxies.client_of(address_, forwarded);
 }
 
 void Connection::call_service(std::string_view command) {

@@ -81,6 +81,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // The caller and the time of request (its key, portal cookie, CSRF token,
   // Content-Type, X-Autoriza-Time); an answer when a header is malformed.
   std::optional<Reply> read_caller(const Request& request, Caller* caller, Millis* now) const;
+  // The peer's address, or the client a trusted proxy's X-Forwarded-For names.
+  std::string client_address(const Request& request) const;
   // Answers a request that could not be read whole, and closes.
   void refuse(Reply reply);
   void end_large_body();

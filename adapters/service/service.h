@@ -17,6 +17,7 @@
 
 #include "adapters/auth/auth.h"
 #include "adapters/auth/failure_limiter.h"
+#include "adapters/auth/trusted_proxies.h"
 #include "adapters/auth/rate_limiter.h"
 #include "adapters/card/insurer.h"
 #include "adapters/documents/documents.h"
@@ -84,6 +85,10 @@ struct AccessOptions {
   // beyond auth_failures_max within auth_failures_window_s, 429 (<= 0: no limit).
   int auth_failures_max = auth::FailureLimiter::kFailuresMaxDefault;
   int auth_failures_window_s = int(auth::FailureLimiter::kWindowDefault.count());
+  // Reverse proxies whose X-Forwarded-For names the client (HTTP): failed
+  // authentications are counted by that client, not by the proxy
+  // (adapters/auth/trusted_proxies.h). Empty: none.
+  auth::TrustedProxies trusted_proxies;
 };
 
 inline constexpr size_t kBodyMaxBytes = 64 * 1024;

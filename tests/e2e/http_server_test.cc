@@ -806,10 +806,11 @@ TEST_F(HttpServerTest, ClientIsServedWithoutWaitingForADeadlineWhileTwoThousandI
 
 // One request on a new raw connection from address from, closed after it:
 // the whole answer.
+// headers: more header lines, each ending in CRLF.
 std::string raw_request(uint16_t port, const char* from, const std::string& method, const std::string& target,
-                        const std::string& key, const std::string& body = {}) {
+                        const std::string& key, const std::string& body = {}, const std::string& headers = {}) {
   RawSocket socket(port, from);
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n";
+  std::string request = method + " " + target + " HTTP/1.1\r\nHost: autoriza\r\nConnection: close\r\n" + headers;
   if (!key.empty()) request += "Authorization: Bearer " + key + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (!socket.connected() || !socket.send(request)) return {};
@@ -907,6 +908,33 @@ TEST_F(HttpServerTest, FailedAuthenticationsFromOneAddressAre429UntilTheWindowPa
   const std::string page = service_->metrics_page();
   EXPECT_GE(sample_value(page, "autoriza_auth_failures_limited_total"), 7) << page;
   EXPECT_GE(sample_value(page, "autoriza_auth_failures_total"), 15) << page;
+}
+
+// Behind a reverse proxy every request comes from the proxy's address, so
+// one guesser locked every client out. With the proxy trusted
+// (--trusted-proxies) the client its X-Forwarded-For names is the one
+// counted; from any other peer the header is ignored, so a guesser cannot
+// choose whom its failures are charged to.
+TEST_F(HttpServerTest, BehindATrustedProxyFailuresCountByTheForwardedClient) {
+  AccessOptions access;
+  access.auth_failures_max = 3;
+  ASSERT_TRUE(auth::TrustedProxies::parse("127.0.0.7", &access.trusted_proxies).is_ok());
+  service_->set_access(access);
+  const uint16_t port = server_->port();
+  const std::string wrong = "az_" + std::string(40, 'y');
+  const auto from = [&](const char* peer, const std::string& client, const std::string& key) {
+    const std::string answer =
+        raw_request(port, peer, "GET", "/v1/practices?q=tsh", key, {}, "X-Forwarded-For: " + client + "\r\n");
+    return answer.substr(0, answer.find("\r\n"));
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(from("127.0.0.7", "198.51.100.1", wrong), "HTTP/1.1 401 Unauthorized");
+  EXPECT_EQ(from("127.0.0.7", "198.51.100.1", lab127_key_), "HTTP/1.1 429 Too Many Requests");
+  EXPECT_EQ(from("127.0.0.7", "198.51.100.2", lab127_key_), "HTTP/1.1 200 OK");  // another client, same proxy
+  // An untrusted peer is counted by its own address, whatever it claims.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(from("127.0.0.8", "198.51.100." + std::to_string(10 + i), wrong), "HTTP/1.1 401 Unauthorized");
+  EXPECT_EQ(from("127.0.0.8", "198.51.100.20", lab127_key_), "HTTP/1.1 429 Too Many Requests");
+  EXPECT_EQ(from("127.0.0.7", "198.51.100.10", lab127_key_), "HTTP/1.1 200 OK");  // the claimed one was not charged
+  EXPECT_EQ(from("127.0.0.7", "127.0.0.8", lab127_key_), "HTTP/1.1 429 Too Many Requests");  // the guesser, via the proxy
 }
 
 class HttpSlowClientTest : public HttpServerTest {

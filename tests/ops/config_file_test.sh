@@ -31,6 +31,11 @@ if "$BIN" config check "$TMP/auth.toml" >"$TMP/out" 2>&1; then fail "auth-failur
 grep -q "auth.toml:2: --auth-failures-window: Value 0 not in range 1 to 86400" "$TMP/out" ||
   fail "no line 2 auth-failures-window error: $(cat "$TMP/out")"
 grep -q "auth.toml:1" "$TMP/out" && fail "auth_failures_max is not a key: $(cat "$TMP/out")"
+# A trusted proxy that is not an address or a network is named with its line.
+printf 'trusted-proxies = "10.0.0.0/8, proxy.example"\n' >"$TMP/proxy.toml"
+if "$BIN" config check "$TMP/proxy.toml" >"$TMP/out" 2>&1; then fail "a trusted proxy by name is accepted"; fi
+grep -q "proxy.toml:1: --trusted-proxies: 'proxy.example' is not an address or a network" "$TMP/out" ||
+  fail "no line 1 trusted-proxies error: $(cat "$TMP/out")"
 printf 'http = \n' >"$TMP/syntax.toml"
 "$BIN" config check "$TMP/syntax.toml" >"$TMP/out" 2>&1
 grep -q "syntax.toml:1: not TOML" "$TMP/out" || fail "no syntax error with its line: $(cat "$TMP/out")"
