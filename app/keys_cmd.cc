@@ -4,6 +4,7 @@
 // autoriza.reference (--kafka), which every gateway and projections worker
 // follows. Every change is a reference event; a new key is printed once and
 // only its hash is kept.
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -46,7 +47,9 @@ bool call_remote(const KeysOptions& o, std::string_view method, std::string_view
     return false;
   }
   HttpClient client;
-  client.set_api_key(o.ops_key);
+  // --key, else $AUTORIZA_KEY: a key in the environment is not shown by ps.
+  const char* env = std::getenv("AUTORIZA_KEY");
+  client.set_api_key(!o.ops_key.empty() ? o.ops_key : env ? env : "");
   int status = 0;
   std::string text;
   Status s = client.connect(host, port);
@@ -218,7 +221,7 @@ int revoke(const KeysOptions& o) {
 void add_place_options(CLI::App& app, KeysOptions* o) {
   app.add_option("--store", o->store, "Store of a stopped server")->capture_default_str();
   app.add_option("--url", o->url, "A running server, http://HOST:PORT (its ops API)");
-  app.add_option("--key", o->ops_key, "An ops key of that server (with --url)");
+  app.add_option("--key", o->ops_key, "An ops key of that server (with --url; default: $AUTORIZA_KEY, which ps does not show)");
   app.add_option("--kafka", o->kafka,
                  "Kafka mode: the keys of autoriza.reference, which every gateway and projections worker follows "
                  "(bootstrap HOST:PORT,..., or a file holding one)")

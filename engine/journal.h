@@ -80,7 +80,8 @@ class Journal {
   virtual Status scan_state(StateTable table,
                             const std::function<bool(std::string_view, std::string_view)>& visit) const = 0;
   // Hex SHA-256 over every (key, value) of the table, in key order; the
-  // meta table's topic cursors ("cursor/<n>", Kafka mode) are left out.
+  // meta table's topic cursors ("cursor/<n>", Kafka mode) and the store's
+  // format are left out.
   virtual Status digest(StateTable table, std::string* hex) const = 0;
   // Streams that hold at least one event, ascending.
   virtual std::vector<PartitionId> streams() const = 0;
@@ -102,6 +103,15 @@ class Journal {
     return Status::unavailable("this journal cannot make a checkpoint of " + dir.string());
   }
 };
+
+// The store's format: how this binary lays out the journal's tables (the
+// comment of rocks_journal.cc). Recorded in the meta table ("format") when a
+// store is opened for writing; a store written before formats were recorded
+// is format 1. A store of another format is refused when opened (a store
+// written by a later version is not read by an earlier one, which would
+// misread it); a later format that changes the layout brings its migration.
+inline constexpr int kStoreFormat = 1;
+inline constexpr const char* kStoreFormatKey = "format";
 
 struct RocksJournalOptions {
   bool sync = true;  // fsync the WAL on every commit (durable acknowledgements)

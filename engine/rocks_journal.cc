@@ -6,6 +6,7 @@
 //   saps          SAP number                       -> packed fb::SapState
 //   idempotency   scope 0x00 request_id            -> packed fb::IdempotencyEntry
 //   meta          "stream/<n>" -> packed fb::PartitionMeta; "partitions" -> decimal count;
+//                 "format" -> decimal kStoreFormat (journal.h);
 //                 "cursor/<n>" -> packed fb::TopicCursor (Kafka mode: where to resume autoriza.events[n])
 //   tokens        credential                       -> packed fb::TokenState
 //   accounts      titular credential               -> packed fb::AccountState
@@ -135,7 +136,27 @@ class RocksJournal final : public Journal {
     }
     if (!s.ok()) return from_rocks(s, ("opening store " + dir.string()).c_str());
     db_.reset(db);
-    return Status::ok();
+    return check_format(dir, options.read_only);
+  }
+
+  // The store's format is kStoreFormat (recorded now when it has none and
+  // the store is writable), or the store is refused (journal.h).
+  Status check_format(const std::filesystem::path& dir, bool read_only) {
+    std::string stored;
+    const Status s = read_state(StateTable::kMeta, kStoreFormatKey, &stored);
+    if (s.kind() == StatusKind::kNotFound) {
+      if (read_only) return Status::ok();
+      CommitBatch b;
+      b.writes.push_back({StateTable::kMeta, kStoreFormatKey, std::to_string(kStoreFormat)});
+      return commit(b);
+    }
+    if (!s) return s;
+    if (stored == std::to_string(kStoreFormat)) return Status::ok();
+    return Status::invalid("el almacén " + dir.string() + " tiene el formato " + stored +
+                               " y esta versión de autoriza lee y escribe el formato " + std::to_string(kStoreFormat) +
+                               ": lo escribió otra versión (una posterior, si el número es mayor). Usá esa versión, o "
+                               "restaurá un respaldo hecho con esta (ops/runbook.md, Upgrade)",
+                           "--store");
   }
 
   ~RocksJournal() override {
@@ -225,7 +246,7 @@ class RocksJournal final : public Journal {
     Status s = scan_state(table, [&](std::string_view k, std::string_view v) {
       // Where this store resumes reading a topic is its own, not state the
       // events lead to: a replay or a twin fed the same events has none.
-      if (table == StateTable::kMeta && k.starts_with("cursor/")) return true;
+      if (table == StateTable::kMeta && (k.starts_with("cursor/") || k == kStoreFormatKey)) return true;
       add(k);
       add(v);
       return true;
