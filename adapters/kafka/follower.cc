@@ -87,9 +87,10 @@ void EventFollower::rewind_when_writable() {
     for (size_t p = 0; p < rewind_to_.size(); ++p) {
       if (rewind_to_[p] >= 0) seeks.emplace_back(int32_t(p), rewind_to_[p]);
     }
-    if (seeks.empty() || !mirror_.store_health().writable) return;
+    if (seeks.empty()) return;
     rewind_tried_ = now;
   }
+  if (!mirror_.store_health().writable) return;  // outside mutex_: the store watch has its own lock
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(seeks.size()));
   for (const auto& [p, offset] : seeks) rd_kafka_topic_partition_list_add(list, kEventsTopic, p)->offset = offset;
   rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_.get(), list, 10'000);
