@@ -315,7 +315,8 @@ std::optional<Reply> Connection::read_caller(const Request& request, Caller* cal
     return error_reply(401, "UNAUTHENTICATED", "Authorization must be 'Bearer KEY'", "Authorization");
   }
   add_portal_fields(request, caller);
-  caller->address = client_address(request);
+  client_ = client_address(request);  // caller->address views it: it lives as long as the request
+  caller->address = client_;
   return std::nullopt;
 }
 

@@ -109,6 +109,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool spoke_ = false;   // a byte came: later waits for a request are keep-alive idle, not first_byte
   IdleMark idle_mark_;
   std::string address_;
+  mutable std::string client_;  // of the request being served: address_, or what a trusted proxy forwarded
   const RouteRow* body_row_ = nullptr;  // the row of the request being read (its body limit), if any
   bool large_body_ = false;             // holds a large-body slot until its answer is written
   size_t linger_bytes_ = 0;
