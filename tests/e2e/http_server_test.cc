@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -790,10 +791,14 @@ TEST_F(HttpServerTest, ClientIsServedWithoutWaitingForADeadlineWhileTwoThousandI
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     ASSERT_EQ(round == 0 ? idle.open(server_->port(), kIdle) : idle.reopen(server_->port()), kIdle);
+    const auto began = std::chrono::steady_clock::now();
     HttpClient client;
     client.set_timeout(std::chrono::seconds(60));  // generous for a loaded machine, still far below the deadlines
     connect(client);
     EXPECT_EQ(call(client, "GET", "/healthz").status, 200);
+    // The "within a second", said for a person to read, never asserted.
+    std::printf("round %d: connected and answered in %.1f ms with %zu idle sockets open\n", round,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count(), kIdle);
   }
   ASSERT_TRUE(in_progress.send("Connection: close\r\n\r\n"));
   const std::string answer = in_progress.read_all();

@@ -7,6 +7,7 @@
 // the client's own timeouts, so a client that had to wait for a deadline to
 // free a slot fails instead of being served late.
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "adapters/tcp/tcp_client.h"
@@ -55,10 +56,14 @@ TEST_F(TcpIdleConnectionsTest, ClientIsServedWithoutWaitingForADeadlineWhileTwoT
     o.reconnect_attempts = 0;
     o.connect_timeout = std::chrono::seconds(60);  // generous for a loaded machine, still far below the deadlines
     o.request_timeout = std::chrono::seconds(60);
+    const auto began = std::chrono::steady_clock::now();
     TcpClient client(o);
     ASSERT_TRUE(client.connect());
     const Answer a = client.execute(eligibility("idle-" + std::to_string(round)), kNow);
     ASSERT_TRUE(a.ok()) << a.error.code << " " << a.error.message;
+    // The "within a second", said for a person to read, never asserted.
+    std::printf("round %d: connected and answered in %.1f ms with %zu idle sockets open\n", round,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count(), kIdle);
   }
   in_progress.write(std::string_view(ping).substr(5));
   Frame pong;
