@@ -1,10 +1,9 @@
 #include "adapters/auth/failure_limiter.h"
 
-#include <arpa/inet.h>
+#include "adapters/auth/ip_address.h"
 
 #include <algorithm>
 #include <cassert>
-#include <cstring>
 
 namespace autoriza::auth {
 
@@ -20,18 +19,12 @@ void FailureLimiter::configure(int failures_max, std::chrono::seconds window) {
 }
 
 std::string FailureLimiter::source_of(std::string_view address) {
-  if (address.find(':') == std::string_view::npos || address.size() >= INET6_ADDRSTRLEN) return std::string(address);
-  const std::string text(address);
-  in6_addr a{};
-  if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return text;
-  char out[INET6_ADDRSTRLEN] = {};
-  if (IN6_IS_ADDR_V4MAPPED(&a)) {
-    in_addr v4{};
-    std::memcpy(&v4, &a.s6_addr[12], 4);
-    return inet_ntop(AF_INET, &v4, out, sizeof out) ? std::string(out) : text;
-  }
-  std::memset(&a.s6_addr[8], 0, 8);  // the interface half
-  return inet_ntop(AF_INET6, &a, out, sizeof out) ? std::string(out) + "/64" : text;
+  if (address.find(':') == std::string_view::npos) return std::string(address);
+  std::optional<IpBytes> ip = parse_ip(address);
+  if (!ip) return std::string(address);
+  if (is_v4_mapped(*ip)) return ip_text(*ip);
+  std::fill(ip->begin() + 8, ip->end(), uint8_t{0});  // the interface half
+  return ip_text(*ip) + "/64";
 }
 
 bool FailureLimiter::limited(std::string_view client, Clock::time_point now, int64_t* retry_after_s) {

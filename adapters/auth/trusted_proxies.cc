@@ -1,10 +1,9 @@
 #include "adapters/auth/trusted_proxies.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <cstring>
 #include <optional>
+
+#include "adapters/auth/ip_address.h"
 
 namespace autoriza::auth {
 namespace {
@@ -15,50 +14,19 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// An address as 16 bytes (IPv4 mapped into IPv6); nullopt when it is none.
-// Accepts what proxies write: "[2001:db8::1]" and "10.0.0.1:4711" too.
-std::optional<std::array<uint8_t, 16>> address_bytes(std::string_view text) {
+// An address as an X-Forwarded-For entry may write it: "[2001:db8::1]"
+// and "10.0.0.1:4711" too.
+std::optional<IpBytes> forwarded_ip(std::string_view text) {
   text = trim(text);
   if (text.size() > 2 && text.front() == '[') {
     const size_t close = text.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     text = text.substr(1, close - 1);
-  } else if (const size_t colon = text.find(':'); colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+  } else if (const size_t colon = text.find(':');
+             colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
     text = text.substr(0, colon);  // IPv4 with a port
   }
-  if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
-  const std::string s(text);
-  std::array<uint8_t, 16> out{};
-  in_addr v4{};
-  if (inet_pton(AF_INET, s.c_str(), &v4) == 1) {
-    out[10] = out[11] = 0xff;
-    std::memcpy(&out[12], &v4, 4);
-    return out;
-  }
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, s.c_str(), &v6) != 1) return std::nullopt;
-  std::memcpy(out.data(), v6.s6_addr, 16);
-  return out;
-}
-
-bool is_v4_mapped(const std::array<uint8_t, 16>& a) {
-  for (int i = 0; i < 10; ++i) {
-    if (a[size_t(i)] != 0) return false;
-  }
-  return a[10] == 0xff && a[11] == 0xff;
-}
-
-// The address as text: an IPv4 (mapped or not) in dotted form, IPv6 as inet_ntop writes it.
-std::string address_text(const std::array<uint8_t, 16>& a) {
-  char out[INET6_ADDRSTRLEN] = {};
-  if (is_v4_mapped(a)) {
-    in_addr v4{};
-    std::memcpy(&v4, &a[12], 4);
-    return inet_ntop(AF_INET, &v4, out, sizeof out) ? std::string(out) : std::string();
-  }
-  in6_addr v6{};
-  std::memcpy(v6.s6_addr, a.data(), 16);
-  return inet_ntop(AF_INET6, &v6, out, sizeof out) ? std::string(out) : std::string();
+  return parse_ip(text);
 }
 
 }  // namespace
@@ -70,9 +38,9 @@ Status TrustedProxies::parse(std::string_view list, TrustedProxies* out) {
     const std::string_view entry = trim(list.substr(0, comma));
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
     const size_t slash = entry.find('/');
-    const auto bytes = address_bytes(entry.substr(0, slash));
+    const auto bytes = parse_ip(entry.substr(0, slash));
     Network n;
-    bool ok = bytes.has_value() && entry.substr(0, slash).find('[') == std::string_view::npos;
+    bool ok = bytes.has_value();
     if (ok) {
       n.bytes = *bytes;
       const bool v4 = is_v4_mapped(n.bytes) && entry.find(':') == std::string_view::npos;
@@ -97,7 +65,7 @@ Status TrustedProxies::parse(std::string_view list, TrustedProxies* out) {
 }
 
 bool TrustedProxies::contains(std::string_view address) const {
-  const auto bytes = address_bytes(address);
+  const auto bytes = parse_ip(address);
   if (!bytes) return false;
   for (const Network& n : networks_) {
     bool match = true;
@@ -118,9 +86,9 @@ std::string TrustedProxies::client_of(std::string_view peer, std::string_view fo
     const size_t comma = forwarded_for.rfind(',');
     const std::string_view entry = comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
     forwarded_for = comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
-    const auto bytes = address_bytes(entry);
+    const auto bytes = forwarded_ip(entry);
     if (!bytes) break;  // not an address: believe no further
-    hop = address_text(*bytes);
+    hop = ip_text(*bytes);
     if (!contains(hop)) break;
   }
   return hop;

@@ -2,18 +2,18 @@
 // Reverse proxies whose X-Forwarded-For header is believed (serve
 // --trusted-proxies). Behind a proxy (ops/README.md: TLS in front of HTTP)
 // every request comes from the proxy's address, so the failed
-// authentications of one client would limit every client. A request whose peer is a trusted proxy is
-// counted by the client its X-Forwarded-For names instead: the rightmost
-// address there that is not itself a trusted proxy (each proxy appends the
-// address it was reached from, so what is left of the last untrusted hop may
-// be made up by the client and is ignored). A request from any other peer
-// is counted by its peer address, whatever headers it sends.
-#include <array>
-#include <cstdint>
+// authentications of one client would limit every client. A request whose
+// peer is a trusted proxy is counted by the client its X-Forwarded-For
+// names instead: the rightmost address there that is not itself a trusted
+// proxy (each proxy appends the address it was reached from, so what is
+// left of the last untrusted hop may be made up by the client and is
+// ignored). A request from any other peer is counted by its peer address,
+// whatever headers it sends.
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "adapters/auth/ip_address.h"
 #include "engine/core/status.h"
 
 namespace autoriza::auth {
@@ -36,7 +36,7 @@ class TrustedProxies {
 
  private:
   struct Network {
-    std::array<uint8_t, 16> bytes{};  // IPv4 as IPv4-mapped IPv6
+    IpBytes bytes{};  // IPv4 as IPv4-mapped IPv6
     int prefix = 0;                   // of the 128 bits
   };
   std::vector<Network> networks_;

@@ -33,7 +33,8 @@ TEST(TrustedProxies, MatchesAddressesAndNetworksOfBothFamilies) {
 }
 
 TEST(TrustedProxies, RefusesWhatIsNotAnAddressOrANetworkNamingIt) {
-  for (const char* bad : {"10.0.0.0/33", "proxy.example", "10.0.0.1/", "10.0.0.1/8x", "::1/129", "10.0.0.0/8,,x"}) {
+  for (const char* bad : {"10.0.0.0/33", "proxy.example", "10.0.0.1/", "10.0.0.1/8x", "::1/129", "10.0.0.0/8,,x",
+                          "10.0.0.1:80", "[::1]"}) {  // a proxy is an address, not an address and a port
     TrustedProxies p;
     const Status s = TrustedProxies::parse(bad, &p);
     EXPECT_EQ(s.kind(), StatusKind::kInvalidRequest) << bad;
