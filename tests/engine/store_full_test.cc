@@ -27,11 +27,7 @@ struct FullDisk {
   Harness h{1, {}, [this](EngineOptions& o) {
               o.store_check_period = std::chrono::milliseconds(0);  // checked by the test
               o.disk_reserve_bytes = 0;
-              o.wrap_journal = [this](std::unique_ptr<Journal> inner) {
-                auto wrapped = std::make_unique<FullDiskJournal>(std::move(inner));
-                journal = wrapped.get();
-                return wrapped;
-              };
+              o.wrap_journal = full_disk_wrapper(&journal);
             }};
 };
 

@@ -3,7 +3,6 @@
 // no effect applied twice, nothing acknowledged lost.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -342,24 +341,18 @@ TEST(KafkaCluster, EventsLeaderDownGivesClear503sAndRecovers) {
 // second); the refused commands, retried as a switch does, are then decided
 // once, and every store equals the embedded twin's.
 TEST(KafkaCluster, ValidatorWithAFullDiskAnswers503StoreFullAndResumesByItself) {
-  std::atomic<FullDiskJournal*> disk{nullptr};
+  FullDiskJournal* disk = nullptr;  // the validator's store opens on this thread, in the rig's constructor
   kafka::DevClusterOptions options;
   options.validators = 1;
-  options.worker_engine = [&disk](size_t, EngineOptions& o) {
-    o.wrap_journal = [&disk](std::unique_ptr<Journal> inner) {
-      auto wrapped = std::make_unique<FullDiskJournal>(std::move(inner));
-      disk = wrapped.get();
-      return wrapped;
-    };
-  };
+  options.worker_engine = [&disk](size_t, EngineOptions& o) { o.wrap_journal = full_disk_wrapper(&disk); };
   KafkaRig rig(options);
-  ASSERT_NE(disk.load(), nullptr);
+  ASSERT_NE(disk, nullptr);
   for (int i = 0; i < 10; ++i) rig.run(i);
   Engine& validator = rig.cluster().worker_engine(0);
   const Sequence before = validator.committed_sequence(0);
   const uint64_t produced = rig.cluster().worker(0).stats().events_produced;
 
-  disk.load()->full = true;
+  disk->full = true;
   for (int i = 10; i < 13; ++i) {
     auto [command, body, at] = command_at(i);
     const Json refused = rig.gateway().run(command, body, at);
@@ -371,7 +364,7 @@ TEST(KafkaCluster, ValidatorWithAFullDiskAnswers503StoreFullAndResumesByItself) 
   EXPECT_EQ(rig.cluster().worker(0).stats().events_produced, produced);
   EXPECT_GE(validator.stats()[0].failed_commits, 1u);
 
-  disk.load()->full = false;
+  disk->full = false;
   for (int i = 10; i < 20; ++i) rig.run(i, /*tries_max=*/300);  // 503 until the watch resumes the store
   EXPECT_TRUE(validator.store_health().writable);
   rig.expect_same_state(0);
@@ -387,11 +380,7 @@ TEST(KafkaCluster, MirrorWithAFullDiskCatchesUpByItselfOnceThereIsSpace) {
   FullDiskJournal* disk = nullptr;
   KafkaRig rig({}, 1, [&disk](EngineOptions& o) {
     o.store_check_period = std::chrono::milliseconds(100);
-    o.wrap_journal = [&disk](std::unique_ptr<Journal> inner) {
-      auto wrapped = std::make_unique<FullDiskJournal>(std::move(inner));
-      disk = wrapped.get();
-      return wrapped;
-    };
+    o.wrap_journal = full_disk_wrapper(&disk);
   });
   ASSERT_NE(disk, nullptr);
   for (int i = 0; i < 10; ++i) rig.run(i);

@@ -4,6 +4,7 @@
 // reads go on. Wrapped around an engine's journal through
 // EngineOptions::wrap_journal (store_full_test, the Kafka validator's).
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "engine/journal.h"
@@ -52,5 +53,15 @@ class FullDiskJournal final : public Journal {
   std::unique_ptr<Journal> inner_;
   std::atomic<bool> stopped_{false};
 };
+
+// For EngineOptions::wrap_journal: wraps the engine's journal in a
+// FullDiskJournal and points *out at it (the test fills and frees its disk).
+inline std::function<std::unique_ptr<Journal>(std::unique_ptr<Journal>)> full_disk_wrapper(FullDiskJournal** out) {
+  return [out](std::unique_ptr<Journal> inner) {
+    auto wrapped = std::make_unique<FullDiskJournal>(std::move(inner));
+    *out = wrapped.get();
+    return wrapped;
+  };
+}
 
 }  // namespace autoriza::testing
